@@ -1,0 +1,67 @@
+// Bundles the CLI into dist/cli.cjs (CommonJS loads faster than ESM here, see design.md) and
+// splits heavy, rarely needed modules into their own files, loaded by dynamic import on demand.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as esbuild from 'esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+/** source file (relative to src/) → bundle beside dist/cli.cjs */
+const chunks = Object.fromEntries(
+  Object.entries({
+    'sdk/clients.ts': 'sdk.cjs',
+    'sandbox/index.ts': 'sandbox.cjs',
+  }).filter(([source]) => existsSync(new URL(`../src/${source}`, import.meta.url))),
+);
+
+const splitChunks = {
+  name: 'split-chunks',
+  setup(build) {
+    build.onResolve({ filter: /\.ts$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const resolved = new URL(args.path, `file://${args.resolveDir}/`).pathname;
+      for (const [source, out] of Object.entries(chunks)) {
+        if (resolved.endsWith(`/src/${source}`) && !args.importer.endsWith(source)) {
+          return { path: `./${out}`, external: true };
+        }
+      }
+      return undefined;
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  sourcemap: false,
+  legalComments: 'none',
+  define: { ROLEHOP_VERSION: JSON.stringify(pkg.version) },
+  logLevel: 'warning',
+};
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await Promise.all([
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/cli/entry.ts'],
+    outfile: 'dist/cli.cjs',
+    format: 'cjs',
+    plugins: [splitChunks],
+  }),
+  ...Object.entries(chunks).map(([source, out]) =>
+    esbuild.build({
+      ...common,
+      entryPoints: [`src/${source}`],
+      outfile: `dist/${out}`,
+      format: 'cjs',
+      plugins: [splitChunks],
+    }),
+  ),
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/index.ts'],
+    outfile: 'dist/index.js',
+    format: 'esm',
+    packages: 'external',
+  }),
+]);

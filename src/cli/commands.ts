@@ -1,0 +1,306 @@
+import type { CommandSpec, OptionSpec } from './spec.ts';
+
+// The command table: metadata only, so `--help` and argument checks load no implementation.
+
+const json: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON' } };
+
+/** Selectors usable wherever a profile is (design.md). */
+export const selectorOptions: Record<string, OptionSpec> = {
+  'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to use' },
+  account: { type: 'string', arg: 'ID|NAME', description: 'account id or name' },
+  role: { type: 'string', arg: 'NAME', description: 'permission set (role) name' },
+  assume: {
+    type: 'string',
+    multiple: true,
+    arg: 'ROLE_ARN',
+    description: 'assume this role next (repeat for a chain)',
+  },
+  'external-id': { type: 'string', arg: 'ID', description: 'external id for the last --assume' },
+  'mfa-serial': { type: 'string', arg: 'ARN', description: 'MFA device for the last --assume' },
+  'mfa-code': { type: 'string', arg: 'CODE', description: 'MFA code (else prompted on the terminal)' },
+  'session-name': { type: 'string', arg: 'NAME', description: 'role session name' },
+  duration: { type: 'string', arg: '1h|3600', description: 'role session duration' },
+  'source-identity': { type: 'string', arg: 'ID', description: 'source identity for the last --assume' },
+  tag: { type: 'string', multiple: true, arg: 'KEY=VALUE', description: 'session tag (repeatable)' },
+  'min-ttl': {
+    type: 'string',
+    arg: '10m',
+    description: 'refresh cached credentials with less than this left',
+  },
+};
+
+export const commands: CommandSpec[] = [
+  {
+    name: 'login',
+    summary: 'sign in to IAM Identity Center (browser PKCE or device code)',
+    usage:
+      'rolehop login [--sso-session S | --start-url URL --sso-region R [--sso-session NAME]] [--device-code] [--no-browser]',
+    options: {
+      'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to sign in to' },
+      'start-url': {
+        type: 'string',
+        arg: 'URL',
+        description: 'first sign-in: the access portal URL (https)',
+      },
+      'sso-region': {
+        type: 'string',
+        arg: 'REGION',
+        description: 'first sign-in: the Identity Center region',
+      },
+      'device-code': {
+        type: 'boolean',
+        description: 'use the device-code flow instead of a browser redirect',
+      },
+      'no-browser': { type: 'boolean', description: 'print the URL instead of opening a browser' },
+    },
+    examples: [
+      'rolehop login --start-url https://my-org.awsapps.com/start --sso-region eu-west-1 --sso-session my-org',
+      'rolehop login --sso-session my-org --device-code',
+    ],
+    issue: 4,
+  },
+  {
+    name: 'logout',
+    summary: 'sign out and delete the token and cached credentials',
+    usage: 'rolehop logout [--sso-session S | --all]',
+    options: {
+      'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to sign out of' },
+      all: { type: 'boolean', description: 'sign out of every sso-session' },
+    },
+    examples: ['rolehop logout --sso-session my-org', 'rolehop logout --all'],
+    issue: 4,
+  },
+  {
+    name: 'status',
+    summary: 'sessions, token expiry and cached credentials (never secrets)',
+    usage: 'rolehop status [--json]',
+    options: { ...json },
+    examples: ['rolehop status', 'rolehop status --json | jq .sessions'],
+    issue: 4,
+  },
+  {
+    name: 'ls',
+    summary: 'list accounts and their roles',
+    usage: 'rolehop ls [FILTER] [--sso-session S] [--json] [--refresh]',
+    positionals: 'FILTER',
+    options: {
+      'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to list' },
+      refresh: { type: 'boolean', description: 'bypass the account list cache' },
+      ...json,
+    },
+    examples: ['rolehop ls', 'rolehop ls prod --json'],
+    issue: 5,
+  },
+  {
+    name: 'env',
+    summary: 'print credential exports for eval (Method 01)',
+    usage: 'rolehop env [PROFILE] [selectors] [--format bash|zsh|sh|fish|pwsh|cmd|dotenv|json] [--unset]',
+    positionals: 'PROFILE',
+    options: {
+      ...selectorOptions,
+      format: {
+        type: 'string',
+        arg: 'FORMAT',
+        description: 'bash, zsh, sh, fish, pwsh, cmd, dotenv or json (default from $SHELL)',
+      },
+      unset: { type: 'boolean', description: 'print the lines that clear the variables' },
+    },
+    examples: [
+      'eval "$(rolehop env prod-deploy)"',
+      'rolehop env --account prod --role Admin --format fish | source',
+    ],
+    issue: 5,
+  },
+  {
+    name: 'exec',
+    summary: 'run a command with credentials in its environment',
+    usage: 'rolehop exec [PROFILE] [selectors] [--force] -- CMD [ARGS…]',
+    positionals: 'PROFILE',
+    passThrough: true,
+    options: {
+      ...selectorOptions,
+      force: { type: 'boolean', description: 'allow running inside another rolehop exec' },
+    },
+    examples: [
+      'rolehop exec prod-deploy -- aws s3 ls',
+      'rolehop exec --account 111122223333 --role ReadOnly -- terraform plan',
+    ],
+    issue: 5,
+  },
+  {
+    name: 'credential-process',
+    summary: 'print credential_process JSON (Version 1)',
+    usage: 'rolehop credential-process [PROFILE] [selectors]',
+    positionals: 'PROFILE',
+    options: { ...selectorOptions },
+    examples: [
+      'credential_process = rolehop credential-process --sso-session my-org --account prod --role Admin',
+    ],
+    issue: 5,
+  },
+  {
+    name: 'whoami',
+    summary: 'show the identity the credentials belong to (STS GetCallerIdentity)',
+    usage: 'rolehop whoami [PROFILE] [selectors] [--json]',
+    positionals: 'PROFILE',
+    options: { ...selectorOptions, ...json },
+    examples: ['rolehop whoami prod-deploy', 'rolehop whoami --account prod --role Admin --json'],
+    issue: 5,
+  },
+  {
+    name: 'explain',
+    summary: 'show the plan a profile resolves to, hop by hop',
+    usage: 'rolehop explain PROFILE [--json]',
+    positionals: 'PROFILE',
+    options: { ...json },
+    examples: ['rolehop explain prod-deploy', 'rolehop explain prod-deploy --json'],
+    issue: 2,
+  },
+  {
+    name: 'doctor',
+    summary: 'find problems in your AWS config files and say how to fix each',
+    usage: 'rolehop doctor [--json]',
+    options: { ...json },
+    examples: ['rolehop doctor'],
+    issue: 2,
+  },
+  {
+    name: 'config',
+    summary: 'get, set, unset or list config values losslessly',
+    usage:
+      'rolehop config get|set|unset [--profile P | --sso-session S | --services S] KEY [VALUE]\n       rolehop config list [--json]',
+    positionals: 'ACTION KEY [VALUE]',
+    options: {
+      'sso-session': { type: 'string', arg: 'NAME', description: 'edit this [sso-session] section' },
+      services: { type: 'string', arg: 'NAME', description: 'edit this [services] section' },
+      credentials: { type: 'boolean', description: 'edit the credentials file instead of the config file' },
+      ...json,
+    },
+    examples: [
+      'rolehop config set --profile dev region eu-west-1',
+      'rolehop config set --profile dev s3.addressing_style path',
+      'rolehop config get --sso-session my-org sso_start_url',
+      'rolehop config list --json',
+    ],
+    issue: 2,
+  },
+  {
+    name: 'configure',
+    summary: 'write one named profile (Method 02) that refreshes itself',
+    usage:
+      'rolehop configure NAME (--account A --role R | --profile-from P) [--assume ARN]… [--region R] [--output FMT] [--style sso|process|credentials]',
+    positionals: 'NAME',
+    options: {
+      ...selectorOptions,
+      'profile-from': {
+        type: 'string',
+        arg: 'PROFILE',
+        description: 'start the chain from this existing profile',
+      },
+      output: {
+        type: 'string',
+        arg: 'FORMAT',
+        description: 'output format for the AWS CLI (json, text, table)',
+      },
+      style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
+      'dry-run': { type: 'boolean', description: 'show the change without writing' },
+    },
+    examples: [
+      'rolehop configure prod-deploy --account prod --role Admin --assume arn:aws:iam::111122223333:role/Deploy',
+      'rolehop configure legacy --account dev --role ReadOnly --style credentials',
+    ],
+    issue: 6,
+  },
+  {
+    name: 'populate',
+    summary: 'write a profile for every account and role you can reach',
+    usage:
+      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R] [--style …] [--prune] [--dry-run]",
+    options: {
+      'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to enumerate' },
+      template: { type: 'string', arg: 'TEMPLATE', description: 'profile name template' },
+      style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
+      prune: { type: 'boolean', description: 'remove managed profiles that no longer exist' },
+      'dry-run': { type: 'boolean', description: 'print the diff without writing' },
+    },
+    examples: [
+      'rolehop populate --sso-session my-org',
+      "rolehop populate --template '{account_name}-{role_name}' --prune --dry-run",
+    ],
+    issue: 6,
+  },
+  {
+    name: 'sync',
+    summary: 'refresh short-term keys in ~/.aws/credentials for credentials-style profiles',
+    usage: 'rolehop sync [PROFILE…] [--all]',
+    positionals: 'PROFILE…',
+    options: { all: { type: 'boolean', description: 'every profile rolehop manages' } },
+    examples: ['rolehop sync legacy', 'rolehop sync --all'],
+    issue: 6,
+  },
+  {
+    name: 'serve',
+    summary: 'serve credentials to long-running processes (ECS container endpoint)',
+    usage: 'rolehop serve [PROFILE] [selectors] [--port N] [-- CMD…]',
+    positionals: 'PROFILE',
+    passThrough: true,
+    options: {
+      ...selectorOptions,
+      port: { type: 'string', arg: 'N', description: 'port on 127.0.0.1 (default: any free port)' },
+    },
+    examples: ['rolehop serve prod-deploy -- node server.js', 'rolehop serve prod-deploy --port 9911'],
+    issue: 7,
+  },
+  {
+    name: 'console',
+    summary: 'open or print an AWS console sign-in URL',
+    usage: 'rolehop console [PROFILE] [selectors] [--print | --open] [--destination URL|SERVICE]',
+    positionals: 'PROFILE',
+    options: {
+      ...selectorOptions,
+      print: { type: 'boolean', description: 'print the URL' },
+      open: { type: 'boolean', description: 'open the URL in a browser (default on a desktop)' },
+      destination: { type: 'string', arg: 'URL|SERVICE', description: 'console page to land on, e.g. s3' },
+    },
+    examples: ['rolehop console prod-deploy', 'rolehop console prod-deploy --destination cloudwatch --print'],
+    issue: 7,
+  },
+  {
+    name: 'sandbox',
+    summary: 'run a local IAM Identity Center emulator (no AWS account needed)',
+    usage:
+      'rolehop sandbox [--port N] [--directory FILE] [--accounts N] [--auto-approve] [--sts URL] [--latency-ms N] [--throttle-tps N] [--fail-rate P]',
+    options: {
+      port: { type: 'string', arg: 'N', description: 'port on 127.0.0.1 (default: any free port)' },
+      directory: {
+        type: 'string',
+        arg: 'FILE',
+        description: 'users, accounts and assignments (JSON or YAML)',
+      },
+      accounts: { type: 'string', arg: 'N', description: 'generate N accounts' },
+      'auto-approve': { type: 'boolean', description: 'approve sign-ins without a browser click' },
+      sts: { type: 'string', arg: 'URL', description: 'mint role credentials from this STS (e.g. moto)' },
+      'latency-ms': { type: 'string', arg: 'N', description: 'add latency to every call' },
+      'throttle-tps': { type: 'string', arg: 'N', description: 'throttle portal calls to N per second' },
+      'fail-rate': { type: 'string', arg: 'P', description: 'answer this fraction of calls with 5xx (0–1)' },
+    },
+    examples: ['rolehop sandbox --auto-approve', 'rolehop sandbox --accounts 2000 --throttle-tps 20'],
+    issue: 3,
+  },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script',
+    usage: 'rolehop completion bash|zsh|fish',
+    positionals: 'SHELL',
+    options: {},
+    examples: [
+      'source <(rolehop completion bash)',
+      'rolehop completion fish > ~/.config/fish/completions/rolehop.fish',
+    ],
+    issue: 7,
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return commands.find((c) => c.name === name);
+}

@@ -1,0 +1,27 @@
+import type { Logger, TextSink } from '../util/log.ts';
+
+/**
+ * Everything a command touches outside its own arguments. Commands never read process.env,
+ * the clock or the terminal directly, so tests call them with their own deps.
+ */
+export interface Deps {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: TextSink;
+  stderr: TextSink;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  log: Logger;
+  now(): number;
+  cwd: string;
+  /** Colour allowed on stderr (TTY, no NO_COLOR, no --no-color). */
+  color: boolean;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  profile?: string;
+  region?: string;
+  debug: boolean;
+  color: boolean;
+}

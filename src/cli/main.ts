@@ -1,0 +1,120 @@
+import { parseArgs } from 'node:util';
+import { exitCodeOf, RolehopError, UsageError } from '../util/errors.ts';
+import { createLogger } from '../util/log.ts';
+import { redactText } from '../util/redact.ts';
+import { findCommand } from './commands.ts';
+import type { Deps, GlobalOptions } from './deps.ts';
+import { commandHelp, globalOptions, mainHelp } from './help.ts';
+import type { CommandInput, CommandSpec } from './spec.ts';
+
+declare const ROLEHOP_VERSION: string | undefined;
+export const version = typeof ROLEHOP_VERSION === 'string' ? ROLEHOP_VERSION : '0.0.0-dev';
+
+export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInput {
+  let args = argv;
+  let rest: string[] = [];
+  if (spec.passThrough) {
+    const dashes = argv.indexOf('--');
+    if (dashes >= 0) {
+      args = argv.slice(0, dashes);
+      rest = argv.slice(dashes + 1);
+    }
+  }
+  const options = { ...globalOptions, ...spec.options };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      options: Object.fromEntries(
+        Object.entries(options).map(([k, o]) => [
+          k,
+          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+        ]),
+      ),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ''), {
+      hint: `run 'rolehop ${spec.name} --help'`,
+    });
+  }
+  const values = parsed.values as CommandInput['values'];
+  if (!spec.positionals && parsed.positionals.length > 0) {
+    throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`, {
+      hint: `run 'rolehop ${spec.name} --help'`,
+    });
+  }
+  const globals: GlobalOptions = {
+    profile: values.profile as string | undefined,
+    region: values.region as string | undefined,
+    debug: values.debug === true,
+    color: values['no-color'] !== true,
+  };
+  return { values, positionals: parsed.positionals, rest, globals };
+}
+
+export function defaultDeps(debug: boolean, noColor: boolean): Deps {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    log: createLogger(process.stderr, { debug }),
+    now: () => Date.now(),
+    cwd: process.cwd(),
+    color: !noColor && process.stderr.isTTY === true && !process.env.NO_COLOR,
+    signal: controller.signal,
+  };
+}
+
+function printError(deps: Pick<Deps, 'stderr'>, error: unknown, debug: boolean): void {
+  if (error instanceof RolehopError) {
+    deps.stderr.write(`rolehop: ${redactText(error.message)}\n`);
+    if (error.hint) deps.stderr.write(`  hint: ${redactText(error.hint)}\n`);
+  } else {
+    const e = error as Error;
+    deps.stderr.write(`rolehop: unexpected error: ${redactText(e?.message ?? String(error))}\n`);
+  }
+  if (debug && error instanceof Error && error.stack) deps.stderr.write(`${redactText(error.stack)}\n`);
+}
+
+/** Runs one command line; returns the exit code. */
+export async function main(argv: string[], makeDeps = defaultDeps): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? args[0] : undefined;
+    const spec = topic ? findCommand(topic) : undefined;
+    process.stdout.write(spec ? commandHelp(spec) : mainHelp(version));
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`rolehop ${version}\n`);
+    return 0;
+  }
+  const debug = argv.includes('--debug');
+  const deps = makeDeps(debug, argv.includes('--no-color'));
+  const spec = findCommand(name);
+  try {
+    if (!spec) {
+      throw new UsageError(`unknown command "${name}"`, {
+        hint: "run 'rolehop --help' for the list of commands",
+      });
+    }
+    const input = parseCommandArgs(spec, args);
+    if (input.values.help === true) {
+      deps.stdout.write(commandHelp(spec));
+      return 0;
+    }
+    if (!spec.load) {
+      throw new UsageError(`'rolehop ${spec.name}' is not yet available (lands with issue #${spec.issue})`);
+    }
+    const { run } = await spec.load();
+    return (await run(input, deps)) ?? 0;
+  } catch (error) {
+    printError(deps, error, debug);
+    return exitCodeOf(error);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Deps, GlobalOptions } from './deps.ts';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Shown in --help, e.g. `--format <bash|zsh|fish>`. */
+  arg?: string;
+  description: string;
+}
+
+/** What a command receives: its parsed options and positionals, plus the global options. */
+export interface CommandInput {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+  /** Arguments after `--`, untouched. */
+  rest: string[];
+  globals: GlobalOptions;
+}
+
+/** Returns the exit code (0 when omitted). */
+export type CommandRun = (
+  input: CommandInput,
+  deps: Deps,
+) => Promise<number | undefined> | number | undefined;
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  description?: string;
+  options: Record<string, OptionSpec>;
+  examples: string[];
+  /** Positional arguments allowed (names for help). */
+  positionals?: string;
+  /** Command accepts `-- CMD ARGS…`. */
+  passThrough?: boolean;
+  /** Loads the implementation lazily; undefined while the command has not landed. */
+  load?: () => Promise<{ run: CommandRun }>;
+  /** Issue that brings the command, for "not yet available". */
+  issue?: number;
+}

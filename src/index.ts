@@ -1,0 +1,2 @@
+// The library entry: `import { … } from 'rolehop'`.
+export * from './util/errors.ts';
