@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/cli.cjs (CommonJS loads faster than ESM here, see design.md) and
 // splits heavy, rarely needed modules into their own files, loaded by dynamic import on demand.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -39,7 +39,6 @@ const common = {
   logLevel: 'warning',
 };
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all([
   esbuild.build({
     ...common,

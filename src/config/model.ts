@@ -1,0 +1,14 @@
+// The semantic view of ~/.aws/config + ~/.aws/credentials, in the shape of the cross-SDK test
+// vectors (shared/testdata/aws-sdk-spec): a property is a string or a map of sub-properties.
+
+export type PropertyValue = string | Record<string, string>;
+export type Properties = Record<string, PropertyValue>;
+
+export interface ConfigView {
+  /** Profiles from both files; for the same name, credentials-file keys win. */
+  profiles: Record<string, Properties>;
+  ssoSessions: Record<string, Properties>;
+  services: Record<string, Properties>;
+  /** Lines and sections that were ignored, for `doctor` and --debug. */
+  warnings: string[];
+}

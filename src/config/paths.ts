@@ -1,0 +1,45 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface ConfigPaths {
+  configFile: string;
+  credentialsFile: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The user's home as the AWS SDKs find it: HOME, then USERPROFILE, then HOMEDRIVE+HOMEPATH. */
+export function homeDir(env: Env): string {
+  if (env.HOME) return env.HOME;
+  if (env.USERPROFILE) return env.USERPROFILE;
+  if (env.HOMEDRIVE && env.HOMEPATH) return env.HOMEDRIVE + env.HOMEPATH;
+  return os.homedir();
+}
+
+/** Expands a leading `~/` the way the SDKs do for AWS_CONFIG_FILE and friends. */
+export function expandHome(file: string, env: Env): string {
+  if (file === '~') return homeDir(env);
+  if (file.startsWith('~/') || file.startsWith('~\\')) return path.join(homeDir(env), file.slice(2));
+  return file;
+}
+
+export function configPaths(env: Env): ConfigPaths {
+  const home = homeDir(env);
+  return {
+    configFile: expandHome(env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config'), env),
+    credentialsFile: expandHome(
+      env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials'),
+      env,
+    ),
+  };
+}
+
+/** rolehop's own cache folder: $XDG_CACHE_HOME/rolehop or ~/.cache/rolehop. */
+export function rolehopCacheDir(env: Env): string {
+  return path.join(env.XDG_CACHE_HOME || path.join(homeDir(env), '.cache'), 'rolehop');
+}
+
+/** The AWS CLI v2's SSO cache folder (tokens and client registrations). */
+export function ssoCacheDir(env: Env): string {
+  return path.join(homeDir(env), '.aws', 'sso', 'cache');
+}

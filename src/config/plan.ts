@@ -1,0 +1,39 @@
+// A Plan is data: where the first credentials come from, then each AssumeRole hop (design.md).
+// Every command that needs credentials builds one and hands it to src/creds.
+
+export type Source =
+  | {
+      kind: 'sso';
+      /** sso-session name; absent for legacy profiles (sso_start_url on the profile). */
+      session?: string;
+      startUrl: string;
+      ssoRegion: string;
+      accountId: string;
+      roleName: string;
+      registrationScopes?: string[];
+    }
+  /** Static keys of this profile (read from the files at run time, never copied into the plan). */
+  | { kind: 'static'; profile: string }
+  | { kind: 'process'; command: string; profile?: string }
+  | { kind: 'env' }
+  | { kind: 'credential-source'; name: 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer' };
+
+export interface AssumeRoleHop {
+  roleArn: string;
+  sessionName?: string;
+  externalId?: string;
+  mfaSerial?: string;
+  durationSeconds?: number;
+  sourceIdentity?: string;
+  tags?: Record<string, string>;
+  /** The profile that asked for this hop, for messages. */
+  profile?: string;
+}
+
+export interface Plan {
+  /** The profile the plan was resolved from, when there is one. */
+  profile?: string;
+  region?: string;
+  source: Source;
+  hops: AssumeRoleHop[];
+}
