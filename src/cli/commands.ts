@@ -297,6 +297,17 @@ export const commands: CommandSpec[] = [
       'source <(rolehop completion bash)',
       'rolehop completion fish > ~/.config/fish/completions/rolehop.fish',
     ],
+    load: () => import('./cmd/completion.ts'),
+    issue: 7,
+  },
+  {
+    name: '__complete',
+    summary: 'names for shell completion',
+    usage: 'rolehop __complete profiles|sso-sessions',
+    positionals: 'KIND',
+    options: {},
+    examples: ['rolehop __complete profiles'],
+    hidden: true,
     issue: 7,
   },
 ];

@@ -29,13 +29,14 @@ export function commandHelp(spec: CommandSpec): string {
 }
 
 export function mainHelp(version: string): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const listed = commands.filter((c) => !c.hidden);
+  const width = Math.max(...listed.map((c) => c.name.length));
   return `rolehop ${version} — short-term AWS credentials from IAM Identity Center and STS role chains
 
 Usage: rolehop <command> [options]
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${listed.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Global options:
 ${optionLines({ ...globalOptions, version: { type: 'boolean', description: 'print the version' } }).join('\n')}

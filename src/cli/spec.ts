@@ -37,6 +37,8 @@ export interface CommandSpec {
   passThrough?: boolean;
   /** Loads the implementation lazily; undefined while the command has not landed. */
   load?: () => Promise<{ run: CommandRun }>;
+  /** Internal helper commands (shell completion) stay out of --help. */
+  hidden?: boolean;
   /** Issue that brings the command, for "not yet available". */
   issue?: number;
 }
