@@ -60,13 +60,18 @@ const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'
 type CredentialSourceName = (typeof CREDENTIAL_SOURCES)[number];
 const SSO_PROFILE_KEYS = ['sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name'] as const;
 
+/** Own properties only: a profile named `constructor` or `__proto__` must not find Object.prototype. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function str(props: Properties, key: string): string | undefined {
-  const v = props[key];
+  const v = own(props, key);
   return typeof v === 'string' ? v : undefined;
 }
 
 function has(props: Properties, key: string): boolean {
-  return props[key] !== undefined;
+  return own(props, key) !== undefined;
 }
 
 function arrow(chain: string[]): string {
@@ -193,13 +198,13 @@ function hasSsoConfig(props: Properties): boolean {
 
 /** The SSO source of a profile (sso-session or legacy keys); throws on partial or inconsistent config. */
 export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] = [profile]): Source {
-  const props = view.profiles[profile] ?? {};
+  const props = own(view.profiles, profile) ?? {};
   const sessionName = str(props, 'sso_session');
   let startUrl: string | undefined;
   let ssoRegion: string | undefined;
   let registrationScopes: string[] | undefined;
   if (sessionName !== undefined) {
-    const session = view.ssoSessions[sessionName];
+    const session = own(view.ssoSessions, sessionName);
     if (!session) {
       throw new ProfileResolutionError(
         'missing-sso-session',
@@ -299,7 +304,7 @@ function staticSourceOf(props: Properties, profile: string, chain: string[]): So
 
 /** A profile's own credentials, when it does not assume a role: sso, then static keys, then process. */
 function directSourceOf(view: ConfigView, profile: string, chain: string[]): Source {
-  const props = view.profiles[profile]!;
+  const props = own(view.profiles, profile)!;
   if (has(props, 'web_identity_token_file')) {
     throw new ProfileResolutionError(
       'unsupported-source',
@@ -327,8 +332,8 @@ function regionOf(view: ConfigView, profile: string, options: ResolveOptions): P
   if (options.regionOverride) return { value: options.regionOverride, from: '--region' };
   if (env.AWS_REGION) return { value: env.AWS_REGION, from: 'AWS_REGION' };
   if (env.AWS_DEFAULT_REGION) return { value: env.AWS_DEFAULT_REGION, from: 'AWS_DEFAULT_REGION' };
-  const own = str(view.profiles[profile] ?? {}, 'region');
-  return own ? { value: own, from: `profile "${profile}"` } : undefined;
+  const fromProfile = str(own(view.profiles, profile) ?? {}, 'region');
+  return fromProfile ? { value: fromProfile, from: `profile "${profile}"` } : undefined;
 }
 
 /** resolvePlan plus where each part came from. */
@@ -337,7 +342,7 @@ export function resolvePlanWithTrace(
   profile: string,
   options: ResolveOptions = {},
 ): { plan: Plan; trace: PlanTrace } {
-  if (!view.profiles[profile]) throw unknownProfileError(view, profile);
+  if (!own(view.profiles, profile)) throw unknownProfileError(view, profile);
   const chain: string[] = [];
   // Profiles that assume a role, outermost (selected) first; hops run in the reverse order.
   const assuming: { name: string; chain: string[] }[] = [];
@@ -346,7 +351,7 @@ export function resolvePlanWithTrace(
   for (;;) {
     chain.push(name);
     const here = [...chain];
-    const props = view.profiles[name]!;
+    const props = own(view.profiles, name)!;
     const selected = chain.length === 1;
     const hasStatic = has(props, 'aws_access_key_id') || has(props, 'aws_secret_access_key');
     const assumesRole = has(props, 'role_arn') && !has(props, 'web_identity_token_file');
@@ -377,7 +382,7 @@ export function resolvePlanWithTrace(
         `add source_profile = <profile with credentials> (or credential_source = Environment|Ec2InstanceMetadata|EcsContainer) to [profile ${name}]`,
       );
     }
-    if (!view.profiles[sourceProfile]) {
+    if (!own(view.profiles, sourceProfile)) {
       throw new ProfileResolutionError(
         'missing-source-profile',
         name,
@@ -404,7 +409,7 @@ export function resolvePlanWithTrace(
     name = sourceProfile;
   }
   // Validate hop options after the source so the first problem reported is the deepest one.
-  const hops = assuming.reverse().map(({ name: n, chain: c }) => hopOf(view.profiles[n]!, n, c));
+  const hops = assuming.reverse().map(({ name: n, chain: c }) => hopOf(own(view.profiles, n)!, n, c));
   const region = regionOf(view, profile, options);
   const plan: Plan = { profile, source, hops };
   if (region) plan.region = region.value;

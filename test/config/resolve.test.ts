@@ -342,3 +342,13 @@ test('a profile with only settings has no credentials', () => {
     /did not contain credential information/,
   );
 });
+
+test('profile names like constructor or __proto__ never reach Object.prototype', () => {
+  fails(view({ a: { role_arn: ARN_A, source_profile: 'constructor' } }), 'a', 'missing-source-profile');
+  fails(view({ a: KEYS }), 'toString', 'unknown-profile');
+  fails(
+    view({ p: { sso_session: 'constructor', sso_account_id: '1', sso_role_name: 'R' } }),
+    'p',
+    'missing-sso-session',
+  );
+});
