@@ -1,0 +1,22 @@
+import type { ConfigView } from '../config/model.ts';
+import type { Logger, TextSink } from '../util/log.ts';
+
+/** What the sso layer needs from its caller; plain data so the CLI and the library can build it. */
+export interface SsoDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  now(): number;
+  log: Logger;
+  /** For endpoint overrides from `[services]` / profile `endpoint_url`. */
+  view?: ConfigView;
+  profile?: string;
+  signal?: AbortSignal;
+  /** Where sign-in prompts go (URL, user code, "waiting for…"); default: log.info. */
+  stderr?: TextSink;
+  /** Opens a URL in a browser; resolves false when none could be started. */
+  openBrowser?: (url: string) => Promise<boolean>;
+}
+
+export function tell(deps: SsoDeps, message: string): void {
+  if (deps.stderr) deps.stderr.write(`${message}\n`);
+  else deps.log.info(message);
+}

@@ -1,0 +1,224 @@
+import { endpointFor } from '../config/endpoints.ts';
+import type { Source } from '../config/plan.ts';
+import { AccessDeniedError, NetworkError, SignInRequiredError } from '../util/errors.ts';
+import { registerSecret } from '../util/redact.ts';
+import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
+import type { SsoDeps } from './deps.ts';
+import { type AttemptOutcome, createLimiter } from './limiter.ts';
+import { isNetworkFailure, networkError, sdkErrorInfo } from './sdk-errors.ts';
+import { loginCommandFor, type SsoSessionRef } from './session.ts';
+
+// The Identity Center portal (aws-protocols.md §2) through @aws-sdk/client-sso, loaded on demand.
+
+export interface PortalAccount {
+  accountId: string;
+  accountName?: string;
+  emailAddress?: string;
+}
+
+export interface PortalRole {
+  accountId: string;
+  roleName: string;
+}
+
+export interface RoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+export interface PortalClient {
+  listAccounts(): Promise<PortalAccount[]>;
+  listAccountRoles(accountId: string): Promise<PortalRole[]>;
+  /** Roles of many accounts, fetched concurrently under the limiter; keyed by account id. */
+  listRolesOfAccounts(accountIds: string[]): Promise<Map<string, PortalRole[]>>;
+  getRoleCredentials(accountId: string, roleName: string): Promise<RoleCredentials>;
+  logout(): Promise<void>;
+  destroy(): void;
+}
+
+export interface PortalOptions {
+  concurrency?: number;
+  maxAttempts?: number;
+  /** Page size for the list calls (the portal refuses more than 100). */
+  pageSize?: number;
+}
+
+function classify(error: unknown): AttemptOutcome {
+  if (isNetworkFailure(error)) return 'retry-fault';
+  const info = sdkErrorInfo(error);
+  if (info.status === 429 || info.name === 'TooManyRequestsException') return 'retry-throttled';
+  if (info.status !== undefined && info.status >= 500) return 'retry-fault';
+  return 'fail';
+}
+
+export async function createPortalClient(
+  session: SsoSessionRef,
+  accessToken: string,
+  deps: SsoDeps,
+  options: PortalOptions = {},
+): Promise<PortalClient> {
+  const sdk = await import('../sdk/clients.ts');
+  const endpoint = endpointFor('SSO', session.region, deps.env, deps.view, deps.profile);
+  // Retries are ours (the limiter), so throttling is shared across concurrent calls.
+  const client = new sdk.SSOClient({
+    region: session.region,
+    endpoint,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000 },
+  });
+  const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
+  const limiter = createLimiter({
+    concurrency: options.concurrency ?? 8,
+    maxAttempts: options.maxAttempts ?? 8,
+    classify,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    exhausted: (error, attempts) => {
+      if (isNetworkFailure(error)) return networkError('the portal call', endpoint, error);
+      const info = sdkErrorInfo(error);
+      return new NetworkError(`the SSO portal kept failing (${info.name}, ${attempts} attempts)`, {
+        hint: 'try again later; for large organisations, lower the concurrency',
+      });
+    },
+  });
+
+  const mapError = (error: unknown, what: { accountId?: string; roleName?: string }): Error => {
+    if (error instanceof Error && 'exitCode' in error) return error;
+    if (isNetworkFailure(error)) return networkError('the portal call', endpoint, error);
+    const info = sdkErrorInfo(error);
+    if (info.status === 401 || info.name === 'UnauthorizedException') {
+      return new SignInRequiredError(
+        `the SSO sign-in for ${session.name ?? session.startUrl} is no longer valid`,
+        {
+          hint: `run ${loginCommandFor(session)}`,
+        },
+      );
+    }
+    if (info.status === 403 || info.status === 404 || info.name === 'ResourceNotFoundException') {
+      const target = what.roleName
+        ? `role "${what.roleName}" in account ${what.accountId}`
+        : `account ${what.accountId ?? '?'}`;
+      return new AccessDeniedError(`access denied to ${target} (${info.name})`, {
+        hint: 'check the account id and role name with `rolehop ls`; the role must be assigned to you',
+      });
+    }
+    return new NetworkError(`the SSO portal call failed: ${info.name}: ${info.message}`);
+  };
+  const call = async <T>(fn: () => Promise<T>, what: { accountId?: string; roleName?: string } = {}) => {
+    try {
+      return await limiter.run(fn);
+    } catch (error) {
+      throw mapError(error, what);
+    }
+  };
+
+  const listAccountRoles = async (accountId: string): Promise<PortalRole[]> => {
+    const roles: PortalRole[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await call(
+        () =>
+          client.send(
+            new sdk.ListAccountRolesCommand({
+              accessToken,
+              accountId,
+              maxResults: pageSize,
+              ...(nextToken ? { nextToken } : {}),
+            }),
+          ),
+        { accountId },
+      );
+      for (const r of page.roleList ?? []) {
+        if (r.roleName) roles.push({ accountId: r.accountId ?? accountId, roleName: r.roleName });
+      }
+      nextToken = page.nextToken || undefined;
+    } while (nextToken);
+    return roles;
+  };
+
+  return {
+    async listAccounts() {
+      const accounts: PortalAccount[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await call(() =>
+          client.send(
+            new sdk.ListAccountsCommand({
+              accessToken,
+              maxResults: pageSize,
+              ...(nextToken ? { nextToken } : {}),
+            }),
+          ),
+        );
+        for (const a of page.accountList ?? []) {
+          if (!a.accountId) continue;
+          accounts.push({
+            accountId: a.accountId,
+            ...(a.accountName ? { accountName: a.accountName } : {}),
+            ...(a.emailAddress ? { emailAddress: a.emailAddress } : {}),
+          });
+        }
+        nextToken = page.nextToken || undefined;
+      } while (nextToken);
+      return accounts;
+    },
+    listAccountRoles,
+    async listRolesOfAccounts(accountIds) {
+      const entries = await Promise.all(
+        accountIds.map(async (id) => [id, await listAccountRoles(id)] as const),
+      );
+      return new Map(entries);
+    },
+    async getRoleCredentials(accountId, roleName) {
+      const r = await call(
+        () => client.send(new sdk.GetRoleCredentialsCommand({ accessToken, accountId, roleName })),
+        { accountId, roleName },
+      );
+      const c = r.roleCredentials;
+      if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) {
+        throw new NetworkError(
+          `the SSO portal returned incomplete credentials for ${roleName} in ${accountId}`,
+        );
+      }
+      registerSecret(c.secretAccessKey);
+      registerSecret(c.sessionToken);
+      return {
+        accessKeyId: c.accessKeyId,
+        secretAccessKey: c.secretAccessKey,
+        sessionToken: c.sessionToken,
+        expiration: new Date(c.expiration), // epoch milliseconds
+      };
+    },
+    async logout() {
+      await call(() => client.send(new sdk.LogoutCommand({ accessToken })));
+    },
+    destroy: () => client.destroy(),
+  };
+}
+
+/** The session an `sso` source signs in with. */
+export function sessionOfSource(source: Extract<Source, { kind: 'sso' }>): SsoSessionRef {
+  return {
+    ...(source.session ? { name: source.session } : {}),
+    startUrl: source.startUrl,
+    region: source.ssoRegion,
+    ...(source.registrationScopes ? { scopes: source.registrationScopes } : {}),
+  };
+}
+
+/** Role credentials for a Plan's sso source: token (refreshed if needed), then GetRoleCredentials. */
+export async function getRoleCredentials(
+  source: Extract<Source, { kind: 'sso' }>,
+  deps: SsoDeps,
+  options: GetAccessTokenOptions = {},
+): Promise<RoleCredentials> {
+  const session = sessionOfSource(source);
+  const token = await getAccessToken(session, deps, options);
+  const portal = await createPortalClient(session, token.accessToken, deps, { concurrency: 1 });
+  try {
+    return await portal.getRoleCredentials(source.accountId, source.roleName);
+  } finally {
+    portal.destroy();
+  }
+}
