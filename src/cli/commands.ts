@@ -155,6 +155,7 @@ export const commands: CommandSpec[] = [
     options: { ...json },
     examples: ['rolehop explain prod-deploy', 'rolehop explain prod-deploy --json'],
     issue: 2,
+    load: () => import('./cmd/explain.ts'),
   },
   {
     name: 'doctor',
@@ -163,6 +164,7 @@ export const commands: CommandSpec[] = [
     options: { ...json },
     examples: ['rolehop doctor'],
     issue: 2,
+    load: () => import('./cmd/doctor.ts'),
   },
   {
     name: 'config',

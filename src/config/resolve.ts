@@ -26,6 +26,7 @@ export type ResolveErrorCode =
   | 'sso-mismatch'
   | 'sso-key-outside-session'
   | 'partial-sso'
+  | 'partial-sso-session'
   | 'partial-static'
   | 'no-credentials'
   | 'invalid-role-arn'
@@ -242,7 +243,7 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
     ].filter((k) => k !== undefined);
     if (missingInSession.length > 0) {
       throw new ProfileResolutionError(
-        'partial-sso',
+        'partial-sso-session',
         profile,
         `[sso-session ${sessionName}] (used by ${where(profile, chain)}) is missing ${missingInSession.join(', ')}`,
         `add ${missingInSession.join(' and ')} to [sso-session ${sessionName}], e.g. 'rolehop config set --sso-session ${sessionName} sso_region eu-west-1'`,

@@ -271,7 +271,7 @@ test('sso: partial configuration names every missing key', () => {
       { org: { sso_region: 'x' } },
     ),
     'p',
-    'partial-sso',
+    'partial-sso-session',
     /\[sso-session org\] .* is missing sso_start_url/,
   );
   fails(

@@ -1,0 +1,47 @@
+import { type Diagnosis, diagnoseUserFiles, type Finding } from '../../config/diagnose.ts';
+import { homeDir } from '../../config/paths.ts';
+import type { CommandRun } from '../spec.ts';
+
+// Exit 0 when clean, 1 when anything was found: scripts can gate on it.
+
+function tilde(file: string, home: string): string {
+  return file.startsWith(`${home}/`) ? `~/${file.slice(home.length + 1)}` : file;
+}
+
+function render(finding: Finding, home: string): string {
+  const where = finding.file ? `${tilde(finding.file, home)}${finding.line ? `:${finding.line}` : ''}: ` : '';
+  return `${finding.severity}: ${where}${finding.message}\n  fix: ${finding.fix}\n`;
+}
+
+function sorted(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+export const run: CommandRun = (input, deps) => {
+  const diagnosis: Diagnosis = diagnoseUserFiles(deps.env);
+  const findings = sorted(diagnosis.findings);
+  if (input.values.json === true) {
+    deps.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+    return findings.length === 0 ? 0 : 1;
+  }
+  const home = homeDir(deps.env);
+  if (findings.length === 0) {
+    const read = diagnosis.files.filter((f) => f.text !== undefined).map((f) => tilde(f.path, home));
+    deps.stdout.write(
+      `no problems found${read.length > 0 ? ` in ${read.join(' and ')}` : ' (no AWS config files yet)'}\n`,
+    );
+    return 0;
+  }
+  for (const finding of findings) deps.stdout.write(render(finding, home));
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  deps.stdout.write(
+    `\n${findings.length} problem${findings.length === 1 ? '' : 's'} found (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`,
+  );
+  return 1;
+};
