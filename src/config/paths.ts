@@ -23,15 +23,19 @@ export function expandHome(file: string, env: Env): string {
   return file;
 }
 
-export function configPaths(env: Env): ConfigPaths {
+/** `platform` only picks the path separator (the cross-SDK vectors cover Windows too). */
+export function configPaths(env: Env, platform: NodeJS.Platform = process.platform): ConfigPaths {
+  const join = platform === 'win32' ? path.win32.join : path.posix.join;
   const home = homeDir(env);
   return {
-    configFile: expandHome(env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config'), env),
-    credentialsFile: expandHome(
-      env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials'),
-      env,
-    ),
+    configFile: expandHome(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), env),
+    credentialsFile: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), env),
   };
+}
+
+/** The profile to use: the --profile flag, then AWS_PROFILE, then AWS_DEFAULT_PROFILE, then `default`. */
+export function selectedProfile(env: Env, flag?: string): string {
+  return flag || env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default';
 }
 
 /** rolehop's own cache folder: $XDG_CACHE_HOME/rolehop or ~/.cache/rolehop. */

@@ -1,0 +1,461 @@
+// Lossless edits of one AWS config or credentials file. An edit changes only the lines it must;
+// `updateConfigFile` runs a batch of edits under the cross-process lock on a fresh read, re-reads
+// the result and compares it with what the edits meant (so a file we cannot represent safely is
+// never written), then writes atomically, and not at all when the bytes are unchanged.
+
+import { writeFileAtomic } from '../util/atomic-file.ts';
+import { ConfigError } from '../util/errors.ts';
+import { type LockOptions, withLock } from '../util/lock.ts';
+import { ConfigDocument, type DocLine, type SectionBlock } from './document.ts';
+import { readConfigFile } from './load.ts';
+import type { Properties, PropertyValue } from './model.ts';
+import {
+  duplicateSections,
+  type FileKind,
+  headerMeaning,
+  isValidIdentifier,
+  own,
+  put,
+  type SectionRef,
+  viewOfDocument,
+} from './parse.ts';
+
+export type { FileKind, SectionRef };
+
+/** Keys that hold secrets: masked when listed, never echoed in messages. */
+export const SECRET_KEYS = new Set(['aws_secret_access_key', 'aws_session_token', 'aws_access_key_id']);
+
+/** `[default]`, `[profile NAME]`, `[sso-session NAME]`, `[services NAME]`, or `[NAME]` in credentials. */
+export function headerFor(ref: SectionRef, kind: FileKind): string {
+  if (kind === 'credentials') return `[${ref.name}]`;
+  if (ref.kind === 'profile' && ref.name === 'default') return '[default]';
+  return `[${ref.kind} ${ref.name}]`;
+}
+
+export function describeSection(ref: SectionRef, kind: FileKind): string {
+  return headerFor(ref, kind);
+}
+
+/** `s3.addressing_style` → parent `s3`, sub `addressing_style`; keys are written in lower case. */
+export function splitKey(key: string): { parent: string; sub: string | undefined } {
+  const dot = key.indexOf('.');
+  const parent = (dot < 0 ? key : key.slice(0, dot)).toLowerCase();
+  const sub = dot < 0 ? undefined : key.slice(dot + 1).toLowerCase();
+  if (!isValidIdentifier(parent) || parent.includes('.') || (sub !== undefined && !/^[A-Za-z0-9_\-]+$/.test(sub))) {
+    throw new ConfigError(`"${key}" is not a valid key`, {
+      hint: 'keys use letters, digits, _ and -, with one dot for a sub-property (s3.addressing_style)',
+    });
+  }
+  return { parent, sub };
+}
+
+/** Refuses values that would not read back as written (no quoting exists in these files). */
+export function checkValue(key: string, value: string): void {
+  const problem = /[\r\n]/.test(value)
+    ? 'contains a line break'
+    : /^[ \t]|[ \t]$/.test(value)
+      ? 'starts or ends with whitespace, which readers trim'
+      : /^[#;]|[ \t][#;]/.test(value)
+        ? 'has " #" or " ;", which readers take as the start of a comment'
+        : undefined;
+  if (problem) {
+    throw new ConfigError(`the value for ${key} ${problem}`, {
+      hint: 'AWS config files have no quoting; choose a value without it',
+    });
+  }
+}
+
+function checkRef(ref: SectionRef, kind: FileKind): void {
+  if (!isValidIdentifier(ref.name)) {
+    throw new ConfigError(`"${ref.name}" is not a valid ${ref.kind} name`, {
+      hint: 'names use letters, digits and - _ / . % @ : +',
+    });
+  }
+  if (kind === 'credentials' && ref.kind !== 'profile') {
+    throw new ConfigError(`[${ref.kind} ${ref.name}] sections belong in the config file, not the credentials file`);
+  }
+}
+
+const isContent = (line: DocLine): boolean => line.info.type !== 'blank' && line.info.type !== 'comment';
+
+/** A property line and the continuation/sub-property lines that belong to it. */
+interface PropertyBlock {
+  start: number;
+  /** One past the last line of the property (blank and comment lines inside it included). */
+  end: number;
+  key: string;
+  value: string;
+}
+
+function propertiesIn(lines: DocLine[], block: SectionBlock): PropertyBlock[] {
+  const out: PropertyBlock[] = [];
+  let current: PropertyBlock | undefined;
+  for (let i = block.header + 1; i < block.end; i++) {
+    const info = lines[i]!.info;
+    if (info.type === 'property') {
+      current = { start: i, end: i + 1, key: info.key.toLowerCase(), value: info.value };
+      out.push(current);
+    } else if (current && (info.type === 'continuation' || info.type === 'sub-property')) {
+      current.end = i + 1;
+    } else if (info.type !== 'blank' && info.type !== 'comment') {
+      current = undefined;
+    }
+  }
+  return out;
+}
+
+type Intent =
+  | { op: 'set'; ref: SectionRef; parent: string; sub: string | undefined; value: string }
+  | { op: 'unset'; ref: SectionRef; parent: string; sub: string | undefined }
+  | { op: 'add'; ref: SectionRef; entries: [string, string][] }
+  | { op: 'remove'; ref: SectionRef };
+
+export class ConfigEditor {
+  readonly kind: FileKind;
+  readonly document: ConfigDocument;
+  private readonly intents: Intent[] = [];
+  /** Raw line edits whose meaning we cannot predict: the read-back check then only looks for new errors. */
+  private rawEdits = false;
+
+  constructor(document: ConfigDocument, kind: FileKind) {
+    this.document = document;
+    this.kind = kind;
+  }
+
+  /** The section blocks that make up `ref` (for the config default: `[profile default]` wins). */
+  private blocksFor(ref: SectionRef, includeShadowed = false): SectionBlock[] {
+    const matching = this.document.sections().flatMap((block) => {
+      if (!block.info) return [];
+      const meaning = headerMeaning(block.info, this.kind);
+      if (!('section' in meaning)) return [];
+      const s = meaning.section;
+      return s.kind === ref.kind && s.name === ref.name ? [{ block, unprefixed: meaning.unprefixedDefault }] : [];
+    });
+    if (!includeShadowed && matching.some((m) => !m.unprefixed) && matching.some((m) => m.unprefixed)) {
+      return matching.filter((m) => !m.unprefixed).map((m) => m.block);
+    }
+    return matching.map((m) => m.block);
+  }
+
+  private singleBlock(ref: SectionRef, key: string): SectionBlock | undefined {
+    const blocks = this.blocksFor(ref);
+    if (blocks.length > 1) {
+      const lines = blocks.map((b) => b.header + 1).join(', ');
+      throw new ConfigError(
+        `cannot edit ${key} in ${headerFor(ref, this.kind)}: the section appears ${blocks.length} times (lines ${lines})`,
+        { hint: 'botocore refuses files with duplicate sections; merge them into one by hand, then retry' },
+      );
+    }
+    return blocks[0];
+  }
+
+  hasSection(ref: SectionRef): boolean {
+    return this.blocksFor(ref).length > 0;
+  }
+
+  /** The value in this file only (the last definition wins, as readers do). */
+  get(ref: SectionRef, key: string): PropertyValue | undefined {
+    const { parent, sub } = splitKey(key);
+    const view = viewOfDocument(this.document, this.kind);
+    const bucket = ref.kind === 'profile' ? view.profiles : ref.kind === 'sso-session' ? view.ssoSessions : view.services;
+    const value = own(own(bucket, ref.name) ?? {}, parent);
+    if (sub === undefined) return value;
+    return typeof value === 'object' ? own(value, sub) : undefined;
+  }
+
+  /** Sets `key` (or `parent.sub`) in the section, creating the section at the end when missing. */
+  set(ref: SectionRef, key: string, value: string): void {
+    checkRef(ref, this.kind);
+    const { parent, sub } = splitKey(key);
+    checkValue(key, value);
+    this.intents.push({ op: 'set', ref, parent, sub, value });
+    const block = this.singleBlock(ref, key);
+    if (!block) {
+      this.appendSection(ref, sub === undefined ? [`${parent} = ${value}`] : [`${parent} =`, `  ${sub} = ${value}`]);
+      return;
+    }
+    const lines = this.document.lines;
+    const existing = propertiesIn(lines, block).filter((p) => p.key === parent);
+    const last = existing[existing.length - 1];
+    if (sub === undefined) {
+      if (last) {
+        const single = last.end === last.start + 1 || !lines.slice(last.start + 1, last.end).some(isContent);
+        if (single && last.value === value) return;
+        this.document.splice(last.start, last.end, [`${parent} = ${value}`]);
+      } else {
+        this.insertInBlock(block, [`${parent} = ${value}`]);
+      }
+      return;
+    }
+    if (!last) {
+      this.insertInBlock(block, [`${parent} =`, `  ${sub} = ${value}`]);
+      return;
+    }
+    if (last.value !== '') {
+      throw new ConfigError(`cannot set ${key}: ${parent} in ${headerFor(ref, this.kind)} has a plain value`, {
+        hint: `unset ${parent} first, then set its sub-properties`,
+      });
+    }
+    let indent = '  ';
+    let lastSub = last.start;
+    for (let i = last.start + 1; i < last.end; i++) {
+      const info = lines[i]!.info;
+      if (info.type !== 'sub-property') continue;
+      indent = /^[ \t]+/.exec(lines[i]!.text)![0];
+      lastSub = i;
+    }
+    for (let i = last.end - 1; i > last.start; i--) {
+      const info = lines[i]!.info;
+      if (info.type === 'sub-property' && info.key.toLowerCase() === sub) {
+        if (info.value === value && info.key === sub) return;
+        this.document.splice(i, i + 1, [`${indent}${sub} = ${value}`]);
+        return;
+      }
+    }
+    this.document.splice(lastSub + 1, lastSub + 1, [`${indent}${sub} = ${value}`]);
+  }
+
+  /** Removes `key` (every definition of it in the section) or one sub-property; false when absent. */
+  unset(ref: SectionRef, key: string): boolean {
+    checkRef(ref, this.kind);
+    const { parent, sub } = splitKey(key);
+    const blocks = this.blocksFor(ref);
+    const holders = blocks.filter((b) => propertiesIn(this.document.lines, b).some((p) => p.key === parent));
+    if (holders.length === 0) return false;
+    const block = this.singleBlock(ref, key)!;
+    this.intents.push({ op: 'unset', ref, parent, sub });
+    const props = propertiesIn(this.document.lines, block).filter((p) => p.key === parent);
+    if (sub === undefined) {
+      for (const p of props.reverse()) this.document.splice(p.start, p.end, []);
+      return true;
+    }
+    const last = props[props.length - 1]!;
+    const lines = this.document.lines;
+    const subs: number[] = [];
+    let others = 0;
+    for (let i = last.start + 1; i < last.end; i++) {
+      const info = lines[i]!.info;
+      if (info.type !== 'sub-property') continue;
+      if (info.key.toLowerCase() === sub) subs.push(i);
+      else others++;
+    }
+    if (subs.length === 0) return false;
+    if (others === 0) {
+      this.document.splice(last.start, last.end, []);
+    } else {
+      for (const i of subs.reverse()) this.document.splice(i, i + 1, []);
+    }
+    return true;
+  }
+
+  /**
+   * Adds a section with these entries (`[key, value]`, dotted keys for sub-properties). By default
+   * it goes at the end after a blank line; `at` puts it before that line index instead (managed
+   * blocks). Fails when the section exists.
+   */
+  addSection(ref: SectionRef, entries: [string, string][] = [], options: { at?: number } = {}): void {
+    checkRef(ref, this.kind);
+    if (this.blocksFor(ref, true).length > 0) {
+      throw new ConfigError(`${headerFor(ref, this.kind)} already exists`);
+    }
+    const body: string[] = [];
+    const subs = new Map<string, string[]>();
+    for (const [key, value] of entries) {
+      const { parent, sub } = splitKey(key);
+      checkValue(key, value);
+      if (sub === undefined) {
+        body.push(`${parent} = ${value}`);
+        continue;
+      }
+      if (!subs.has(parent)) {
+        subs.set(parent, []);
+        body.push(`${parent} =`);
+      }
+      subs.get(parent)!.push(`  ${sub} = ${value}`);
+    }
+    const lines = body.flatMap((line) => {
+      const parent = line.endsWith(' =') ? line.slice(0, -2) : undefined;
+      return parent !== undefined && subs.has(parent) ? [line, ...subs.get(parent)!] : [line];
+    });
+    this.intents.push({ op: 'add', ref, entries });
+    if (options.at === undefined) {
+      this.appendSection(ref, lines);
+      return;
+    }
+    const at = options.at;
+    const next = this.document.lines[at];
+    if (next && /^[ \t]/.test(next.text) && next.info.type !== 'blank') {
+      throw new ConfigError(`cannot insert ${headerFor(ref, this.kind)} before an indented line (line ${at + 1})`);
+    }
+    this.document.splice(at, at, [headerFor(ref, this.kind), ...lines]);
+  }
+
+  /** Removes every block of the section (duplicates too); comments above it stay. */
+  removeSection(ref: SectionRef): boolean {
+    const blocks = this.blocksFor(ref, true);
+    if (blocks.length === 0) return false;
+    this.intents.push({ op: 'remove', ref });
+    for (const block of blocks.reverse()) {
+      const lines = this.document.lines;
+      let end = block.header + 1;
+      for (let i = block.header + 1; i < block.end; i++) if (isContent(lines[i]!)) end = i + 1;
+      // Drop one blank line too, so removing sections does not pile up empty lines.
+      const blankBefore = block.header > 0 && lines[block.header - 1]!.info.type === 'blank';
+      const blankAfter = end < lines.length && lines[end]!.info.type === 'blank';
+      if (blankAfter) end++;
+      const start = !blankAfter && blankBefore && end >= lines.length ? block.header - 1 : block.header;
+      this.document.splice(start, end, []);
+    }
+    return true;
+  }
+
+  /** Inserts raw lines (comments, blanks) at a line index, e.g. rolehop:begin/end markers. */
+  insertLines(at: number, texts: string[]): void {
+    for (const t of texts) {
+      if (/[\r\n]/.test(t)) throw new ConfigError('a line to insert contains a line break');
+      if (t.trim() !== '' && !/^[#;]/.test(t)) this.rawEdits = true;
+    }
+    this.document.splice(at, at, texts);
+  }
+
+  /** Removes lines [start, end), e.g. a whole managed block. */
+  removeLines(start: number, end: number): void {
+    if (this.document.lines.slice(start, end).some(isContent)) this.rawEdits = true;
+    this.document.splice(start, end, []);
+  }
+
+  /** Index of the first line whose text satisfies `test`, or -1. */
+  findLine(test: (text: string) => boolean, from = 0): number {
+    for (let i = from; i < this.document.lines.length; i++) if (test(this.document.lines[i]!.text)) return i;
+    return -1;
+  }
+
+  private appendSection(ref: SectionRef, body: string[]): void {
+    const lines = this.document.lines;
+    const last = lines[lines.length - 1];
+    const gap = last && last.info.type !== 'blank' ? [''] : [];
+    this.document.splice(lines.length, lines.length, [...gap, headerFor(ref, this.kind), ...body]);
+  }
+
+  /** New lines go after the section's last non-comment line, so comments above the next header stay there. */
+  private insertInBlock(block: SectionBlock, texts: string[]): void {
+    let at = block.header + 1;
+    for (let i = block.header + 1; i < block.end; i++) if (isContent(this.document.lines[i]!)) at = i + 1;
+    this.document.splice(at, at, texts);
+  }
+
+  /**
+   * Re-reads the edited document and checks it means exactly the original plus the intended
+   * changes; throws (so nothing is written) when the file would be read differently.
+   */
+  verify(before: ConfigDocument): void {
+    const was = viewOfDocument(before, this.kind);
+    const now = viewOfDocument(this.document, this.kind);
+    const errors = (v: typeof was) => v.issues.filter((i) => i.severity === 'error').length;
+    const fail = (why: string) => {
+      throw new ConfigError(`refusing to write the ${this.kind} file: ${why}`, {
+        hint: 'the file is unchanged; run `rolehop doctor` to find the lines that confuse readers, fix them, retry',
+      });
+    };
+    if (errors(now) > errors(was)) fail('the edit would add a line readers cannot parse');
+    if (duplicateSections(this.document, this.kind).length > duplicateSections(before, this.kind).length) {
+      fail('the edit would duplicate a section');
+    }
+    if (this.rawEdits) return;
+    const expected = structuredClone({ p: was.profiles, s: was.ssoSessions, v: was.services });
+    for (const intent of this.intents) {
+      const bucket = intent.ref.kind === 'profile' ? expected.p : intent.ref.kind === 'sso-session' ? expected.s : expected.v;
+      const name = intent.ref.name;
+      if (intent.op === 'remove') {
+        delete bucket[name];
+        continue;
+      }
+      if (intent.op === 'add') {
+        const props: Properties = {};
+        for (const [key, value] of intent.entries) applySet(props, splitKey(key), value);
+        put(bucket, name, props);
+        continue;
+      }
+      if (!Object.hasOwn(bucket, name)) put(bucket, name, {});
+      const props = own(bucket, name)!;
+      if (intent.op === 'set') applySet(props, intent, intent.value);
+      else applyUnset(props, intent);
+    }
+    const actual = { p: now.profiles, s: now.ssoSessions, v: now.services };
+    if (canonical(actual) !== canonical(expected)) fail('the result would not read back as intended');
+  }
+}
+
+function applySet(props: Properties, key: { parent: string; sub: string | undefined }, value: string): void {
+  if (key.sub === undefined) {
+    put(props, key.parent, value);
+    return;
+  }
+  const current = own(props, key.parent);
+  const map = typeof current === 'object' ? current : {};
+  for (const k of Object.keys(map)) if (k.toLowerCase() === key.sub) delete map[k];
+  put(map, key.sub, value);
+  put(props, key.parent, map);
+}
+
+function applyUnset(props: Properties, key: { parent: string; sub: string | undefined }): void {
+  if (key.sub === undefined) {
+    delete props[key.parent];
+    return;
+  }
+  const current = own(props, key.parent);
+  if (typeof current !== 'object') return;
+  for (const k of Object.keys(current)) if (k.toLowerCase() === key.sub) delete current[k];
+  if (Object.keys(current).length === 0) delete props[key.parent];
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export interface UpdateResult {
+  changed: boolean;
+  before: string;
+  after: string;
+}
+
+export interface UpdateOptions extends LockOptions {
+  /** Compute the result without writing. */
+  dryRun?: boolean;
+}
+
+/**
+ * Applies `edit` to the file under its cross-process lock, on a read made inside the lock. New
+ * files are 0600 in a 0700 folder; an existing file keeps its mode; unchanged bytes mean no write.
+ */
+export async function updateConfigFile(
+  path: string,
+  kind: FileKind,
+  edit: (doc: ConfigEditor) => void | Promise<void>,
+  options: UpdateOptions = {},
+): Promise<UpdateResult> {
+  return withLock(
+    path,
+    async () => {
+      const file = readConfigFile(path, kind);
+      if (!file.utf8) {
+        throw new ConfigError(`${path} is not valid UTF-8; rolehop will not rewrite it`, {
+          hint: 'convert the file to UTF-8, then retry',
+        });
+      }
+      const original = ConfigDocument.parse(file.text);
+      const editor = new ConfigEditor(ConfigDocument.parse(file.text), kind);
+      await edit(editor);
+      editor.verify(original);
+      const after = editor.document.toString();
+      if (after === file.text) return { changed: false, before: file.text, after };
+      if (!options.dryRun) writeFileAtomic(path, after);
+      return { changed: true, before: file.text, after };
+    },
+    options,
+  );
+}
