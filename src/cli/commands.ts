@@ -184,6 +184,7 @@ export const commands: CommandSpec[] = [
       'rolehop config get --sso-session my-org sso_start_url',
       'rolehop config list --json',
     ],
+    load: () => import('./cmd/config.ts'),
     issue: 2,
   },
   {
