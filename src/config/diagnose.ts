@@ -1,16 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigDocument } from './document.ts';
+import { loadConfigFiles, type RawConfigFile } from './load.ts';
 import type { ConfigView } from './model.ts';
-import {
-  duplicateSections,
-  type FileKind,
-  headerMeaning,
-  mergeViews,
-  type ParsedFile,
-  viewOfDocument,
-} from './parse.ts';
-import { configPaths, rolehopCacheDir, ssoCacheDir } from './paths.ts';
+import { duplicateSections, type FileKind, headerMeaning, type ParsedFile, viewOfDocument } from './parse.ts';
+import { rolehopCacheDir, ssoCacheDir } from './paths.ts';
 import { ProfileResolutionError, type ResolveErrorCode, resolvePlan } from './resolve.ts';
 
 // `rolehop doctor`: every problem in the user's files, each with its fix. Pure checks take data
@@ -28,15 +22,6 @@ export interface Finding {
   profile?: string;
   message: string;
   fix: string;
-}
-
-/** One of the user's files as read from disk; `text` undefined when it does not exist. */
-export interface UserFile {
-  path: string;
-  kind: FileKind;
-  text: string | undefined;
-  /** st_mode permission bits. */
-  mode?: number;
 }
 
 /** Where a profile's section header is, for pointing findings at a line. */
@@ -86,7 +71,11 @@ export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () =
 const SECRET_KEYS = ['aws_secret_access_key', 'aws_session_token'];
 
 /** Syntax, ignored sections, duplicates and the [default] / [profile default] pair in one file. */
-export function diagnoseFileText(file: UserFile, doc: ConfigDocument, parsed: ParsedFile): Finding[] {
+export function diagnoseFileText(
+  file: { path: string; kind: FileKind },
+  doc: ConfigDocument,
+  parsed: ParsedFile,
+): Finding[] {
   const findings: Finding[] = [];
   for (const issue of parsed.issues) {
     const info = doc.lines[issue.line - 1]?.info;
@@ -176,16 +165,6 @@ function hasSecrets(doc: ConfigDocument): boolean {
   return doc.lines.some((l) => l.info.type === 'property' && SECRET_KEYS.includes(l.info.key.toLowerCase()));
 }
 
-function readUserFile(file: string, kind: FileKind): UserFile {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    return { path: file, kind, text, mode: fs.statSync(file).mode };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: file, kind, text: undefined };
-    throw error;
-  }
-}
-
 /** Permission findings for a cache folder of secrets and the files in it. */
 function diagnoseCacheDir(dir: string, what: string): Finding[] {
   let entries: fs.Dirent[];
@@ -216,34 +195,36 @@ function diagnoseCacheDir(dir: string, what: string): Finding[] {
 
 export interface Diagnosis {
   findings: Finding[];
-  files: UserFile[];
-}
-
-function parsedOf(file: UserFile): { doc: ConfigDocument; parsed: ParsedFile } {
-  const doc = ConfigDocument.parse(file.text ?? '');
-  return { doc, parsed: viewOfDocument(doc, file.kind, file.path) };
+  files: RawConfigFile[];
 }
 
 /** Reads the user's config, credentials and caches and reports every problem found. */
 export function diagnoseUserFiles(env: Env): Diagnosis {
-  const paths = configPaths(env);
-  const config = readUserFile(paths.configFile, 'config');
-  const credentials = readUserFile(paths.credentialsFile, 'credentials');
-  const c = parsedOf(config);
-  const k = parsedOf(credentials);
-  const view = mergeViews(c.parsed, k.parsed);
+  const { view, config, credentials } = loadConfigFiles(env);
+  const c = ConfigDocument.parse(config.text);
+  const k = ConfigDocument.parse(credentials.text);
   const findings: Finding[] = [];
-  for (const [file, { doc, parsed }] of [
+  for (const [file, doc] of [
     [config, c],
     [credentials, k],
   ] as const) {
-    if (file.text === undefined) continue;
-    findings.push(...diagnoseFileText(file, doc, parsed));
+    if (!file.exists) continue;
+    findings.push(...diagnoseFileText(file, doc, viewOfDocument(doc, file.kind, file.path)));
+    if (!file.utf8) {
+      findings.push({
+        severity: 'warning',
+        code: 'not-utf8',
+        file: file.path,
+        message:
+          'the file is not valid UTF-8: tools may read names and values differently, and rolehop will not edit it',
+        fix: 'save the file as UTF-8',
+      });
+    }
   }
-  if (credentials.text !== undefined) {
+  if (credentials.exists) {
     findings.push(...diagnoseFileMode(credentials.path, credentials.mode, 'the credentials file'));
   }
-  if (config.text !== undefined && hasSecrets(c.doc)) {
+  if (config.exists && hasSecrets(c)) {
     findings.push(...diagnoseFileMode(config.path, config.mode, 'the config file (it holds secret keys)'));
   }
   findings.push(...diagnoseCacheDir(ssoCacheDir(env), 'the SSO token cache'));
@@ -258,15 +239,15 @@ export function diagnoseUserFiles(env: Env): Diagnosis {
     return i < 0 ? undefined : i + 1;
   };
   const locate: ProfileLocator = (profile, code) => {
-    const order: [UserFile, ConfigDocument][] =
+    const order: [RawConfigFile, ConfigDocument][] =
       code === 'partial-static'
         ? [
-            [credentials, k.doc],
-            [config, c.doc],
+            [credentials, k],
+            [config, c],
           ]
         : [
-            [config, c.doc],
-            [credentials, k.doc],
+            [config, c],
+            [credentials, k],
           ];
     for (const [file, doc] of order) {
       const line = headerLine(doc, file.kind, profile);

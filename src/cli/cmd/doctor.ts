@@ -31,7 +31,7 @@ export const run: CommandRun = (input, deps) => {
   }
   const home = homeDir(deps.env);
   if (findings.length === 0) {
-    const read = diagnosis.files.filter((f) => f.text !== undefined).map((f) => tilde(f.path, home));
+    const read = diagnosis.files.filter((f) => f.exists).map((f) => tilde(f.path, home));
     deps.stdout.write(
       `no problems found${read.length > 0 ? ` in ${read.join(' and ')}` : ' (no AWS config files yet)'}\n`,
     );

@@ -1,21 +1,8 @@
-import { ConfigDocument } from '../../config/document.ts';
-import type { ConfigView } from '../../config/model.ts';
-import { mergeViews, viewOfDocument } from '../../config/parse.ts';
-import { configPaths } from '../../config/paths.ts';
+import { loadConfigView } from '../../config/load.ts';
 import type { AssumeRoleHop, Plan, Source } from '../../config/plan.ts';
 import { type PlanTrace, resolvePlanWithTrace } from '../../config/resolve.ts';
-import { readFileIfExists } from '../../util/atomic-file.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { CommandRun } from '../spec.ts';
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function loadView(env: Env): ConfigView {
-  const paths = configPaths(env);
-  const parse = (file: string, kind: 'config' | 'credentials') =>
-    viewOfDocument(ConfigDocument.parse(readFileIfExists(file)?.toString('utf8') ?? ''), kind, file);
-  return mergeViews(parse(paths.configFile, 'config'), parse(paths.credentialsFile, 'credentials'));
-}
 
 function describeSource(source: Source): string {
   switch (source.kind) {
@@ -72,7 +59,7 @@ export const run: CommandRun = (input, deps) => {
     env: deps.env,
     ...(input.globals.region ? { regionOverride: input.globals.region } : {}),
   };
-  const { plan, trace } = resolvePlanWithTrace(loadView(deps.env), profile, options);
+  const { plan, trace } = resolvePlanWithTrace(loadConfigView(deps.env), profile, options);
   if (input.values.json === true) {
     deps.stdout.write(
       `${JSON.stringify({ profile, region: plan.region ?? null, source: plan.source, hops: plan.hops }, null, 2)}\n`,
