@@ -57,6 +57,7 @@ export const commands: CommandSpec[] = [
       'rolehop login --start-url https://my-org.awsapps.com/start --sso-region eu-west-1 --sso-session my-org',
       'rolehop login --sso-session my-org --device-code',
     ],
+    load: () => import('./cmd/login.ts'),
     issue: 4,
   },
   {
@@ -68,6 +69,7 @@ export const commands: CommandSpec[] = [
       all: { type: 'boolean', description: 'sign out of every sso-session' },
     },
     examples: ['rolehop logout --sso-session my-org', 'rolehop logout --all'],
+    load: () => import('./cmd/logout.ts'),
     issue: 4,
   },
   {
@@ -76,6 +78,7 @@ export const commands: CommandSpec[] = [
     usage: 'rolehop status [--json]',
     options: { ...json },
     examples: ['rolehop status', 'rolehop status --json | jq .sessions'],
+    load: () => import('./cmd/status.ts'),
     issue: 4,
   },
   {

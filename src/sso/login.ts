@@ -102,10 +102,11 @@ async function runFlow(
   const oidc = await createOidcClient(session, deps);
   try {
     const flow = options.flow ?? 'pkce';
-    const { registration, response } =
+    const { registration, response, save } =
       flow === 'device'
         ? await deviceFlow(session, deps, oidc, options, timeoutMs)
         : await pkceFlow(session, deps, oidc, options, timeoutMs);
+    save();
     return tokenFromResponse(session, registration, response, deps.now());
   } catch (error) {
     if (error instanceof OidcError) {
@@ -137,15 +138,16 @@ export function tokenFromResponse(
   };
 }
 
+/** A cached registration, or a new one saved only once sign-in succeeds (a denied login writes nothing). */
 async function ensureRegistration(
   session: SsoSessionRef,
   deps: SsoDeps,
   oidc: OidcClient,
   grantTypes: string[] | undefined,
-): Promise<ClientRegistration> {
+): Promise<{ registration: ClientRegistration; save: () => void }> {
   const scopes = session.scopes ?? DEFAULT_SCOPES;
   const cached = readRegistration(deps.env, session, scopes, grantTypes, deps.now());
-  if (cached) return cached;
+  if (cached) return { registration: cached, save: () => {} };
   const r = await oidc.register({
     clientName: `rolehop-${session.name ?? 'legacy'}`.slice(0, 64),
     scopes,
@@ -160,8 +162,7 @@ async function ensureRegistration(
     scopes,
     ...(grantTypes ? { grantTypes } : {}),
   };
-  writeRegistration(deps.env, session, scopes, registration);
-  return registration;
+  return { registration, save: () => writeRegistration(deps.env, session, scopes, registration) };
 }
 
 async function showUrl(deps: SsoDeps, url: string, options: LoginOptions): Promise<void> {
@@ -181,7 +182,7 @@ async function pkceFlow(
   options: LoginOptions,
   timeoutMs: number,
 ) {
-  const registration = await ensureRegistration(session, deps, oidc, PKCE_GRANTS);
+  const { registration, save } = await ensureRegistration(session, deps, oidc, PKCE_GRANTS);
   const verifier = createCodeVerifier();
   const state = createState();
   const listener = await startLoopbackListener({
@@ -213,7 +214,7 @@ async function pkceFlow(
     redirectUri: listener.redirectUri,
     codeVerifier: verifier,
   });
-  return { registration, response };
+  return { registration, response, save };
 }
 
 async function deviceFlow(
@@ -223,7 +224,7 @@ async function deviceFlow(
   options: LoginOptions,
   timeoutMs: number,
 ) {
-  const registration = await ensureRegistration(session, deps, oidc, undefined);
+  const { registration, save } = await ensureRegistration(session, deps, oidc, undefined);
   const auth = await oidc.startDeviceAuthorization({
     clientId: registration.clientId,
     clientSecret: registration.clientSecret,
@@ -241,7 +242,7 @@ async function deviceFlow(
   let shown = false;
   for (;;) {
     try {
-      return { registration, response: await poll() };
+      return { registration, response: await poll(), save };
     } catch (error) {
       if (!(error instanceof OidcError)) throw error;
       if (error.code === 'SlowDown') interval += 5000;

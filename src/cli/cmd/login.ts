@@ -1,0 +1,95 @@
+import { updateConfigFile } from '../../config/editor.ts';
+import { loadConfigView } from '../../config/load.ts';
+import { configPaths } from '../../config/paths.ts';
+import { login } from '../../sso/login.ts';
+import {
+  DEFAULT_SCOPES,
+  pickSession,
+  type SsoSessionRef,
+  sessionFromView,
+  validateStartUrl,
+} from '../../sso/session.ts';
+import { formatDuration } from '../../util/duration.ts';
+import { UsageError } from '../../util/errors.ts';
+import { prefersDeviceCode } from '../browser.ts';
+import type { CommandRun } from '../spec.ts';
+import { ssoDepsFor } from '../sso-deps.ts';
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@+-]*$/;
+
+/** `my-org` from https://my-org.awsapps.com/start; `local` for loopback sandboxes. */
+function nameFromStartUrl(startUrl: string): string {
+  const host = new URL(startUrl).hostname;
+  if (host === '127.0.0.1' || host === 'localhost' || host.startsWith('[')) return 'local';
+  return host.split('.')[0] || 'default';
+}
+
+export const run: CommandRun = async (input, deps) => {
+  const v = input.values;
+  const startUrl = v['start-url'] as string | undefined;
+  const region = v['sso-region'] as string | undefined;
+  const name = v['sso-session'] as string | undefined;
+  if (region !== undefined && startUrl === undefined) {
+    throw new UsageError('--sso-region goes with --start-url (first sign-in)', {
+      hint: 'rolehop login --start-url URL --sso-region REGION [--sso-session NAME]',
+    });
+  }
+  const view = loadConfigView(deps.env);
+  let session: SsoSessionRef;
+  let newSection = false;
+  if (startUrl !== undefined) {
+    validateStartUrl(startUrl);
+    if (!region) {
+      throw new UsageError('--start-url needs --sso-region, the Identity Center region', {
+        hint: 'rolehop login --start-url URL --sso-region eu-west-1 --sso-session NAME',
+      });
+    }
+    if (!REGION.test(region)) {
+      throw new UsageError(`"${region}" is not an AWS region name`, {
+        hint: 'use a region like us-east-1 or eu-west-1',
+      });
+    }
+    const sessionName = name ?? nameFromStartUrl(startUrl);
+    if (!SESSION_NAME.test(sessionName)) {
+      throw new UsageError(`"${sessionName}" is not a usable sso-session name`, {
+        hint: 'use letters, digits and . _ - @ +, starting with a letter or digit',
+      });
+    }
+    const existing = view.ssoSessions[sessionName];
+    if (existing) {
+      session = sessionFromView(view, sessionName);
+      if (session.startUrl !== startUrl || session.region !== region) {
+        throw new UsageError(
+          `sso-session "${sessionName}" already exists with start URL ${session.startUrl} in ${session.region}`,
+          {
+            hint: `sign in to it with 'rolehop login --sso-session ${sessionName}', or pick another --sso-session name`,
+          },
+        );
+      }
+    } else {
+      session = { name: sessionName, startUrl, region, scopes: DEFAULT_SCOPES };
+      newSection = true;
+    }
+  } else {
+    session = pickSession(view, name);
+  }
+
+  const flow = v['device-code'] === true || prefersDeviceCode({ env: deps.env }) ? 'device' : 'pkce';
+  const result = await login(session, ssoDepsFor(deps, view), { flow, noBrowser: v['no-browser'] === true });
+
+  if (newSection) {
+    // Written only after a successful sign-in, so a denied or failed first login changes no file.
+    await updateConfigFile(configPaths(deps.env).configFile, 'config', (doc) => {
+      const ref = { kind: 'sso-session' as const, name: session.name! };
+      doc.set(ref, 'sso_start_url', session.startUrl);
+      doc.set(ref, 'sso_region', session.region);
+      doc.set(ref, 'sso_registration_scopes', (session.scopes ?? DEFAULT_SCOPES).join(','));
+    });
+    deps.stderr.write(`Added [sso-session ${session.name}] to ${configPaths(deps.env).configFile}\n`);
+  }
+  const left = formatDuration((result.token.expiresAt - deps.now()) / 1000);
+  const who = result.by === 'other' ? ' (by another rolehop process)' : '';
+  deps.stderr.write(`Signed in to sso-session ${session.name}${who}; the session lasts ${left}.\n`);
+  return 0;
+};

@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfigView } from '../../config/load.ts';
+import { rolehopCacheDir } from '../../config/paths.ts';
+import { createPortalClient } from '../../sso/portal.ts';
+import { pickSession, type SsoSessionRef, sessionFromView } from '../../sso/session.ts';
+import {
+  CorruptTokenError,
+  deleteToken,
+  readToken,
+  type SsoToken,
+  tokenCachePath,
+} from '../../sso/token-cache.ts';
+import { NetworkError, UsageError } from '../../util/errors.ts';
+import { withLock } from '../../util/lock.ts';
+import type { Deps } from '../deps.ts';
+import type { CommandRun } from '../spec.ts';
+import { ssoDepsFor } from '../sso-deps.ts';
+
+/**
+ * rolehop's cached credentials that came from this session. The creds engine stores each step's
+ * key (which names the sso-session or start URL) inside its file; match on that.
+ */
+function clearCachedCredentials(env: Deps['env'], session: SsoSessionRef): number {
+  const dir = rolehopCacheDir(env);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  const needles = [JSON.stringify(session.startUrl).slice(1, -1)];
+  if (session.name)
+    needles.push(
+      `sso-session:${session.name}`,
+      `"session":"${session.name}"`,
+      `"session": "${session.name}"`,
+    );
+  let removed = 0;
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const file = path.join(dir, name);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (needles.some((n) => text.includes(n))) {
+      fs.rmSync(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+async function logoutOne(
+  session: SsoSessionRef,
+  deps: Deps,
+  view: ReturnType<typeof loadConfigView>,
+): Promise<void> {
+  let token: SsoToken | undefined;
+  try {
+    token = readToken(deps.env, session);
+  } catch (error) {
+    if (!(error instanceof CorruptTokenError)) throw error;
+  }
+  if (token && token.expiresAt > deps.now()) {
+    try {
+      const portal = await createPortalClient(session, token.accessToken, ssoDepsFor(deps, view), {
+        maxAttempts: 2,
+      });
+      try {
+        await portal.logout();
+      } finally {
+        portal.destroy();
+      }
+    } catch (error) {
+      // Signing out locally still matters when the portal cannot be reached or the token is already dead.
+      if (error instanceof NetworkError) {
+        deps.log.warn(`could not reach the SSO portal (${error.message}); signed out locally only`);
+      } else {
+        deps.log.debug(`portal logout: ${(error as Error).message}`);
+      }
+    }
+  }
+  const file = tokenCachePath(deps.env, session);
+  const deleted = await withLock(file, () => deleteToken(deps.env, session), { signal: deps.signal });
+  const removed = clearCachedCredentials(deps.env, session);
+  const label = session.name ? `sso-session ${session.name}` : session.startUrl;
+  const parts = [deleted ? 'token deleted' : 'no token was cached'];
+  if (removed > 0) parts.push(`${removed} cached credential file${removed === 1 ? '' : 's'} deleted`);
+  deps.stderr.write(`Signed out of ${label} (${parts.join(', ')}).\n`);
+}
+
+export const run: CommandRun = async (input, deps) => {
+  const all = input.values.all === true;
+  const name = input.values['sso-session'] as string | undefined;
+  if (all && name) throw new UsageError('use either --sso-session or --all, not both');
+  const view = loadConfigView(deps.env);
+  const sessions = all
+    ? Object.keys(view.ssoSessions).map((n) => sessionFromView(view, n))
+    : [pickSession(view, name)];
+  if (sessions.length === 0) {
+    deps.stderr.write('No sso-sessions are configured; nothing to sign out of.\n');
+    return 0;
+  }
+  for (const session of sessions) await logoutOne(session, deps, view);
+  return 0;
+};

@@ -1,0 +1,153 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadConfigView } from '../../config/load.ts';
+import type { ConfigView } from '../../config/model.ts';
+import { rolehopCacheDir } from '../../config/paths.ts';
+import { parseScopes, type SsoSessionRef } from '../../sso/session.ts';
+import { isRefreshable, readToken } from '../../sso/token-cache.ts';
+import { formatDuration } from '../../util/duration.ts';
+import { RolehopError } from '../../util/errors.ts';
+import type { Deps } from '../deps.ts';
+import type { CommandRun } from '../spec.ts';
+
+// Everything here is about expiry and state; no token, key or secret is ever read into the output.
+
+interface SessionStatus {
+  name: string | null;
+  startUrl: string | null;
+  region: string | null;
+  signedIn: boolean;
+  expiresAt: string | null;
+  refreshable: boolean;
+  problem: string | null;
+}
+
+interface CredentialStatus {
+  target: string;
+  expiresAt: string | null;
+}
+
+function sessionsOf(view: ConfigView): { name: string | null; ref?: SsoSessionRef; problem?: string }[] {
+  const out: { name: string | null; ref?: SsoSessionRef; problem?: string }[] = [];
+  for (const [name, s] of Object.entries(view.ssoSessions)) {
+    const startUrl = typeof s.sso_start_url === 'string' ? s.sso_start_url : '';
+    const region = typeof s.sso_region === 'string' ? s.sso_region : '';
+    if (!startUrl || !region) {
+      out.push({ name, problem: `missing ${!startUrl ? 'sso_start_url' : 'sso_region'}` });
+      continue;
+    }
+    const scopes = parseScopes(s.sso_registration_scopes);
+    out.push({ name, ref: { name, startUrl, region, ...(scopes ? { scopes } : {}) } });
+  }
+  // Legacy profiles (sso_start_url on the profile) have tokens keyed by start URL.
+  const legacy = new Set<string>();
+  for (const p of Object.values(view.profiles)) {
+    if (typeof p.sso_session === 'string') continue;
+    if (
+      typeof p.sso_start_url === 'string' &&
+      typeof p.sso_region === 'string' &&
+      !legacy.has(p.sso_start_url)
+    ) {
+      legacy.add(p.sso_start_url);
+      out.push({ name: null, ref: { startUrl: p.sso_start_url, region: p.sso_region } });
+    }
+  }
+  return out;
+}
+
+function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps): SessionStatus {
+  const base = {
+    name: entry.name,
+    startUrl: entry.ref?.startUrl ?? null,
+    region: entry.ref?.region ?? null,
+  };
+  if (!entry.ref) {
+    return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: entry.problem ?? null };
+  }
+  try {
+    const token = readToken(deps.env, entry.ref);
+    if (!token) return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: null };
+    const now = deps.now();
+    return {
+      ...base,
+      signedIn: token.expiresAt > now,
+      expiresAt: new Date(token.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      refreshable: entry.ref.name !== undefined && isRefreshable(token, now),
+      problem: null,
+    };
+  } catch (error) {
+    const message = error instanceof RolehopError ? error.message : String(error);
+    return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: message };
+  }
+}
+
+/** Cached credential steps: what they are for and when they expire (never their values). */
+function cachedCredentials(env: Deps['env']): CredentialStatus[] {
+  const dir = rolehopCacheDir(env);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const out: CredentialStatus[] = [];
+  for (const name of names.sort()) {
+    try {
+      const o = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as Record<string, unknown>;
+      const c = (o.credentials ?? o) as Record<string, unknown>;
+      const target = [o.description, o.target, o.key].find((v) => typeof v === 'string') as
+        | string
+        | undefined;
+      const exp = c.expiration ?? c.Expiration ?? o.expiration ?? o.expiresAt;
+      const when = typeof exp === 'string' || typeof exp === 'number' ? new Date(exp) : undefined;
+      out.push({
+        target: target ?? name,
+        expiresAt:
+          when && !Number.isNaN(when.getTime()) ? when.toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
+      });
+    } catch {
+      // unreadable cache files are the creds engine's to replace
+    }
+  }
+  return out;
+}
+
+function describeExpiry(iso: string | null, now: number): string {
+  if (!iso) return 'no expiry recorded';
+  const left = (Date.parse(iso) - now) / 1000;
+  return left > 0
+    ? `expires in ${formatDuration(left)} (${iso})`
+    : `expired ${formatDuration(-left)} ago (${iso})`;
+}
+
+export const run: CommandRun = async (input, deps) => {
+  const view = loadConfigView(deps.env);
+  const sessions = sessionsOf(view).map((s) => sessionStatus(s, deps));
+  const credentials = cachedCredentials(deps.env);
+  if (input.values.json === true) {
+    deps.stdout.write(`${JSON.stringify({ sessions, credentials }, null, 2)}\n`);
+    return 0;
+  }
+  const now = deps.now();
+  const lines: string[] = [];
+  if (sessions.length === 0)
+    lines.push('No sso-sessions configured (sign in with: rolehop login --start-url URL --sso-region R).');
+  for (const s of sessions) {
+    lines.push(
+      `${s.name ? `sso-session ${s.name}` : 'legacy profile start URL'}: ${s.startUrl ?? '?'} (${s.region ?? '?'})`,
+    );
+    if (s.problem) lines.push(`  problem: ${s.problem}`);
+    else if (!s.expiresAt)
+      lines.push(`  not signed in (run: rolehop login${s.name ? ` --sso-session ${s.name}` : ''})`);
+    else {
+      const state = s.signedIn ? 'signed in' : 'sign-in expired';
+      lines.push(
+        `  ${state}; token ${describeExpiry(s.expiresAt, now)}; ${s.refreshable ? 'refreshable' : 'not refreshable'}`,
+      );
+    }
+  }
+  lines.push('', credentials.length ? 'Cached credentials:' : 'No cached credentials.');
+  for (const c of credentials) lines.push(`  ${c.target}: ${describeExpiry(c.expiresAt, now)}`);
+  deps.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+};
