@@ -291,6 +291,7 @@ export const commands: CommandSpec[] = [
       'fail-rate': { type: 'string', arg: 'P', description: 'answer this fraction of calls with 5xx (0–1)' },
     },
     examples: ['rolehop sandbox --auto-approve', 'rolehop sandbox --accounts 2000 --throttle-tps 20'],
+    load: () => import('./cmd/sandbox.ts'),
     issue: 3,
   },
   {
@@ -313,6 +314,7 @@ export const commands: CommandSpec[] = [
     positionals: 'KIND',
     options: {},
     examples: ['rolehop __complete profiles'],
+    load: () => import('./cmd/complete.ts'),
     hidden: true,
     issue: 7,
   },

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type TestContext, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { rolehopBin, runCli } from '../harness/cli.ts';
+import { tempHome, writeFile } from '../harness/temp-home.ts';
+
+const CONFIG = `[default]
+region = eu-west-1
+[profile prod-deploy]
+role_arn = arn:aws:iam::111122223333:role/Deploy
+source_profile = default
+[sso-session my-org]
+sso_start_url = https://my-org.awsapps.com/start
+sso_region = eu-west-1
+`;
+
+function hasCommand(name: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A shell in a detached tmux session with `rolehop` on PATH, typed into like a person would. */
+function tmuxShell(t: TestContext, shell: string[], env: Record<string, string>) {
+  const socket = `rolehop-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const bin = path.join(env.HOME!, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(
+    path.join(bin, 'rolehop'),
+    `#!/bin/sh\nexec "${process.execPath}" "${rolehopBin}" "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  const shellEnv = { ...env, PATH: `${bin}:${env.PATH}`, TERM: 'xterm', PS1: '$ ', PROMPT: '$ ' };
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', 'main', '-x', '200', '-y', '40', ...shell);
+  t.after(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  });
+  return {
+    send: (...keys: string[]) => tmux('send-keys', '-t', 'main', ...keys),
+    screen: () => tmux('capture-pane', '-p', '-t', 'main'),
+    async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const text = tmux('capture-pane', '-p', '-t', 'main');
+        if (pattern.test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
+        await delay(50);
+      }
+    },
+  };
+}
+
+test('completion scripts parse in bash, zsh and fish', async (t) => {
+  const { env } = tempHome(t);
+  for (const [shell, check] of [
+    ['bash', ['bash', '-n']],
+    ['zsh', ['zsh', '-n']],
+    ['fish', ['fish', '-n']],
+  ] as const) {
+    if (!hasCommand(shell)) continue;
+    const r = await runCli(['completion', shell], { env });
+    assert.equal(r.code, 0);
+    const script = path.join(env.HOME!, `completion.${shell}`);
+    fs.writeFileSync(script, r.stdout);
+    execFileSync(check[0], [check[1], script]);
+  }
+  const bad = await runCli(['completion', 'tcsh'], { env });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bash, zsh or fish/);
+});
+
+test('__complete lists profile and sso-session names from the user files, and stays quiet on a broken file', async (t) => {
+  const home = tempHome(t);
+  writeFile(home.configFile, CONFIG);
+  const profiles = await runCli(['__complete', 'profiles'], { env: home.env });
+  assert.equal(profiles.stdout, 'default\nprod-deploy\n');
+  const sessions = await runCli(['__complete', 'sso-sessions'], { env: home.env });
+  assert.equal(sessions.stdout, 'my-org\n');
+  writeFile(home.configFile, '[profile x\n=garbage\n');
+  const broken = await runCli(['__complete', 'profiles'], { env: home.env });
+  assert.equal(broken.code, 0);
+  assert.equal(broken.stderr, '');
+});
+
+test('bash completes a profile name typed in a terminal', { skip: !hasCommand('tmux') }, async (t) => {
+  const home = tempHome(t);
+  writeFile(home.configFile, CONFIG);
+  const term = tmuxShell(t, ['bash', '--norc', '--noprofile'], home.env);
+  term.send('source <(rolehop completion bash) && echo loaded', 'Enter');
+  await term.waitFor(/^loaded\n\$/m);
+  term.send('rolehop exp', 'Tab');
+  await term.waitFor(/^\$ rolehop explain\s*$/m);
+  term.send('prod-d', 'Tab');
+  await term.waitFor(/rolehop explain prod-deploy/);
+});
+
+test('zsh completes a profile name typed in a terminal', {
+  skip: !hasCommand('tmux') || !hasCommand('zsh'),
+}, async (t) => {
+  const home = tempHome(t);
+  writeFile(home.configFile, CONFIG);
+  const term = tmuxShell(t, ['zsh', '-f'], home.env);
+  term.send(
+    'autoload -U compinit && compinit -u && source <(rolehop completion zsh) && echo loaded',
+    'Enter',
+  );
+  await term.waitFor(/^loaded\n\$/m);
+  term.send('rolehop env --profile prod-d', 'Tab');
+  await term.waitFor(/rolehop env --profile prod-deploy/);
+  term.send('C-u');
+  term.send('rolehop login --sso-session m', 'Tab');
+  await term.waitFor(/rolehop login --sso-session my-org/);
+});
