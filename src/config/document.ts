@@ -144,7 +144,9 @@ export function classifyLines(lines: { text: string; eol: LineEnding }[]): DocLi
       return {
         type: 'invalid',
         message:
-          prop.error === 'no-name' ? 'Property did not have a name' : "Expected an '=' sign defining a property",
+          prop.error === 'no-name'
+            ? 'Property did not have a name'
+            : "Expected an '=' sign defining a property",
       };
     }
     property = prop.value === '' ? 'sub' : 'value';

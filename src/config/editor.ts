@@ -41,7 +41,11 @@ export function splitKey(key: string): { parent: string; sub: string | undefined
   const dot = key.indexOf('.');
   const parent = (dot < 0 ? key : key.slice(0, dot)).toLowerCase();
   const sub = dot < 0 ? undefined : key.slice(dot + 1).toLowerCase();
-  if (!isValidIdentifier(parent) || parent.includes('.') || (sub !== undefined && !/^[A-Za-z0-9_\-]+$/.test(sub))) {
+  if (
+    !isValidIdentifier(parent) ||
+    parent.includes('.') ||
+    (sub !== undefined && !/^[A-Za-z0-9_-]+$/.test(sub))
+  ) {
     throw new ConfigError(`"${key}" is not a valid key`, {
       hint: 'keys use letters, digits, _ and -, with one dot for a sub-property (s3.addressing_style)',
     });
@@ -72,7 +76,9 @@ function checkRef(ref: SectionRef, kind: FileKind): void {
     });
   }
   if (kind === 'credentials' && ref.kind !== 'profile') {
-    throw new ConfigError(`[${ref.kind} ${ref.name}] sections belong in the config file, not the credentials file`);
+    throw new ConfigError(
+      `[${ref.kind} ${ref.name}] sections belong in the config file, not the credentials file`,
+    );
   }
 }
 
@@ -129,7 +135,9 @@ export class ConfigEditor {
       const meaning = headerMeaning(block.info, this.kind);
       if (!('section' in meaning)) return [];
       const s = meaning.section;
-      return s.kind === ref.kind && s.name === ref.name ? [{ block, unprefixed: meaning.unprefixedDefault }] : [];
+      return s.kind === ref.kind && s.name === ref.name
+        ? [{ block, unprefixed: meaning.unprefixedDefault }]
+        : [];
     });
     if (!includeShadowed && matching.some((m) => !m.unprefixed) && matching.some((m) => m.unprefixed)) {
       return matching.filter((m) => !m.unprefixed).map((m) => m.block);
@@ -157,7 +165,8 @@ export class ConfigEditor {
   get(ref: SectionRef, key: string): PropertyValue | undefined {
     const { parent, sub } = splitKey(key);
     const view = viewOfDocument(this.document, this.kind);
-    const bucket = ref.kind === 'profile' ? view.profiles : ref.kind === 'sso-session' ? view.ssoSessions : view.services;
+    const bucket =
+      ref.kind === 'profile' ? view.profiles : ref.kind === 'sso-session' ? view.ssoSessions : view.services;
     const value = own(own(bucket, ref.name) ?? {}, parent);
     if (sub === undefined) return value;
     return typeof value === 'object' ? own(value, sub) : undefined;
@@ -171,7 +180,10 @@ export class ConfigEditor {
     this.intents.push({ op: 'set', ref, parent, sub, value });
     const block = this.singleBlock(ref, key);
     if (!block) {
-      this.appendSection(ref, sub === undefined ? [`${parent} = ${value}`] : [`${parent} =`, `  ${sub} = ${value}`]);
+      this.appendSection(
+        ref,
+        sub === undefined ? [`${parent} = ${value}`] : [`${parent} =`, `  ${sub} = ${value}`],
+      );
       return;
     }
     const lines = this.document.lines;
@@ -192,9 +204,12 @@ export class ConfigEditor {
       return;
     }
     if (last.value !== '') {
-      throw new ConfigError(`cannot set ${key}: ${parent} in ${headerFor(ref, this.kind)} has a plain value`, {
-        hint: `unset ${parent} first, then set its sub-properties`,
-      });
+      throw new ConfigError(
+        `cannot set ${key}: ${parent} in ${headerFor(ref, this.kind)} has a plain value`,
+        {
+          hint: `unset ${parent} first, then set its sub-properties`,
+        },
+      );
     }
     let indent = '  ';
     let lastSub = last.start;
@@ -285,7 +300,9 @@ export class ConfigEditor {
     const at = options.at;
     const next = this.document.lines[at];
     if (next && /^[ \t]/.test(next.text) && next.info.type !== 'blank') {
-      throw new ConfigError(`cannot insert ${headerFor(ref, this.kind)} before an indented line (line ${at + 1})`);
+      throw new ConfigError(
+        `cannot insert ${headerFor(ref, this.kind)} before an indented line (line ${at + 1})`,
+      );
     }
     this.document.splice(at, at, [headerFor(ref, this.kind), ...lines]);
   }
@@ -364,7 +381,12 @@ export class ConfigEditor {
     if (this.rawEdits) return;
     const expected = structuredClone({ p: was.profiles, s: was.ssoSessions, v: was.services });
     for (const intent of this.intents) {
-      const bucket = intent.ref.kind === 'profile' ? expected.p : intent.ref.kind === 'sso-session' ? expected.s : expected.v;
+      const bucket =
+        intent.ref.kind === 'profile'
+          ? expected.p
+          : intent.ref.kind === 'sso-session'
+            ? expected.s
+            : expected.v;
       const name = intent.ref.name;
       if (intent.op === 'remove') {
         delete bucket[name];

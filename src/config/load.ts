@@ -5,7 +5,13 @@ import * as fs from 'node:fs';
 import { ConfigError } from '../util/errors.ts';
 import { ConfigDocument } from './document.ts';
 import type { ConfigView } from './model.ts';
-import { type DuplicateSection, duplicateSections, type FileKind, type ParseIssue, viewOfDocument } from './parse.ts';
+import {
+  type DuplicateSection,
+  duplicateSections,
+  type FileKind,
+  type ParseIssue,
+  viewOfDocument,
+} from './parse.ts';
 import { configPaths } from './paths.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -58,7 +64,12 @@ export function loadConfigFiles(env: Env): LoadedConfig {
   const k = viewOfDocument(ConfigDocument.parse(credentials.text), 'credentials', credentials.path);
   const profiles: ConfigView['profiles'] = {};
   for (const [name, props] of Object.entries(c.profiles)) {
-    Object.defineProperty(profiles, name, { value: { ...props }, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(profiles, name, {
+      value: { ...props },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   for (const [name, props] of Object.entries(k.profiles)) {
     const base = Object.hasOwn(profiles, name) ? profiles[name] : {};

@@ -53,7 +53,10 @@ export type HeaderMeaning =
   | { ignored: string | undefined /* reason, or undefined when silently ignored */ };
 
 /** What a section header means in a file of this kind. */
-export function headerMeaning(info: { prefix: string | undefined; name: string }, kind: FileKind): HeaderMeaning {
+export function headerMeaning(
+  info: { prefix: string | undefined; name: string },
+  kind: FileKind,
+): HeaderMeaning {
   const { prefix, name } = info;
   if (kind === 'credentials') {
     if (prefix !== undefined) {
@@ -64,7 +67,8 @@ export function headerMeaning(info: { prefix: string | undefined; name: string }
             : `section [${prefix} ${name}] ignored: not a valid profile name in the credentials file`,
       };
     }
-    if (!isValidIdentifier(name)) return { ignored: `profile [${name}] ignored: "${name}" is not a valid name` };
+    if (!isValidIdentifier(name))
+      return { ignored: `profile [${name}] ignored: "${name}" is not a valid name` };
     return { section: { kind: 'profile', name }, unprefixedDefault: false };
   }
   if (prefix === undefined) {
@@ -182,7 +186,10 @@ export function parseConfigText(text: string, kind: FileKind, label?: string): P
 }
 
 /** Config and credentials merged: credentials-file keys win for the same profile. */
-export function mergeViews(config: ParsedFile, credentials: ParsedFile): ConfigView & { issues: ParseIssue[] } {
+export function mergeViews(
+  config: ParsedFile,
+  credentials: ParsedFile,
+): ConfigView & { issues: ParseIssue[] } {
   const profiles: Record<string, Properties> = {};
   for (const [name, props] of Object.entries(config.profiles)) put(profiles, name, { ...props });
   for (const [name, props] of Object.entries(credentials.profiles)) {

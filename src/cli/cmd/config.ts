@@ -41,7 +41,8 @@ function expectArgs(input: CommandInput, count: number, shape: string): void {
 
 async function readStdin(stdin: Deps['stdin']): Promise<string> {
   let text = '';
-  for await (const chunk of stdin) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  for await (const chunk of stdin)
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
   return text.replace(/\r?\n$/, '');
 }
 
@@ -69,7 +70,8 @@ function get(input: CommandInput, deps: Deps): number {
     props = own(parseConfigText(loaded.credentials.text, 'credentials').profiles, ref.name);
   } else {
     const v = loaded.view;
-    const bucket = ref.kind === 'profile' ? v.profiles : ref.kind === 'sso-session' ? v.ssoSessions : v.services;
+    const bucket =
+      ref.kind === 'profile' ? v.profiles : ref.kind === 'sso-session' ? v.ssoSessions : v.services;
     props = own(bucket, ref.name);
   }
   const value = lookup(props, key);
@@ -176,6 +178,8 @@ export const run: CommandRun = async (input, deps) => {
     case undefined:
       throw new UsageError('missing action: get, set, unset or list', { hint: usageHint });
     default:
-      throw new UsageError(`unknown action "${action}": expected get, set, unset or list`, { hint: usageHint });
+      throw new UsageError(`unknown action "${action}": expected get, set, unset or list`, {
+        hint: usageHint,
+      });
   }
 };

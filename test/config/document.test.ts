@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { ConfigDocument } from '../../src/config/document.ts';
+
+// Pieces that stress the grammar: brackets, prefixes, separators, comment marks, every line ending.
+const fragments = [
+  '[',
+  ']',
+  'profile',
+  'sso-session',
+  'services',
+  'default',
+  ' ',
+  '\t',
+  '=',
+  '#',
+  ';',
+  'foo',
+  'region',
+  'us-east-1',
+  '\n',
+  '\r\n',
+  '\r',
+  '\uFEFF',
+  'é',
+  '😀',
+  '\u0000',
+  '  name = value',
+];
+const adversarial = fc.array(fc.constantFrom(...fragments), { maxLength: 60 }).map((parts) => parts.join(''));
+const lineShaped = fc
+  .array(
+    fc.tuple(
+      fc.oneof(
+        fc.constantFrom(
+          '[profile a]',
+          '[default]',
+          '[sso-session s]',
+          '[services x]',
+          '[a b c',
+          'k = v',
+          ' sub = 1',
+        ),
+        fc.constantFrom('# c', '; c', '', ' \t', 'key value', '= v', '  -cont', 'x = y # z', 'x=y#z'),
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+      ),
+      fc.constantFrom('\n', '\r\n', '', '\r'),
+    ),
+    { maxLength: 30 },
+  )
+  .map((lines) => lines.map(([t, e]) => t + e).join(''));
+
+test('any string serializes back identically (round trip)', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), adversarial, lineShaped), (text) => {
+      assert.equal(ConfigDocument.parse(text).toString(), text);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('round trip holds after reclassifying', () => {
+  fc.assert(
+    fc.property(lineShaped, (text) => {
+      const doc = ConfigDocument.parse(text);
+      doc.reclassify();
+      assert.equal(doc.toString(), text);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('fixed adversarial inputs round trip', () => {
+  for (const text of [
+    '',
+    '\n',
+    '\r\n',
+    '\uFEFF',
+    '\uFEFF[default]\r\nregion = x',
+    '[profile a]\r\nx = 1\n[profile b]\ry = 2',
+    'no header = here\n\n\n',
+    '[profile a]\n  \t\n\tcontinued\n',
+    '[profile a]\nx = 1\n[profile a]\nx = 2\n',
+    '[weird section type]\nk = v',
+    '\t\t[profile indented]\n',
+    'x'.repeat(10_000),
+  ]) {
+    assert.equal(ConfigDocument.parse(text).toString(), text);
+  }
+});
+
+test('lines are classified with their parsed fields', () => {
+  const doc = ConfigDocument.parse(
+    '# top\n[profile dev] ; note\nregion = eu-west-1 # c\nname = v#c\ns3 =\n  addressing_style = path\n\nbad line\n[broken\n',
+  );
+  assert.deepEqual(
+    doc.lines.map((l) => l.info),
+    [
+      { type: 'comment' },
+      { type: 'section', header: 'profile dev', prefix: 'profile', name: 'dev' },
+      { type: 'property', key: 'region', value: 'eu-west-1' },
+      { type: 'property', key: 'name', value: 'v#c' },
+      { type: 'property', key: 's3', value: '' },
+      { type: 'sub-property', key: 'addressing_style', value: 'path' },
+      { type: 'blank' },
+      { type: 'invalid', message: "Expected an '=' sign defining a property" },
+      { type: 'invalid', message: "Profile definition must end with ']'", header: true },
+    ],
+  );
+});
+
+test('line endings are kept per line and the first one sets the style for new lines', () => {
+  const doc = ConfigDocument.parse('[a]\r\nx = 1\ny = 2');
+  assert.deepEqual(
+    doc.lines.map((l) => l.eol),
+    ['\r\n', '\n', ''],
+  );
+  assert.equal(doc.eol, '\r\n');
+  assert.equal(ConfigDocument.parse('[a]').eol, '\n');
+});
+
+test('a BOM is kept on output and not part of the first header', () => {
+  const doc = ConfigDocument.parse('\uFEFF[profile a]\n');
+  assert.equal(doc.bom, true);
+  assert.equal(doc.lines[0]!.info.type, 'section');
+  assert.equal(doc.toString(), '\uFEFF[profile a]\n');
+});
+
+test('a broken header ends the section above it', () => {
+  const doc = ConfigDocument.parse('[profile a]\nx = 1\n[profile b\ny = 2\n');
+  const blocks = doc.sections();
+  assert.deepEqual(
+    blocks.map((b) => [b.header, b.end, b.info?.name]),
+    [
+      [-1, 0, undefined],
+      [0, 2, 'a'],
+      [2, 4, undefined],
+    ],
+  );
+});
