@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { type SsoToken, serializeToken, tokenCachePath } from '../../src/sso/token-cache.ts';
+import { runCli } from '../harness/cli.ts';
+import { tempHome, writeFile } from '../harness/temp-home.ts';
+
+const CONFIG =
+  '[sso-session dev]\nsso_start_url = https://dev.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n' +
+  '[sso-session ops]\nsso_start_url = https://ops.awsapps.com/start\nsso_region = eu-west-1\n';
+
+const SECRETS = {
+  accessToken: 'status-access-token-1234567890',
+  clientSecret: 'status-client-secret-1234567890',
+  refreshToken: 'status-refresh-token-1234567890',
+};
+
+function token(expiresInMs: number): SsoToken {
+  return {
+    startUrl: 'https://dev.awsapps.com/start',
+    region: 'us-east-1',
+    ...SECRETS,
+    expiresAt: Date.now() + expiresInMs,
+    clientId: 'client-1',
+    registrationExpiresAt: Date.now() + 30 * 86400_000,
+  };
+}
+
+test('status shows each session, expiry and refreshability, and never a secret (text and --json)', async (t) => {
+  const h = tempHome(t);
+  writeFile(h.configFile, CONFIG);
+  writeFile(tokenCachePath(h.env, { name: 'dev', startUrl: '' }), serializeToken(token(3 * 3600_000)));
+  const text = await runCli(['status'], { env: h.env });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(
+    text.stdout,
+    /sso-session dev: https:\/\/dev\.awsapps\.com\/start \(us-east-1\)\n {2}signed in; token expires in (2h 59m|3h) \(,
+  );
+  assert.match(text.stdout, /refreshable/);
+  assert.match(
+    text.stdout,
+    /sso-session ops[^\n]*\n {2}not signed in \(run: rolehop login --sso-session ops\)/,
+  );
+  const json = await runCli(['status', '--json'], { env: h.env });
+  assert.equal(json.code, 0);
+  const parsed = JSON.parse(json.stdout);
+  assert.deepEqual(
+    parsed.sessions.map((s: { name: string; signedIn: boolean; refreshable: boolean }) => [
+      s.name,
+      s.signedIn,
+      s.refreshable,
+    ]),
+    [
+      ['dev', true, true],
+      ['ops', false, false],
+    ],
+  );
+  for (const out of [text.stdout + text.stderr, json.stdout + json.stderr]) {
+    for (const secret of Object.values(SECRETS)) assert.ok(!out.includes(secret), `leaked ${secret}`);
+  }
+});
+
+test('status reports a corrupt token file without failing and without touching it', async (t) => {
+  const h = tempHome(t);
+  writeFile(h.configFile, CONFIG);
+  const file = tokenCachePath(h.env, { name: 'dev', startUrl: '' });
+  writeFile(file, '{"accessToken": "status-access-token-1234567890", "expiresAt": ');
+  const r = await runCli(['status'], { env: h.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /problem: the SSO token cache file .* is unusable: it is not valid JSON/);
+  assert.ok(!r.stdout.includes(SECRETS.accessToken));
+  assert.equal(
+    fs.readFileSync(file, 'utf8'),
+    '{"accessToken": "status-access-token-1234567890", "expiresAt": ',
+  );
+});
+
+test('logout with the network down deletes the token and cached credentials locally, with a warning', async (t) => {
+  const h = tempHome(t, { AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' });
+  writeFile(h.configFile, CONFIG);
+  const file = tokenCachePath(h.env, { name: 'dev', startUrl: '' });
+  writeFile(file, serializeToken(token(3600_000)));
+  const cacheDir = path.join(h.home, '.cache', 'rolehop');
+  writeFile(path.join(cacheDir, 'a.json'), JSON.stringify({ key: 'sso-session:dev|111122223333|Admin' }));
+  writeFile(path.join(cacheDir, 'b.json'), JSON.stringify({ key: 'sso-session:ops|111122223333|Admin' }));
+  const r = await runCli(['logout', '--sso-session', 'dev'], { env: h.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /warning: could not reach the SSO portal[\s\S]*signed out locally only/);
+  assert.match(r.stderr, /Signed out of sso-session dev \(token deleted, 1 cached credential file deleted\)/);
+  assert.equal(fs.existsSync(file), false);
+  assert.equal(fs.existsSync(path.join(cacheDir, 'a.json')), false);
+  assert.equal(fs.existsSync(path.join(cacheDir, 'b.json')), true, 'other sessions keep their credentials');
+  assert.ok(!r.stderr.includes(SECRETS.accessToken));
+});
+
+test('logout refuses --sso-session with --all (exit 2) and needs a session when several exist', async (t) => {
+  const h = tempHome(t);
+  writeFile(h.configFile, CONFIG);
+  const both = await runCli(['logout', '--all', '--sso-session', 'dev'], { env: h.env });
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /either --sso-session or --all/);
+  const none = await runCli(['logout'], { env: h.env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /several sso-sessions are configured: dev, ops/);
+});
