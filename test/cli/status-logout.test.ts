@@ -35,7 +35,7 @@ test('status shows each session, expiry and refreshability, and never a secret (
   assert.equal(text.code, 0, text.stderr);
   assert.match(
     text.stdout,
-    /sso-session dev: https:\/\/dev\.awsapps\.com\/start \(us-east-1\)\n {2}signed in; token expires in (2h 59m|3h) \(,
+    /sso-session dev: https:\/\/dev\.awsapps\.com\/start \(us-east-1\)\n {2}signed in; token expires in (2h 59m|3h) \(/,
   );
   assert.match(text.stdout, /refreshable/);
   assert.match(
