@@ -87,15 +87,19 @@ function where(name: string, chain: string[]): string {
 /** Names within a small edit distance or sharing a prefix/substring, best first. */
 export function closeMatches(name: string, candidates: string[], max = 5): string[] {
   const lower = name.toLowerCase();
-  const scored = candidates
-    .map((c) => {
-      const cl = c.toLowerCase();
-      let score = editDistance(lower, cl);
-      if (cl.includes(lower) || lower.includes(cl)) score = Math.min(score, 1);
-      return { c, score };
-    })
-    .filter(({ score }) => score <= Math.max(2, Math.floor(name.length / 3)))
-    .sort((a, b) => a.score - b.score || a.c.localeCompare(b.c));
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  const scored: { c: string; score: number }[] = [];
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    if (cl.includes(lower) || lower.includes(cl))
+      scored.push({ c, score: Math.min(1, editDistance(lower, cl)) });
+    // The length gap bounds the distance: skip the quadratic work for names that cannot match.
+    else if (Math.abs(cl.length - lower.length) <= limit) {
+      const score = editDistance(lower, cl);
+      if (score <= limit) scored.push({ c, score });
+    }
+  }
+  scored.sort((a, b) => a.score - b.score || a.c.localeCompare(b.c));
   return scored.slice(0, max).map(({ c }) => c);
 }
 
@@ -111,9 +115,22 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-function didYouMean(name: string, candidates: string[]): string {
-  const close = closeMatches(name, candidates);
-  return close.length > 0 ? `did you mean ${close.map((c) => `"${c}"`).join(', ')}? ` : '';
+// `doctor` resolves every profile; thousands may point at the same missing name.
+const suggestions = new WeakMap<object, Map<string, string>>();
+
+function didYouMean(name: string, names: Record<string, unknown>): string {
+  let memo = suggestions.get(names);
+  if (!memo) {
+    memo = new Map();
+    suggestions.set(names, memo);
+  }
+  let text = memo.get(name);
+  if (text === undefined) {
+    const close = closeMatches(name, Object.keys(names));
+    text = close.length > 0 ? `did you mean ${close.map((c) => `"${c}"`).join(', ')}? ` : '';
+    memo.set(name, text);
+  }
+  return text;
 }
 
 /** The error for a profile name that is not defined, listing close matches. */
@@ -125,7 +142,7 @@ export function unknownProfileError(view: ConfigView, name: string): ProfileReso
     names.length === 0
       ? `profile "${name}" is not defined: no profiles are defined in the config or credentials file`
       : `profile "${name}" is not defined in the config or credentials file`,
-    `${didYouMean(name, names)}'rolehop config list' shows the profiles; 'rolehop configure ${name} …' creates one`,
+    `${didYouMean(name, view.profiles)}'rolehop config list' shows the profiles; 'rolehop configure ${name} …' creates one`,
   );
 }
 
@@ -211,7 +228,7 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
         'missing-sso-session',
         profile,
         `${where(profile, chain)} uses sso_session "${sessionName}", but there is no [sso-session ${sessionName}] section`,
-        `${didYouMean(sessionName, Object.keys(view.ssoSessions))}add it with 'rolehop login --sso-session ${sessionName} --start-url URL --sso-region REGION', or fix sso_session`,
+        `${didYouMean(sessionName, view.ssoSessions)}add it with 'rolehop login --sso-session ${sessionName} --start-url URL --sso-region REGION', or fix sso_session`,
       );
     }
     for (const key of ['sso_start_url', 'sso_region'] as const) {
@@ -388,7 +405,7 @@ export function resolvePlanWithTrace(
         'missing-source-profile',
         name,
         `${where(name, here)} has source_profile "${sourceProfile}", which is not defined`,
-        `${didYouMean(sourceProfile, Object.keys(view.profiles))}define [profile ${sourceProfile}] or fix source_profile in [profile ${name}]`,
+        `${didYouMean(sourceProfile, view.profiles)}define [profile ${sourceProfile}] or fix source_profile in [profile ${name}]`,
       );
     }
     if (chain.includes(sourceProfile)) {

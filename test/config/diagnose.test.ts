@@ -107,3 +107,16 @@ test('duplicates that botocore accepts (spacing differs) are still reported', ()
   assert.equal(findings[0]?.code, 'duplicate-section');
   assert.match(findings[0]!.message, /tools disagree on which wins/);
 });
+
+test('thousands of profiles pointing at one missing source are diagnosed quickly, once', () => {
+  const profiles: Record<string, Properties> = {};
+  for (let i = 0; i < 5000; i++)
+    profiles[`account-${i}.Admin`] = { role_arn: ARN, source_profile: 'hub-typo' };
+  profiles.hub = { aws_access_key_id: 'k', aws_secret_access_key: 's' };
+  const started = performance.now();
+  const findings = diagnoseProfiles(view(profiles));
+  assert.ok(performance.now() - started < 2000, 'under 2 s');
+  assert.equal(findings.length, 5000);
+  assert.ok(findings.every((f) => f.code === 'missing-source-profile'));
+  assert.match(findings[0]!.fix, /did you mean "hub"/);
+});
