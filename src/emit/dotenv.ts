@@ -1,11 +1,11 @@
 // The dotenv dialect rolehop writes, and a reader for it.
 //
 // Every value is double-quoted with POSIX shell rules: `\`, `"`, `$` and backtick get a backslash,
-// everything else (line breaks included) is literal. So `set -a; . ./file` in bash/zsh/sh reads
-// back exactly, and so do docker compose, python-dotenv and the npm `dotenv` package for values
-// made of the characters AWS credentials, regions and timestamps use. For other values these
-// readers disagree among themselves (npm `dotenv` keeps backslashes, python-dotenv keeps `\$`,
-// compose interpolates `$`), so rolehop follows the shell, which all of them copy.
+// everything else (line breaks included) is literal. `set -a; . ./file` in bash/zsh/sh reads that
+// back exactly, whatever the value. Other readers disagree among themselves on escapes (npm
+// `dotenv` keeps backslashes, python-dotenv keeps `\$`, compose interpolates a bare `$`), so rolehop
+// follows the shell they all imitate; for values with none of `\ $` backtick and CR — every AWS key,
+// token, region and timestamp — python-dotenv reads the same values too (tested).
 
 export function quoteForDotenv(value: string): string {
   return `"${value.replace(/[\\"$`]/g, '\\$&')}"`;

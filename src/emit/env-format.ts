@@ -108,7 +108,8 @@ export function formatEnv(format: EnvFormat, creds: Credentials | null, options:
   if (format === 'json') return `${JSON.stringify(Object.fromEntries(set), null, 2)}\n`;
   if (format === 'dotenv') return set.map(([n, v]) => `${n}=${quoteForDotenv(v)}\n`).join('');
   const shell = SHELLS[format];
-  const lines = [...set.map(([n, v]) => shell.set(n, v)), ...clear.map((n) => shell.clear(n))];
+  // Clears first: fish's `set -e` of an absent variable fails, and `… | source; and cmd` should not.
+  const lines = [...clear.map((n) => shell.clear(n)), ...set.map(([n, v]) => shell.set(n, v))];
   return lines.map((l) => l + shell.eol).join('');
 }
 

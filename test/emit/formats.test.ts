@@ -55,13 +55,13 @@ test('cmd output uses set "NAME=value" and refuses values cmd would interpret', 
   assert.equal(
     text,
     [
+      'set "AWS_PROFILE="',
       'set "AWS_ACCESS_KEY_ID=ASIAEXAMPLEEXAMPLE01"',
       'set "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
       'set "AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjEXAMPLE+token/with=="',
       'set "AWS_CREDENTIAL_EXPIRATION=2026-01-02T03:04:05Z"',
       'set "AWS_REGION=eu-west-1"',
       'set "AWS_DEFAULT_REGION=eu-west-1"',
-      'set "AWS_PROFILE="',
       '',
     ].join('\r\n'),
   );
@@ -83,21 +83,21 @@ test('shell output sets every variable, unsets AWS_PROFILE, and the token when t
   assert.equal(
     formatEnv('bash', creds, { region: 'us-east-1' }),
     [
+      'unset AWS_PROFILE;',
       "export AWS_ACCESS_KEY_ID='ASIAEXAMPLEEXAMPLE01';",
       "export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';",
       "export AWS_SESSION_TOKEN='IQoJb3JpZ2luX2VjEXAMPLE+token/with==';",
       "export AWS_CREDENTIAL_EXPIRATION='2026-01-02T03:04:05Z';",
       "export AWS_REGION='us-east-1';",
       "export AWS_DEFAULT_REGION='us-east-1';",
-      'unset AWS_PROFILE;',
       '',
     ].join('\n'),
   );
   const noToken = formatEnv('zsh', { accessKeyId: 'AKIA1', secretAccessKey: 's' });
   assert.equal(
     noToken,
-    "export AWS_ACCESS_KEY_ID='AKIA1';\nexport AWS_SECRET_ACCESS_KEY='s';\n" +
-      'unset AWS_SESSION_TOKEN;\nunset AWS_CREDENTIAL_EXPIRATION;\nunset AWS_PROFILE;\n',
+    'unset AWS_SESSION_TOKEN;\nunset AWS_CREDENTIAL_EXPIRATION;\nunset AWS_PROFILE;\n' +
+      "export AWS_ACCESS_KEY_ID='AKIA1';\nexport AWS_SECRET_ACCESS_KEY='s';\n",
   );
   assert.doesNotMatch(noToken, /AWS_REGION/);
   assert.match(formatEnv('fish', creds), /^set -e AWS_PROFILE;$/m);
