@@ -55,6 +55,7 @@ export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () =
       });
     }
   }
+  findings.push(...diagnoseStartUrls(view), ...diagnoseSeveralSources(view, locate));
   for (const [name, session] of Object.entries(view.ssoSessions)) {
     const missing = ['sso_start_url', 'sso_region'].filter((k) => typeof session[k] !== 'string');
     if (missing.length === 0) continue;
@@ -63,6 +64,55 @@ export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () =
       code: 'partial-sso-session',
       message: `[sso-session ${name}] is missing ${missing.join(', ')}`,
       fix: `add ${missing.join(' and ')} to [sso-session ${name}], e.g. 'rolehop config set --sso-session ${name} ${missing[0]} …'`,
+    });
+  }
+  return findings;
+}
+
+/** Start URLs must be https (the OIDC issuer); a typo here fails only at sign-in time otherwise. */
+function diagnoseStartUrls(view: ConfigView): Finding[] {
+  const findings: Finding[] = [];
+  const check = (url: unknown, section: string, fixWith: string) => {
+    if (typeof url !== 'string' || /^https:\/\/[^/\s]+/i.test(url)) return;
+    findings.push({
+      severity: 'error',
+      code: 'invalid-start-url',
+      message: `${section} has sso_start_url "${url}", which is not an https URL`,
+      fix: `use the access portal URL, e.g. 'rolehop config set ${fixWith} sso_start_url https://my-org.awsapps.com/start'`,
+    });
+  };
+  for (const [name, session] of Object.entries(view.ssoSessions)) {
+    check(session.sso_start_url, `[sso-session ${name}]`, `--sso-session ${name}`);
+  }
+  for (const [name, props] of Object.entries(view.profiles)) {
+    if (props.sso_session === undefined) check(props.sso_start_url, `profile "${name}"`, `--profile ${name}`);
+  }
+  return findings;
+}
+
+/**
+ * A profile with more than one kind of credentials: tools disagree on which wins (botocore: sso,
+ * credentials-file keys, credential_process, then config-file keys), so say which one is used.
+ */
+function diagnoseSeveralSources(view: ConfigView, locate: ProfileLocator): Finding[] {
+  const findings: Finding[] = [];
+  for (const [name, props] of Object.entries(view.profiles)) {
+    if (props.role_arn !== undefined) continue;
+    const kinds = [
+      ['sso_account_id', 'sso_role_name', 'sso_start_url'].some((k) => props[k] !== undefined)
+        ? 'SSO'
+        : undefined,
+      props.aws_access_key_id !== undefined ? 'static keys' : undefined,
+      props.credential_process !== undefined ? 'credential_process' : undefined,
+    ].filter((k) => k !== undefined);
+    if (kinds.length < 2) continue;
+    findings.push({
+      severity: 'warning',
+      code: 'several-sources',
+      ...(locate(name, 'several-sources') ?? {}),
+      profile: name,
+      message: `profile "${name}" has ${kinds.join(' and ')}; ${kinds[0]} is used and tools may disagree`,
+      fix: `keep one kind of credentials in profile "${name}" and move the others to their own profile`,
     });
   }
   return findings;

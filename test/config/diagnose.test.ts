@@ -108,7 +108,7 @@ test('duplicates that botocore accepts (spacing differs) are still reported', ()
   assert.match(findings[0]!.message, /tools disagree on which wins/);
 });
 
-test('thousands of profiles pointing at one missing source are diagnosed quickly, once', () => {
+test('thousands of profiles pointing at one missing source are diagnosed quickly, one finding each', () => {
   const profiles: Record<string, Properties> = {};
   for (let i = 0; i < 5000; i++)
     profiles[`account-${i}.Admin`] = { role_arn: ARN, source_profile: 'hub-typo' };
@@ -119,4 +119,40 @@ test('thousands of profiles pointing at one missing source are diagnosed quickly
   assert.equal(findings.length, 5000);
   assert.ok(findings.every((f) => f.code === 'missing-source-profile'));
   assert.match(findings[0]!.fix, /did you mean "hub"/);
+});
+
+test('sso_start_url must be https, on a session or a legacy profile', () => {
+  const findings = diagnoseProfiles(
+    view(
+      {
+        legacy: {
+          sso_start_url: 'd-123.awsapps.com/start',
+          sso_region: 'r',
+          sso_account_id: '1',
+          sso_role_name: 'R',
+        },
+      },
+      { s: { sso_start_url: 'http://d-123.awsapps.com/start', sso_region: 'r' } },
+    ),
+  );
+  assert.deepEqual(findings.map((f) => [f.code, f.message]).sort(), [
+    [
+      'invalid-start-url',
+      '[sso-session s] has sso_start_url "http://d-123.awsapps.com/start", which is not an https URL',
+    ],
+    [
+      'invalid-start-url',
+      'profile "legacy" has sso_start_url "d-123.awsapps.com/start", which is not an https URL',
+    ],
+  ]);
+});
+
+test('a profile with several kinds of credentials gets a warning naming the one used', () => {
+  const [f, ...rest] = diagnoseProfiles(
+    view({ p: { aws_access_key_id: 'k', aws_secret_access_key: 's', credential_process: 'x' } }),
+  );
+  assert.equal(rest.length, 0);
+  assert.equal(f?.severity, 'warning');
+  assert.equal(f?.code, 'several-sources');
+  assert.match(f!.message, /static keys and credential_process; static keys is used/);
 });
