@@ -146,6 +146,16 @@ export function unknownProfileError(view: ConfigView, name: string): ProfileReso
   );
 }
 
+/** For selectors (--assume): an IAM role ARN in a partition rolehop knows. */
+export function isRoleArn(value: string): boolean {
+  return ROLE_ARN.test(value);
+}
+
+/** For selectors (--session-name): what STS accepts as RoleSessionName. */
+export function isRoleSessionName(value: string): boolean {
+  return SESSION_NAME.test(value);
+}
+
 export function validateRoleArn(arn: string, profile: string, chain: string[] = [profile]): string {
   const value = arn.trim();
   if (!ROLE_ARN.test(value)) {

@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import type { ConfigView, Properties } from '../../src/config/model.ts';
 import {
   closeMatches,
+  isRoleArn,
+  isRoleSessionName,
   ProfileResolutionError,
   resolvePlan,
   resolvePlanWithTrace,
@@ -351,4 +353,11 @@ test('profile names like constructor or __proto__ never reach Object.prototype',
     'p',
     'missing-sso-session',
   );
+});
+
+test('selector helpers accept what the profile checks accept', () => {
+  assert.equal(isRoleArn(ARN_A), true);
+  assert.equal(isRoleArn('arn:aws:iam::1:role/A'), false);
+  assert.equal(isRoleSessionName('ci-job@example.com'), true);
+  assert.equal(isRoleSessionName('x'), false);
 });
