@@ -21,7 +21,7 @@ const hostileFragment = fc.oneof(
     '\\\\',
     '`',
     '$',
-    '${HOME}',
+    '$' + '{HOME}',
     '$HOME',
     `$(touch ${canary})`,
     `\`touch ${canary}\``,
@@ -187,7 +187,9 @@ for (const [format, shell, args] of SHELLS) {
       args,
       samples.map((s) => formatEnv(format, s, { region: s.region })),
     );
-    samples.forEach((s, i) => assert.deepEqual(got[i], expected(s), `case ${JSON.stringify(s)}`));
+    samples.forEach((s, i) => {
+      assert.deepEqual(got[i], expected(s), `case ${JSON.stringify(s)}`);
+    });
     assertNoCanary();
   });
 
@@ -243,7 +245,9 @@ test('dotenv: python-dotenv reads back exactly every value without $, backtick, 
   const r = spawnSync('python3', ['-c', script], { input: JSON.stringify(texts), maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, String(r.stderr));
   const parsed = JSON.parse(r.stdout.toString()) as Array<Record<string, string>>;
-  samples.forEach((s, i) => assert.deepEqual(parsed[i], expected(s)));
+  samples.forEach((s, i) => {
+    assert.deepEqual(parsed[i], expected(s));
+  });
 });
 
 test('json: python reads back exactly what the json format holds', () => {
@@ -259,5 +263,7 @@ test('json: python reads back exactly what the json format holds', () => {
   );
   assert.equal(r.status, 0, String(r.stderr));
   const parsed = JSON.parse(r.stdout.toString()) as Array<Record<string, string>>;
-  samples.forEach((s, i) => assert.deepEqual(parsed[i], expected(s)));
+  samples.forEach((s, i) => {
+    assert.deepEqual(parsed[i], expected(s));
+  });
 });

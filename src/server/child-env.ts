@@ -1,0 +1,32 @@
+// The environment of a process that should take its credentials from the local endpoint.
+
+/**
+ * Variables that would make an SDK pick other credentials (static keys or a profile beat the
+ * container provider; a RELATIVE_URI beats FULL_URI; a token file beats the token).
+ */
+export const CONFLICTING_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+] as const;
+
+/**
+ * A copy of `env` pointing AWS SDKs at `url` (the server's URL for one profile) with `token`.
+ * `env` itself is left as it was.
+ */
+export function containerCredentialsEnv(
+  env: Record<string, string | undefined>,
+  endpoint: { url: string; token: string },
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  for (const name of CONFLICTING_VARIABLES) delete out[name];
+  out.AWS_CONTAINER_CREDENTIALS_FULL_URI = endpoint.url;
+  out.AWS_CONTAINER_AUTHORIZATION_TOKEN = endpoint.token;
+  return out;
+}

@@ -1,0 +1,152 @@
+// ECS-compatible credential endpoint on loopback (aws-protocols.md §6): SDKs in child processes
+// fetch (and refresh) credentials from it, given AWS_CONTAINER_CREDENTIALS_FULL_URI and the token.
+
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NetworkError, RolehopError, SignInRequiredError, UsageError } from '../util/errors.ts';
+import { redactText, registerSecret } from '../util/redact.ts';
+import { newServerToken, tokensEqual } from './token.ts';
+
+/** What `getCredentials` resolves to (the shape of src/emit's Credentials). */
+export interface ServedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export interface CredentialServerOptions {
+  /** Called per request with the URL path: `/` for the default profile, `/<profile>` for others. */
+  getCredentials: (path: string) => Promise<ServedCredentials>;
+  /** 0 or absent: any free port. */
+  port?: number;
+  /** Only loopback is allowed: `127.0.0.1` (the default) or `localhost`. */
+  host?: string;
+  /** Told about each failed getCredentials, for logging; the client sees only a short message. */
+  onError?: (error: unknown, path: string) => void;
+}
+
+export interface CredentialServer {
+  /** `http://127.0.0.1:<port>/`: the default profile's URL. */
+  url: string;
+  port: number;
+  token: string;
+  /** The URL serving one profile's credentials. */
+  urlFor(profile?: string): string;
+  address(): AddressInfo;
+  close(): Promise<void>;
+}
+
+const LOOPBACK_BIND_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+/** True when a Host header names this server by a loopback name; anything else may be DNS rebinding. */
+export function isLoopbackHostHeader(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  const h = host.toLowerCase();
+  return h === `127.0.0.1:${port}` || h === `localhost:${port}` || h === `[::1]:${port}`;
+}
+
+export function containerResponseBody(creds: ServedCredentials): string {
+  const body: Record<string, string> = {
+    AccessKeyId: creds.accessKeyId,
+    SecretAccessKey: creds.secretAccessKey,
+  };
+  if (creds.sessionToken) body.Token = creds.sessionToken;
+  if (creds.expiration) body.Expiration = creds.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return JSON.stringify(body);
+}
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: object | string,
+  headers: http.OutgoingHttpHeaders = {},
+) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** The client-facing status and message for a failure: short, and never a secret. */
+function failureOf(error: unknown): { status: number; message: string } {
+  if (error instanceof SignInRequiredError)
+    return { status: 503, message: 'sign-in needed: run rolehop login' };
+  if (error instanceof NetworkError) return { status: 503, message: 'credentials temporarily unavailable' };
+  if (error instanceof RolehopError) return { status: 500, message: redactText(error.message).slice(0, 200) };
+  return { status: 500, message: 'internal error while getting credentials' };
+}
+
+export async function startCredentialServer(options: CredentialServerOptions): Promise<CredentialServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK_BIND_HOSTS.has(host)) {
+    throw new UsageError(`the credential server listens on loopback only, not on "${host}"`, {
+      hint: 'leave the host out (127.0.0.1 is used)',
+    });
+  }
+  const token = newServerToken();
+  registerSecret(token);
+  let port = 0;
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      if (!isLoopbackHostHeader(req.headers.host, port)) return send(res, 403, { message: 'forbidden host' });
+      const presented = req.headers.authorization;
+      if (presented === undefined) return send(res, 401, { message: 'missing Authorization token' });
+      if (!tokensEqual(presented, token)) return send(res, 403, { message: 'wrong Authorization token' });
+      if (req.method !== 'GET') return send(res, 405, { message: 'only GET is allowed' }, { Allow: 'GET' });
+      let path: string;
+      try {
+        path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      } catch {
+        return send(res, 400, { message: 'malformed path' });
+      }
+      let creds: ServedCredentials;
+      try {
+        creds = await options.getCredentials(path);
+      } catch (error) {
+        options.onError?.(error, path);
+        const { status, message } = failureOf(error);
+        return send(res, status, { message });
+      }
+      send(res, 200, containerResponseBody(creds));
+    } catch {
+      if (!res.headersSent) send(res, 500, { message: 'internal error' });
+      else res.destroy();
+    }
+  });
+  // Slow or idle clients must not hold the process open.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: options.port ?? 0, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  port = address.port;
+  const url = `http://127.0.0.1:${port}/`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    token,
+    urlFor: (profile?: string) => (profile ? `${url}${encodeURIComponent(profile)}` : url),
+    address: () => server.address() as AddressInfo,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
