@@ -82,7 +82,9 @@ const SHELLS: Record<'bash' | 'zsh' | 'sh' | 'fish' | 'pwsh' | 'cmd', ShellSynta
   sh: posix,
   fish: {
     set: (n, v) => `set -gx ${n} ${quoteForFish(v)};`,
-    clear: (n) => `set -e ${n};`,
+    // `set -e` of an absent variable fails and fish's `set` passes that status on, which would
+    // stop `rolehop env | source; and cmd`.
+    clear: (n) => `set -e ${n}; or true;`,
     eol: '\n',
   },
   pwsh: {
@@ -108,7 +110,6 @@ export function formatEnv(format: EnvFormat, creds: Credentials | null, options:
   if (format === 'json') return `${JSON.stringify(Object.fromEntries(set), null, 2)}\n`;
   if (format === 'dotenv') return set.map(([n, v]) => `${n}=${quoteForDotenv(v)}\n`).join('');
   const shell = SHELLS[format];
-  // Clears first: fish's `set -e` of an absent variable fails, and `… | source; and cmd` should not.
   const lines = [...clear.map((n) => shell.clear(n)), ...set.map(([n, v]) => shell.set(n, v))];
   return lines.map((l) => l + shell.eol).join('');
 }

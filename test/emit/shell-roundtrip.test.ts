@@ -267,3 +267,32 @@ test('json: python reads back exactly what the json format holds', () => {
     assert.deepEqual(parsed[i], expected(s));
   });
 });
+
+test('unquoted `eval $(rolehop env)` still sets every variable and unsets AWS_PROFILE in bash', () => {
+  const s = {
+    accessKeyId: 'ASIAEXAMPLEEXAMPLE01',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    sessionToken: 'IQoJb3JpZ2luX2Vj+token/with==',
+    expiration: new Date('2026-01-02T03:04:05Z'),
+    region: 'eu-west-1',
+  };
+  const [got] = evalInShell(
+    'bash',
+    ['--norc', '-c', `out=$1; shift; ${RESET_POSIX} eval $1 && env -0 > "$out/0"`, 'bash'],
+    [formatEnv('bash', s, { region: s.region })],
+  );
+  assert.deepEqual(got, expected(s));
+});
+
+test('fish: `rolehop env | source; and cmd` runs cmd, even when nothing was set before', () => {
+  for (const text of [
+    formatEnv('fish', { accessKeyId: 'A', secretAccessKey: 'B' }),
+    formatEnv('fish', null, { unset: true }),
+  ]) {
+    const r = spawnSync('fish', ['--no-config', '-c', 'cat | source; and echo ran'], {
+      input: text,
+      env: { PATH: process.env.PATH },
+    });
+    assert.equal(r.stdout.toString(), 'ran\n', String(r.stderr));
+  }
+});
