@@ -259,3 +259,20 @@ test('20 processes editing different keys of one file at once lose no edit', asy
     [],
   );
 });
+
+test('a key the credentials file overrides is written with a warning; unsetting an absent key writes nothing', async (t) => {
+  const home = withFixtures(t);
+  writeFile(home.credentialsFile, '[dev]\nregion = from-credentials\n');
+  let r = await runCli(['config', 'set', '--profile', 'dev', 'region', 'us-west-1'], { env: home.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /warning: region is also set for \[dev\] in .*credentials, which wins; use --credentials/,
+  );
+  r = await runCli(['config', 'get', '--profile', 'dev', 'region'], { env: home.env });
+  assert.equal(r.stdout, 'from-credentials\n');
+  const before = fs.statSync(home.configFile);
+  r = await runCli(['config', 'unset', '--profile', 'dev', 'not_there'], { env: home.env });
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
+  assert.equal(fs.statSync(home.configFile).mtimeMs, before.mtimeMs);
+});

@@ -2,7 +2,7 @@
 // `aws configure get/set`, but with sso-session and services sections and sub-properties.
 
 import { type ConfigEditor, SECRET_KEYS, splitKey, updateConfigFile } from '../../config/editor.ts';
-import { loadConfigFiles } from '../../config/load.ts';
+import { loadConfigFiles, readConfigFile } from '../../config/load.ts';
 import type { Properties, PropertyValue } from '../../config/model.ts';
 import { type FileKind, own, parseConfigText, type SectionRef } from '../../config/parse.ts';
 import { configPaths, selectedProfile } from '../../config/paths.ts';
@@ -92,6 +92,19 @@ async function edit(
   const file = kind === 'config' ? paths.configFile : paths.credentialsFile;
   const result = await updateConfigFile(file, kind, (doc) => apply(doc, ref), { signal: deps.signal });
   deps.log.debug(result.changed ? `wrote ${file}` : `${file} already had that; not written`);
+  if (kind === 'config' && ref.kind === 'profile') {
+    // The credentials file wins for the same profile: say so rather than look like the edit failed.
+    const credentials = parseConfigText(
+      readConfigFile(paths.credentialsFile, 'credentials').text,
+      'credentials',
+    );
+    const parent = splitKey(key).parent;
+    if (own(own(credentials.profiles, ref.name) ?? {}, parent) !== undefined) {
+      deps.log.warn(
+        `${parent} is also set for [${ref.name}] in ${paths.credentialsFile}, which wins; use --credentials to change that one`,
+      );
+    }
+  }
   return 0;
 }
 
