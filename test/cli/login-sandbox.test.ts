@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { sandboxWorld } from '../harness/sandbox.ts';
+import { writeFile } from '../harness/temp-home.ts';
+import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
+import { launchChromium } from '../sso/fixtures/chromium.ts';
+
+// End to end: the built CLI signs in against the sandbox while headless Chromium plays the user.
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name);
+}
+
+async function firstLogin(t: import('node:test').TestContext, extraArgs: string[] = []) {
+  const w = await sandboxWorld(t, { lifetimes: { deviceIntervalSeconds: 1 } });
+  const spy = browserSpy(w.home.home);
+  const cli = startCli(
+    t,
+    [
+      'login',
+      '--start-url',
+      w.sandbox.startUrl,
+      '--sso-region',
+      w.sandbox.region,
+      '--sso-session',
+      'dev',
+      ...extraArgs,
+    ],
+    { ...w.env, ...spy.env },
+  );
+  const url = await waitFor(() => spy.launches()[0], 'the browser launch');
+  const browser = await launchChromium(t);
+  const page = await browser.newPage();
+  await page.goto(url);
+  const session = { name: 'dev', startUrl: w.sandbox.startUrl };
+  return { w, spy, cli, url, page, tokenFile: tokenCachePath(w.env, session) };
+}
+
+test('PKCE login in Chromium: Allow caches the token (0600) and writes the sso-session with refresh scopes', async (t) => {
+  const { w, cli, url, page, tokenFile } = await firstLogin(t);
+  const u = new URL(url);
+  assert.equal(u.origin, w.sandbox.url);
+  assert.equal(u.pathname, '/authorize');
+  assert.equal(u.searchParams.get('code_challenge_method'), 'S256');
+  assert.match(u.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
+  await page.click('#allow');
+  await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback/);
+  assert.match((await page.textContent('body')) ?? '', /signed in/i);
+  const r = await cli.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Signed in to sso-session dev/);
+  const token = JSON.parse(fs.readFileSync(tokenFile, 'utf8'));
+  assert.deepEqual(Object.keys(token), [
+    'startUrl',
+    'region',
+    'accessToken',
+    'expiresAt',
+    'clientId',
+    'clientSecret',
+    'registrationExpiresAt',
+    'refreshToken',
+  ]);
+  assert.match(token.expiresAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600);
+  assert.equal(
+    fs.readFileSync(w.home.configFile, 'utf8'),
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
+  );
+  for (const secret of [token.accessToken, token.refreshToken, token.clientSecret]) {
+    assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret));
+  }
+});
+
+test('PKCE login in Chromium: Deny is exit 3 and writes nothing', async (t) => {
+  const { w, cli, page } = await firstLogin(t);
+  await page.click('#deny');
+  await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback/);
+  assert.match((await page.textContent('body')) ?? '', /failed/i);
+  const r = await cli.done;
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /denied[\s\S]*rolehop login --sso-session dev/);
+  assert.deepEqual(filesUnder(w.home.awsDir), []);
+});
+
+test('device-code login: the user code is shown on stderr, Chromium approves, the token is cached', async (t) => {
+  const { cli, page, tokenFile, url } = await firstLogin(t, ['--device-code']);
+  assert.match(cli.stderr(), /To sign in, open \S+ and enter the code: [A-Z0-9-]+/);
+  const code = /enter the code: (\S+)/.exec(cli.stderr())![1]!;
+  assert.ok(
+    url.includes(encodeURIComponent(code)) || url.includes(code),
+    'the browser got verificationUriComplete',
+  );
+  await page.click('#allow');
+  const r = await cli.done;
+  assert.equal(r.code, 0, r.stderr);
+  const token = JSON.parse(fs.readFileSync(tokenFile, 'utf8'));
+  assert.ok(token.accessToken && token.refreshToken);
+});
+
+test('device-code login: Deny is exit 3 and writes nothing', async (t) => {
+  const { w, cli, page } = await firstLogin(t, ['--device-code']);
+  await page.click('#deny');
+  const r = await cli.done;
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /denied/);
+  assert.deepEqual(filesUnder(w.home.awsDir), []);
+});
+
+test('--no-browser prints the URL instead of opening one', async (t) => {
+  const w = await sandboxWorld(t, { autoApprove: true });
+  const spy = browserSpy(w.home.home);
+  writeFile(
+    w.home.configFile,
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
+  );
+  const cli = startCli(t, ['login', '--no-browser'], { ...w.env, ...spy.env });
+  const url = await waitFor(() => /^\s+(http\S+authorize\S+)$/m.exec(cli.stderr())?.[1], 'the printed URL');
+  await fetch(url); // auto-approve: redirects straight to the loopback listener
+  const r = await cli.done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(spy.launches(), []);
+  assert.ok(fs.existsSync(path.join(w.home.awsDir, 'sso', 'cache')));
+});
+
+test('20 processes that all need a login: one browser launch, the rest wait and then share the token', async (t) => {
+  const w = await sandboxWorld(t, { autoApprove: true });
+  const spy = browserSpy(w.home.home);
+  writeFile(
+    w.home.configFile,
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
+  );
+  const before = (await w.sandbox.admin.counts()).CreateToken ?? 0;
+  const clis = Array.from({ length: 20 }, () => startCli(t, ['login'], { ...w.env, ...spy.env }));
+  const url = await waitFor(() => spy.launches()[0], 'the browser launch', 60_000);
+  await waitFor(
+    () =>
+      clis.filter((c) => /Another rolehop process \(pid \d+\) is signing in/.test(c.stderr())).length === 19,
+    '19 processes waiting',
+    60_000,
+  );
+  await fetch(url);
+  const results = await Promise.all(clis.map((c) => c.done));
+  for (const r of results) assert.equal(r.code, 0, r.stderr);
+  assert.equal(spy.launches().length, 1);
+  assert.equal(results.filter((r) => /by another rolehop process/.test(r.stderr)).length, 19);
+  assert.equal(((await w.sandbox.admin.counts()).CreateToken ?? 0) - before, 1);
+});
