@@ -1,0 +1,64 @@
+// Scenario 2: cold role credentials with the SSO token cached — every run calls the portal and STS.
+// rolehop's credential cache is emptied before each of its runs; the peers keep none across processes.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  benchHome,
+  JS_FROM_INI,
+  node,
+  PY_BOTOCORE,
+  rolehop,
+  rolehopBin,
+  root,
+  startSandbox,
+  table,
+  timeCandidates,
+} from './lib.mjs';
+
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+const out = [];
+for (const latencyMs of [0, 50]) {
+  const sandbox = await startSandbox({ latencyMs });
+  const [first, second] = sandbox.directory.accounts;
+  const h = benchHome(sandbox, {
+    account: first.id,
+    role: 'AdministratorAccess',
+    chainedRoleArn: `arn:aws:iam::${(second ?? first).id}:role/deploy`,
+  });
+  try {
+    rolehop(['login', '--sso-session', 'bench', '--device-code', '--no-browser'], h.env);
+    const cacheDir = path.join(h.home, '.cache', 'rolehop');
+    const rows = timeCandidates(
+      [
+        { name: 'node -e 0', cmd: node, args: ['-e', '0'], env: h.env },
+        {
+          name: 'rolehop credential-process (cold)',
+          cmd: node,
+          args: [rolehopBin, 'credential-process', 'chained'],
+          env: h.env,
+          before: () => fs.rmSync(cacheDir, { recursive: true, force: true }),
+        },
+        {
+          name: 'botocore get_credentials',
+          cmd: 'python3',
+          args: ['-c', PY_BOTOCORE, 'chained'],
+          env: h.env,
+        },
+        {
+          name: 'JS SDK fromIni',
+          cmd: node,
+          args: ['--input-type=module', '-e', JS_FROM_INI, 'chained'],
+          env: { ...h.env, NODE_PATH: `${root}/node_modules` },
+        },
+      ],
+      runs,
+    );
+    out.push(`#### sandbox latency ${latencyMs} ms\n\n${table(rows, 'node -e 0')}\n`);
+  } finally {
+    h.cleanup();
+    await sandbox.close();
+  }
+}
+process.stdout.write(
+  `### Cold role credentials, token cached (${runs} runs each, interleaved)\n\n${out.join('\n')}`,
+);

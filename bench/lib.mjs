@@ -1,0 +1,99 @@
+// Shared pieces for the benchmarks: a sandbox + temp HOME with a chained profile, and a timer that
+// runs candidates interleaved so machine noise hits them alike.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const root = path.resolve(import.meta.dirname, '..');
+export const rolehopBin = path.join(root, 'bin', 'rolehop.cjs');
+export const node = process.execPath;
+const require = createRequire(import.meta.url);
+
+/** Starts the sandbox in-process from the built bundle. */
+export async function startSandbox(options = {}) {
+  const { startSandbox: start } = require(path.join(root, 'dist', 'sandbox.cjs'));
+  return start({ autoApprove: true, ...options });
+}
+
+/** A throwaway HOME with an sso-session, an SSO profile and a profile chained onto it. */
+export function benchHome(sandbox, { account, role, chainedRoleArn }) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-bench-'));
+  fs.mkdirSync(path.join(home, '.aws'), { mode: 0o700 });
+  fs.writeFileSync(
+    path.join(home, '.aws', 'config'),
+    `[sso-session bench]
+sso_start_url = ${sandbox.startUrl}
+sso_region = ${sandbox.region}
+sso_registration_scopes = sso:account:access
+
+[profile sso]
+sso_session = bench
+sso_account_id = ${account}
+sso_role_name = ${role}
+region = ${sandbox.region}
+
+[profile chained]
+role_arn = ${chainedRoleArn}
+source_profile = sso
+region = ${sandbox.region}
+`,
+    { mode: 0o600 },
+  );
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: path.join(home, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, '.aws', 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...sandbox.env,
+  };
+  return { home, env, cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };
+}
+
+export function rolehop(args, env) {
+  return execFileSync(node, [rolehopBin, ...args], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Times each candidate `runs` times, round-robin. A candidate is {name, cmd, args, env, before?};
+ * `before` runs untimed ahead of each timed run (e.g. to clear a cache). Fails loudly on a non-zero exit.
+ */
+export function timeCandidates(candidates, runs) {
+  const samples = new Map(candidates.map((c) => [c.name, []]));
+  for (let i = 0; i < runs; i++) {
+    for (const c of candidates) {
+      c.before?.();
+      const started = process.hrtime.bigint();
+      const r = spawnSync(c.cmd, c.args, { env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (r.status !== 0) throw new Error(`${c.name} failed (${r.status}): ${r.stderr}`);
+      samples.get(c.name).push(ms);
+    }
+  }
+  return candidates.map((c) => ({ name: c.name, median: median(samples.get(c.name)), runs }));
+}
+
+export function table(rows, baseline) {
+  const base = rows.find((r) => r.name === baseline)?.median;
+  const lines = ['| candidate | median ms | × ' + baseline + ' |', '|---|---:|---:|'];
+  for (const r of rows)
+    lines.push(`| ${r.name} | ${r.median.toFixed(1)} | ${base ? (r.median / base).toFixed(2) : '–'} |`);
+  return lines.join('\n');
+}
+
+export const PY_BOTOCORE =
+  'import boto3,sys; c=boto3.Session(profile_name=sys.argv[1]).get_credentials().get_frozen_credentials(); assert c.access_key';
+export const JS_FROM_INI =
+  "import { fromIni } from '@aws-sdk/credential-providers'; const c = await fromIni({ profile: process.argv[1] })(); if (!c.accessKeyId) process.exit(1);";

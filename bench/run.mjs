@@ -1,0 +1,38 @@
+// `npm run bench`: runs every bench/*.bench.mjs in turn and writes their tables to bench/RESULTS.md
+// with the command, date and machine, so the numbers can be reproduced and compared.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const dir = import.meta.dirname;
+const only = process.argv.slice(2);
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+const sections = [];
+let failed = 0;
+for (const file of files) {
+  process.stderr.write(`bench: ${file}…\n`);
+  const r = spawnSync(process.execPath, [path.join(dir, file)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) {
+    failed++;
+    sections.push(`### ${file}\n\nfailed with exit code ${r.status}\n`);
+  } else {
+    sections.push(r.stdout.trim() + '\n');
+  }
+  process.stdout.write(`${sections.at(-1)}\n`);
+}
+const header = `# Benchmark results
+
+Made by \`npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}:
+${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.
+Medians of interleaved runs; ratios are against a baseline measured in the same run.
+`;
+if (only.length === 0) fs.writeFileSync(path.join(dir, 'RESULTS.md'), `${header}\n${sections.join('\n')}`);
+process.exitCode = failed ? 1 : 0;
