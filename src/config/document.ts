@@ -191,7 +191,10 @@ export class ConfigDocument {
     const eol = this.eol;
     const fresh = texts.map((text) => ({ text, eol: eol as LineEnding }));
     const before = this.lines[start - 1];
-    if (fresh.length > 0 && start === this.lines.length && before && before.eol === '') {
+    if (fresh.length > 0 && end === this.lines.length && end > start) {
+      // Replacing the last line: the replacement keeps its ending (or lack of one).
+      fresh[fresh.length - 1]!.eol = this.lines[end - 1]!.eol;
+    } else if (fresh.length > 0 && start === this.lines.length && before && before.eol === '') {
       // Appending after a last line with no newline: give it one, keep the file's missing final one.
       before.eol = eol;
       fresh[fresh.length - 1]!.eol = '';

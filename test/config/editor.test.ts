@@ -329,3 +329,60 @@ test('a symlinked config file is edited through the link', async (t) => {
   assert.equal(fs.lstatSync(home.configFile).isSymbolicLink(), true);
   assert.equal(fs.readFileSync(real, 'utf8'), '[profile a]\nregion = r\n');
 });
+
+test('the last line keeps its missing newline when replaced, and a BOM stays', () => {
+  assert.equal(
+    edited('[profile a]\nx = 1', (d) => d.set(profile('a'), 'x', '2')),
+    '[profile a]\nx = 2',
+  );
+  assert.equal(
+    edited('\uFEFF[profile a]\r\n', (d) => d.set(profile('a'), 'x', '2')),
+    '\uFEFF[profile a]\r\nx = 2\r\n',
+  );
+});
+
+test('lines readers cannot parse stay as they are while other sections are edited', () => {
+  const text = '[profile a]\nthis is junk\n[broken header\nk = v\n[profile b]\nx = 1\n';
+  assert.equal(
+    edited(text, (d) => d.set(profile('b'), 'x', '2')),
+    '[profile a]\nthis is junk\n[broken header\nk = v\n[profile b]\nx = 2\n',
+  );
+  assert.equal(
+    edited(text, (d) => d.set(profile('a'), 'y', '1')),
+    '[profile a]\nthis is junk\ny = 1\n[broken header\nk = v\n[profile b]\nx = 1\n',
+  );
+});
+
+test('managed blocks: marker comments in, block removed as a whole, re-read checks still apply', () => {
+  let text = '[profile mine]\nx = 1\n';
+  text = edited(text, (d) => {
+    const end = d.document.lines.length;
+    d.insertLines(end, ['', '# rolehop:begin org', '# rolehop:end org']);
+    d.addSection(profile('p1'), [['region', 'r']], { at: d.findLine((l) => l === '# rolehop:end org') });
+  });
+  assert.equal(
+    text,
+    '[profile mine]\nx = 1\n\n# rolehop:begin org\n[profile p1]\nregion = r\n# rolehop:end org\n',
+  );
+  text = edited(text, (d) => {
+    const begin = d.findLine((l) => l === '# rolehop:begin org');
+    const end = d.findLine((l) => l === '# rolehop:end org');
+    d.removeLines(begin - 1, end + 1);
+  });
+  assert.equal(text, '[profile mine]\nx = 1\n');
+  // Raw lines may not add a duplicate section or a line readers reject.
+  assert.throws(() => edited(text, (d) => d.insertLines(2, ['[profile mine]'])), /would duplicate a section/);
+  assert.throws(() => edited(text, (d) => d.insertLines(2, ['junk'])), /cannot parse/);
+});
+
+test('the read-back check refuses a document that no longer means what the edits said', () => {
+  const text = '[profile a]\nx = 1\n[profile b]\ny = 2\n';
+  assert.throws(
+    () =>
+      edited(text, (d) => {
+        d.set(profile('a'), 'x', '3');
+        d.document.splice(3, 4, ['y = 9']); // a change no edit asked for
+      }),
+    (e: Error) => e instanceof ConfigError && /would not read back as intended/.test(e.message),
+  );
+});
