@@ -7,80 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type Credentials, type EnvFormat, formatEnv, parseDotenv } from '../../src/emit/index.ts';
+import { type EnvFormat, formatEnv, parseDotenv } from '../../src/emit/index.ts';
+import { expected, hostileArbitraries } from './hostile-values.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-emit-'));
 const canary = path.join(dir, 'canary');
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 
-const hostileFragment = fc.oneof(
-  fc.constantFrom(
-    "'",
-    '"',
-    '\\',
-    '\\\\',
-    '`',
-    '$',
-    '$' + '{HOME}',
-    '$HOME',
-    `$(touch ${canary})`,
-    `\`touch ${canary}\``,
-    `'; touch ${canary}; '`,
-    `"; touch ${canary}; "`,
-    `\\'; touch ${canary} #`,
-    `\ntouch ${canary}\n`,
-    '\n',
-    '\r\n',
-    '\r',
-    '\t',
-    ' ',
-    '%PATH%',
-    '!',
-    '!!',
-    '^',
-    '&|<>;*?~#=',
-    'é',
-    '🚀',
-    '\u2019',
-    '\u00a0',
-    '\u2028',
-  ),
-  fc.string({ unit: 'binary', maxLength: 20 }),
-);
-const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s && !s.includes('\0');
-const hostile = fc
-  .oneof(
-    { weight: 5, arbitrary: fc.array(hostileFragment, { maxLength: 12 }).map((a) => a.join('')) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 500, maxLength: 3000 }) },
-  )
-  .filter(wellFormed);
-const nonEmpty = hostile.filter((s) => s !== '');
-
-const credsAndRegion = fc.record({
-  accessKeyId: hostile,
-  secretAccessKey: hostile,
-  sessionToken: fc.option(nonEmpty, { nil: undefined }),
-  expiration: fc.option(
-    fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
-    {
-      nil: undefined,
-    },
-  ),
-  region: fc.option(nonEmpty, { nil: undefined }),
-});
-
-type Sample = Credentials & { region?: string | undefined };
-
-function expected(s: Sample): Record<string, string> {
-  const out: Record<string, string> = {
-    AWS_ACCESS_KEY_ID: s.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s.secretAccessKey,
-  };
-  if (s.sessionToken) out.AWS_SESSION_TOKEN = s.sessionToken;
-  if (s.expiration) out.AWS_CREDENTIAL_EXPIRATION = s.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (s.region) out.AWS_REGION = out.AWS_DEFAULT_REGION = s.region;
-  return out;
-}
+const { hostile, credsAndRegion } = hostileArbitraries(canary);
 
 // Variables the child starts with, so the output must overwrite or clear them.
 const stale = {
@@ -117,7 +51,8 @@ const posixLoop = (evalCmd: string) =>
   `out=$1; shift; i=0; for t; do ${RESET_POSIX} ${evalCmd} && env -0 > "$out/$i"; i=$((i+1)); done`;
 const SHELLS: Array<[EnvFormat, string, string[]]> = [
   ['bash', 'bash', ['--norc', '--noprofile', '-c', posixLoop('eval "$t"'), 'bash']],
-  ['zsh', 'zsh', ['-f', '-c', posixLoop('eval "$t"'), 'zsh']],
+  // rcquotes makes '' a quote inside single quotes; the output must not depend on it.
+  ['zsh', 'zsh', ['-f', '-c', `setopt rcquotes; ${posixLoop('eval "$t"')}`, 'zsh']],
   ['sh', 'sh', ['-c', posixLoop('eval "$t"'), 'sh']],
   [
     'fish',
