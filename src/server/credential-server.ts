@@ -88,6 +88,12 @@ export async function startCredentialServer(options: CredentialServerOptions): P
       hint: 'leave the host out (127.0.0.1 is used)',
     });
   }
+  const wanted = options.port ?? 0;
+  if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) {
+    throw new UsageError(`invalid port ${wanted}`, {
+      hint: 'use a port from 1 to 65535, or leave it out for any free one',
+    });
+  }
   const token = newServerToken();
   registerSecret(token);
   let port = 0;
@@ -125,9 +131,26 @@ export async function startCredentialServer(options: CredentialServerOptions): P
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: options.port ?? 0, exclusive: true }, () => {
-      server.off('error', reject);
+    const fail = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new RolehopError(`port ${wanted} on 127.0.0.1 is already in use`, {
+            hint: 'choose another with --port, or leave --port out for any free one',
+            cause: error,
+          }),
+        );
+      } else if (error.code === 'EACCES') {
+        reject(
+          new RolehopError(`not allowed to listen on port ${wanted}`, {
+            hint: 'use a port above 1023',
+            cause: error,
+          }),
+        );
+      } else reject(error);
+    };
+    server.once('error', fail);
+    server.listen({ host: '127.0.0.1', port: wanted, exclusive: true }, () => {
+      server.off('error', fail);
       resolve();
     });
   });

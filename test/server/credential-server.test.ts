@@ -10,7 +10,7 @@ import {
   startCredentialServer,
   tokensEqual,
 } from '../../src/server/index.ts';
-import { ConfigError, SignInRequiredError, UsageError } from '../../src/util/errors.ts';
+import { ConfigError, RolehopError, SignInRequiredError, UsageError } from '../../src/util/errors.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 // Children resolve @aws-sdk/* from the repository's node_modules.
@@ -105,6 +105,23 @@ test('a non-loopback host option is refused and nothing listens', async () => {
     await assert.rejects(
       startCredentialServer({ host, getCredentials: async () => served }),
       (e: unknown) => e instanceof UsageError && /loopback only/.test(e.message),
+    );
+  }
+});
+
+test('a port in use or out of range is a clear error', async (t) => {
+  const { server } = await startServer(t);
+  await assert.rejects(
+    startCredentialServer({ port: server.port, getCredentials: async () => served }),
+    (e: unknown) =>
+      e instanceof RolehopError &&
+      e.message === `port ${server.port} on 127.0.0.1 is already in use` &&
+      /--port/.test(e.hint!),
+  );
+  for (const port of [-1, 65536, 1.5, Number.NaN]) {
+    await assert.rejects(
+      startCredentialServer({ port, getCredentials: async () => served }),
+      (e: unknown) => e instanceof UsageError && /invalid port/.test(e.message),
     );
   }
 });
