@@ -175,6 +175,10 @@ export const commands: CommandSpec[] = [
     usage:
       'rolehop config get|set|unset [--profile P | --sso-session S | --services S] KEY [VALUE]\n       rolehop config list [--json]',
     positionals: 'ACTION KEY [VALUE]',
+    description:
+      'Edits change only the lines they must; comments, order, spacing and CRLF stay. Secret keys\n' +
+      '(aws_secret_access_key, aws_session_token, aws_access_key_id) go to the credentials file and are\n' +
+      "read from stdin (VALUE '-'), never from the command line. 'get' of a missing key exits 1.",
     options: {
       'sso-session': { type: 'string', arg: 'NAME', description: 'edit this [sso-session] section' },
       services: { type: 'string', arg: 'NAME', description: 'edit this [services] section' },
@@ -185,6 +189,7 @@ export const commands: CommandSpec[] = [
       'rolehop config set --profile dev region eu-west-1',
       'rolehop config set --profile dev s3.addressing_style path',
       'rolehop config get --sso-session my-org sso_start_url',
+      'rolehop config set --profile ci aws_secret_access_key - < secret.txt',
       'rolehop config list --json',
     ],
     load: () => import('./cmd/config.ts'),
