@@ -24,6 +24,8 @@ export interface CredentialServerOptions {
   host?: string;
   /** Told about each failed getCredentials, for logging; the client sees only a short message. */
   onError?: (error: unknown, path: string) => void;
+  /** Told about each answered request (method, path without query, status), for --debug logs. */
+  onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
 
 export interface CredentialServer {
@@ -99,6 +101,11 @@ export async function startCredentialServer(options: CredentialServerOptions): P
   let port = 0;
 
   const server = http.createServer(async (req, res) => {
+    if (options.onRequest) {
+      const method = req.method ?? '?';
+      const path = (req.url ?? '/').split('?')[0]!.slice(0, 200);
+      res.once('finish', () => options.onRequest?.({ method, path, status: res.statusCode }));
+    }
     try {
       if (!isLoopbackHostHeader(req.headers.host, port)) return send(res, 403, { message: 'forbidden host' });
       const presented = req.headers.authorization;
@@ -107,7 +114,10 @@ export async function startCredentialServer(options: CredentialServerOptions): P
       if (req.method !== 'GET') return send(res, 405, { message: 'only GET is allowed' }, { Allow: 'GET' });
       let path: string;
       try {
-        path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+        // Not new URL(): it would read `//name` as a host and drop it from the path.
+        const raw = (req.url ?? '/').split('?')[0]!;
+        if (!raw.startsWith('/')) throw new Error('not a path');
+        path = decodeURIComponent(raw);
       } catch {
         return send(res, 400, { message: 'malformed path' });
       }

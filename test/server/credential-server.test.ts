@@ -141,7 +141,9 @@ test('GET with the token answers the container JSON, no-store, for the profile n
   });
   await request(server.port, { path: '/prod-deploy', headers: auth });
   await request(server.port, { path: new URL(server.urlFor('dev ops')).pathname, headers: auth });
-  assert.deepEqual(calls, ['/', '/prod-deploy', '/dev ops']);
+  await request(server.port, { path: '//team/app?x=1', headers: auth });
+  assert.equal((await request(server.port, { path: '/%E0%A4%A', headers: auth })).status, 400);
+  assert.deepEqual(calls, ['/', '/prod-deploy', '/dev ops', '//team/app']);
 });
 
 test('requests without the token, with a wrong one, from a foreign Host, or not GET are refused', async (t) => {
