@@ -152,3 +152,38 @@ test('20 processes that all need a login: one browser launch, the rest wait and 
   assert.equal(results.filter((r) => /by another rolehop process/.test(r.stderr)).length, 19);
   assert.equal(((await w.sandbox.admin.counts()).CreateToken ?? 0) - before, 1);
 });
+
+test('a sign-in nobody completes times out clearly (exit 3) and writes nothing', async (t) => {
+  const w = await sandboxWorld(t);
+  const spy = browserSpy(w.home.home);
+  const cli = startCli(
+    t,
+    ['login', '--start-url', w.sandbox.startUrl, '--sso-region', w.sandbox.region, '--sso-session', 'dev'],
+    { ...w.env, ...spy.env, ROLEHOP_LOGIN_TIMEOUT: '1' },
+  );
+  const r = await cli.done;
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /timed out after 1s waiting for the browser sign-in/);
+  assert.equal(spy.launches().length, 1);
+  assert.deepEqual(filesUnder(w.home.awsDir), []);
+});
+
+test("a process waiting for another one's sign-in stops on Ctrl-C (exit 130)", async (t) => {
+  const w = await sandboxWorld(t);
+  const spy = browserSpy(w.home.home);
+  writeFile(
+    w.home.configFile,
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
+  );
+  const env = { ...w.env, ...spy.env };
+  const first = startCli(t, ['login'], env);
+  await waitFor(() => spy.launches()[0], 'the browser launch');
+  const second = startCli(t, ['login'], env);
+  await waitFor(() => /Another rolehop process/.test(second.stderr()), 'the second process to wait');
+  second.child.kill('SIGINT');
+  const r = await second.done;
+  assert.equal(r.code, 130, r.stderr);
+  first.child.kill('SIGINT');
+  assert.equal((await first.done).code, 130);
+  assert.deepEqual(filesUnder(w.home.awsDir), ['config']);
+});
