@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import {
+  containerCredentialsEnv,
+  type ServedCredentials,
+  startCredentialServer,
+} from '../../server/index.ts';
+import { UsageError } from '../../util/errors.ts';
+import type { Deps } from '../deps.ts';
+import type { CommandRun } from '../spec.ts';
+
+/** Credentials for the server's own target (`undefined`) or for a profile named in the URL path. */
+export type CredentialsFor = (profile: string | undefined) => Promise<ServedCredentials>;
+
+export interface ServeRequest {
+  /** 0: any free port. */
+  port: number;
+  /** Empty: print the variables to export and serve until Ctrl-C. */
+  command: string[];
+  /** What is served, for messages (`profile prod`, `the selected role`). */
+  label: string;
+}
+
+/** `--port`: a whole number 0–65535 (0 = any free port). */
+export function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) {
+    throw new UsageError(`invalid --port "${raw}"`, {
+      hint: 'give a port number from 1 to 65535, or leave --port out for any free port',
+    });
+  }
+  return Number(raw);
+}
+
+/** `/` is the server's own target; `/<profile>` serves another profile from the same files. */
+export function profileOfPath(path: string): string | undefined {
+  const name = path.replace(/^\/+/, '');
+  return name === '' ? undefined : name;
+}
+
+function exitCodeOfSignal(signal: NodeJS.Signals): number {
+  return 128 + (osConstants.signals[signal] ?? 0);
+}
+
+/**
+ * Runs CMD with the endpoint in its environment and resolves with its exit code. SIGTERM and SIGHUP
+ * sent to rolehop are passed on; SIGINT is not, because Ctrl-C already reaches the child through the
+ * terminal's process group and a second one would interrupt its clean-up.
+ */
+function runChild(command: string[], env: Record<string, string>, cwd: string, deps: Deps): Promise<number> {
+  return new Promise((resolve) => {
+    const [file, ...args] = command as [string, ...string[]];
+    const child = spawn(file, args, { env, cwd, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => () => {
+      child.kill(signal);
+    };
+    const handlers = new Map<NodeJS.Signals, () => void>([
+      ['SIGTERM', forward('SIGTERM')],
+      ['SIGHUP', forward('SIGHUP')],
+      ['SIGINT', () => {}],
+    ]);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+    const done = (code: number) => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+      resolve(code);
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      const notFound = error.code === 'ENOENT';
+      deps.stderr.write(
+        `rolehop: ${notFound ? 'command not found' : 'could not run'}: ${file}${notFound ? '' : ` (${error.code ?? error.message})`}\n` +
+          '  hint: check the command after --, and that it is on PATH\n',
+      );
+      done(notFound ? 127 : 126);
+    });
+    child.once('exit', (code, signal) => done(signal ? exitCodeOfSignal(signal) : (code ?? 1)));
+  });
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/**
+ * The endpoint itself: fails early (before printing or starting anything) when no credentials can
+ * be had, then serves them, asking `credentialsFor` on every request so that refreshes happen
+ * whenever the cache says the credentials are close to expiry.
+ */
+export async function serveCredentials(
+  request: ServeRequest,
+  deps: Deps,
+  credentialsFor: CredentialsFor,
+): Promise<number> {
+  await credentialsFor(undefined);
+  const server = await startCredentialServer({
+    port: request.port,
+    getCredentials: async (path) => {
+      const profile = profileOfPath(path);
+      const creds = await credentialsFor(profile);
+      deps.log.debug(
+        `serve: credentials for ${profile ? `profile ${profile}` : request.label}` +
+          (creds.expiration ? `, expiring ${creds.expiration.toISOString()}` : ''),
+      );
+      return creds;
+    },
+    onError: (error, path) => {
+      const profile = profileOfPath(path);
+      deps.log.warn(
+        `could not get credentials for ${profile ? `profile ${profile}` : request.label}: ${(error as Error)?.message ?? error}`,
+      );
+    },
+  });
+  try {
+    const endpoint = { url: server.url, token: server.token };
+    if (request.command.length > 0) {
+      deps.log.debug(`serve: ${request.label} on ${server.url} for ${request.command[0]}`);
+      return await runChild(request.command, containerCredentialsEnv(deps.env, endpoint), deps.cwd, deps);
+    }
+    // The token is printed on purpose: it is what the user exports. Messages go to stderr.
+    deps.stdout.write(
+      `export AWS_CONTAINER_CREDENTIALS_FULL_URI=${endpoint.url}\n` +
+        `export AWS_CONTAINER_AUTHORIZATION_TOKEN=${endpoint.token}\n`,
+    );
+    deps.log.info(
+      `Serving credentials for ${request.label} on ${server.url} (other profiles at ${server.url}<profile>). ` +
+        'Unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_PROFILE where you export these. Press Ctrl-C to stop.',
+    );
+    await waitForAbort(deps.signal);
+    return 130;
+  } finally {
+    await server.close();
+  }
+}
