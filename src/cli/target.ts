@@ -1,0 +1,196 @@
+import type { ConfigView } from '../config/model.ts';
+import type { AssumeRoleHop, Plan, Source } from '../config/plan.ts';
+import { resolvePlan } from '../config/resolve.ts';
+import type { SsoSessionRef } from '../sso/session.ts';
+import { parseRoleArn } from '../sts/role-arn.ts';
+import { validateDuration, validateSessionName } from '../sts/validate.ts';
+import { parseDurationSeconds } from '../util/duration.ts';
+import { UsageError } from '../util/errors.ts';
+
+// Profile or selectors → Plan. Pure: no terminal, no network, so the library entry (fromRolehop)
+// and every command build plans the same way, and bad input is refused before any call is made.
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What a user can name a target with (the selectors of design.md). */
+export interface Selection {
+  profile?: string;
+  ssoSession?: string;
+  /** Account id (12 digits) or name. */
+  account?: string;
+  role?: string;
+  /** Role ARNs to assume in order, after the profile's or account's own credentials. */
+  assume?: string[];
+  externalId?: string;
+  mfaSerial?: string;
+  sessionName?: string;
+  /** Seconds, or text like `1h` / `3600`. */
+  duration?: string | number;
+  sourceIdentity?: string;
+  /** `key=value` strings or a record. */
+  tags?: string[] | Record<string, string>;
+  region?: string;
+}
+
+/** Options for the last hop that make no sense without one. */
+const LAST_HOP_OPTIONS = [
+  ['externalId', '--external-id'],
+  ['mfaSerial', '--mfa-serial'],
+  ['sourceIdentity', '--source-identity'],
+  ['tags', '--tag'],
+] as const;
+
+/** A selection whose account and role are known (ids resolved), ready to become a Plan. */
+export interface ResolvedAccount {
+  session: SsoSessionRef;
+  accountId: string;
+  roleName: string;
+  accountName?: string;
+}
+
+export interface HopOptions {
+  hops: AssumeRoleHop[];
+  /** Applied to every hop: --session-name and --duration override the profile's values. */
+  sessionName?: string;
+  durationSeconds?: number;
+  last: Partial<Pick<AssumeRoleHop, 'externalId' | 'mfaSerial' | 'sourceIdentity' | 'tags'>>;
+}
+
+function parseTags(tags: Selection['tags']): Record<string, string> | undefined {
+  if (tags === undefined) return undefined;
+  if (!Array.isArray(tags)) return { ...tags };
+  const out: Record<string, string> = {};
+  for (const tag of tags) {
+    const eq = tag.indexOf('=');
+    if (eq <= 0) {
+      throw new UsageError(`invalid --tag "${tag}": expected KEY=VALUE`, {
+        hint: 'e.g. --tag project=atlas (repeat --tag for more)',
+      });
+    }
+    const key = tag.slice(0, eq);
+    if (!/^[\w+=,.@:/-]{1,128}$/.test(key)) {
+      throw new UsageError(`invalid --tag key "${key}": 1-128 letters, digits and _.:/=+-@`);
+    }
+    out[key] = tag.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Validates every hop option of a selection; throws UsageError before anything touches the network. */
+export function parseHopOptions(sel: Selection): HopOptions {
+  const hops: AssumeRoleHop[] = (sel.assume ?? []).map((arn) => {
+    parseRoleArn(arn);
+    return { roleArn: arn.trim() };
+  });
+  const options: HopOptions = { hops, last: {} };
+  if (sel.sessionName !== undefined) options.sessionName = validateSessionName(sel.sessionName);
+  if (sel.duration !== undefined) {
+    const seconds =
+      typeof sel.duration === 'number' ? sel.duration : parseDurationSeconds(sel.duration, '--duration');
+    options.durationSeconds = validateDuration(seconds);
+  }
+  if (sel.externalId !== undefined) {
+    if (!/^[\w+=,.@:/-]{2,1224}$/.test(sel.externalId)) {
+      throw new UsageError('invalid --external-id: 2-1224 letters, digits and +=,.@:/-', {
+        hint: 'use the external id the role owner gave you',
+      });
+    }
+    options.last.externalId = sel.externalId;
+  }
+  if (sel.mfaSerial !== undefined) {
+    if (!/^(arn:aws[\w-]*:iam::\d{12}:mfa\/[\w+=,.@/-]+|[\w+=/:,.@-]{9,256})$/.test(sel.mfaSerial)) {
+      throw new UsageError(`invalid --mfa-serial "${sel.mfaSerial}"`, {
+        hint: 'expected the MFA device ARN, e.g. arn:aws:iam::111122223333:mfa/alice',
+      });
+    }
+    options.last.mfaSerial = sel.mfaSerial;
+  }
+  if (sel.sourceIdentity !== undefined) {
+    if (!/^[\w+=,.@-]{2,64}$/.test(sel.sourceIdentity)) {
+      throw new UsageError('invalid --source-identity: 2-64 letters, digits and +=,.@_-');
+    }
+    options.last.sourceIdentity = sel.sourceIdentity;
+  }
+  const tags = parseTags(sel.tags);
+  if (tags !== undefined) options.last.tags = tags;
+  return options;
+}
+
+/** Appends the selection's hops to a plan and applies the per-hop options. */
+export function applyHops(plan: Plan, options: HopOptions): Plan {
+  const hops = [...plan.hops.map((h) => ({ ...h })), ...options.hops.map((h) => ({ ...h }))];
+  for (const hop of hops) {
+    if (options.sessionName !== undefined) hop.sessionName = options.sessionName;
+    if (options.durationSeconds !== undefined) hop.durationSeconds = options.durationSeconds;
+  }
+  const last = hops.at(-1);
+  for (const [key, flag] of LAST_HOP_OPTIONS) {
+    if (options.last[key] === undefined) continue;
+    if (!last) {
+      throw new UsageError(`${flag} applies to a role to assume, and there is none`, {
+        hint: 'add --assume ROLE_ARN, or use a profile with role_arn',
+      });
+    }
+    Object.assign(last, { [key]: options.last[key] });
+  }
+  return { ...plan, hops };
+}
+
+/** The region a selector plan uses: --region, then the environment. */
+export function selectorRegion(sel: Selection, env: Env): string | undefined {
+  return sel.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+}
+
+/** A profile's plan with the selection's hops appended. */
+export function planForProfile(view: ConfigView, sel: Selection & { profile: string }, env: Env): Plan {
+  const options = parseHopOptions(sel);
+  if (sel.account !== undefined || sel.role !== undefined) {
+    throw new UsageError('give either a profile or --account/--role, not both', {
+      hint: `drop the profile "${sel.profile}" to select by account, or drop --account/--role`,
+    });
+  }
+  const plan = resolvePlan(view, sel.profile, {
+    env,
+    ...(sel.region ? { regionOverride: sel.region } : {}),
+  });
+  return applyHops(plan, options);
+}
+
+/** A plan from an account and role in an sso-session (ids already resolved), plus hops. */
+export function planForAccount(target: ResolvedAccount, sel: Selection, env: Env): Plan {
+  const options = parseHopOptions(sel);
+  const source: Source = {
+    kind: 'sso',
+    startUrl: target.session.startUrl,
+    ssoRegion: target.session.region,
+    accountId: target.accountId,
+    roleName: target.roleName,
+    ...(target.session.name ? { session: target.session.name } : {}),
+    ...(target.session.scopes ? { registrationScopes: target.session.scopes } : {}),
+  };
+  const region = selectorRegion(sel, env);
+  return applyHops({ source, hops: [], ...(region ? { region } : {}) }, options);
+}
+
+export const ACCOUNT_ID = /^\d{12}$/;
+
+/** The usage error for "nothing selected" (no terminal for the picker). */
+export function noTargetError(command: string): UsageError {
+  return new UsageError('no profile or account selected', {
+    hint: `name a profile (rolehop ${command} PROFILE) or select with --account ID|NAME --role NAME; 'rolehop ls' lists them (the interactive picker needs a terminal)`,
+  });
+}
+
+/** `profile p: sso 111122223333/Admin (sso-session org) -> assume arn:…` for messages. */
+export function describePlan(plan: Plan): string {
+  const s = plan.source;
+  let source: string;
+  if (s.kind === 'sso') {
+    source = `sso ${s.accountId}/${s.roleName}${s.session ? ` (sso-session ${s.session})` : ''}`;
+  } else if (s.kind === 'static') source = `static keys of profile "${s.profile}"`;
+  else if (s.kind === 'process') source = 'credential_process';
+  else if (s.kind === 'env') source = 'environment variables';
+  else source = `credential_source ${s.name}`;
+  const head = plan.profile ? `profile ${plan.profile}: ${source}` : source;
+  return [head, ...plan.hops.map((h) => `assume ${h.roleArn}`)].join(' -> ');
+}
