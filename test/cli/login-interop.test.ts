@@ -4,11 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseTokenText, serializeToken, tokenCachePath } from '../../src/sso/token-cache.ts';
-import { runCli, runProcess } from '../harness/cli.ts';
+import { repoRoot, runCli, runProcess } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { ssoCallEnv, ssoCallScript } from '../sso/fixtures/build.ts';
 
-// After `rolehop login`, botocore and awscli v1 use the token without signing in again; after
+// After `rolehop login`, botocore, awscli v1 and the JS SDK use the token without signing in again; after
 // botocore refreshes it, rolehop uses botocore's token.
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -19,7 +19,7 @@ s = boto3.Session(profile_name='admin')
 print(json.dumps(s.client('sts').get_caller_identity()['Arn']))
 `;
 
-test('a rolehop login serves botocore and awscli v1; a botocore refresh serves rolehop', async (t) => {
+test('a rolehop login serves botocore, awscli v1 and the JS SDK; a botocore refresh serves rolehop', async (t) => {
   const w = await sandboxWorld(t, { autoApprove: true });
   // A "browser" that follows the authorize redirect, as a user clicking through would.
   const opener = path.join(w.home.home, 'open.mjs');
@@ -48,6 +48,17 @@ test('a rolehop login serves botocore and awscli v1; a botocore refresh serves r
   );
   assert.equal(cli.code, 0, cli.stderr);
   assert.match(JSON.parse(cli.stdout).Arn, /:assumed-role\/AdministratorAccess\//);
+  const js = await runProcess(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { fromSSO } from '@aws-sdk/credential-providers'; const c = await fromSSO({ profile: 'admin' })(); console.log(JSON.stringify(c.expiration));",
+    ],
+    { env, cwd: repoRoot },
+  );
+  assert.equal(js.code, 0, js.stderr);
+  assert.ok(Date.parse(JSON.parse(js.stdout)) > Date.now(), 'the JS SDK got role credentials');
   assert.equal((await w.sandbox.admin.counts()).CreateToken ?? 0, loginsBefore, 'nobody signed in again');
 
   // Make the token due for refresh; botocore refreshes it (< 15 min left) and writes it back.
