@@ -1,0 +1,127 @@
+import type { AssumeRoleHop } from '../config/plan.ts';
+import { registerSecret } from '../util/redact.ts';
+import { defaultRegionFor, defaultStsEndpoint, parseRoleArn } from './role-arn.ts';
+import { mapStsError } from './sts-errors.ts';
+import { validateHopInput } from './validate-hop.ts';
+
+/** Keys as STS takes and returns them (same shape as src/creds' Credentials). */
+export interface StsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export interface StsCallOptions {
+  /** Full URL; default the regional endpoint. Overrides are resolved by the caller (src/config). */
+  endpoint?: string;
+  signal?: AbortSignal;
+  /** Per-attempt timeout (default 10 s); a hanging server counts as a network failure. */
+  requestTimeoutMs?: number;
+  /** Attempts including the first (default 4); throttling, 5xx and network errors are retried. */
+  maxAttempts?: number;
+}
+
+export interface AssumeRoleParams {
+  source: StsCredentials;
+  hop: AssumeRoleHop;
+  /** Session name and duration after defaults and role-chaining clamping. */
+  sessionName: string;
+  durationSeconds?: number;
+  /** MFA code for hop.mfaSerial. */
+  tokenCode?: string;
+  /** Default: the role partition's first region. */
+  region?: string;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+async function stsClient(creds: StsCredentials, region: string, options: StsCallOptions) {
+  // Never a static import: cache hits must not load the SDK (design.md principle 5).
+  const sdk = await import('../sdk/clients.ts');
+  const client = new sdk.STSClient({
+    region,
+    endpoint: options.endpoint ?? defaultStsEndpoint(region),
+    credentials: {
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+    },
+    maxAttempts: options.maxAttempts ?? 4,
+    retryMode: 'standard',
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
+      connectionTimeout: options.requestTimeoutMs ?? 10_000,
+      throwOnRequestTimeout: true,
+    },
+  });
+  return { sdk, client, endpoint: options.endpoint ?? defaultStsEndpoint(region) };
+}
+
+/** One AssumeRole call. Input is validated first: nothing malformed reaches the network. */
+export async function assumeRole(
+  params: AssumeRoleParams,
+  options: StsCallOptions = {},
+): Promise<StsCredentials> {
+  const { hop } = params;
+  const arn = parseRoleArn(hop.roleArn);
+  validateHopInput(
+    { ...hop, sessionName: params.sessionName, durationSeconds: params.durationSeconds },
+    params.tokenCode,
+  );
+  const region = params.region || defaultRegionFor(arn.partition);
+  const { sdk, client, endpoint } = await stsClient(params.source, region, options);
+  const tags = Object.entries(hop.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  try {
+    const out = await client.send(
+      new sdk.AssumeRoleCommand({
+        RoleArn: hop.roleArn,
+        RoleSessionName: params.sessionName,
+        DurationSeconds: params.durationSeconds,
+        ExternalId: hop.externalId,
+        SerialNumber: hop.mfaSerial,
+        TokenCode: hop.mfaSerial ? params.tokenCode : undefined,
+        SourceIdentity: hop.sourceIdentity,
+        Tags: tags.length > 0 ? tags : undefined,
+      }),
+      { abortSignal: options.signal },
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) {
+      throw new Error('the AssumeRole response carried no credentials');
+    }
+    registerSecret(c.SecretAccessKey);
+    registerSecret(c.SessionToken);
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration ? new Date(c.Expiration) : undefined,
+    };
+  } catch (error) {
+    throw mapStsError(error, { action: 'AssumeRole', roleArn: hop.roleArn, profile: hop.profile, endpoint });
+  } finally {
+    client.destroy();
+  }
+}
+
+/** STS GetCallerIdentity with the given keys. */
+export async function getCallerIdentity(
+  creds: StsCredentials,
+  region: string,
+  options: StsCallOptions = {},
+): Promise<CallerIdentity> {
+  const { sdk, client, endpoint } = await stsClient(creds, region, options);
+  try {
+    const out = await client.send(new sdk.GetCallerIdentityCommand({}), { abortSignal: options.signal });
+    return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+  } catch (error) {
+    throw mapStsError(error, { action: 'GetCallerIdentity', endpoint });
+  } finally {
+    client.destroy();
+  }
+}
