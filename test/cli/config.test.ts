@@ -150,20 +150,23 @@ for (const crlf of [false, true]) {
 
 test('get prints a value, a sub-property, or exits 1 with nothing on stdout', async (t) => {
   const home = withFixtures(t);
-  let r = await runCli(['config', 'get', '--profile', 'dev', 'sso_role_name'], { env: home.env });
-  assert.deepEqual([r.code, r.stdout], [0, 'Developer\n']);
-  r = await runCli(['config', 'get', '--profile', 'dev', 's3.addressing_style'], { env: home.env });
-  assert.deepEqual([r.code, r.stdout], [0, 'path\n']);
-  r = await runCli(['config', 'get', '--profile', 'dev', 's3'], { env: home.env });
-  assert.deepEqual([r.code, r.stdout], [0, 'addressing_style = path\n']);
-  r = await runCli(['config', 'get', '--sso-session', 'acme', 'sso_start_url'], { env: home.env });
-  assert.deepEqual([r.code, r.stdout], [0, 'https://acme.awsapps.com/start\n']);
-  r = await runCli(['config', 'get', 'region'], { env: { ...home.env, AWS_PROFILE: 'dev' } });
-  assert.deepEqual([r.code, r.stdout], [0, 'eu-west-1\n']);
-  r = await runCli(['config', 'get', '--profile', 'dev', 'no_such_key'], { env: home.env });
-  assert.deepEqual([r.code, r.stdout, r.stderr], [1, '', '']);
-  r = await runCli(['config', 'get', '--profile', 'nobody', 'region'], { env: home.env });
-  assert.deepEqual([r.code, r.stdout], [1, '']);
+  const cases: [string[], Record<string, string>, number, string][] = [
+    [['--profile', 'dev', 'sso_role_name'], {}, 0, 'Developer\n'],
+    [['--profile', 'dev', 's3.addressing_style'], {}, 0, 'path\n'],
+    [['--profile', 'dev', 's3'], {}, 0, 'addressing_style = path\n'],
+    [['--sso-session', 'acme', 'sso_start_url'], {}, 0, 'https://acme.awsapps.com/start\n'],
+    [['region'], { AWS_PROFILE: 'dev' }, 0, 'eu-west-1\n'],
+    [['--profile', 'legacy', 'aws_access_key_id'], {}, 0, 'AKIAEXAMPLEKEY123456\n'],
+    [['--profile', 'dev', 'no_such_key'], {}, 1, ''],
+    [['--profile', 'nobody', 'region'], {}, 1, ''],
+  ];
+  const results = await Promise.all(
+    cases.map(([args, env]) => runCli(['config', 'get', ...args], { env: { ...home.env, ...env } })),
+  );
+  cases.forEach(([args, , code, stdout], i) => {
+    const r = results[i]!;
+    assert.deepEqual([r.code, r.stdout, r.stderr], [code, stdout, ''], args.join(' '));
+  });
 });
 
 test('secrets are never taken from argv; from stdin they go to the credentials file, 0600', async (t) => {
@@ -230,14 +233,16 @@ test('bad input: clear message, usage or config exit code, and no file changed',
     [['config', 'set', '--profile', 'dev', 'bad key', 'x'], 1, /"bad key" is not a valid key/],
     [['config', 'set', '--profile', 'dev', 'region', 'x'], 1, /\[profile dev\]: the section appears 2 times/],
   ];
-  for (const [args, code, message] of cases) {
-    const r = await runCli(args, { env: home.env });
+  // None of these may write, so they can run at once.
+  const results = await Promise.all(cases.map(([args]) => runCli(args, { env: home.env })));
+  cases.forEach(([args, code, message], i) => {
+    const r = results[i]!;
     assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message, args.join(' '));
     assert.equal(r.stdout, '');
-    assert.equal(fs.readFileSync(home.configFile, 'utf8'), dup, args.join(' '));
-    assert.equal(fs.statSync(home.configFile).mtimeMs, stat.mtimeMs);
-  }
+  });
+  assert.equal(fs.readFileSync(home.configFile, 'utf8'), dup);
+  assert.equal(fs.statSync(home.configFile).mtimeMs, stat.mtimeMs);
 });
 
 test('20 processes editing different keys of one file at once lose no edit', async (t) => {
