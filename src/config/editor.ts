@@ -82,6 +82,10 @@ function checkRef(ref: SectionRef, kind: FileKind): void {
   }
 }
 
+/** `key = value`, or `key =` for an empty value (no trailing blank). */
+const propertyLine = (key: string, value: string): string =>
+  value === '' ? `${key} =` : `${key} = ${value}`;
+
 const isContent = (line: DocLine): boolean => line.info.type !== 'blank' && line.info.type !== 'comment';
 
 /** A property line and the continuation/sub-property lines that belong to it. */
@@ -182,7 +186,7 @@ export class ConfigEditor {
     if (!block) {
       this.appendSection(
         ref,
-        sub === undefined ? [`${parent} = ${value}`] : [`${parent} =`, `  ${sub} = ${value}`],
+        sub === undefined ? [propertyLine(parent, value)] : [`${parent} =`, `  ${propertyLine(sub, value)}`],
       );
       return;
     }
@@ -193,14 +197,14 @@ export class ConfigEditor {
       if (last) {
         const single = last.end === last.start + 1 || !lines.slice(last.start + 1, last.end).some(isContent);
         if (single && last.value === value) return;
-        this.document.splice(last.start, last.end, [`${parent} = ${value}`]);
+        this.document.splice(last.start, last.end, [propertyLine(parent, value)]);
       } else {
-        this.insertInBlock(block, [`${parent} = ${value}`]);
+        this.insertInBlock(block, [propertyLine(parent, value)]);
       }
       return;
     }
     if (!last) {
-      this.insertInBlock(block, [`${parent} =`, `  ${sub} = ${value}`]);
+      this.insertInBlock(block, [`${parent} =`, `  ${propertyLine(sub, value)}`]);
       return;
     }
     if (last.value !== '') {
@@ -223,11 +227,11 @@ export class ConfigEditor {
       const info = lines[i]!.info;
       if (info.type === 'sub-property' && info.key.toLowerCase() === sub) {
         if (info.value === value && info.key === sub) return;
-        this.document.splice(i, i + 1, [`${indent}${sub} = ${value}`]);
+        this.document.splice(i, i + 1, [`${indent}${propertyLine(sub, value)}`]);
         return;
       }
     }
-    this.document.splice(lastSub + 1, lastSub + 1, [`${indent}${sub} = ${value}`]);
+    this.document.splice(lastSub + 1, lastSub + 1, [`${indent}${propertyLine(sub, value)}`]);
   }
 
   /** Removes `key` (every definition of it in the section) or one sub-property; false when absent. */
@@ -279,14 +283,14 @@ export class ConfigEditor {
       const { parent, sub } = splitKey(key);
       checkValue(key, value);
       if (sub === undefined) {
-        body.push(`${parent} = ${value}`);
+        body.push(propertyLine(parent, value));
         continue;
       }
       if (!subs.has(parent)) {
         subs.set(parent, []);
         body.push(`${parent} =`);
       }
-      subs.get(parent)!.push(`  ${sub} = ${value}`);
+      subs.get(parent)!.push(`  ${propertyLine(sub, value)}`);
     }
     const lines = body.flatMap((line) => {
       const parent = line.endsWith(' =') ? line.slice(0, -2) : undefined;

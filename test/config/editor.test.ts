@@ -386,3 +386,10 @@ test('the read-back check refuses a document that no longer means what the edits
     (e: Error) => e instanceof ConfigError && /would not read back as intended/.test(e.message),
   );
 });
+
+test('an empty value is written as "key =" without a trailing blank', () => {
+  assert.equal(
+    edited('[profile a]\n', (d) => d.set(profile('a'), 'output', '')),
+    '[profile a]\noutput =\n',
+  );
+});
