@@ -92,6 +92,7 @@ export const commands: CommandSpec[] = [
       ...json,
     },
     examples: ['rolehop ls', 'rolehop ls prod --json'],
+    load: () => import('./cmd/ls.ts'),
     issue: 5,
   },
   {
@@ -220,6 +221,7 @@ export const commands: CommandSpec[] = [
       'rolehop configure prod-deploy --account prod --role Admin --assume arn:aws:iam::111122223333:role/Deploy',
       'rolehop configure legacy --account dev --role ReadOnly --style credentials',
     ],
+    load: () => import('./cmd/configure.ts'),
     issue: 6,
   },
   {

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type TestContext, test } from 'node:test';
+import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { runCli } from '../harness/cli.ts';
+import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { writeFile } from '../harness/temp-home.ts';
+
+/** A temp HOME signed in to the sandbox as sso-session "dev". */
+export async function signedInWorld(t: TestContext, options: StartOptions & { moto?: boolean } = {}) {
+  const w = await sandboxWorld(t, options);
+  const tokens = await signIn(w.sandbox);
+  writeFile(
+    w.home.configFile,
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
+  );
+  writeFile(
+    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
+    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
+  );
+  return w;
+}
+
+test('ls lists every account with its roles, then answers from its cache until --refresh', async (t) => {
+  const w = await signedInWorld(t);
+  const r = await runCli(['ls'], { env: w.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^111111111111 {2}prod {2}<aws-prod@example\.com>\n {4}AdministratorAccess\n {4}ReadOnlyAccess$/m,
+  );
+  assert.match(r.stdout, /333333333333 {2}dev/);
+  assert.equal(r.stderr, '');
+  const before = await w.sandbox.admin.counts();
+  const again = await runCli(['ls', 'PROD', '--json'], { env: w.env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(JSON.parse(again.stdout), [
+    {
+      accountId: '111111111111',
+      accountName: 'prod',
+      emailAddress: 'aws-prod@example.com',
+      roles: ['AdministratorAccess', 'ReadOnlyAccess'],
+    },
+  ]);
+  assert.deepEqual(await w.sandbox.admin.counts(), before, 'served from the cache');
+  const cacheDir = path.join(w.home.home, '.cache', 'rolehop', 'accounts');
+  const [file] = fs.readdirSync(cacheDir);
+  assert.equal(fs.statSync(path.join(cacheDir, file!)).mode & 0o777, 0o600);
+  assert.equal(fs.statSync(cacheDir).mode & 0o777, 0o700);
+  const refreshed = await runCli(['ls', 'readonly', '--refresh'], { env: w.env });
+  assert.equal(refreshed.code, 0, refreshed.stderr);
+  assert.ok(!/AdministratorAccess/.test(refreshed.stdout), 'a role filter shows the matching roles only');
+  assert.ok((await w.sandbox.admin.counts()).ListAccounts! > before.ListAccounts!);
+});
+
+test('ls without a sign-in is exit 3 and says how to sign in', async (t) => {
+  const w = await sandboxWorld(t);
+  writeFile(
+    w.home.configFile,
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
+  );
+  const r = await runCli(['ls'], { env: w.env });
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /not signed in to sso-session "dev"/);
+  assert.match(r.stderr, /rolehop login --sso-session dev/);
+  assert.equal(r.stdout, '');
+});
+
+test('ls with several sso-sessions and none chosen is a usage error naming them', async (t) => {
+  const w = await sandboxWorld(t);
+  writeFile(
+    w.home.configFile,
+    '[sso-session a]\nsso_start_url = https://a.awsapps.com/start\nsso_region = us-east-1\n[sso-session b]\nsso_start_url = https://b.awsapps.com/start\nsso_region = us-east-1\n',
+  );
+  const r = await runCli(['ls'], { env: w.env });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /several sso-sessions.*a, b/);
+  assert.match(r.stderr, /--sso-session/);
+});
+
+test('a portal that keeps failing (5xx) is retried with backoff, then exit 5 with a clear message', async (t) => {
+  const w = await signedInWorld(t);
+  await w.sandbox.admin.setFaults({ failRate: 1 });
+  const r = await runCli(['ls'], { env: w.env });
+  assert.equal(r.code, 5, r.stderr);
+  assert.match(r.stderr, /SSO portal kept failing .*attempts/);
+  assert.ok((await w.sandbox.admin.counts()).ListAccounts! > 1, 'retried');
+});
