@@ -32,10 +32,6 @@ export function headerFor(ref: SectionRef, kind: FileKind): string {
   return `[${ref.kind} ${ref.name}]`;
 }
 
-export function describeSection(ref: SectionRef, kind: FileKind): string {
-  return headerFor(ref, kind);
-}
-
 /** `s3.addressing_style` → parent `s3`, sub `addressing_style`; keys are written in lower case. */
 export function splitKey(key: string): { parent: string; sub: string | undefined } {
   const dot = key.indexOf('.');
