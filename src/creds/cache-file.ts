@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { rolehopCacheDir } from '../config/paths.ts';
+import { registerSecret } from '../util/redact.ts';
+import type { Credentials, Env } from './types.ts';
+
+// Reading the credential cache: on the hot path, so plain fs and a JS hash, no crypto.
+
+export const CACHE_FORMAT_VERSION = 1;
+export const DEFAULT_MIN_TTL_SECONDS = 600;
+
+export interface CacheEntry {
+  version: number;
+  key: string;
+  description: string;
+  /** The chain's origin (no secrets), so logout can find what a session produced. */
+  origin: { kind: string; session?: string; startUrl?: string; accountId?: string; roleName?: string };
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration: string;
+  createdAt: string;
+}
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const MASK_64 = 0xffffffffffffffffn;
+
+/** FNV-1a, 64 bit, over the UTF-8 bytes: a file name, not a security boundary. */
+export function fnv1a64(text: string): string {
+  let hash = FNV_OFFSET;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    hash ^= BigInt(byte);
+    hash = (hash * FNV_PRIME) & MASK_64;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+export function cacheFileFor(env: Env, key: string): string {
+  return path.join(rolehopCacheDir(env), `creds-${fnv1a64(key)}.json`);
+}
+
+export function parseCacheEntry(text: string): CacheEntry | undefined {
+  try {
+    const entry = JSON.parse(text) as CacheEntry;
+    if (
+      !entry ||
+      entry.version !== CACHE_FORMAT_VERSION ||
+      typeof entry.key !== 'string' ||
+      typeof entry.accessKeyId !== 'string' ||
+      typeof entry.secretAccessKey !== 'string' ||
+      typeof entry.expiration !== 'string' ||
+      Number.isNaN(Date.parse(entry.expiration))
+    ) {
+      return undefined;
+    }
+    return entry;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cached credentials for `key` with more than `minTtlMs` left, else undefined (corrupt = miss). */
+export function readFreshCredentials(
+  file: string,
+  key: string,
+  nowMs: number,
+  minTtlMs: number,
+): Credentials | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const entry = parseCacheEntry(text);
+  if (!entry || entry.key !== key) return undefined;
+  const expiration = new Date(entry.expiration);
+  if (expiration.getTime() - nowMs <= minTtlMs) return undefined;
+  registerSecret(entry.secretAccessKey);
+  registerSecret(entry.sessionToken);
+  return {
+    accessKeyId: entry.accessKeyId,
+    secretAccessKey: entry.secretAccessKey,
+    sessionToken: entry.sessionToken,
+    expiration,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Source } from '../config/plan.ts';
+import { writeFileAtomic } from '../util/atomic-file.ts';
+import { CACHE_FORMAT_VERSION, type CacheEntry } from './cache-file.ts';
+import type { Credentials } from './types.ts';
+
+export function originOf(source: Source): CacheEntry['origin'] {
+  if (source.kind === 'sso') {
+    return {
+      kind: 'sso',
+      session: source.session,
+      startUrl: source.startUrl,
+      accountId: source.accountId,
+      roleName: source.roleName,
+    };
+  }
+  return { kind: source.kind };
+}
+
+/** Writes one step's credentials (0600, folder 0700, atomic); credentials without expiry are not cached. */
+export function writeCacheEntry(
+  file: string,
+  step: { key: string; description: string },
+  origin: CacheEntry['origin'],
+  creds: Credentials,
+  nowMs: number,
+): void {
+  if (!creds.expiration) return;
+  const entry: CacheEntry = {
+    version: CACHE_FORMAT_VERSION,
+    key: step.key,
+    description: step.description,
+    origin,
+    accessKeyId: creds.accessKeyId,
+    secretAccessKey: creds.secretAccessKey,
+    sessionToken: creds.sessionToken,
+    expiration: creds.expiration.toISOString(),
+    createdAt: new Date(nowMs).toISOString(),
+  };
+  writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o600, forceMode: true });
+}

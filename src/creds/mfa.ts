@@ -1,0 +1,27 @@
+import type { AssumeRoleHop } from '../config/plan.ts';
+import { UsageError } from '../util/errors.ts';
+import type { RunPlanDeps } from './types.ts';
+
+/** The MFA code for a hop: --mfa-code, else the prompt (only offered with a terminal). */
+export async function resolveMfaCode(
+  hop: AssumeRoleHop,
+  deps: Pick<RunPlanDeps, 'mfaCode' | 'promptMfa'>,
+): Promise<string> {
+  const serial = hop.mfaSerial ?? '';
+  const code = deps.mfaCode ?? (deps.promptMfa ? await deps.promptMfa(serial) : undefined);
+  if (!code) {
+    throw new UsageError(
+      `${hop.roleArn} needs an MFA code for ${serial}, and there is no terminal to ask for it`,
+      {
+        hint: 'pass --mfa-code 123456 (the current code of that device)',
+      },
+    );
+  }
+  const trimmed = code.trim();
+  if (!/^\d{6}$/.test(trimmed)) {
+    throw new UsageError(`invalid MFA code for ${serial}: it must be 6 digits`, {
+      hint: 'pass --mfa-code 123456',
+    });
+  }
+  return trimmed;
+}

@@ -1,0 +1,45 @@
+import { withLock } from '../../util/lock.ts';
+import {
+  type CacheEntry,
+  cacheFileFor,
+  DEFAULT_MIN_TTL_SECONDS,
+  readFreshCredentials,
+} from '../cache-file.ts';
+import { writeCacheEntry } from '../cache-write.ts';
+import type { StepSpec } from '../step-key.ts';
+import type { RunPlanDeps } from '../types.ts';
+import type { CredentialProvider } from './provider.ts';
+
+/**
+ * Wraps any provider with the on-disk cache and cross-process single-flight: under the step's
+ * lock, re-read the cache (another process may have just fetched it), else fetch and write.
+ */
+export function cachedProvider(
+  spec: StepSpec,
+  origin: CacheEntry['origin'],
+  provider: CredentialProvider,
+  deps: RunPlanDeps,
+): CredentialProvider {
+  const file = cacheFileFor(deps.env, spec.key);
+  const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
+  return (source) =>
+    withLock(
+      file,
+      async () => {
+        const cached = readFreshCredentials(file, spec.key, deps.now(), minTtlMs);
+        if (cached) {
+          deps.log.debug(`cached by another process: ${spec.description}`);
+          return cached;
+        }
+        deps.log.debug(`fetching: ${spec.description}`);
+        const fresh = await provider(source);
+        writeCacheEntry(file, spec, origin, fresh, deps.now());
+        return fresh;
+      },
+      {
+        timeoutMs: deps.lockTimeoutMs,
+        signal: deps.signal,
+        onWait: () => deps.log.debug(`waiting for another rolehop fetching: ${spec.description}`),
+      },
+    );
+}

@@ -1,0 +1,4 @@
+import type { Credentials } from '../types.ts';
+
+/** One step of a plan: the previous step's credentials (none for a source) → new credentials. */
+export type CredentialProvider = (source: Credentials | undefined) => Promise<Credentials>;

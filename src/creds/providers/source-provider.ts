@@ -1,0 +1,29 @@
+import type { Source } from '../../config/plan.ts';
+import { ConfigError } from '../../util/errors.ts';
+import type { RunPlanDeps } from '../types.ts';
+import { envProvider } from './env-provider.ts';
+import { processProvider } from './process-provider.ts';
+import type { CredentialProvider } from './provider.ts';
+import { ssoProvider } from './sso-provider.ts';
+import { staticProvider } from './static-provider.ts';
+
+/** The provider for a plan's first step. */
+export function sourceProvider(source: Source, deps: RunPlanDeps): CredentialProvider {
+  switch (source.kind) {
+    case 'sso':
+      return ssoProvider(source, deps);
+    case 'static':
+      return staticProvider(source.profile, deps);
+    case 'process':
+      return processProvider(source.command, deps, source.profile);
+    case 'env':
+      return envProvider(deps, 'the environment');
+    case 'credential-source':
+      if (source.name === 'Environment') return envProvider(deps, 'credential_source = Environment');
+      return async () => {
+        throw new ConfigError(`credential_source = ${source.name} is not supported yet`, {
+          hint: 'use credential_source = Environment, source_profile, or an sso profile as the source',
+        });
+      };
+  }
+}

@@ -1,0 +1,51 @@
+import { endpointFor } from '../config/endpoints.ts';
+import { rolehopCacheDir } from '../config/paths.ts';
+import type { Plan } from '../config/plan.ts';
+import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
+import { ensureDir } from '../util/atomic-file.ts';
+import { cacheFileFor, DEFAULT_MIN_TTL_SECONDS, readFreshCredentials } from './cache-file.ts';
+import { originOf } from './cache-write.ts';
+import { assumeRoleProvider } from './providers/assume-role-provider.ts';
+import { cachedProvider } from './providers/cached-provider.ts';
+import type { CredentialProvider } from './providers/provider.ts';
+import { sourceProvider } from './providers/source-provider.ts';
+import type { PlanSteps, StepSpec } from './step-key.ts';
+import type { Credentials, RunPlanDeps } from './types.ts';
+
+interface Step {
+  spec: StepSpec;
+  provider: CredentialProvider;
+}
+
+/** The miss path of runPlan: resume after the deepest fresh cached step, caching each new one. */
+export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps): Promise<Credentials> {
+  const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
+  const origin = originOf(plan.source);
+  const wrap = (spec: StepSpec, provider: CredentialProvider): Step => ({
+    spec,
+    provider: spec.cacheable ? cachedProvider(spec, origin, provider, deps) : provider,
+  });
+  const steps: Step[] = [wrap(specs.source, sourceProvider(plan.source, deps))];
+  for (const hop of specs.hops) {
+    const region = plan.region || defaultRegionFor(parseRoleArn(hop.hop.roleArn).partition);
+    const endpoint = endpointFor('STS', region, deps.env, deps.view, hop.hop.profile ?? plan.profile);
+    steps.push(wrap(hop, assumeRoleProvider(hop, { region, endpoint }, deps)));
+  }
+
+  let start = 0;
+  let creds: Credentials | undefined;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const spec = steps[i]!.spec;
+    if (!spec.cacheable) continue;
+    const hit = readFreshCredentials(cacheFileFor(deps.env, spec.key), spec.key, deps.now(), minTtlMs);
+    if (hit) {
+      deps.log.debug(`cached: ${spec.description}`);
+      creds = hit;
+      start = i + 1;
+      break;
+    }
+  }
+  if (steps.slice(start).some((s) => s.spec.cacheable)) ensureDir(rolehopCacheDir(deps.env));
+  for (const step of steps.slice(start)) creds = await step.provider(creds);
+  return creds!;
+}

@@ -1,0 +1,41 @@
+import type { ConfigView } from '../config/model.ts';
+import type { Source } from '../config/plan.ts';
+import type { Logger } from '../util/log.ts';
+
+/** Short-term (or static) AWS keys. Secret parts are registered with registerSecret when seen. */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export type SsoSource = Extract<Source, { kind: 'sso' }>;
+
+/** What the sso layer provides: role credentials for an account/role of a signed-in session. */
+export interface SsoRoleCredentialsProvider {
+  getRoleCredentials(source: SsoSource, options?: { signal?: AbortSignal }): Promise<Credentials>;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A plain object, so that CLI commands and the library (`fromRolehop`) can both build it. */
+export interface RunPlanDeps {
+  env: Env;
+  /** Epoch milliseconds. */
+  now(): number;
+  log: Logger;
+  view?: ConfigView;
+  /** Cached credentials are reused while more than this remains (default 600 s). */
+  minTtlSeconds?: number;
+  sso?: SsoRoleCredentialsProvider;
+  /** The code for a hop with mfaSerial (--mfa-code). */
+  mfaCode?: string;
+  /** Asks for an MFA code; only set when a terminal can answer. */
+  promptMfa?: (serial: string) => Promise<string>;
+  signal?: AbortSignal;
+  /** STS tuning (tests shorten these). */
+  sts?: { requestTimeoutMs?: number; maxAttempts?: number };
+  /** How long to wait for another process fetching the same step (default 60 s). */
+  lockTimeoutMs?: number;
+}
