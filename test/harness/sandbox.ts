@@ -165,18 +165,22 @@ export interface SandboxWorld {
 
 /**
  * A temp HOME, a sandbox and optionally moto in one env. With `moto: true` the sandbox mints role
- * credentials from moto, and moto's authorization is turned on once the sandbox has provisioned it.
+ * credentials from moto, and moto's authorization is turned on once the sandbox has provisioned it
+ * (after `beforeAuth`, where a test creates its own IAM roles and users in moto).
  */
 export async function sandboxWorld(
   t: TestContext,
-  options: StartOptions & { moto?: boolean } = {},
+  options: StartOptions & { moto?: boolean; beforeAuth?: (moto: Moto) => Promise<void> } = {},
 ): Promise<SandboxWorld> {
   const home = tempHome(t);
   let moto: Moto | undefined;
-  const { moto: wantMoto, ...rest } = options;
+  const { moto: wantMoto, beforeAuth, ...rest } = options;
   if (wantMoto) moto = await startMoto(t);
   const sandbox = await startSandbox(t, moto ? { ...rest, sts: moto.url } : rest);
-  if (moto) await moto.enableAuth();
+  if (moto) {
+    await beforeAuth?.(moto);
+    await moto.enableAuth();
+  }
   const env = { ...home.env, ...sandbox.env, AWS_REGION: sandbox.region };
   return moto ? { home, sandbox, moto, env } : { home, sandbox, env };
 }
@@ -260,4 +264,43 @@ export async function signIn(
     clientId: client.clientId as string,
     clientSecret: client.clientSecret as string,
   };
+}
+
+/** Creates an IAM role in one moto account (while moto's authorization is still off). */
+export async function createMotoRole(
+  motoUrl: string,
+  accountId: string,
+  roleName: string,
+  policy: Record<string, unknown> = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  },
+): Promise<string> {
+  const trust = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+  };
+  const calls = [
+    { Action: 'CreateRole', RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) },
+    {
+      Action: 'PutRolePolicy',
+      RoleName: roleName,
+      PolicyName: 'inline',
+      PolicyDocument: JSON.stringify(policy),
+    },
+  ];
+  for (const params of calls) {
+    const res = await fetch(`${motoUrl}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-moto-account-id': accountId,
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: new URLSearchParams({ Version: '2010-05-08', ...params }).toString(),
+    });
+    if (!res.ok) throw new Error(`moto ${params.Action}: ${res.status} ${await res.text()}`);
+  }
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
