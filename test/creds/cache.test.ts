@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { rolehopCacheDir } from '../../src/config/paths.ts';
+import type { Plan } from '../../src/config/plan.ts';
+import { cacheFileFor, fnv1a64 } from '../../src/creds/cache-file.ts';
+import { cacheStatus, clearCachedCredentials } from '../../src/creds/cache-status.ts';
+import { runPlan } from '../../src/creds/run-plan.ts';
+import { planSteps } from '../../src/creds/step-key.ts';
+import { runProcess } from '../harness/cli.ts';
+import { tempHome } from '../harness/temp-home.ts';
+import { baseDeps, fakeSso, fileMode } from './helpers.ts';
+
+const ssoPlan: Plan = {
+  source: {
+    kind: 'sso',
+    session: 'corp',
+    startUrl: 'https://d-1234567890.awsapps.com/start',
+    ssoRegion: 'us-east-1',
+    accountId: '111122223333',
+    roleName: 'Admin',
+  },
+  hops: [],
+};
+
+test('a cold plan fetches once; the next run is served from a 0600 file in a 0700 folder', async (t) => {
+  const home = tempHome(t);
+  const sso = fakeSso();
+  const first = await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  const second = await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  assert.equal(sso.calls.length, 1);
+  assert.equal(second.accessKeyId, first.accessKeyId);
+  assert.equal(second.secretAccessKey, first.secretAccessKey);
+  assert.equal(second.expiration?.toISOString(), first.expiration?.toISOString());
+
+  const key = planSteps(ssoPlan, { env: home.env }).source.key;
+  const file = cacheFileFor(home.env, key);
+  assert.equal(path.dirname(file), rolehopCacheDir(home.env));
+  assert.equal(path.basename(file), `creds-${fnv1a64(key)}.json`);
+  assert.equal(fileMode(file), 0o600);
+  assert.equal(fileMode(rolehopCacheDir(home.env)), 0o700);
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).key, key);
+  assert.deepEqual(
+    fs.readdirSync(rolehopCacheDir(home.env)).filter((n) => !n.startsWith('creds-')),
+    [],
+    'no lock or temp file left behind',
+  );
+});
+
+test('cached credentials are reused only while more than minTtlSeconds remain', async (t) => {
+  const home = tempHome(t);
+  let now = Date.parse('2026-03-01T10:00:00Z');
+  const sso = fakeSso({ lifetimeMs: 15 * 60_000, now: () => now });
+  const deps = () => baseDeps(home.env, { sso, now: () => now });
+  await runPlan(ssoPlan, deps());
+  now += 4 * 60_000; // 11 min left > 10 min default
+  await runPlan(ssoPlan, deps());
+  assert.equal(sso.calls.length, 1);
+  now += 2 * 60_000; // 9 min left
+  await runPlan(ssoPlan, deps());
+  assert.equal(sso.calls.length, 2);
+  now += 1000; // the new ones have ~15 min
+  await runPlan(ssoPlan, { ...deps(), minTtlSeconds: 14 * 60 });
+  assert.equal(sso.calls.length, 2);
+  await runPlan(ssoPlan, { ...deps(), minTtlSeconds: 15 * 60 });
+  assert.equal(sso.calls.length, 3);
+});
+
+test('a corrupt or foreign cache file is a miss and gets replaced, never a crash', async (t) => {
+  const home = tempHome(t);
+  const sso = fakeSso();
+  await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  const file = cacheFileFor(home.env, planSteps(ssoPlan, { env: home.env }).source.key);
+  const corruptions = [
+    '{"version":1,"key":', // truncated
+    '\u0000\u0001binary',
+    JSON.stringify({
+      version: 1,
+      key: 'some other key',
+      accessKeyId: 'A',
+      secretAccessKey: 'B',
+      expiration: '2999-01-01T00:00:00Z',
+    }),
+    JSON.stringify({ version: 1, key: 'x', accessKeyId: 3 }),
+    'null',
+  ];
+  for (const [i, content] of corruptions.entries()) {
+    fs.writeFileSync(file, content);
+    const creds = await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+    assert.equal(sso.calls.length, i + 2, `fetched again after corruption ${i}`);
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(entry.accessKeyId, creds.accessKeyId, 'rewritten');
+    assert.equal(fileMode(file), 0o600);
+  }
+});
+
+test('a cache hit loads neither the AWS SDK nor crypto nor the miss path', async (t) => {
+  const home = tempHome(t);
+  await runPlan(ssoPlan, baseDeps(home.env, { sso: fakeSso() }));
+  const probe = path.join(import.meta.dirname, 'fixtures', 'hit-probe.ts');
+  const result = await runProcess(process.execPath, [probe], {
+    env: { ...home.env, PROBE_PLAN: JSON.stringify(ssoPlan) },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const out = JSON.parse(result.stdout) as { accessKeyId: string; resolved: string[] };
+  assert.match(out.accessKeyId, /^ASIAFAKESSO/);
+  assert.ok(
+    out.resolved.some((u) => u.endsWith('/src/creds/run-plan.ts')),
+    'the probe saw the modules',
+  );
+  assert.ok(out.resolved.includes('node:fs'), 'the probe sees built-ins too');
+  const heavy = out.resolved.filter((u) =>
+    /crypto|@aws-sdk|@smithy|sdk\/clients|run-steps|util\/lock|atomic-file|child_process/.test(u),
+  );
+  assert.deepEqual(heavy, []);
+});
+
+test('status lists cached steps without secrets; clearing by predicate removes only those', async (t) => {
+  const home = tempHome(t);
+  const sso = fakeSso();
+  const other: Plan = {
+    ...ssoPlan,
+    source: { ...ssoPlan.source, session: 'lab', roleName: 'ReadOnly' } as Plan['source'],
+  };
+  const a = await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  await runPlan(other, baseDeps(home.env, { sso }));
+  fs.writeFileSync(path.join(rolehopCacheDir(home.env), 'creds-0000000000000000.json'), 'garbage');
+  const status = cacheStatus(home.env);
+  assert.equal(status.length, 2);
+  const text = JSON.stringify(status);
+  assert.ok(!text.includes(a.secretAccessKey) && !text.includes(a.sessionToken!), 'no secrets');
+  assert.match(
+    status.map((s) => s.description).join('\n'),
+    /sso session corp account 111122223333 role Admin/,
+  );
+  const removed = clearCachedCredentials(home.env, (s) => s.origin.session === 'lab');
+  assert.equal(removed, 1);
+  assert.deepEqual(
+    cacheStatus(home.env).map((s) => s.origin.session),
+    ['corp'],
+  );
+  assert.equal(
+    clearCachedCredentials(home.env, () => false, { includeCorrupt: true }),
+    1,
+  );
+  assert.equal(clearCachedCredentials(home.env), 1);
+  assert.deepEqual(fs.readdirSync(rolehopCacheDir(home.env)), []);
+  assert.equal(clearCachedCredentials(tempHome(t).env), 0, 'no cache folder is fine');
+});
+
+test('step keys cover everything that determines a step, and a hop key contains its source key', () => {
+  const env = { USER: 'alice' };
+  const plan: Plan = {
+    ...ssoPlan,
+    hops: [
+      { roleArn: 'arn:aws:iam::123456789012:role/A', tags: { b: '2', a: '1' } },
+      { roleArn: 'arn:aws:iam::123456789012:role/B', externalId: 'ext-1', sessionName: 'me' },
+    ],
+  };
+  const steps = planSteps(plan, { env });
+  assert.ok(steps.hops[0]!.key.startsWith(`${steps.source.key}\n`));
+  assert.ok(steps.hops[1]!.key.startsWith(`${steps.hops[0]!.key}\n`));
+  assert.equal(steps.hops[0]!.sessionName, 'rolehop-alice');
+  const variants: Plan[] = [
+    { ...plan, source: { ...ssoPlan.source, accountId: '999988887777' } as Plan['source'] },
+    { ...plan, hops: [plan.hops[0]!, { ...plan.hops[1]!, externalId: 'ext-2' }] },
+    { ...plan, hops: [plan.hops[0]!, { ...plan.hops[1]!, durationSeconds: 900 }] },
+    { ...plan, hops: [plan.hops[0]!, { ...plan.hops[1]!, sourceIdentity: 'bob' }] },
+    { ...plan, hops: [plan.hops[0]!, { ...plan.hops[1]!, mfaSerial: 'arn:aws:iam::123456789012:mfa/a' }] },
+    { ...plan, hops: [{ ...plan.hops[0]!, tags: { a: '1', b: '3' } }, plan.hops[1]!] },
+  ];
+  const last = steps.hops[1]!.key;
+  for (const v of variants) assert.notEqual(planSteps(v, { env }).hops[1]!.key, last);
+  const reordered = { ...plan, hops: [{ ...plan.hops[0]!, tags: { a: '1', b: '2' } }, plan.hops[1]!] };
+  assert.equal(planSteps(reordered, { env }).hops[1]!.key, last, 'tag order does not matter');
+});
