@@ -1,2 +1,103 @@
-// The library entry: `import { … } from 'rolehop'`.
+// The library entry: `import { fromRolehop } from 'rolehop'`.
+import { resolveAccountId } from './cli/account-list.ts';
+import { ACCOUNT_ID, noTargetError, planForAccount, planForProfile, type Selection } from './cli/target.ts';
+import { loadConfigView } from './config/load.ts';
+import type { Plan } from './config/plan.ts';
+import { runPlan } from './creds/index.ts';
+import { getRoleCredentials } from './sso/portal.ts';
+import { pickSession } from './sso/session.ts';
+import { UsageError } from './util/errors.ts';
+import { type Logger, silentLogger } from './util/log.ts';
+
+export type { Selection } from './cli/target.ts';
+export type { AssumeRoleHop, Plan, Source } from './config/plan.ts';
 export * from './util/errors.ts';
+
+/** The credentials a provider resolves to: the shape of the AWS SDK v3's `AwsCredentialIdentity`. */
+export interface RolehopCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** Assignable to the AWS SDK v3's `AwsCredentialIdentityProvider`. */
+export type RolehopCredentialProvider = () => Promise<RolehopCredentials>;
+
+export interface FromRolehopOptions extends Selection {
+  /** Environment to read AWS_* variables, HOME and endpoint overrides from (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Refresh cached credentials that have less than this many seconds left (default: the runner's). */
+  minTtlSeconds?: number;
+  /** MFA code for a hop with mfa_serial, or a function asked for one when needed. */
+  mfaCode?: string | ((serial: string) => Promise<string>);
+  /** Diagnostics (default: silent). */
+  logger?: Logger;
+  signal?: AbortSignal;
+}
+
+/**
+ * An AWS SDK v3 credential provider backed by rolehop's Plan runner, cache and cross-process locks:
+ * a profile (`'prod-deploy'` or `{ profile }`) or selectors (`{ account, role, assume }`). It never
+ * signs in: run `rolehop login` first (a missing sign-in rejects with SignInRequiredError).
+ *
+ * ```ts
+ * const sts = new STSClient({ credentials: fromRolehop({ account: 'prod', role: 'ReadOnly' }) });
+ * ```
+ */
+export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopCredentialProvider {
+  const opts: FromRolehopOptions = typeof options === 'string' ? { profile: options } : options;
+  const env = opts.env ?? process.env;
+  const log = opts.logger ?? silentLogger;
+  const now = () => Date.now();
+  let planned: Promise<{ plan: Plan; view: ReturnType<typeof loadConfigView> }> | undefined;
+
+  const makePlan = async () => {
+    const view = loadConfigView(env);
+    const profile =
+      opts.profile ?? (opts.account === undefined && opts.role === undefined ? env.AWS_PROFILE : undefined);
+    if (profile !== undefined) return { plan: planForProfile(view, { ...opts, profile }, env), view };
+    if (opts.account === undefined || opts.role === undefined) {
+      throw new UsageError(noTargetError('env').message, {
+        hint: "pass fromRolehop('PROFILE') or fromRolehop({ account: 'ID|NAME', role: 'NAME' })",
+      });
+    }
+    const session = pickSession(view, opts.ssoSession);
+    let accountId = opts.account;
+    if (!ACCOUNT_ID.test(accountId)) {
+      accountId = (await resolveAccountId(session, opts.account, { env, now, log, view })).accountId;
+    }
+    return { plan: planForAccount({ session, accountId, roleName: opts.role }, opts, env), view };
+  };
+
+  return async () => {
+    // The plan is resolved once (config read, names looked up); credentials on every call, from cache.
+    planned ??= makePlan();
+    let ready: Awaited<typeof planned>;
+    try {
+      ready = await planned;
+    } catch (error) {
+      planned = undefined;
+      throw error;
+    }
+    const sso = { env, now, log, view: ready.view, ...(opts.signal ? { signal: opts.signal } : {}) };
+    const mfa = opts.mfaCode;
+    const creds = await runPlan(ready.plan, {
+      env,
+      now,
+      log,
+      view: ready.view,
+      ...(opts.minTtlSeconds !== undefined ? { minTtlSeconds: opts.minTtlSeconds } : {}),
+      ...(typeof mfa === 'string' ? { mfaCode: mfa } : {}),
+      ...(typeof mfa === 'function' ? { promptMfa: mfa } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      sso: { getRoleCredentials: (source) => getRoleCredentials(source, sso) },
+    });
+    return {
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      ...(creds.sessionToken ? { sessionToken: creds.sessionToken } : {}),
+      ...(creds.expiration ? { expiration: creds.expiration } : {}),
+    };
+  };
+}

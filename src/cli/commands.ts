@@ -113,6 +113,7 @@ export const commands: CommandSpec[] = [
       'eval "$(rolehop env prod-deploy)"',
       'rolehop env --account prod --role Admin --format fish | source',
     ],
+    load: () => import('./cmd/env.ts'),
     issue: 5,
   },
   {
@@ -129,6 +130,7 @@ export const commands: CommandSpec[] = [
       'rolehop exec prod-deploy -- aws s3 ls',
       'rolehop exec --account 111122223333 --role ReadOnly -- terraform plan',
     ],
+    load: () => import('./cmd/exec.ts'),
     issue: 5,
   },
   {
@@ -140,6 +142,7 @@ export const commands: CommandSpec[] = [
     examples: [
       'credential_process = rolehop credential-process --sso-session my-org --account prod --role Admin',
     ],
+    load: () => import('./cmd/credential-process.ts'),
     issue: 5,
   },
   {
@@ -149,6 +152,7 @@ export const commands: CommandSpec[] = [
     positionals: 'PROFILE',
     options: { ...selectorOptions, ...json },
     examples: ['rolehop whoami prod-deploy', 'rolehop whoami --account prod --role Admin --json'],
+    load: () => import('./cmd/whoami.ts'),
     issue: 5,
   },
   {

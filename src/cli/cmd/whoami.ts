@@ -1,0 +1,37 @@
+import { endpointFor } from '../../config/endpoints.ts';
+import { isoSeconds } from '../../emit/index.ts';
+import { getCallerIdentity } from '../../sts/assume-role.ts';
+import { formatDuration } from '../../util/duration.ts';
+import { credentialsOf, targetOf } from '../run-plan.ts';
+import type { CommandRun } from '../spec.ts';
+import { describePlan } from '../target.ts';
+
+// STS GetCallerIdentity with the resolved credentials: who the plan actually makes you.
+
+export const run: CommandRun = async (input, deps) => {
+  const target = await targetOf(input, deps, 'whoami');
+  const creds = await credentialsOf(target, input, deps, { allowLogin: deps.stderr.isTTY === true });
+  const region = target.plan.region ?? 'us-east-1';
+  const identity = await getCallerIdentity(creds, region, {
+    endpoint: endpointFor('STS', region, deps.env, target.view, target.plan.profile),
+    signal: deps.signal,
+  });
+  if (input.values.json === true) {
+    deps.stdout.write(
+      `${JSON.stringify({ Account: identity.account, Arn: identity.arn, UserId: identity.userId }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  const lines = [
+    `Account:  ${identity.account}`,
+    `Arn:      ${identity.arn}`,
+    `UserId:   ${identity.userId}`,
+    `Source:   ${describePlan(target.plan)}`,
+  ];
+  if (creds.expiration) {
+    const left = (creds.expiration.getTime() - deps.now()) / 1000;
+    lines.push(`Expires:  ${isoSeconds(creds.expiration)} (in ${formatDuration(left)})`);
+  }
+  deps.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+};
