@@ -244,6 +244,7 @@ export const commands: CommandSpec[] = [
       'rolehop populate --sso-session my-org',
       "rolehop populate --template '{account_name}-{role_name}' --prune --dry-run",
     ],
+    load: () => import('./cmd/populate.ts'),
     issue: 6,
   },
   {
@@ -265,13 +266,20 @@ export const commands: CommandSpec[] = [
       ...selectorOptions,
       port: { type: 'string', arg: 'N', description: 'port on 127.0.0.1 (default: any free port)' },
     },
-    examples: ['rolehop serve prod-deploy -- node server.js', 'rolehop serve prod-deploy --port 9911'],
+    description:
+      'With -- CMD, runs CMD with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN set (static AWS_* variables removed), stops when it exits and passes its exit code on. Without CMD, prints the two variables to export and serves until Ctrl-C. The URL path /<profile> serves another profile from the same files. Credentials are renewed from the cache before they expire; the listener is 127.0.0.1 only and needs the token.',
+    examples: [
+      'rolehop serve prod-deploy -- node server.js',
+      'rolehop serve --account 111122223333 --role ReadOnlyAccess -- python3 worker.py',
+      'rolehop serve prod-deploy --port 9911',
+    ],
+    load: () => import('./cmd/serve.ts'),
     issue: 7,
   },
   {
     name: 'console',
     summary: 'open or print an AWS console sign-in URL',
-    usage: 'rolehop console [PROFILE] [selectors] [--print | --open] [--destination URL|SERVICE]',
+    usage: 'rolehop console [PROFILE] [selectors] [--print | --open] [--destination URL|SERVICE] [--region R]',
     positionals: 'PROFILE',
     options: {
       ...selectorOptions,
@@ -280,6 +288,7 @@ export const commands: CommandSpec[] = [
       destination: { type: 'string', arg: 'URL|SERVICE', description: 'console page to land on, e.g. s3' },
     },
     examples: ['rolehop console prod-deploy', 'rolehop console prod-deploy --destination cloudwatch --print'],
+    load: () => import('./cmd/console.ts'),
     issue: 7,
   },
   {

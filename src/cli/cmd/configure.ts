@@ -1,0 +1,324 @@
+import * as fs from 'node:fs';
+import type { RolehopInvocation } from '../../config/credential-process-line.ts';
+import { credentialProcessLine } from '../../config/credential-process-line.ts';
+import { removeKeys } from '../../config/credentials-block.ts';
+import type { ConfigDocument } from '../../config/document.ts';
+import { loadConfigView } from '../../config/load.ts';
+import { type BlockContent, profileNamesOutside, type SectionSpec } from '../../config/managed-blocks.ts';
+import { isValidIdentifier, own, viewOfDocument } from '../../config/parse.ts';
+import { configPaths } from '../../config/paths.ts';
+import type { AssumeRoleHop } from '../../config/plan.ts';
+import {
+  commonEntries,
+  type Entries,
+  hopEntries,
+  isPlainSsoProfile,
+  type ProfileStyle,
+  type SsoRole,
+  STYLES,
+  ssoEntries,
+} from '../../config/profile-layout.ts';
+import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
+import { pickSession } from '../../sso/session.ts';
+import { ConfigError, UsageError } from '../../util/errors.ts';
+import { resolveAccountId } from '../account-list.ts';
+import type { Deps } from '../deps.ts';
+import { reportChanges } from '../diff.ts';
+import type { CommandInput, CommandRun } from '../spec.ts';
+import { ssoDepsFor } from '../sso-deps.ts';
+import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../target.ts';
+
+// `rolehop configure NAME`: one named profile (Method 02) in rolehop's block `configure NAME`.
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function parseStyle(value: string | undefined): ProfileStyle {
+  if (value === undefined) return 'sso';
+  if ((STYLES as readonly string[]).includes(value)) return value as ProfileStyle;
+  throw new UsageError(`unknown --style "${value}"`, {
+    hint: 'use sso (the AWS CLI refreshes it), process (rolehop credential-process) or credentials (keys in ~/.aws/credentials, kept fresh by rolehop sync)',
+  });
+}
+
+const OUTPUTS = ['json', 'text', 'table', 'yaml', 'yaml-stream'];
+
+export function parseOutput(value: string | undefined): string | undefined {
+  if (value === undefined || OUTPUTS.includes(value)) return value;
+  throw new UsageError(`unknown --output "${value}"`, { hint: `use one of ${OUTPUTS.join(', ')}` });
+}
+
+export function parseRegion(value: string | undefined): string | undefined {
+  if (value === undefined || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) return value;
+  throw new UsageError(`"${value}" is not an AWS region name`, {
+    hint: 'use a region like us-east-1 or eu-west-1',
+  });
+}
+
+/** How a credential_process line starts rolehop: this node and bin script when not on PATH. */
+export function rolehopInvocation(deps: Pick<Deps, 'env'>): RolehopInvocation {
+  let script = process.argv[1] ?? '';
+  try {
+    script = fs.realpathSync(script);
+  } catch {
+    // keep as given
+  }
+  return { env: deps.env, execPath: process.execPath, script };
+}
+
+interface Request {
+  name: string;
+  style: ProfileStyle;
+  region?: string;
+  output?: string;
+  /** Where the chain starts: an existing profile, or an SSO role. */
+  from: { profile: string } | { role: SsoRole };
+  hops: AssumeRoleHop[];
+  /** Selector arguments for `rolehop credential-process` (process style). */
+  processArgs: string[];
+  dryRun: boolean;
+}
+
+function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'> & {
+  account?: string;
+  role?: string;
+  profileFrom?: string;
+  session?: string;
+  sel: Selection;
+} {
+  const v = input.values;
+  if (input.positionals.length !== 1) {
+    throw new UsageError(
+      input.positionals.length === 0
+        ? 'configure needs the NAME of the profile to write'
+        : 'configure writes one profile at a time',
+      { hint: 'rolehop configure NAME --account ACCOUNT --role ROLE' },
+    );
+  }
+  const name = input.positionals[0]!;
+  if (!isValidIdentifier(name) || name === 'default') {
+    throw new UsageError(`"${name}" cannot be a profile name rolehop writes`, {
+      hint: 'use letters, digits and - _ . @ +, e.g. prod-deploy (not "default")',
+    });
+  }
+  const style = parseStyle(str(v.style));
+  const account = str(v.account);
+  const role = str(v.role);
+  const profileFrom = str(v['profile-from']);
+  if (profileFrom !== undefined && (account !== undefined || role !== undefined)) {
+    throw new UsageError('give either --profile-from or --account with --role, not both');
+  }
+  if (profileFrom === undefined && (account === undefined || role === undefined)) {
+    throw new UsageError(`configure needs ${account === undefined ? '--account' : '--role'}`, {
+      hint: 'rolehop configure NAME --account ACCOUNT --role ROLE (or --profile-from PROFILE --assume ARN)',
+    });
+  }
+  if (role !== undefined && !/^[\w+=,.@-]{1,64}$/.test(role)) {
+    throw new UsageError(`"${role}" is not a role (permission set) name`, {
+      hint: "'rolehop ls' lists your roles",
+    });
+  }
+  if (v['mfa-code'] !== undefined || v['min-ttl'] !== undefined) {
+    throw new UsageError('--mfa-code and --min-ttl are for commands that fetch credentials, not configure', {
+      hint: 'tools using the profile ask for the MFA code themselves',
+    });
+  }
+  const sel: Selection = {};
+  if (Array.isArray(v.assume)) sel.assume = v.assume;
+  for (const [key, flag] of [
+    ['externalId', 'external-id'],
+    ['mfaSerial', 'mfa-serial'],
+    ['sessionName', 'session-name'],
+    ['duration', 'duration'],
+    ['sourceIdentity', 'source-identity'],
+  ] as const) {
+    const value = str(v[flag]);
+    if (value !== undefined) sel[key] = value;
+  }
+  if (Array.isArray(v.tag)) sel.tags = v.tag;
+  if (style !== 'process' && (sel.sourceIdentity !== undefined || sel.tags !== undefined)) {
+    throw new UsageError(
+      `--${sel.tags !== undefined ? 'tag' : 'source-identity'} has no key in AWS config files, so the ${style} style cannot keep it`,
+      { hint: 'use --style process: rolehop then applies it on every refresh' },
+    );
+  }
+  const hops = applyHops({ source: { kind: 'env' }, hops: [] }, parseHopOptions(sel)).hops;
+  if (profileFrom !== undefined && hops.length === 0 && style === 'sso') {
+    throw new UsageError('--profile-from without --assume would only copy that profile', {
+      hint: 'add --assume ROLE_ARN, or use the profile itself',
+    });
+  }
+  const region = parseRegion(input.globals.region);
+  const output = parseOutput(str(v.output));
+  return {
+    name,
+    style,
+    ...(region ? { region } : {}),
+    ...(output ? { output } : {}),
+    hops,
+    dryRun: v['dry-run'] === true,
+    ...(account !== undefined ? { account } : {}),
+    ...(role !== undefined ? { role } : {}),
+    ...(profileFrom !== undefined ? { profileFrom } : {}),
+    ...(str(v['sso-session']) !== undefined ? { session: str(v['sso-session'])! } : {}),
+    sel,
+  };
+}
+
+function processArgs(req: Pick<Request, 'from' | 'hops'>, sel: Selection): string[] {
+  const args =
+    'profile' in req.from
+      ? [req.from.profile]
+      : [
+          '--sso-session',
+          req.from.role.session,
+          '--account',
+          req.from.role.accountId,
+          '--role',
+          req.from.role.roleName,
+        ];
+  for (const hop of req.hops) args.push('--assume', hop.roleArn);
+  if (sel.sessionName !== undefined) args.push('--session-name', sel.sessionName);
+  const duration = req.hops.at(-1)?.durationSeconds;
+  if (duration !== undefined) args.push('--duration', String(duration));
+  if (sel.externalId !== undefined) args.push('--external-id', sel.externalId);
+  if (sel.mfaSerial !== undefined) args.push('--mfa-serial', sel.mfaSerial);
+  if (sel.sourceIdentity !== undefined) args.push('--source-identity', sel.sourceIdentity);
+  for (const tag of Array.isArray(sel.tags) ? sel.tags : []) args.push('--tag', tag);
+  return args;
+}
+
+export interface ConfigLayout {
+  block: BlockContent;
+  /** The profile whose plan gives the keys written in the credentials style. */
+  recipe: string;
+}
+
+/**
+ * The config block for a request, decided on the document as read under the lock: an existing
+ * plain SSO profile for the same role is reused as the chain's source instead of a copy.
+ */
+export function layoutFor(req: Request, doc: ConfigDocument, invocation: RolehopInvocation): ConfigLayout {
+  const blockId = `configure ${req.name}`;
+  const taken = profileNamesOutside(doc, 'config', blockId);
+  const sections: SectionSpec[] = [];
+  const profile = (name: string, entries: Entries) => {
+    if (taken.has(name)) {
+      throw new ConfigError(
+        `profile "${name}" already exists in the config file and rolehop does not manage it`,
+        {
+          hint: `choose another NAME for configure, or remove [profile ${name}] first`,
+        },
+      );
+    }
+    sections.push({ ref: { kind: 'profile', name }, entries });
+  };
+  const common = commonEntries(req);
+  if (req.style === 'process') {
+    profile(req.name, [
+      ['credential_process', credentialProcessLine(req.processArgs, invocation)],
+      ...common,
+    ]);
+    return { block: { id: blockId, sections }, recipe: req.name };
+  }
+  if (req.hops.length === 0 && 'role' in req.from) {
+    if (req.style === 'sso') {
+      profile(req.name, [...ssoEntries(req.from.role), ...common]);
+      return { block: { id: blockId, sections }, recipe: req.name };
+    }
+  }
+  // The chain's source: --profile-from, a reusable SSO profile outside our block, or a new one.
+  let source: string;
+  if ('profile' in req.from) {
+    source = req.from.profile;
+  } else {
+    const role = req.from.role;
+    const view = viewOfDocument(doc, 'config');
+    const reusable = [...taken].filter((n) => isPlainSsoProfile(own(view.profiles, n) ?? {}, role)).sort();
+    if (reusable.length > 0) {
+      source = reusable[0]!;
+    } else {
+      source = `${req.name}-sso`;
+      profile(source, [
+        ...ssoEntries(role),
+        ...(req.region ? [['region', req.region] as [string, string]] : []),
+      ]);
+    }
+  }
+  if (req.hops.length === 0) {
+    // credentials style without hops: the keys come from the source; the profile holds the rest.
+    profile(req.name, common);
+    return { block: { id: blockId, sections }, recipe: source };
+  }
+  let previous = source;
+  req.hops.forEach((hop, i) => {
+    const last = i === req.hops.length - 1;
+    const name = last ? req.name : `${req.name}-hop${i + 1}`;
+    profile(name, [...hopEntries(hop, previous), ...(last ? common : [])]);
+    previous = name;
+  });
+  return { block: { id: blockId, sections }, recipe: req.name };
+}
+
+// TODO(creds): replaced by sync's writer once src/creds lands.
+async function writeFreshKeys(
+  _name: string,
+  _recipe: string,
+  _input: CommandInput,
+  _deps: Deps,
+): Promise<FileChange> {
+  throw new UsageError('the credentials style needs src/creds, which has not landed yet');
+}
+
+export const run: CommandRun = async (input, deps) => {
+  const parsed = parseRequest(input);
+  const view = loadConfigView(deps.env);
+  let from: Request['from'];
+  if (parsed.profileFrom !== undefined) {
+    if (!Object.hasOwn(view.profiles, parsed.profileFrom)) {
+      throw new UsageError(`no profile named "${parsed.profileFrom}" to start the chain from`, {
+        hint: "'rolehop config list' shows your profiles",
+      });
+    }
+    if (parsed.profileFrom === parsed.name) {
+      throw new UsageError('--profile-from cannot name the profile being configured');
+    }
+    from = { profile: parsed.profileFrom };
+  } else {
+    const session = pickSession(view, parsed.session);
+    let accountId = parsed.account!;
+    if (!ACCOUNT_ID.test(accountId)) {
+      accountId = (await resolveAccountId(session, accountId, ssoDepsFor(deps, view))).accountId;
+    }
+    from = { role: { session: session.name!, accountId, roleName: parsed.role! } };
+  }
+  const req: Request = { ...parsed, from, processArgs: [] };
+  req.processArgs = processArgs(req, parsed.sel);
+  const paths = configPaths(deps.env);
+  const invocation = rolehopInvocation(deps);
+  let recipe = req.name;
+  const configChange = await writeManagedBlocks(
+    paths.configFile,
+    'config',
+    (doc) => {
+      const layout = layoutFor(req, doc, invocation);
+      recipe = layout.recipe;
+      return [layout.block];
+    },
+    { dryRun: req.dryRun },
+  );
+  const changes: FileChange[] = [configChange];
+  if (req.style === 'credentials') {
+    if (req.dryRun) {
+      deps.stderr.write(`would write short-term keys for [${req.name}] to ${paths.credentialsFile}\n`);
+    } else {
+      changes.push(await writeFreshKeys(req.name, recipe, input, deps));
+    }
+  } else if (fs.existsSync(paths.credentialsFile)) {
+    // A profile moving away from the credentials style takes its keys along.
+    changes.push(await removeKeys(paths.credentialsFile, req.name, { dryRun: req.dryRun }));
+  }
+  reportChanges(changes, deps, { dryRun: req.dryRun, what: `profile "${req.name}"` });
+  return 0;
+};

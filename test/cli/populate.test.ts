@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { type TestContext, test } from 'node:test';
+import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { runCli } from '../harness/cli.ts';
+import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { writeFile } from '../harness/temp-home.ts';
+
+const USER_TOP = `# my own notes, keep them\n[default]\nregion = eu-west-1   \n\n`;
+const USER_BOTTOM = `\n; written by hand\n[profile mine]\noutput = json\n`;
+
+/** A temp HOME signed in to the sandbox as sso-session "dev", with user-written text around. */
+async function world(t: TestContext, options: StartOptions = {}) {
+  const w = await sandboxWorld(t, options);
+  const tokens = await signIn(w.sandbox);
+  writeFile(
+    w.home.configFile,
+    `${USER_TOP}[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n${USER_BOTTOM}`,
+  );
+  writeFile(
+    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
+    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
+  );
+  return w;
+}
+
+const profileCount = (text: string) => (text.match(/^\[profile /gm) ?? []).length;
+
+/** What botocore makes of the file: it refuses duplicate sections, so this also proves there are none. */
+function botocoreProfiles(env: Record<string, string>): Record<string, Record<string, string>> {
+  const out = execFileSync(
+    'python3',
+    [
+      '-c',
+      'import json, botocore.session\ns = botocore.session.Session()\nprint(json.dumps(s.full_config["profiles"]))',
+    ],
+    { env, encoding: 'utf8' },
+  );
+  return JSON.parse(out);
+}
+
+test('populate writes one sso profile per account × role inside its block, leaves user text byte-for-byte, and a re-run writes nothing', async (t) => {
+  const w = await world(t, { accounts: 200 });
+  const r = await runCli(['populate', '--region', 'eu-west-2'], { env: w.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /600 profiles \(600 new, 0 removed\)/);
+  assert.equal(r.stdout, '');
+  const text = fs.readFileSync(w.home.configFile, 'utf8');
+  assert.equal(profileCount(text), 601);
+  assert.ok(text.startsWith(`${USER_TOP}[sso-session dev]\n`), 'user text above is untouched');
+  const begin = text.indexOf('# rolehop:begin populate dev');
+  const end = text.indexOf('# rolehop:end populate dev\n');
+  assert.ok(begin > 0 && end > begin);
+  const outside = text.slice(0, begin) + text.slice(end + '# rolehop:end populate dev\n'.length);
+  assert.equal(
+    outside,
+    `${USER_TOP}[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n${USER_BOTTOM}\n`,
+  );
+  assert.match(
+    text,
+    /\[profile account-0042\.PowerUserAccess\]\nsso_session = dev\nsso_account_id = 100000000042\nsso_role_name = PowerUserAccess\nregion = eu-west-2\n/,
+  );
+  const profiles = botocoreProfiles(w.env);
+  assert.equal(Object.keys(profiles).length, 602);
+  assert.deepEqual(profiles['account-0200.ReadOnlyAccess'], {
+    sso_session: 'dev',
+    sso_account_id: '100000000200',
+    sso_role_name: 'ReadOnlyAccess',
+    region: 'eu-west-2',
+  });
+  assert.equal(fs.statSync(w.home.configFile).mode & 0o777, 0o600);
+
+  const mtime = fs.statSync(w.home.configFile).mtimeMs;
+  const again = await runCli(['populate', '--region', 'eu-west-2'], { env: w.env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /up to date; nothing written/);
+  assert.equal(fs.statSync(w.home.configFile).mtimeMs, mtime);
+  assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), text);
+});
+
+test('vanished assignments are kept without --prune and removed exactly with it; --dry-run prints the diff and writes nothing', async (t) => {
+  const w = await world(t);
+  const first = await runCli(['populate'], { env: w.env });
+  assert.equal(first.code, 0, first.stderr);
+  const written = fs.readFileSync(w.home.configFile, 'utf8');
+  assert.match(written, /\[profile prod\.ReadOnlyAccess\]/);
+  // alice loses ReadOnlyAccess in prod and all of security.
+  const byAccount = w.sandbox.directory!.assignments.get('alice')!;
+  byAccount.set('111111111111', ['AdministratorAccess']);
+  byAccount.delete('444444444444');
+
+  const kept = await runCli(['populate'], { env: w.env });
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.match(kept.stderr, /2 no longer assigned, kept; --prune removes them/);
+  assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), written);
+
+  const dry = await runCli(['populate', '--prune', '--dry-run'], { env: w.env });
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), written);
+  const removedLines = dry.stdout.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'));
+  assert.deepEqual(
+    removedLines.filter((l) => l.startsWith('-[')),
+    ['-[profile prod.ReadOnlyAccess]', '-[profile security.ReadOnlyAccess]'],
+  );
+  assert.equal(dry.stdout.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).length, 0);
+
+  const pruned = await runCli(['populate', '--prune'], { env: w.env });
+  assert.equal(pruned.code, 0, pruned.stderr);
+  const after = fs.readFileSync(w.home.configFile, 'utf8');
+  assert.doesNotMatch(after, /prod\.ReadOnlyAccess|security\.ReadOnlyAccess/);
+  assert.equal(profileCount(after), profileCount(written) - 2);
+  assert.ok(after.startsWith(USER_TOP) && after.includes(USER_BOTTOM), 'user text is untouched');
+  assert.equal(Object.keys(botocoreProfiles(w.env)).length, profileCount(after) + 1);
+});
+
+test('names are sanitised and collisions settled the same way every run, never onto a user profile', async (t) => {
+  const w = await world(t);
+  // A user profile already holds the name the first AdministratorAccess would get.
+  fs.appendFileSync(w.home.configFile, '\n[profile AdministratorAccess]\nregion = us-west-2\n');
+  const r = await runCli(['populate', '--template', '{role_name}'], { env: w.env });
+  assert.equal(r.code, 0, r.stderr);
+  const text = fs.readFileSync(w.home.configFile, 'utf8');
+  for (const id of ['111111111111', '222222222222', '333333333333', '555555555555']) {
+    assert.match(
+      text,
+      new RegExp(`\\[profile AdministratorAccess-${id}\\]\\nsso_session = dev\\nsso_account_id = ${id}\\n`),
+    );
+  }
+  assert.match(text, /\[profile AdministratorAccess\]\nregion = us-west-2\n/);
+  const names = Object.keys(botocoreProfiles(w.env));
+  assert.equal(new Set(names).size, names.length);
+
+  const spaced = await runCli(['populate', '--template', 'x {account_name}/{role_name}!', '--dry-run'], {
+    env: w.env,
+  });
+  assert.equal(spaced.code, 0, spaced.stderr);
+  assert.match(spaced.stdout, /^\+\[profile x-shared-services-AdministratorAccess\]$/m);
+});
+
+test('bad populate input is refused with exit 2, the fix, and no file changed', async (t) => {
+  const w = await world(t);
+  const before = fs.readFileSync(w.home.configFile, 'utf8');
+  const cases: [string[], RegExp][] = [
+    [
+      ['populate', '--template', '{account}.{role_name}'],
+      /unknown field \{account\}[\s\S]*hint: use \{account_name\}/,
+    ],
+    [['populate', '--template', '{account_name}'], /has no \{role_name\}/],
+    [['populate', '--style', 'fancy'], /unknown --style "fancy"[\s\S]*hint: use sso/],
+    [['populate', '--sso-session', 'nope'], /no sso-session named "nope"[\s\S]*configured sso-sessions: dev/],
+    [['populate', '--region', 'Mars'], /"Mars" is not an AWS region name/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args, { env: w.env });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), before);
+  }
+});
+
+test('a signed-out populate is exit 3 with the login command, and writes nothing', async (t) => {
+  const w = await world(t);
+  fs.rmSync(tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }));
+  const before = fs.readFileSync(w.home.configFile, 'utf8');
+  const r = await runCli(['populate'], { env: w.env });
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /rolehop login --sso-session dev/);
+  assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), before);
+});
+
+test('a failed listing resumes from its checkpoint instead of listing every account again', async (t) => {
+  const w = await world(t, { accounts: 200, throttleTps: 60 });
+  const run = runCli(['populate'], { env: w.env });
+  // Once a good part is listed, the portal starts refusing: the run fails and saves its progress.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const counts = await w.sandbox.admin.counts();
+    if ((counts.ListAccountRoles ?? 0) >= 120) break;
+    assert.ok(Date.now() < deadline, 'the listing never got going');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await w.sandbox.admin.setFaults({
+    forcedErrors: [{ operation: 'ListAccountRoles', error: 'ResourceNotFoundException', status: 404 }],
+  });
+  const failed = await run;
+  assert.notEqual(failed.code, 0);
+  assert.equal(profileCount(fs.readFileSync(w.home.configFile, 'utf8')), 1, 'only the user profile');
+
+  await w.sandbox.admin.setFaults({ forcedErrors: [], throttleTps: 0 });
+  const before = (await w.sandbox.admin.counts()).ListAccountRoles ?? 0;
+  const resumed = await runCli(['populate'], { env: w.env });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming: \d+ of 200 accounts already listed/);
+  const calls = ((await w.sandbox.admin.counts()).ListAccountRoles ?? 0) - before;
+  assert.ok(calls < 200 - 50, `the resumed run listed ${calls} accounts again`);
+  assert.equal(profileCount(fs.readFileSync(w.home.configFile, 'utf8')), 601);
+});
