@@ -88,70 +88,80 @@ export function splitLines(text: string): { text: string; eol: LineEnding }[] {
   return lines;
 }
 
+// Parser state between lines: inside a section or not, and what an indented line would continue.
+const PROPERTY = { none: 0, value: 1, sub: 2 } as const;
+type PropertyState = (typeof PROPERTY)[keyof typeof PROPERTY];
+/** `inSection * 3 + property`: a small number, so states compare with ===. */
+type ParserState = number;
+const INITIAL: ParserState = 0;
+
+/** The state each line was read in and the state after it, for incremental re-reads. */
+const lineStates = new WeakMap<DocLine, [before: ParserState, after: ParserState]>();
+
+function classifyOne(text: string, state: ParserState): [LineInfo, ParserState] {
+  const inSection = state >= 3;
+  const property = (state % 3) as PropertyState;
+  const next = (section: boolean, prop: PropertyState): ParserState => (section ? 3 : 0) + prop;
+  if (trimWs(text) === '') return [{ type: 'blank' }, state];
+  const first = text[0];
+  if (first === '#' || first === ';') return [{ type: 'comment' }, state];
+  if (first === '[') {
+    const stripped = stripComment(text, false);
+    if (!stripped.endsWith(']')) {
+      return [
+        { type: 'invalid', message: "Profile definition must end with ']'", header: true },
+        next(false, 0),
+      ];
+    }
+    const header = trimWs(stripped.slice(1, -1));
+    return [{ type: 'section', header, ...parseHeader(header) }, next(true, 0)];
+  }
+  if (first === ' ' || first === '\t') {
+    if (!inSection) return [{ type: 'invalid', message: 'Expected a profile definition' }, state];
+    if (property === PROPERTY.none) {
+      return [{ type: 'invalid', message: 'Expected a property definition, found continuation' }, state];
+    }
+    if (property === PROPERTY.sub) {
+      const sub = splitProperty(text);
+      if ('error' in sub) {
+        const message =
+          sub.error === 'no-name'
+            ? 'Sub-property did not have a name'
+            : "Expected an '=' sign defining a sub-property";
+        return [{ type: 'invalid', message }, state];
+      }
+      return [{ type: 'sub-property', ...sub }, state];
+    }
+    return [{ type: 'continuation', value: text.trim() }, state];
+  }
+  if (!inSection) return [{ type: 'invalid', message: 'Expected a profile definition' }, next(false, 0)];
+  const prop = splitProperty(text);
+  if ('error' in prop) {
+    const message =
+      prop.error === 'no-name' ? 'Property did not have a name' : "Expected an '=' sign defining a property";
+    return [{ type: 'invalid', message }, next(true, 0)];
+  }
+  return [{ type: 'property', ...prop }, next(true, prop.value === '' ? PROPERTY.sub : PROPERTY.value)];
+}
+
+function classifiedLine(text: string, eol: LineEnding, state: ParserState): [DocLine, ParserState] {
+  const [info, after] = classifyOne(text, state);
+  const line: DocLine = { text, eol, info };
+  lineStates.set(line, [state, after]);
+  return [line, after];
+}
+
 /**
  * Classifies lines in order: whether an indented line continues a value, lists sub-properties or is
  * an error depends on what came before, exactly as in the spec's parser.
  */
 export function classifyLines(lines: { text: string; eol: LineEnding }[]): DocLine[] {
-  let inSection = false;
-  let property: 'none' | 'value' | 'sub' = 'none';
-  return lines.map(({ text, eol }): DocLine => {
-    const info = classify(text);
-    return { text, eol, info };
+  let state = INITIAL;
+  return lines.map(({ text, eol }) => {
+    const [line, after] = classifiedLine(text, eol, state);
+    state = after;
+    return line;
   });
-
-  function classify(text: string): LineInfo {
-    if (trimWs(text) === '') return { type: 'blank' };
-    const first = text[0];
-    if (first === '#' || first === ';') return { type: 'comment' };
-    if (first === '[') {
-      property = 'none';
-      const stripped = stripComment(text, false);
-      if (!stripped.endsWith(']')) {
-        inSection = false;
-        return { type: 'invalid', message: "Profile definition must end with ']'", header: true };
-      }
-      inSection = true;
-      const header = trimWs(stripped.slice(1, -1));
-      return { type: 'section', header, ...parseHeader(header) };
-    }
-    if (first === ' ' || first === '\t') {
-      if (!inSection) return { type: 'invalid', message: 'Expected a profile definition' };
-      if (property === 'none')
-        return { type: 'invalid', message: 'Expected a property definition, found continuation' };
-      if (property === 'sub') {
-        const sub = splitProperty(text);
-        if ('error' in sub) {
-          return {
-            type: 'invalid',
-            message:
-              sub.error === 'no-name'
-                ? 'Sub-property did not have a name'
-                : "Expected an '=' sign defining a sub-property",
-          };
-        }
-        return { type: 'sub-property', ...sub };
-      }
-      return { type: 'continuation', value: text.trim() };
-    }
-    if (!inSection) {
-      property = 'none';
-      return { type: 'invalid', message: 'Expected a profile definition' };
-    }
-    const prop = splitProperty(text);
-    if ('error' in prop) {
-      property = 'none';
-      return {
-        type: 'invalid',
-        message:
-          prop.error === 'no-name'
-            ? 'Property did not have a name'
-            : "Expected an '=' sign defining a property",
-      };
-    }
-    property = prop.value === '' ? 'sub' : 'value';
-    return { type: 'property', ...prop };
-  }
 }
 
 export class ConfigDocument {
@@ -199,13 +209,40 @@ export class ConfigDocument {
       before.eol = eol;
       fresh[fresh.length - 1]!.eol = '';
     }
-    const next = [...this.lines.slice(0, start), ...fresh, ...this.lines.slice(end)];
     if (fresh.length === 0 && end === this.lines.length && start > 0 && start < end) {
       // Removing the tail: the new last line takes the removed last line's ending.
-      const last = next[start - 1];
-      if (last) last.eol = this.lines[end - 1]!.eol;
+      this.lines[start - 1]!.eol = this.lines[end - 1]!.eol;
     }
-    this.lines = classifyLines(next);
+    const prior = start === 0 ? INITIAL : lineStates.get(this.lines[start - 1]!)?.[1];
+    if (prior === undefined) {
+      // Lines were changed from outside: read everything again.
+      this.lines.splice(
+        start,
+        end - start,
+        ...fresh.map((f) => ({ ...f, info: { type: 'blank' as const } })),
+      );
+      this.reclassify();
+      return;
+    }
+    // Re-read from the edit on, and stop once a following line is read in the same state as before:
+    // from there on nothing can change. Appends and local edits stay cheap in big files.
+    let state = prior;
+    const added = fresh.map((f) => {
+      const [line, after] = classifiedLine(f.text, f.eol, state);
+      state = after;
+      return line;
+    });
+    this.lines.splice(start, end - start, ...added);
+    for (let i = start + added.length; i < this.lines.length; i++) {
+      const old = this.lines[i]!;
+      const known = lineStates.get(old);
+      if (known && known[0] === state) break;
+      const [line, after] = classifiedLine(old.text, old.eol, state);
+      this.lines[i] = line;
+      state = after;
+    }
+    const last = this.lines[this.lines.length - 1];
+    if (last && last.text === '' && last.eol === '') this.lines.pop(); // holds no byte
   }
 
   /**

@@ -82,6 +82,10 @@ function checkRef(ref: SectionRef, kind: FileKind): void {
 const propertyLine = (key: string, value: string): string =>
   value === '' ? `${key} =` : `${key} = ${value}`;
 
+/** A header, or a broken one: either ends the section above (as in ConfigDocument.sections). */
+const startsBlock = (line: DocLine): boolean =>
+  line.info.type === 'section' || (line.info.type === 'invalid' && line.info.header === true);
+
 const isContent = (line: DocLine): boolean => line.info.type !== 'blank' && line.info.type !== 'comment';
 
 /** A property line and the continuation/sub-property lines that belong to it. */
@@ -130,15 +134,18 @@ export class ConfigEditor {
 
   /** The section blocks that make up `ref` (for the config default: `[profile default]` wins). */
   private blocksFor(ref: SectionRef, includeShadowed = false): SectionBlock[] {
-    const matching = this.document.sections().flatMap((block) => {
-      if (!block.info) return [];
-      const meaning = headerMeaning(block.info, this.kind);
-      if (!('section' in meaning)) return [];
-      const s = meaning.section;
-      return s.kind === ref.kind && s.name === ref.name
-        ? [{ block, unprefixed: meaning.unprefixedDefault }]
-        : [];
-    });
+    // Scans header lines only and checks the name first: populate calls this thousands of times.
+    const lines = this.document.lines;
+    const matching: { block: SectionBlock; unprefixed: boolean }[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const info = lines[i]!.info;
+      if (info.type !== 'section' || info.name !== ref.name) continue;
+      const meaning = headerMeaning(info, this.kind);
+      if (!('section' in meaning) || meaning.section.kind !== ref.kind) continue;
+      let end = i + 1;
+      while (end < lines.length && !startsBlock(lines[end]!)) end++;
+      matching.push({ block: { header: i, end, info }, unprefixed: meaning.unprefixedDefault });
+    }
     if (!includeShadowed && matching.some((m) => !m.unprefixed) && matching.some((m) => m.unprefixed)) {
       return matching.filter((m) => !m.unprefixed).map((m) => m.block);
     }

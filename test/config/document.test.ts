@@ -139,3 +139,26 @@ test('a broken header ends the section above it', () => {
     ],
   );
 });
+
+test('after any splice, every line reads as in a fresh parse of the result (incremental re-read)', () => {
+  const piece = fc.constantFrom('[profile a]', '[b', 'x = 1', 's3 =', '  k = v', '  cont', '# c', '', 'junk', '[default]');
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 20 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.array(piece, { maxLength: 4 })), { maxLength: 6 }),
+      (initial, edits) => {
+        const doc = ConfigDocument.parse(initial.join('\n'));
+        for (const [at, count, texts] of edits) {
+          const start = doc.lines.length === 0 ? 0 : at % (doc.lines.length + 1);
+          doc.splice(start, Math.min(doc.lines.length, start + count), texts);
+          const fresh = ConfigDocument.parse(doc.toString());
+          assert.deepEqual(
+            doc.lines.map((l) => l.info),
+            fresh.lines.map((l) => l.info),
+          );
+        }
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});
