@@ -178,10 +178,13 @@ export function buildDirectory(input: DirectoryInput): Directory {
   });
   const psNames = new Set(permissionSets.map((p) => p.name));
 
+  const accountByKey = new Map<string, DirectoryAccount>();
+  for (const a of accounts) accountByKey.set(a.name, a);
+  for (const a of accounts) accountByKey.set(a.id, a);
   const assignments = new Map<string, Map<string, string[]>>();
   for (const [i, a] of (input.assignments ?? []).entries()) {
     const user = users.find((u) => u.userName === a.user);
-    const account = accounts.find((x) => x.id === String(a.account) || x.name === String(a.account));
+    const account = accountByKey.get(String(a.account));
     if (!user) problems.push(`assignments[${i}].user "${a.user}" is not in users`);
     if (!account) problems.push(`assignments[${i}].account "${a.account}" is not in accounts`);
     for (const ps of a.permissionSets ?? []) {

@@ -280,7 +280,7 @@ export async function createMotoRole(
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
   };
-  const calls = [
+  const calls: Array<Record<string, string>> = [
     { Action: 'CreateRole', RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) },
     {
       Action: 'PutRolePolicy',

@@ -99,7 +99,12 @@ test('with --sts moto (authorization on) the same profiles work, and moto enforc
   });
   assert.equal(world.env.AWS_ENDPOINT_URL_STS, world.moto!.url);
   await writeAwsFiles(world);
-  await runPythonChecks('providers.py', world.sandbox, { ...world.env, AWS_ENDPOINT_URL_S3: world.moto!.url, MOTO: '1' }, 9);
+  await runPythonChecks(
+    'providers.py',
+    world.sandbox,
+    { ...world.env, AWS_ENDPOINT_URL_S3: world.moto!.url, MOTO: '1' },
+    9,
+  );
 
   useEnv(t, world.env);
   const chained = await jsIdentity('chained', world.env);
