@@ -141,7 +141,18 @@ test('a broken header ends the section above it', () => {
 });
 
 test('after any splice, every line reads as in a fresh parse of the result (incremental re-read)', () => {
-  const piece = fc.constantFrom('[profile a]', '[b', 'x = 1', 's3 =', '  k = v', '  cont', '# c', '', 'junk', '[default]');
+  const piece = fc.constantFrom(
+    '[profile a]',
+    '[b',
+    'x = 1',
+    's3 =',
+    '  k = v',
+    '  cont',
+    '# c',
+    '',
+    'junk',
+    '[default]',
+  );
   fc.assert(
     fc.property(
       fc.array(piece, { maxLength: 20 }),
