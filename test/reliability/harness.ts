@@ -1,0 +1,138 @@
+// Helpers for the reliability suite: in-process command runs, file tree hashes and modes, deadlines.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { TestContext } from 'node:test';
+import type { Deps } from '../../src/cli/deps.ts';
+import { main } from '../../src/cli/main.ts';
+import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { createLogger } from '../../src/util/log.ts';
+import {
+  type SandboxWorld,
+  type StartOptions,
+  sandboxWorld,
+  signIn,
+  tokenCacheEntry,
+} from '../harness/sandbox.ts';
+import { writeFile } from '../harness/temp-home.ts';
+
+export interface InProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one command line through main() in this process, with its own env and captured output. */
+export async function runInProcess(
+  args: string[],
+  env: Record<string, string>,
+  options: { signal?: AbortSignal; now?: () => number } = {},
+): Promise<InProcessResult> {
+  let stdout = '';
+  let stderr = '';
+  const out = { write: (s: string) => (stdout += s) };
+  const err = { write: (s: string) => (stderr += s) };
+  const stdin = new PassThrough();
+  stdin.end();
+  const code = await main(
+    args,
+    (debug): Deps => ({
+      env,
+      stdout: out,
+      stderr: err,
+      stdin,
+      log: createLogger(err, { debug }),
+      now: options.now ?? (() => Date.now()),
+      cwd: process.cwd(),
+      color: false,
+      signal: options.signal ?? new AbortController().signal,
+    }),
+  );
+  return { code, stdout, stderr };
+}
+
+/** Every regular file under root (relative path → sha256), for "no file changed" checks. */
+export function hashTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile())
+        out[path.relative(root, full)] = createHash('sha256').update(fs.readFileSync(full)).digest('hex');
+      else out[path.relative(root, full)] = `other:${entry.isSymbolicLink() ? 'link' : 'special'}`;
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return out;
+}
+
+/** Every file and folder under root with its permission bits. */
+export function modesUnder(root: string): { path: string; dir: boolean; mode: number }[] {
+  const out: { path: string; dir: boolean; mode: number }[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const st = fs.lstatSync(full);
+      out.push({ path: path.relative(root, full), dir: st.isDirectory(), mode: st.mode & 0o777 });
+      if (st.isDirectory()) walk(full);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Polls until check() is truthy; fails with what it waited for after the deadline. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function configFor(w: Pick<SandboxWorld, 'sandbox'>, extra = ''): string {
+  return (
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n` +
+    `sso_registration_scopes = sso:account:access\n\n` +
+    `[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\nregion = us-east-1\n` +
+    extra
+  );
+}
+
+export interface SignedIn extends SandboxWorld {
+  tokens: Awaited<ReturnType<typeof signIn>>;
+  tokenFile: string;
+}
+
+/** A temp HOME signed in to a sandbox as sso-session "dev", with profile "prod". */
+export async function signedIn(
+  t: TestContext,
+  options: StartOptions & { moto?: boolean; expiresIn?: number } = {},
+): Promise<SignedIn> {
+  const { expiresIn, ...rest } = options;
+  const w = await sandboxWorld(t, rest);
+  const tokens = await signIn(w.sandbox);
+  writeFile(w.home.configFile, configFor(w));
+  const tokenFile = tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl });
+  writeFile(
+    tokenFile,
+    JSON.stringify(tokenCacheEntry(w.sandbox, { ...tokens, expiresIn: expiresIn ?? tokens.expiresIn })),
+  );
+  return { ...w, tokens, tokenFile };
+}
+
+/** JSON.parse that reports which file did not parse. */
+export function parseFile(file: string): unknown {
+  const text = fs.readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `${file} does not parse: ${(error as Error).message}: ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  }
+}
