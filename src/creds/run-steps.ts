@@ -1,8 +1,6 @@
 import { endpointFor } from '../config/endpoints.ts';
-import { rolehopCacheDir } from '../config/paths.ts';
 import type { Plan } from '../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
-import { ensureDir } from '../util/atomic-file.ts';
 import { cacheFileFor, DEFAULT_MIN_TTL_SECONDS, readFreshCredentials } from './cache-file.ts';
 import { originOf } from './cache-write.ts';
 import { assumeRoleProvider } from './providers/assume-role-provider.ts';
@@ -45,7 +43,6 @@ export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps):
       break;
     }
   }
-  if (steps.slice(start).some((s) => s.spec.cacheable)) ensureDir(rolehopCacheDir(deps.env));
   for (const step of steps.slice(start)) creds = await step.provider(creds);
   return creds!;
 }
