@@ -1,13 +1,18 @@
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
+import { loadConfigView } from '../../config/load.ts';
+import { runPlan } from '../../creds/index.ts';
 import {
   containerCredentialsEnv,
   type ServedCredentials,
   startCredentialServer,
 } from '../../server/index.ts';
+import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
+import { runPlanDeps, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
+import { planForProfile } from '../target.ts';
 
 /** Credentials for the server's own target (`undefined`) or for a profile named in the URL path. */
 export type CredentialsFor = (profile: string | undefined) => Promise<ServedCredentials>;
@@ -131,3 +136,35 @@ export async function serveCredentials(
     await server.close();
   }
 }
+
+/**
+ * Served credentials are renewed once they have less than this left: above botocore's 15-minute
+ * advisory refresh window, so a refreshing SDK is never handed the credentials it is replacing.
+ */
+export const SERVE_MIN_TTL_SECONDS = 16 * 60;
+
+export const run: CommandRun = async (input, deps) => {
+  const port = parsePort(input.values.port as string | undefined);
+  const target = await targetOf(input, deps, 'serve');
+  const minTtl = input.values['min-ttl'];
+  const minTtlSeconds =
+    typeof minTtl === 'string' ? parseDurationSeconds(minTtl, '--min-ttl') : SERVE_MIN_TTL_SECONDS;
+  const planDeps = (allowLogin: boolean, view = target.view) => ({
+    ...runPlanDeps(input, deps, view, { allowLogin }),
+    minTtlSeconds,
+  });
+  let started = false;
+  const credentialsFor: CredentialsFor = async (profile) => {
+    if (profile === undefined) {
+      // Only the first fetch, with the user watching, may open a browser to sign in.
+      const creds = await runPlan(target.plan, planDeps(!started && deps.stderr.isTTY === true));
+      started = true;
+      return creds;
+    }
+    // Other profiles are read from the files as they are now.
+    const view = loadConfigView(deps.env);
+    const plan = planForProfile(view, { profile }, deps.env);
+    return runPlan(plan, planDeps(false, view));
+  };
+  return serveCredentials({ port, command: input.rest, label: target.label }, deps, credentialsFor);
+};

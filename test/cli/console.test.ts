@@ -1,0 +1,344 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type TestContext, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { consolePartition, sessionDurationFor } from '../../src/cli/cmd/console.ts';
+import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { runCli } from '../harness/cli.ts';
+import { startMoto } from '../harness/moto.ts';
+import {
+  type SandboxWorld,
+  sandboxWorld,
+  signIn,
+  startSandbox,
+  tokenCacheEntry,
+} from '../harness/sandbox.ts';
+import { tempHome, writeFile } from '../harness/temp-home.ts';
+import { browserSpy, waitFor } from '../sso/fixtures/browser-spy.ts';
+
+// `rolehop console` against the sandbox's federation endpoint: the URL it prints is followed in
+// headless Chromium, SessionDuration is sent only where STS allows it, and bad input changes nothing.
+
+const SSO_CONFIG = (w: Pick<SandboxWorld, 'sandbox'>) =>
+  [
+    '[sso-session dev]',
+    `sso_start_url = ${w.sandbox.startUrl}`,
+    `sso_region = ${w.sandbox.region}`,
+    'sso_registration_scopes = sso:account:access',
+    '',
+    '[profile app]',
+    'sso_session = dev',
+    'sso_account_id = 111111111111',
+    'sso_role_name = AdministratorAccess',
+    `region = ${w.sandbox.region}`,
+    '',
+    '[profile chained]',
+    'source_profile = app',
+    'role_arn = arn:aws:iam::222222222222:role/Deployer',
+    '',
+  ].join('\n');
+
+async function signedIn(w: SandboxWorld, config: string) {
+  const tokens = await signIn(w.sandbox);
+  writeFile(
+    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
+    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
+  );
+  writeFile(w.home.configFile, config);
+  return w;
+}
+
+/** Forwards to the sandbox and remembers each federation request's query (what was sent, not answered). */
+async function recordingProxy(t: TestContext, target: string) {
+  const seen: URLSearchParams[] = [];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url!, 'http://127.0.0.1');
+    seen.push(url.searchParams);
+    const upstream = await fetch(`${target}${url.pathname}${url.search}`, { redirect: 'manual' });
+    const headers: Record<string, string> = { 'content-type': upstream.headers.get('content-type') ?? '' };
+    const location = upstream.headers.get('location');
+    if (location) headers.location = location;
+    res.writeHead(upstream.status, headers).end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/**
+ * An HTTPS stand-in for the console (self-signed), since the real one is out of reach: Chromium is
+ * told that *.console.aws.amazon.com lives here, so the federation redirect is followed for real.
+ */
+async function standInConsole(t: TestContext) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-console-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=console.aws.amazon.com',
+    ],
+    { stdio: 'ignore' },
+  );
+  const hosts: string[] = [];
+  const server = https.createServer(
+    { key: fs.readFileSync(key), cert: fs.readFileSync(cert) },
+    (req, res) => {
+      hosts.push(`${(req.headers.host ?? '').replace(/:\d+$/, '')}${req.url}`);
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<title>AWS console (stand-in)</title><h1>landed</h1>');
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  return { port: (server.address() as AddressInfo).port, hosts };
+}
+
+async function chromiumResolvingConsoleTo(t: TestContext, port: number) {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      `--host-resolver-rules=MAP *.console.aws.amazon.com 127.0.0.1:${port}`,
+    ],
+  });
+  t.after(() => browser.close());
+  return browser.newContext({ ignoreHTTPSErrors: true });
+}
+
+test('the printed URL, followed in headless Chromium, signs in at the federation endpoint and lands on the destination', async (t) => {
+  const w = await sandboxWorld(t);
+  await signedIn(w, SSO_CONFIG(w));
+  const destination = 'https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1';
+  const r = await runCli(['console', 'app', '--print', '--destination', destination], { env: w.env });
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, 'stdout holds the URL alone');
+  const login = new URL(lines[0]!);
+  assert.equal(`${login.origin}${login.pathname}`, `${w.sandbox.url}/federation`);
+  assert.equal(login.searchParams.get('Action'), 'login');
+  assert.equal(login.searchParams.get('Destination'), destination);
+  assert.equal(r.stderr.includes(login.searchParams.get('SigninToken')!), false, 'the URL is never logged');
+
+  const consoleSite = await standInConsole(t);
+  const browser = await chromiumResolvingConsoleTo(t, consoleSite.port);
+  const page = await browser.newPage();
+  await page.goto(login.toString());
+  await page.waitForURL(destination);
+  assert.equal(await page.title(), 'AWS console (stand-in)');
+  assert.equal(consoleSite.hosts[0], 'eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1');
+  const counts = await w.sandbox.admin.counts();
+  assert.equal(counts.GetSigninToken, 1);
+  assert.equal(counts.Login, 1);
+  // A sign-in token is spent once.
+  const again = await page.goto(login.toString());
+  assert.equal(again?.status(), 400);
+});
+
+test('service-name destinations go to the region console; --region picks the region', async (t) => {
+  const w = await sandboxWorld(t);
+  await signedIn(w, SSO_CONFIG(w));
+  const r = await runCli(
+    ['console', 'app', '--print', '--destination', 'cloudwatch', '--region', 'eu-central-1'],
+    {
+      env: w.env,
+    },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    new URL(r.stdout.trim()).searchParams.get('Destination'),
+    'https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1',
+  );
+});
+
+test('role-chained credentials: no SessionDuration is sent (even with --duration), and sign-in works', async (t) => {
+  const w = await sandboxWorld(t);
+  await signedIn(w, SSO_CONFIG(w));
+  const proxy = await recordingProxy(t, w.sandbox.url);
+  const env = { ...w.env, AWS_ENDPOINT_URL_SIGNIN: proxy.url };
+  for (const args of [
+    ['console', 'chained', '--print'],
+    ['console', 'chained', '--print', '--duration', '1h'],
+    ['console', 'app', '--print'],
+  ]) {
+    const r = await runCli(args, { env });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    const exchange = proxy.seen.at(-1)!;
+    assert.equal(exchange.get('Action'), 'getSigninToken');
+    assert.equal(exchange.has('SessionDuration'), false, `${args.join(' ')} sent SessionDuration`);
+  }
+});
+
+test('one AssumeRole on long-term keys: SessionDuration follows the role session duration', async (t) => {
+  const moto = await startMoto(t);
+  // An IAM user with long-term keys and a role it may assume, created while moto's auth is off.
+  const setup = execFileSync(
+    'python3',
+    [
+      '-c',
+      String.raw`
+import boto3, json, os
+iam = boto3.client('iam', endpoint_url=os.environ['MOTO'], region_name='us-east-1',
+                   aws_access_key_id='AKIAIOSFODNN7EXAMPLE', aws_secret_access_key='x' * 40)
+# Without an explicit account, moto's authorization later denies this user every AssumeRole.
+iam.meta.events.register('before-sign.*.*', lambda request, **kw: request.headers.__setitem__('x-moto-account-id', '123456789012'))
+iam.create_user(UserName='console-user')
+iam.put_user_policy(UserName='console-user', PolicyName='assume', PolicyDocument=json.dumps(
+    {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'sts:AssumeRole', 'Resource': '*'}]}))
+iam.create_role(RoleName='ConsoleRole', AssumeRolePolicyDocument=json.dumps(
+    {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Principal': {'AWS': 'arn:aws:iam::123456789012:user/console-user'}, 'Action': 'sts:AssumeRole'}]}))
+key = iam.create_access_key(UserName='console-user')['AccessKey']
+print(json.dumps({'id': key['AccessKeyId'], 'secret': key['SecretAccessKey']}))
+`,
+    ],
+    { env: { ...process.env, MOTO: moto.url }, encoding: 'utf8' },
+  );
+  const key = JSON.parse(setup) as { id: string; secret: string };
+  const sandbox = await startSandbox(t, { sts: moto.url });
+  await moto.enableAuth();
+  const home = tempHome(t);
+  writeFile(
+    home.credentialsFile,
+    `[base]\naws_access_key_id = ${key.id}\naws_secret_access_key = ${key.secret}\n`,
+  );
+  writeFile(
+    home.configFile,
+    [
+      '[profile deploy]',
+      'source_profile = base',
+      'role_arn = arn:aws:iam::123456789012:role/ConsoleRole',
+      'duration_seconds = 1800',
+      'region = us-east-1',
+      '',
+    ].join('\n'),
+  );
+  const proxy = await recordingProxy(t, sandbox.url);
+  const env = { ...home.env, ...sandbox.env, AWS_ENDPOINT_URL_SIGNIN: proxy.url };
+  const r = await runCli(['console', 'deploy', '--print'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(proxy.seen.at(-1)!.get('SessionDuration'), '1800');
+  assert.equal(new URL(r.stdout.trim()).searchParams.get('Action'), 'login');
+  for (const secret of [key.secret]) {
+    assert.equal(r.stdout.includes(secret) || r.stderr.includes(secret), false);
+  }
+});
+
+test('--open hands the URL to the browser and prints nothing on stdout', async (t) => {
+  const w = await sandboxWorld(t);
+  await signedIn(w, SSO_CONFIG(w));
+  const spy = browserSpy(w.home.home);
+  const r = await runCli(['console', 'app', '--open'], { env: { ...w.env, ...spy.env } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /Opened the AWS console for app in your browser/);
+  const opened = await waitFor(() => spy.launches()[0], 'the browser launch');
+  assert.equal(new URL(opened!).searchParams.get('Action'), 'login');
+  assert.equal(r.stderr.includes(new URL(opened!).searchParams.get('SigninToken')!), false);
+  // With no way to show a browser, the default is to print.
+  const noBrowser = { ...w.env, DISPLAY: '', WAYLAND_DISPLAY: '', BROWSER: '' };
+  const printed = await runCli(['console', 'app'], { env: noBrowser });
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.equal(new URL(printed.stdout.trim()).searchParams.get('Action'), 'login');
+});
+
+test('bad input is refused with what was wrong and a hint, before any credentials are fetched, and no file changes', async (t) => {
+  const w = await sandboxWorld(t);
+  await signedIn(w, SSO_CONFIG(w));
+  const snapshot = () =>
+    fs
+      .readdirSync(w.home.home, { recursive: true })
+      .map(String)
+      .sort()
+      .map((f) => {
+        const p = path.join(w.home.home, f);
+        return fs.statSync(p).isFile() ? `${f}:${fs.readFileSync(p, 'utf8')}` : f;
+      });
+  const before = snapshot();
+  const cases: Array<[string[], RegExp]> = [
+    [['console', 'app', '--print', '--open'], /--print and --open cannot be used together/],
+    [['console', 'app', '--print', '--destination', 'javascript:alert(1)'], /invalid --destination/],
+    [['console', 'app', '--print', '--destination', 'http://evil.example/'], /invalid --destination/],
+    [['console', 'app', 'extra', '--print'], /unexpected argument "extra"/],
+    [['console', 'nosuch', '--print'], /nosuch/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args, { env: w.env });
+    assert.equal(r.code, args[1] === 'nosuch' ? 1 : 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /hint: /);
+    assert.equal(r.stdout, '');
+  }
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials ?? 0, 0);
+  assert.deepEqual(snapshot(), before);
+});
+
+test('SessionDuration only for one AssumeRole on long-term keys: not for SSO, chains, or temporary static keys', () => {
+  const view = (profiles: Record<string, Record<string, string>>) => ({
+    profiles,
+    ssoSessions: {},
+    services: {},
+    warnings: [],
+  });
+  const hop = { roleArn: 'arn:aws:iam::123456789012:role/R' };
+  const longTerm = view({ base: { aws_access_key_id: 'AKIA', aws_secret_access_key: 's' } });
+  const temporary = view({
+    base: { aws_access_key_id: 'ASIA', aws_secret_access_key: 's', aws_session_token: 't' },
+  });
+  const staticSource = { kind: 'static' as const, profile: 'base' };
+  assert.equal(sessionDurationFor({ source: staticSource, hops: [hop] }, longTerm), 3600);
+  assert.equal(
+    sessionDurationFor({ source: staticSource, hops: [{ ...hop, durationSeconds: 7200 }] }, longTerm),
+    7200,
+  );
+  assert.equal(sessionDurationFor({ source: staticSource, hops: [hop, hop] }, longTerm), undefined);
+  assert.equal(sessionDurationFor({ source: staticSource, hops: [] }, longTerm), undefined);
+  assert.equal(sessionDurationFor({ source: staticSource, hops: [hop] }, temporary), undefined);
+  const sso = { kind: 'sso' as const, startUrl: 'u', ssoRegion: 'us-east-1', accountId: '1', roleName: 'r' };
+  assert.equal(sessionDurationFor({ source: sso, hops: [] }, longTerm), undefined);
+  assert.equal(sessionDurationFor({ source: sso, hops: [hop] }, longTerm), undefined);
+  // The console's partition follows the region, else the role, else the SSO region.
+  assert.equal(consolePartition({ source: sso, hops: [] }, 'cn-north-1'), 'aws-cn');
+  assert.equal(
+    consolePartition(
+      { source: staticSource, hops: [{ roleArn: 'arn:aws-us-gov:iam::123456789012:role/R' }] },
+      undefined,
+    ),
+    'aws-us-gov',
+  );
+  assert.equal(
+    consolePartition({ source: { ...sso, ssoRegion: 'cn-northwest-1' }, hops: [] }, undefined),
+    'aws-cn',
+  );
+  assert.equal(consolePartition({ source: staticSource, hops: [] }, undefined), 'aws');
+});
