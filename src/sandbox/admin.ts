@@ -2,7 +2,7 @@
 // lifetimes and faults. The same operations are a library object and HTTP routes under /_sandbox/.
 import type { ServerResponse } from 'node:http';
 import type { SandboxContext } from './context.ts';
-import { type FaultSettings, parseFaultPatch } from './faults.ts';
+import { type FaultSettings, type ForcedError, parseFaultPatch } from './faults.ts';
 import { jsonBody, type Request, sendJson } from './http.ts';
 import { decideAuthorization, decideDevice } from './pages.ts';
 import type { Lifetimes } from './store.ts';
@@ -36,9 +36,12 @@ export interface ExpireOptions {
   token?: string;
 }
 
+/** A forced error as given to setFaults: status defaults to 400. */
+export type ForcedErrorInput = Omit<ForcedError, 'status'> & { status?: number };
+
 export type FaultPatch = Partial<Omit<FaultSettings, 'forcedErrors'>> & {
-  forcedErrors?: FaultSettings['forcedErrors'] | null;
-  forceError?: FaultSettings['forcedErrors'][number] | null;
+  forcedErrors?: ForcedErrorInput[] | null;
+  forceError?: ForcedErrorInput | null;
 };
 
 export interface SandboxAdmin {

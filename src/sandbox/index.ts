@@ -22,6 +22,7 @@ export type {
   DecisionResult,
   ExpireOptions,
   FaultPatch,
+  ForcedErrorInput,
   PendingSignIns,
   SandboxAdmin,
 } from './admin.ts';
