@@ -178,6 +178,10 @@ test('no token is 401, a wrong token or a foreign Host is 403, and none of them 
     403,
   );
   assert.equal(calls, before, 'refused requests never ask for credentials');
+  // Each request is logged with --debug, refused ones too, and the token never.
+  assert.match(s.stderr.text(), /debug: serve: GET \/ -> 401/);
+  assert.match(s.stderr.text(), /debug: serve: GET \/ -> 403/);
+  assert.equal(s.stderr.text().includes(s.token), false);
   for (const r of [rebinding]) assert.equal(r.body.includes('ASIA'), false);
   s.abort();
   await s.done;

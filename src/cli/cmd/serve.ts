@@ -108,6 +108,7 @@ export async function serveCredentials(
       );
       return creds;
     },
+    onRequest: ({ method, path, status }) => deps.log.debug(`serve: ${method} ${path} -> ${status}`),
     onError: (error, path) => {
       const profile = profileOfPath(path);
       deps.log.warn(
