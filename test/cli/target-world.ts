@@ -1,5 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { rolehopBin } from '../harness/cli.ts';
 import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
@@ -19,4 +22,29 @@ export async function signedInWorld(t: TestContext, options: StartOptions & { mo
     JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
   );
   return w;
+}
+
+/** `rolehop` on PATH in the temp HOME, as awscli, boto3 and shells find it. */
+export function rolehopOnPath(env: Record<string, string>): Record<string, string> {
+  const bin = path.join(env.HOME!, 'bin');
+  fs.mkdirSync(bin, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(
+    path.join(bin, 'rolehop'),
+    `#!/bin/sh\nexec "${process.execPath}" "${rolehopBin}" "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return { ...env, PATH: `${bin}:${env.PATH}` };
+}
+
+/** Every file under HOME with its bytes, to prove a refused command changed nothing. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const file = path.join(e.parentPath, e.name);
+    out[path.relative(dir, file)] = fs.readFileSync(file, 'base64');
+  }
+  return out;
 }
