@@ -40,8 +40,13 @@ async function call(
     // An unsigned call still needs a credential scope naming the service so moto routes it.
     headers.authorization = `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/${opts.service}/aws4_request, SignedHeaders=host, Signature=0`;
   }
-  const res = await fetch(target, { method: 'POST', headers, body });
-  return { status: res.status, text: await res.text() };
+  try {
+    const res = await fetch(target, { method: 'POST', headers, body });
+    return { status: res.status, text: await res.text() };
+  } catch (error) {
+    const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
+    throw new Error(`cannot reach the STS at ${url}: ${cause}`);
+  }
 }
 
 async function iam(url: string, account: string, params: Record<string, string>): Promise<string> {

@@ -70,6 +70,7 @@ test('rolehop sandbox refuses bad flags and directories with a clear message and
     [['--directory', path.join(home.home, 'missing.yaml')], 1, /cannot read directory file .*missing\.yaml/],
     [['--directory', badYaml], 1, /accounts\[0\]\.id must be 12 digits \(got "12"\); quote it in YAML/],
     [['--bogus'], 2, /Unknown option '--bogus'/],
+    [['--sts', 'http://127.0.0.1:9'], 1, /cannot reach the STS at http:\/\/127\.0\.0\.1:9/],
   ];
   for (const [args, code, message] of cases) {
     const r = await runCli(['sandbox', ...args], { env: home.env, timeoutMs: 20_000 });
