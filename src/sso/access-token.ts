@@ -96,7 +96,7 @@ async function refreshSingleFlight(session: SsoSessionRef, deps: SsoDeps): Promi
         throw error;
       }
     },
-    { signal: deps.signal, timeoutMs: 60_000 },
+    { signal: deps.signal, timeoutMs: 120_000 },
   );
 }
 

@@ -27,7 +27,7 @@ test('a rolehop login serves botocore, awscli v1 and the JS SDK; a botocore refr
   const env = { ...w.env, BROWSER: `${process.execPath} ${opener}` };
   const login = await runCli(
     ['login', '--start-url', w.sandbox.startUrl, '--sso-region', w.sandbox.region, '--sso-session', 'dev'],
-    { env },
+    { env, timeoutMs: 180_000 },
   );
   assert.equal(login.code, 0, login.stderr);
   fs.appendFileSync(
@@ -36,15 +36,13 @@ test('a rolehop login serves botocore, awscli v1 and the JS SDK; a botocore refr
   );
   const loginsBefore = (await w.sandbox.admin.counts()).CreateToken ?? 0;
 
-  const boto = await runProcess('python3', ['-c', BOTO], { env });
+  const boto = await runProcess('python3', ['-c', BOTO], { env, timeoutMs: 180_000 });
   assert.equal(boto.code, 0, boto.stderr);
   assert.match(JSON.parse(boto.stdout), /^arn:aws:sts::111111111111:assumed-role\/AdministratorAccess\//);
   const cli = await runProcess(
     'aws',
     ['sts', 'get-caller-identity', '--profile', 'admin', '--output', 'json'],
-    {
-      env,
-    },
+    { env, timeoutMs: 180_000 },
   );
   assert.equal(cli.code, 0, cli.stderr);
   assert.match(JSON.parse(cli.stdout).Arn, /:assumed-role\/AdministratorAccess\//);
@@ -55,7 +53,7 @@ test('a rolehop login serves botocore, awscli v1 and the JS SDK; a botocore refr
       '-e',
       "import { fromSSO } from '@aws-sdk/credential-providers'; const c = await fromSSO({ profile: 'admin' })(); console.log(JSON.stringify(c.expiration));",
     ],
-    { env, cwd: repoRoot },
+    { env, cwd: repoRoot, timeoutMs: 180_000 },
   );
   assert.equal(js.code, 0, js.stderr);
   assert.ok(Date.parse(JSON.parse(js.stdout)) > Date.now(), 'the JS SDK got role credentials');
@@ -65,7 +63,7 @@ test('a rolehop login serves botocore, awscli v1 and the JS SDK; a botocore refr
   const file = tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl });
   const old = parseTokenText(fs.readFileSync(file, 'utf8'), file);
   fs.writeFileSync(file, serializeToken({ ...old, expiresAt: Date.now() + 5 * 60_000 }));
-  const refreshed = await runProcess('python3', ['-c', BOTO], { env });
+  const refreshed = await runProcess('python3', ['-c', BOTO], { env, timeoutMs: 180_000 });
   assert.equal(refreshed.code, 0, refreshed.stderr);
   const byBotocore = JSON.parse(fs.readFileSync(file, 'utf8'));
   assert.notEqual(byBotocore.accessToken, old.accessToken, 'botocore refreshed the token');
@@ -75,6 +73,7 @@ test('a rolehop login serves botocore, awscli v1 and the JS SDK; a botocore refr
   const session = { name: 'dev', startUrl: w.sandbox.startUrl, region: w.sandbox.region };
   const mine = await runProcess(process.execPath, [script, 'token'], {
     env: { ...env, ...ssoCallEnv, ROLEHOP_TEST_SESSION: JSON.stringify(session) },
+    timeoutMs: 180_000,
   });
   assert.equal(mine.code, 0, mine.stderr);
   assert.equal(JSON.parse(mine.stdout).accessToken, digest(byBotocore.accessToken));
@@ -85,10 +84,10 @@ test('a rolehop login serves botocore, awscli v1 and the JS SDK; a botocore refr
   );
 
   // logout: the portal revokes the token and the file goes; botocore then needs a new sign-in.
-  const logout = await runCli(['logout', '--sso-session', 'dev'], { env });
+  const logout = await runCli(['logout', '--sso-session', 'dev'], { env, timeoutMs: 180_000 });
   assert.equal(logout.code, 0, logout.stderr);
   assert.equal(fs.existsSync(file), false);
   assert.equal((await w.sandbox.admin.counts()).Logout, 1);
-  const after = await runProcess('python3', ['-c', BOTO], { env });
+  const after = await runProcess('python3', ['-c', BOTO], { env, timeoutMs: 180_000 });
   assert.notEqual(after.code, 0);
 });

@@ -138,12 +138,12 @@ test('20 processes that all need a login: one browser launch, the rest wait and 
   );
   const before = (await w.sandbox.admin.counts()).CreateToken ?? 0;
   const clis = Array.from({ length: 20 }, () => startCli(t, ['login'], { ...w.env, ...spy.env }));
-  const url = await waitFor(() => spy.launches()[0], 'the browser launch', 60_000);
+  const url = await waitFor(() => spy.launches()[0], 'the browser launch', 120_000);
   await waitFor(
     () =>
       clis.filter((c) => /Another rolehop process \(pid \d+\) is signing in/.test(c.stderr())).length === 19,
     '19 processes waiting',
-    60_000,
+    120_000,
   );
   await fetch(url);
   const results = await Promise.all(clis.map((c) => c.done));

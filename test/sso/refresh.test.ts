@@ -23,7 +23,7 @@ async function world(t: import('node:test').TestContext, expiresIn: number, with
   const env = { ...w.env, ...ssoCallEnv, ROLEHOP_TEST_SESSION: JSON.stringify(session) };
   const fixture = await ssoCallScript();
   const call = (args: string[], extra: Record<string, string> = {}) =>
-    runProcess(process.execPath, [fixture, ...args], { env: { ...env, ...extra } });
+    runProcess(process.execPath, [fixture, ...args], { env: { ...env, ...extra }, timeoutMs: 180_000 });
   return { ...w, tokens, session, file, entry, env, call };
 }
 
