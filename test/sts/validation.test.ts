@@ -87,7 +87,7 @@ test('defaultSessionName derives a valid name from any user name', () => {
 
 test('invalid hop input is refused before any request reaches STS', async (t) => {
   let requests = 0;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     requests++;
     res.writeHead(500).end();
   });
