@@ -235,3 +235,24 @@ export function handleDevicePost(ctx: SandboxContext, req: Request, res: ServerR
     sendPage(res, 200, 'Request denied', '<p id="result">The sign-in request was denied.</p>');
   }
 }
+
+/** `GET /`: what this sandbox is and what waits for a decision, for a person who opens it. */
+export function handleIndex(ctx: SandboxContext, res: ServerResponse) {
+  const now = ctx.now();
+  const { directory } = ctx.store;
+  const devices = [...ctx.store.devices.values()].filter((d) => d.status === 'pending' && d.expiresAt > now);
+  const pendingList =
+    devices.length === 0
+      ? '<p>No sign-in is waiting.</p>'
+      : `<ul>${devices
+          .map((d) => `<li><a href="/device?user_code=${h(d.userCode)}">${h(d.userCode)}</a></li>`)
+          .join('')}</ul>`;
+  sendPage(
+    res,
+    200,
+    'rolehop sandbox',
+    `<p>A local IAM Identity Center for <span id="start-url">${h(directory.startUrl)}</span>
+(${h(directory.region)}): ${directory.accounts.length} accounts, ${directory.users.length} users.</p>
+<h2>Waiting device sign-ins</h2>${pendingList}<p><a href="/device">Enter a code</a></p>`,
+  );
+}

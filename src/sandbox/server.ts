@@ -7,7 +7,13 @@ import type { SandboxContext } from './context.ts';
 import { consolePage, handleFederation } from './federation.ts';
 import { isLoopbackHost, type Request, readBody, sendJson, sendText } from './http.ts';
 import { handleOidc, oidcError, oidcOperations } from './oidc.ts';
-import { handleAuthorizeGet, handleAuthorizePost, handleDeviceGet, handleDevicePost } from './pages.ts';
+import {
+  handleAuthorizeGet,
+  handleAuthorizePost,
+  handleDeviceGet,
+  handleDevicePost,
+  handleIndex,
+} from './pages.ts';
 import { handlePortal, portalError, portalOperations } from './portal.ts';
 import { handleSts, stsError, stsParams } from './sts.ts';
 
@@ -52,6 +58,9 @@ function findRoute(ctx: SandboxContext, req: Request, res: ServerResponse): Rout
         action === 'getSigninToken' ? 'GetSigninToken' : action === 'login' ? 'Login' : 'Federation';
       return { operation, service: 'page', run: () => handleFederation(ctx, action, req, res) };
     }
+  }
+  if (key === 'GET /' && !req.query.has('Action')) {
+    return { operation: 'Index', service: 'page', run: () => handleIndex(ctx, res) };
   }
   if (req.path === '/' && (req.method === 'POST' || req.query.has('Action'))) {
     const action = stsParams(req).get('Action') ?? '';

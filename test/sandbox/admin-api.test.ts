@@ -13,6 +13,8 @@ test('the HTTP admin client: pending, approve with a user, deny, revoke, lifetim
   });
   const d1 = await postJson(sb.url, '/device_authorization', { ...c.body, startUrl: sb.startUrl });
   const d2 = await postJson(sb.url, '/device_authorization', { ...c.body, startUrl: sb.startUrl });
+  const index = await (await fetch(`${sb.url}/`)).text();
+  assert.ok(index.includes(`/device?user_code=${d1.body.userCode}`), 'the index page lists waiting sign-ins');
   const pending = await admin.pending();
   assert.deepEqual(
     pending.devices.map((d) => d.userCode).sort(),
