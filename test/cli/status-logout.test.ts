@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { type SsoToken, serializeToken, tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
+import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 const CONFIG =
@@ -103,4 +104,32 @@ test('logout refuses --sso-session with --all (exit 2) and needs a session when 
   const none = await runCli(['logout'], { env: h.env });
   assert.equal(none.code, 2);
   assert.match(none.stderr, /several sso-sessions are configured: dev, ops/);
+});
+
+test('logout --all signs out of every session on the portal, even one already revoked', async (t) => {
+  const w = await sandboxWorld(t);
+  const config = ['one', 'two']
+    .map(
+      (n) => `[sso-session ${n}]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
+    )
+    .join('\n');
+  writeFile(w.home.configFile, config);
+  const files: string[] = [];
+  for (const name of ['one', 'two']) {
+    const tokens = await signIn(w.sandbox);
+    const file = tokenCachePath(w.env, { name, startUrl: w.sandbox.startUrl });
+    writeFile(file, JSON.stringify(tokenCacheEntry(w.sandbox, tokens)));
+    files.push(file);
+  }
+  const first = JSON.parse(fs.readFileSync(files[0]!, 'utf8')).accessToken;
+  await w.sandbox.admin.revokeTokens({ token: first });
+  const r = await runCli(['logout', '--all'], { env: w.env, timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /Signed out of sso-session one \(token deleted\)[\s\S]*Signed out of sso-session two \(token deleted\)/,
+  );
+  assert.ok(!/warning/.test(r.stderr), 'a revoked token is not a problem worth a warning');
+  for (const f of files) assert.equal(fs.existsSync(f), false);
+  assert.equal((await w.sandbox.admin.counts()).Logout, 2);
 });
