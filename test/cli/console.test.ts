@@ -8,8 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { consolePartition, sessionDurationFor } from '../../src/cli/cmd/console.ts';
+import { consolePartition, deliverSigninUrl, sessionDurationFor } from '../../src/cli/cmd/console.ts';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { createLogger } from '../../src/util/log.ts';
 import { runCli } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
 import {
@@ -20,7 +21,7 @@ import {
   tokenCacheEntry,
 } from '../harness/sandbox.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
-import { browserSpy, waitFor } from '../sso/fixtures/browser-spy.ts';
+import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
 // `rolehop console` against the sandbox's federation endpoint: the URL it prints is followed in
 // headless Chromium, SessionDuration is sent only where STS allows it, and bad input changes nothing.
@@ -137,7 +138,7 @@ async function chromiumResolvingConsoleTo(t: TestContext, port: number) {
   return browser.newContext({ ignoreHTTPSErrors: true });
 }
 
-test('the printed URL, followed in headless Chromium, signs in at the federation endpoint and lands on the destination', async (t) => {
+test('the console URL, followed in headless Chromium (printed, and via --open), signs in at the federation endpoint and lands on the destination', async (t) => {
   const w = await sandboxWorld(t);
   await signedIn(w, SSO_CONFIG(w));
   const destination = 'https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1';
@@ -164,6 +165,21 @@ test('the printed URL, followed in headless Chromium, signs in at the federation
   // A sign-in token is spent once.
   const again = await page.goto(login.toString());
   assert.equal(again?.status(), 400);
+
+  // The same through --open: the browser starts at the single-use loopback address.
+  const spy = browserSpy(w.home.home);
+  const cli = startCli(t, ['console', 'app', '--open', '--destination', destination], {
+    ...w.env,
+    ...spy.env,
+  });
+  const opened = await waitFor(() => spy.launches()[0], 'the browser launch');
+  const viaOpen = await browser.newPage();
+  await viaOpen.goto(opened);
+  await viaOpen.waitForURL(destination);
+  assert.equal(await viaOpen.title(), 'AWS console (stand-in)');
+  const done = await cli.done;
+  assert.equal(done.code, 0, done.stderr);
+  assert.equal(done.stdout, '');
 });
 
 test('service-name destinations go to the region console; --region picks the region', async (t) => {
@@ -254,22 +270,80 @@ print(json.dumps({'id': key['AccessKeyId'], 'secret': key['SecretAccessKey']}))
   }
 });
 
-test('--open hands the URL to the browser and prints nothing on stdout', async (t) => {
+test('--open gives the browser a single-use loopback address that redirects to the sign-in URL; stdout stays empty', async (t) => {
   const w = await sandboxWorld(t);
   await signedIn(w, SSO_CONFIG(w));
   const spy = browserSpy(w.home.home);
-  const r = await runCli(['console', 'app', '--open'], { env: { ...w.env, ...spy.env } });
+  const cli = startCli(t, ['console', 'app', '--open'], { ...w.env, ...spy.env });
+  const opened = await waitFor(() => spy.launches()[0], 'the browser launch');
+  // The browser's command line (visible in ps) holds no sign-in token, only a loopback address.
+  assert.match(opened, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}$/);
+  const foreignHost = await new Promise<number>((resolve, reject) =>
+    http
+      .get(opened, { headers: { host: 'rebind.example' }, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+      .on('error', reject),
+  );
+  assert.equal(foreignHost, 404, 'a DNS-rebound page cannot fetch the redirect');
+  const first = await fetch(opened, { redirect: 'manual' });
+  assert.equal(first.status, 302);
+  const login = new URL(first.headers.get('location')!);
+  assert.equal(login.searchParams.get('Action'), 'login');
+  assert.equal(first.headers.get('referrer-policy'), 'no-referrer');
+  await assert.rejects(fetch(opened, { redirect: 'manual' }), 'the address works once');
+  const r = await cli.done;
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /Opened the AWS console for app in your browser/);
-  const opened = await waitFor(() => spy.launches()[0], 'the browser launch');
-  assert.equal(new URL(opened!).searchParams.get('Action'), 'login');
-  assert.equal(r.stderr.includes(new URL(opened!).searchParams.get('SigninToken')!), false);
+  assert.equal(r.stderr.includes(login.searchParams.get('SigninToken')!), false);
   // With no way to show a browser, the default is to print.
   const noBrowser = { ...w.env, DISPLAY: '', WAYLAND_DISPLAY: '', BROWSER: '' };
   const printed = await runCli(['console', 'app'], { env: noBrowser });
   assert.equal(printed.code, 0, printed.stderr);
   assert.equal(new URL(printed.stdout.trim()).searchParams.get('Action'), 'login');
+  // --open with no browser is an error that points at --print, and prints no URL.
+  const refused = await runCli(['console', 'app', '--open'], { env: noBrowser });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /could not open a browser/);
+  assert.match(refused.stderr, /hint: .*--print/);
+  assert.equal(refused.stdout, '');
+});
+
+test('--open fails clearly when the browser never loads the page, and the address stops working', async (t) => {
+  const home = tempHome(t);
+  const spy = browserSpy(home.home);
+  let stderr = '';
+  const deps = {
+    env: { ...home.env, ...spy.env },
+    stdout: { write: () => assert.fail('nothing may be printed') },
+    stderr: {
+      write: (text: string) => {
+        stderr += text;
+        return true;
+      },
+    },
+    stdin: process.stdin,
+    log: createLogger({ write: (text: string) => (stderr += text) }),
+    now: () => Date.now(),
+    cwd: home.home,
+    color: false,
+    signal: new AbortController().signal,
+  };
+  await assert.rejects(
+    deliverSigninUrl(
+      'https://signin.aws.amazon.com/federation?Action=login&SigninToken=x',
+      'open',
+      'app',
+      deps,
+      300,
+    ),
+    /the browser did not load the sign-in page/,
+  );
+  const opened = await waitFor(() => spy.launches()[0], 'the browser launch');
+  await assert.rejects(fetch(opened, { redirect: 'manual' }));
+  assert.equal(stderr, '');
 });
 
 test('bad input is refused with what was wrong and a hint, before any credentials are fetched, and no file changes', async (t) => {

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Partition } from '../../config/endpoints.ts';
 import { partitionOfRegion } from '../../config/endpoints.ts';
 import type { ConfigView } from '../../config/model.ts';
 import type { Plan } from '../../config/plan.ts';
 import { consoleDestination, consoleSigninUrl, type FederationCredentials } from '../../sts/federation.ts';
-import { RolehopError, UsageError } from '../../util/errors.ts';
+import { InterruptedError, RolehopError, UsageError } from '../../util/errors.ts';
 import { browserCommands, openBrowser } from '../browser.ts';
 import type { Deps } from '../deps.ts';
 import { credentialsOf, targetOf } from '../run-plan.ts';
@@ -71,19 +74,102 @@ export function signinUrlFor(request: ConsoleRequest): Promise<string> {
   });
 }
 
+export interface OneShotRedirect {
+  /** `http://127.0.0.1:<port>/<random>`: what the browser is given instead of the sign-in URL. */
+  url: string;
+  /** Resolves when the browser has fetched it (true) or it was closed unused (false). */
+  used: Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves one redirect to `target` from a random loopback path, then stops. The sign-in URL is a
+ * bearer secret; a browser's command line is visible to every user of the machine (ps), so only
+ * this single-use address goes there.
+ */
+export async function oneShotRedirect(target: string): Promise<OneShotRedirect> {
+  const secretPath = `/${randomBytes(24).toString('base64url')}`;
+  let port = 0;
+  let settle: (used: boolean) => void = () => {};
+  const used = new Promise<boolean>((resolve) => {
+    settle = resolve;
+  });
+  const server = http.createServer((req, res) => {
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (host !== `127.0.0.1:${port}` || req.method !== 'GET' || req.url !== secretPath) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(302, { location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    res.end();
+    settle(true);
+    server.close();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}${secretPath}`,
+    used,
+    close: () =>
+      new Promise<void>((resolve) => {
+        settle(false);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** How long `--open` waits for the browser to load the sign-in page. */
+export const BROWSER_WAIT_MS = 120_000;
+
+async function openInBrowser(url: string, deps: Deps, waitMs: number): Promise<boolean> {
+  const redirect = await oneShotRedirect(url);
+  try {
+    if (!(await openBrowser(redirect.url, { env: deps.env }))) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      redirect.used.then((used) => (used ? 'used' : 'closed')),
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), waitMs);
+      }),
+      new Promise<string>((resolve) => {
+        if (deps.signal.aborted) resolve('aborted');
+        deps.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'aborted') throw new InterruptedError('interrupted while waiting for the browser');
+    if (outcome !== 'used') {
+      throw new RolehopError(
+        `the browser did not load the sign-in page within ${Math.round(waitMs / 1000)} s`,
+        {
+          hint: 'check the browser, or use --print and open the URL yourself',
+        },
+      );
+    }
+    return true;
+  } finally {
+    await redirect.close();
+  }
+}
+
 /** Prints or opens the URL. In `auto` a browser is used when one can be shown, else the URL is printed. */
 export async function deliverSigninUrl(
   url: string,
   mode: ConsoleMode,
   label: string,
   deps: Deps,
+  waitMs = BROWSER_WAIT_MS,
 ): Promise<void> {
   const canOpen = browserCommands({ env: deps.env }).length > 0;
   if (mode === 'print' || (mode === 'auto' && !canOpen)) {
     deps.stdout.write(`${url}\n`);
     return;
   }
-  if (await openBrowser(url, { env: deps.env })) {
+  if (await openInBrowser(url, deps, waitMs)) {
     deps.log.info(`Opened the AWS console for ${label} in your browser.`);
     return;
   }
