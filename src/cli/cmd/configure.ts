@@ -27,6 +27,7 @@ import { reportChanges } from '../diff.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../target.ts';
+import { writeFreshKeys } from './sync.ts';
 
 // `rolehop configure NAME`: one named profile (Method 02) in rolehop's block `configure NAME`.
 
@@ -261,16 +262,6 @@ export function layoutFor(req: Request, doc: ConfigDocument, invocation: Rolehop
   return { block: { id: blockId, sections }, recipe: req.name };
 }
 
-// TODO(creds): replaced by sync's writer once src/creds lands.
-async function writeFreshKeys(
-  _name: string,
-  _recipe: string,
-  _input: CommandInput,
-  _deps: Deps,
-): Promise<FileChange> {
-  throw new UsageError('the credentials style needs src/creds, which has not landed yet');
-}
-
 export const run: CommandRun = async (input, deps) => {
   const parsed = parseRequest(input);
   const view = loadConfigView(deps.env);
@@ -313,7 +304,7 @@ export const run: CommandRun = async (input, deps) => {
     if (req.dryRun) {
       deps.stderr.write(`would write short-term keys for [${req.name}] to ${paths.credentialsFile}\n`);
     } else {
-      changes.push(await writeFreshKeys(req.name, recipe, input, deps));
+      changes.push((await writeFreshKeys(req.name, recipe, input, deps)).change);
     }
   } else if (fs.existsSync(paths.credentialsFile)) {
     // A profile moving away from the credentials style takes its keys along.

@@ -1,0 +1,82 @@
+// Scenario: `rolehop populate` over a large organisation behind a tight portal throttle
+// (issue 6): 2,000 accounts × 3 roles at 20 calls/s. The floor is requests ÷ rate; rolehop must stay
+// within 15% of it with zero errors. Peak memory is the child's max RSS (GNU time).
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { benchHome, node, rolehopBin, startSandbox } from './lib.mjs';
+
+/** Async: the sandbox runs in this process, so a synchronous child would block it. */
+function run(cmd, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const accounts = Number(process.env.BENCH_POPULATE_ACCOUNTS ?? 2000);
+const tps = Number(process.env.BENCH_POPULATE_TPS ?? 20);
+const sandbox = await startSandbox({ accounts });
+const h = benchHome(sandbox, {
+  account: sandbox.directory.accounts[0].id,
+  role: 'AdministratorAccess',
+  chainedRoleArn: `arn:aws:iam::${sandbox.directory.accounts[0].id}:role/deploy`,
+});
+let failed = false;
+try {
+  const login = await run(
+    node,
+    [rolehopBin, 'login', '--sso-session', 'bench', '--device-code', '--no-browser'],
+    h.env,
+  );
+  if (login.status !== 0) throw new Error(`login failed: ${login.stderr}`);
+  await sandbox.admin.setFaults({ throttleTps: tps });
+  const before = await sandbox.admin.counts();
+  const started = process.hrtime.bigint();
+  const r = await run(
+    '/usr/bin/time',
+    ['-f', 'MAXRSS_KB=%M', node, rolehopBin, 'populate', '--sso-session', 'bench'],
+    h.env,
+  );
+  const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+  const after = await sandbox.admin.counts();
+  const profiles = (fs.readFileSync(h.env.AWS_CONFIG_FILE, 'utf8').match(/^\[profile /gm) ?? []).length - 2;
+  const rssKb = Number(/MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? Number.NaN);
+  const pages = Math.ceil(accounts / 100);
+  const needed = pages + accounts; // ListAccounts pages + one ListAccountRoles per account
+  const sent =
+    (after.ListAccounts ?? 0) -
+    (before.ListAccounts ?? 0) +
+    (after.ListAccountRoles ?? 0) -
+    (before.ListAccountRoles ?? 0);
+  // The bucket starts full (one second of calls), so the floor is (needed − rate) ÷ rate.
+  const floorS = Math.max(0, needed - tps) / tps;
+  const ratio = wallS / floorS;
+  failed = r.status !== 0 || profiles !== accounts * 3 || ratio > 1.15;
+  process.stdout.write(`### populate: ${accounts} accounts × 3 roles, portal throttled to ${tps} calls/s
+
+| measure | value |
+|---|---|
+| exit code | ${r.status} |
+| profiles written | ${profiles} (expected ${accounts * 3}) |
+| calls needed (ListAccounts pages + ListAccountRoles) | ${needed} |
+| calls sent (incl. throttled retries) | ${sent} |
+| throttle floor ((needed − ${tps}) ÷ ${tps}) | ${floorS.toFixed(1)} s |
+| wall time (incl. Node start-up and the write) | ${wallS.toFixed(1)} s |
+| wall ÷ floor | ${ratio.toFixed(3)} ${ratio <= 1.15 ? '(within 15%)' : '(MORE than 15% over)'} |
+| peak memory (max RSS) | ${(rssKb / 1024).toFixed(0)} MiB |
+`);
+  if (r.status !== 0) process.stderr.write(r.stderr);
+} finally {
+  await sandbox.close();
+  h.cleanup();
+}
+process.exitCode = failed ? 1 : 0;
