@@ -252,8 +252,13 @@ export const commands: CommandSpec[] = [
     summary: 'refresh short-term keys in ~/.aws/credentials for credentials-style profiles',
     usage: 'rolehop sync [PROFILE…] [--all]',
     positionals: 'PROFILE…',
-    options: { all: { type: 'boolean', description: 'every profile rolehop manages' } },
+    options: {
+      all: { type: 'boolean', description: 'every profile rolehop manages' },
+      'min-ttl': selectorOptions['min-ttl']!,
+      'mfa-code': selectorOptions['mfa-code']!,
+    },
     examples: ['rolehop sync legacy', 'rolehop sync --all'],
+    load: () => import('./cmd/sync.ts'),
     issue: 6,
   },
   {
