@@ -1,6 +1,8 @@
 // Bundles the CLI into dist/cli.cjs (CommonJS loads faster than ESM here, see design.md) and
 // splits heavy, rarely needed modules into their own files, loaded by dynamic import on demand.
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -62,5 +64,14 @@ await Promise.all([
     outfile: 'dist/index.js',
     format: 'esm',
     packages: 'external',
+  }),
+  // Type declarations for the library entry (dist/types), beside the bundles; incremental, so cheap when unchanged.
+  promisify(execFile)(process.execPath, [
+    new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname,
+    '-p',
+    new URL('../tsconfig.types.json', import.meta.url).pathname,
+  ]).catch((error) => {
+    process.stderr.write(`type declarations failed:\n${error.stdout ?? ''}${error.stderr ?? error.message}`);
+    process.exitCode = 1;
   }),
 ]);
