@@ -57,14 +57,15 @@ test('RegisterClient answers epoch seconds and refuses bad metadata with the mod
 });
 
 test('device flow: pending, SlowDown when polled faster than interval, then a token once approved', async (t) => {
-  const sb = await startSandbox(t);
+  // A long interval keeps "too fast" true however slow the machine is.
+  const sb = await startSandbox(t, { lifetimes: { deviceIntervalSeconds: 30 } });
   const c = await registerDeviceClient(sb.url);
   const d = await postJson(sb.url, '/device_authorization', { ...c, startUrl: sb.startUrl });
   assert.equal(d.status, 200);
   assert.match(String(d.body.userCode), /^[A-Z]{4}-[A-Z]{4}$/);
   assert.equal(d.body.verificationUri, `${sb.url}/device`);
   assert.equal(d.body.verificationUriComplete, `${sb.url}/device?user_code=${d.body.userCode}`);
-  assert.equal(d.body.interval, 1);
+  assert.equal(d.body.interval, 30);
   const poll = () =>
     postJson(sb.url, '/token', { ...c, grantType: DEVICE_GRANT, deviceCode: d.body.deviceCode });
   const first = await poll();

@@ -56,7 +56,7 @@ test('STS knows the caller from the SigV4 access key: GetCallerIdentity and a ch
   assert.equal(assumed.AssumedRoleUser?.Arn, 'arn:aws:sts::111111111111:assumed-role/deploy/ci-run');
   assert.equal(assumed.SourceIdentity, 'alice');
   const lifetime = (assumed.Credentials?.Expiration?.getTime() ?? 0) - Date.now();
-  assert.ok(lifetime > 880_000 && lifetime <= 900_000, String(lifetime));
+  assert.ok(lifetime > 800_000 && lifetime <= 900_000, String(lifetime));
   const hop = sts(sb, {
     accessKeyId: assumed.Credentials!.AccessKeyId!,
     secretAccessKey: assumed.Credentials!.SecretAccessKey!,

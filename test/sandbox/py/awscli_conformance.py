@@ -61,6 +61,8 @@ fails("register-client InvalidRedirectUriException", "InvalidRedirectUriExceptio
 fails("register-client InvalidRequestException", "InvalidRequestException",
       "sso-oidc", "register-client", "--client-name", "x", "--client-type", "public", "--issuer-url", "http://x")
 
+# A long polling interval keeps "too fast" true however slow the machine is.
+admin("lifetimes", {"deviceIntervalSeconds": 30})
 d = ok("sso-oidc start-device-authorization", "sso-oidc", "start-device-authorization", *cid, "--start-url", START_URL)
 fails("start-device-authorization InvalidClientException", "InvalidClientException",
       "sso-oidc", "start-device-authorization", "--client-id", "nope", "--client-secret", "x", "--start-url", START_URL)

@@ -39,6 +39,8 @@ raises("RegisterClient InvalidRequestException",
        E.InvalidRequestException)
 
 # StartDeviceAuthorization + CreateToken (device code)
+# A long polling interval keeps "too fast" true however slow the machine is.
+admin("lifetimes", {"deviceIntervalSeconds": 30})
 d = oidc.start_device_authorization(startUrl=START_URL, **cid)
 check("StartDeviceAuthorization", d["userCode"] and d["verificationUriComplete"].startswith(URL), d["userCode"])
 raises("StartDeviceAuthorization InvalidClientException",
