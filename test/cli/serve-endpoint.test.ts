@@ -296,6 +296,20 @@ test('with CMD: the child gets the endpoint, not static keys, and its exit code 
   assert.match(io.stderr.text(), /command not found: rolehop-no-such-command-xyz/);
 });
 
+test('a port in use is a clear error with a hint, and nothing is printed', async (t) => {
+  const busy = net.createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  t.after(() => busy.close());
+  const port = (busy.address() as net.AddressInfo).port;
+  const home = tempHome(t);
+  const io = testDeps(t, home.env);
+  await assert.rejects(
+    serveCredentials({ port, command: [], label: 'x' }, io.deps, async () => freshCredentials()),
+    (e: Error & { hint?: string }) => /already in use/.test(e.message) && /--port/.test(e.hint ?? ''),
+  );
+  assert.equal(io.stdout.text(), '');
+});
+
 test('--port: 0-65535 accepted, anything else a usage error naming the value', () => {
   assert.equal(parsePort(undefined), 0);
   assert.equal(parsePort('0'), 0);

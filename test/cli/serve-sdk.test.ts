@@ -208,6 +208,21 @@ test('serve -- CMD passes the exit code on; a missing command is 127', async (t)
   assert.match(missing.stderr, /command not found: rolehop-no-such-command/);
 });
 
+test("SIGTERM to serve reaches CMD, and CMD's own exit code comes back", async (t) => {
+  const w = await signedInWorld(t);
+  const script =
+    "process.on('SIGTERM', () => process.exit(42)); process.stdout.write('ready\\n'); setInterval(() => {}, 1000)";
+  const cli = startCli(t, ['serve', 'app', '--', process.execPath, '-e', script], w.env);
+  let stdout = '';
+  cli.child.stdout!.on('data', (d: string) => {
+    stdout += d;
+  });
+  await waitFor(() => stdout.includes('ready'), 'the child to start');
+  cli.child.kill('SIGTERM');
+  const done = await cli.done;
+  assert.equal(done.code, 42, done.stderr);
+});
+
 test('bad --port is a usage error (exit 2) naming the value, before any credentials are fetched', async (t) => {
   const w = await signedInWorld(t);
   const cacheDir = path.join(w.home.home, '.cache');
