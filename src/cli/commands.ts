@@ -272,7 +272,7 @@ export const commands: CommandSpec[] = [
       port: { type: 'string', arg: 'N', description: 'port on 127.0.0.1 (default: any free port)' },
     },
     description:
-      'With -- CMD, runs CMD with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN set (static AWS_* variables removed), stops when it exits and passes its exit code on. Without CMD, prints the two variables to export and serves until Ctrl-C. The URL path /<profile> serves another profile from the same files. Credentials are renewed from the cache before they expire; the listener is 127.0.0.1 only and needs the token.',
+      'With -- CMD, runs CMD with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN set (static AWS_* variables removed), stops when it exits and passes its exit code on. Without CMD, prints the two variables to export and serves until Ctrl-C. The URL path /<profile> serves another profile from the same files. Credentials are renewed through the cache once less than 16 minutes remain (--min-ttl changes that), before any SDK would refresh them; the listener is 127.0.0.1 only and needs the token.',
     examples: [
       'rolehop serve prod-deploy -- node server.js',
       'rolehop serve --account 111122223333 --role ReadOnlyAccess -- python3 worker.py',
@@ -284,7 +284,10 @@ export const commands: CommandSpec[] = [
   {
     name: 'console',
     summary: 'open or print an AWS console sign-in URL',
-    usage: 'rolehop console [PROFILE] [selectors] [--print | --open] [--destination URL|SERVICE] [--region R]',
+    usage:
+      'rolehop console [PROFILE] [selectors] [--print | --open] [--destination URL|SERVICE] [--region R]',
+    description:
+      'The sign-in URL works for about 15 minutes for whoever holds it: --print writes it to stdout only; --open (the default where a browser can be shown) gives the browser a single-use 127.0.0.1 address that redirects to it. SessionDuration is asked for only when the credentials come from one AssumeRole on long-term keys (--duration sets it); AWS refuses it for role chains. AWS_ENDPOINT_URL_SIGNIN points at another federation endpoint (the sandbox).',
     positionals: 'PROFILE',
     options: {
       ...selectorOptions,
