@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { type TestContext, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { rolehopOnPath, signedInWorld } from './target-world.ts';
+
+// The picker as a person meets it: a real terminal (tmux), keys typed, the screen read back.
+
+function hasTmux(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v tmux'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function terminal(t: TestContext, env: Record<string, string>) {
+  const socket = `rolehop-picker-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ' };
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', 'bash', '--norc', '--noprofile');
+  t.after(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  });
+  return {
+    send: (...keys: string[]) => tmux('send-keys', '-t', 'main', ...keys),
+    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const text = tmux('capture-pane', '-p', '-t', 'main');
+        if (pattern.test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
+        await delay(50);
+      }
+    },
+  };
+}
+
+test('the picker filters as you type, moves with arrows and picks with Enter; Esc cancels with 130', {
+  skip: !hasTmux(),
+}, async (t) => {
+  const w = await signedInWorld(t);
+  const term = terminal(t, rolehopOnPath(w.env));
+  term.send('rolehop whoami; echo "exit=$?"', 'Enter');
+  await term.waitFor(/account and role:/);
+  await term.waitFor(/❯ dev +333333333333 +AdministratorAccess/);
+  term.send('-l', 'staging');
+  const filtered = await term.waitFor(/3\/\d+ +↑↓ move/);
+  assert.doesNotMatch(filtered, /333333333333/, 'other accounts are filtered out');
+  term.send('Down');
+  await term.waitFor(/❯ staging +222222222222 +PowerUserAccess/);
+  term.send('Enter');
+  const done = await term.waitFor(/exit=0/);
+  assert.match(done, /Selected staging \(222222222222\) PowerUserAccess/);
+  assert.match(done, /Arn: +arn:aws:sts::222222222222:assumed-role\/PowerUserAccess\//);
+
+  term.send('clear; rolehop env; echo "exit=$?"', 'Enter');
+  await term.waitFor(/account and role:/);
+  term.send('Escape');
+  const cancelled = await term.waitFor(/exit=130/);
+  assert.match(cancelled, /cancelled: nothing was selected/);
+  assert.doesNotMatch(cancelled, /AWS_ACCESS_KEY_ID/);
+});
