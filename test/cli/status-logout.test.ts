@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
+import { cacheFileFor } from '../../src/creds/cache-file.ts';
+import { writeCacheEntry } from '../../src/creds/cache-write.ts';
 import { type SsoToken, serializeToken, tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
@@ -16,6 +17,34 @@ const SECRETS = {
   clientSecret: 'status-client-secret-1234567890',
   refreshToken: 'status-refresh-token-1234567890',
 };
+
+const CRED_SECRET = 'cached-secret-access-key-1234567890';
+
+/** A credential cache entry as the creds engine writes it, for a role reached from `session`. */
+function cacheCreds(env: Record<string, string>, session: string, accountId: string): string {
+  const key = JSON.stringify([
+    'sso',
+    session,
+    `https://${session}.awsapps.com/start`,
+    accountId,
+    'Admin',
+    '',
+  ]);
+  const file = cacheFileFor(env, key);
+  writeCacheEntry(
+    file,
+    { key, description: `sso session ${session} account ${accountId} role Admin` },
+    { kind: 'sso', session, startUrl: `https://${session}.awsapps.com/start`, accountId, roleName: 'Admin' },
+    {
+      accessKeyId: 'ASIAEXAMPLE',
+      secretAccessKey: CRED_SECRET,
+      sessionToken: 'cached-session-token-1234567890',
+      expiration: new Date(Date.now() + 3600_000),
+    },
+    Date.now(),
+  );
+  return file;
+}
 
 function token(expiresInMs: number): SsoToken {
   return {
@@ -32,6 +61,7 @@ test('status shows each session, expiry and refreshability, and never a secret (
   const h = tempHome(t);
   writeFile(h.configFile, CONFIG);
   writeFile(tokenCachePath(h.env, { name: 'dev', startUrl: '' }), serializeToken(token(3 * 3600_000)));
+  cacheCreds(h.env, 'dev', '111122223333');
   const text = await runCli(['status'], { env: h.env });
   assert.equal(text.code, 0, text.stderr);
   assert.match(
@@ -41,11 +71,17 @@ test('status shows each session, expiry and refreshability, and never a secret (
   assert.match(text.stdout, /refreshable/);
   assert.match(
     text.stdout,
+    /Cached credentials:\n {2}sso session dev account 111122223333 role Admin: expires in (59m|1h) \(/,
+  );
+  assert.match(
+    text.stdout,
     /sso-session ops[^\n]*\n {2}not signed in \(run: rolehop login --sso-session ops\)/,
   );
   const json = await runCli(['status', '--json'], { env: h.env });
   assert.equal(json.code, 0);
   const parsed = JSON.parse(json.stdout);
+  assert.equal(parsed.credentials.length, 1);
+  assert.deepEqual(Object.keys(parsed.credentials[0]), ['target', 'expiresAt']);
   assert.deepEqual(
     parsed.sessions.map((s: { name: string; signedIn: boolean; refreshable: boolean }) => [
       s.name,
@@ -58,7 +94,8 @@ test('status shows each session, expiry and refreshability, and never a secret (
     ],
   );
   for (const out of [text.stdout + text.stderr, json.stdout + json.stderr]) {
-    for (const secret of Object.values(SECRETS)) assert.ok(!out.includes(secret), `leaked ${secret}`);
+    for (const secret of [...Object.values(SECRETS), CRED_SECRET, 'cached-session-token-1234567890'])
+      assert.ok(!out.includes(secret), `leaked ${secret}`);
   }
 });
 
@@ -82,16 +119,15 @@ test('logout with the network down deletes the token and cached credentials loca
   writeFile(h.configFile, CONFIG);
   const file = tokenCachePath(h.env, { name: 'dev', startUrl: '' });
   writeFile(file, serializeToken(token(3600_000)));
-  const cacheDir = path.join(h.home, '.cache', 'rolehop');
-  writeFile(path.join(cacheDir, 'a.json'), JSON.stringify({ key: 'sso-session:dev|111122223333|Admin' }));
-  writeFile(path.join(cacheDir, 'b.json'), JSON.stringify({ key: 'sso-session:ops|111122223333|Admin' }));
+  const a = cacheCreds(h.env, 'dev', '111122223333');
+  const b = cacheCreds(h.env, 'ops', '111122223333');
   const r = await runCli(['logout', '--sso-session', 'dev'], { env: h.env });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: could not reach the SSO portal[\s\S]*signed out locally only/);
   assert.match(r.stderr, /Signed out of sso-session dev \(token deleted, 1 cached credential file deleted\)/);
   assert.equal(fs.existsSync(file), false);
-  assert.equal(fs.existsSync(path.join(cacheDir, 'a.json')), false);
-  assert.equal(fs.existsSync(path.join(cacheDir, 'b.json')), true, 'other sessions keep their credentials');
+  assert.equal(fs.existsSync(a), false);
+  assert.equal(fs.existsSync(b), true, 'other sessions keep their credentials');
   assert.ok(!r.stderr.includes(SECRETS.accessToken));
 });
 

@@ -1,7 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { loadConfigView } from '../../config/load.ts';
-import { rolehopCacheDir } from '../../config/paths.ts';
+import { clearCachedCredentials } from '../../creds/cache-status.ts';
 import { createPortalClient } from '../../sso/portal.ts';
 import { pickSession, type SsoSessionRef, sessionFromView } from '../../sso/session.ts';
 import {
@@ -17,41 +15,16 @@ import type { Deps } from '../deps.ts';
 import type { CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
-/**
- * rolehop's cached credentials that came from this session. The creds engine stores each step's
- * key (which names the sso-session or start URL) inside its file; match on that.
- */
-function clearCachedCredentials(env: Deps['env'], session: SsoSessionRef): number {
-  const dir = rolehopCacheDir(env);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return 0;
-  }
-  const needles = [JSON.stringify(session.startUrl).slice(1, -1)];
-  if (session.name)
-    needles.push(
-      `sso-session:${session.name}`,
-      `"session":"${session.name}"`,
-      `"session": "${session.name}"`,
-    );
-  let removed = 0;
-  for (const name of names) {
-    if (!name.endsWith('.json')) continue;
-    const file = path.join(dir, name);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    if (needles.some((n) => text.includes(n))) {
-      fs.rmSync(file, { force: true });
-      removed++;
-    }
-  }
-  return removed;
+/** rolehop's cached credentials (every step of every chain) that started from this session. */
+function clearSessionCredentials(env: Deps['env'], session: SsoSessionRef): number {
+  return clearCachedCredentials(
+    env,
+    (step) =>
+      step.origin.kind === 'sso' &&
+      (session.name
+        ? step.origin.session === session.name
+        : !step.origin.session && step.origin.startUrl === session.startUrl),
+  );
 }
 
 async function logoutOne(
@@ -86,7 +59,7 @@ async function logoutOne(
   }
   const file = tokenCachePath(deps.env, session);
   const deleted = await withLock(file, () => deleteToken(deps.env, session), { signal: deps.signal });
-  const removed = clearCachedCredentials(deps.env, session);
+  const removed = clearSessionCredentials(deps.env, session);
   const label = session.name ? `sso-session ${session.name}` : session.startUrl;
   const parts = [deleted ? 'token deleted' : 'no token was cached'];
   if (removed > 0) parts.push(`${removed} cached credential file${removed === 1 ? '' : 's'} deleted`);

@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { loadConfigView } from '../../config/load.ts';
 import type { ConfigView } from '../../config/model.ts';
-import { rolehopCacheDir } from '../../config/paths.ts';
+import { cacheStatus } from '../../creds/cache-status.ts';
 import { parseScopes, type SsoSessionRef } from '../../sso/session.ts';
 import { isRefreshable, readToken } from '../../sso/token-cache.ts';
 import { formatDuration } from '../../util/duration.ts';
@@ -83,33 +81,10 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
 
 /** Cached credential steps: what they are for and when they expire (never their values). */
 function cachedCredentials(env: Deps['env']): CredentialStatus[] {
-  const dir = rolehopCacheDir(env);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  const out: CredentialStatus[] = [];
-  for (const name of names.sort()) {
-    try {
-      const o = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as Record<string, unknown>;
-      const c = (o.credentials ?? o) as Record<string, unknown>;
-      const target = [o.description, o.target, o.key].find((v) => typeof v === 'string') as
-        | string
-        | undefined;
-      const exp = c.expiration ?? c.Expiration ?? o.expiration ?? o.expiresAt;
-      const when = typeof exp === 'string' || typeof exp === 'number' ? new Date(exp) : undefined;
-      out.push({
-        target: target ?? name,
-        expiresAt:
-          when && !Number.isNaN(when.getTime()) ? when.toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
-      });
-    } catch {
-      // unreadable cache files are the creds engine's to replace
-    }
-  }
-  return out;
+  return cacheStatus(env).map((step) => ({
+    target: step.description,
+    expiresAt: step.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  }));
 }
 
 function describeExpiry(iso: string | null, now: number): string {
