@@ -187,3 +187,18 @@ test("a process waiting for another one's sign-in stops on Ctrl-C (exit 130)", a
   assert.equal((await first.done).code, 130);
   assert.deepEqual(filesUnder(w.home.awsDir), ['config']);
 });
+
+test('over SSH with no display, login uses the device-code flow by itself', async (t) => {
+  const w = await sandboxWorld(t, { autoApprove: true, lifetimes: { deviceIntervalSeconds: 1 } });
+  const env: Record<string, string> = { ...w.env, SSH_CONNECTION: '10.0.0.2 5555 10.0.0.1 22' };
+  for (const k of ['DISPLAY', 'WAYLAND_DISPLAY', 'BROWSER']) delete env[k];
+  const r = await startCli(
+    t,
+    ['login', '--start-url', w.sandbox.startUrl, '--sso-region', w.sandbox.region, '--sso-session', 'dev'],
+    env,
+  ).done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /No display over SSH: using the device-code flow/);
+  // auto-approve: the first CreateToken attempt succeeds, so no code needs showing
+  assert.equal((await w.sandbox.admin.counts()).StartDeviceAuthorization, 1);
+});

@@ -6,6 +6,7 @@ import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { type CliResult, runProcess } from '../harness/cli.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
+import { startScript, waitFor } from './fixtures/browser-spy.ts';
 import { ssoCallEnv, ssoCallScript } from './fixtures/build.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -92,4 +93,28 @@ test('a corrupt token file is a clear error (exit 3) and is not made worse', asy
     /token cache file .* is unusable: it is not valid JSON[\s\S]*rolehop login --sso-session dev/,
   );
   assert.equal(fs.readFileSync(w.file, 'utf8'), '{"accessToken": "half-written');
+});
+
+test('a caller that may sign in does so when there is no token (URL on stderr without a browser)', async (t) => {
+  const w = await sandboxWorld(t, { autoApprove: true });
+  const session = { name: 'dev', startUrl: w.sandbox.startUrl, region: w.sandbox.region };
+  const fixture = await ssoCallScript();
+  const child = startScript(t, fixture, ['token'], {
+    ...w.env,
+    ...ssoCallEnv,
+    ROLEHOP_TEST_SESSION: JSON.stringify(session),
+    ROLEHOP_TEST_ALLOW_LOGIN: '1',
+  });
+  const url = await waitFor(
+    () => /^\s+(http\S+\/authorize\S+)$/m.exec(child.stderr())?.[1],
+    'the sign-in URL',
+  );
+  await fetch(url);
+  const r = await child.done;
+  assert.equal(r.code, 0, r.stderr);
+  const file = tokenCachePath(w.env, session);
+  assert.equal(
+    JSON.parse(r.stdout).accessToken,
+    digest(JSON.parse(fs.readFileSync(file, 'utf8')).accessToken),
+  );
 });

@@ -75,7 +75,9 @@ export const run: CommandRun = async (input, deps) => {
     session = pickSession(view, name);
   }
 
-  const flow = v['device-code'] === true || prefersDeviceCode({ env: deps.env }) ? 'device' : 'pkce';
+  const autoDevice = v['device-code'] !== true && prefersDeviceCode({ env: deps.env });
+  if (autoDevice) deps.stderr.write('No display over SSH: using the device-code flow.\n');
+  const flow = v['device-code'] === true || autoDevice ? 'device' : 'pkce';
   const result = await login(session, ssoDepsFor(deps, view), { flow, noBrowser: v['no-browser'] === true });
 
   if (newSection) {
