@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -126,8 +127,31 @@ test('--no-browser prints the URL instead of opening one', async (t) => {
   const r = await cli.done;
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(spy.launches(), []);
-  assert.ok(fs.existsSync(path.join(w.home.awsDir, 'sso', 'cache')));
+  // The client registration is cached beside the token, AWS CLI style, and reused by the next login.
+  const registration = path.join(
+    w.home.awsDir,
+    'sso',
+    'cache',
+    `${createHash('sha1').update(registrationKey(w.sandbox, 'dev')).digest('hex')}.json`,
+  );
+  assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(registration, 'utf8'))), [
+    'clientId',
+    'clientSecret',
+    'expiresAt',
+    'scopes',
+    'grantTypes',
+  ]);
+  assert.equal(fs.statSync(registration).mode & 0o777, 0o600);
+  const again = startCli(t, ['login', '--no-browser'], { ...w.env, ...spy.env });
+  await fetch(await waitFor(() => /^\s+(http\S+authorize\S+)$/m.exec(again.stderr())?.[1], 'the second URL'));
+  assert.equal((await again.done).code, 0);
+  assert.equal((await w.sandbox.admin.counts()).RegisterClient, 1);
 });
+
+/** The AWS CLI v2's registration cache key, spelled out (python json.dumps, sorted keys). */
+function registrationKey(s: { startUrl: string; region: string }, session: string): string {
+  return `{"region": "${s.region}", "scopes": ["sso:account:access"], "session_name": "${session}", "startUrl": "${s.startUrl}", "tool": "botocore"}`;
+}
 
 test('20 processes that all need a login: one browser launch, the rest wait and then share the token', async (t) => {
   const w = await sandboxWorld(t, { autoApprove: true });
