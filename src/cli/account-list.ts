@@ -12,6 +12,8 @@ import { UsageError } from '../util/errors.ts';
 // costs one call per account, and `ls`, the picker and `--account NAME` all need it.
 
 export const ACCOUNT_LIST_TTL_MS = 15 * 60_000;
+/** Names → ids change rarely, and `--account NAME` is on the warm path of every call. */
+export const ACCOUNT_NAMES_TTL_MS = 24 * 3600_000;
 
 export interface AccountEntry {
   accountId: string;
@@ -38,22 +40,30 @@ export interface ListOptions {
 }
 
 /** In a subfolder: `status` and `logout` read the top level as credential steps. */
-export function accountListPath(env: SsoDeps['env'], session: SsoSessionRef): string {
+export function accountListPath(
+  env: SsoDeps['env'],
+  session: SsoSessionRef,
+  kind: 'roles' | 'names' = 'roles',
+): string {
   const key = createHash('sha256')
     .update(`${session.name ?? ''}\n${session.startUrl}\n${session.region}`)
     .digest('hex')
     .slice(0, 32);
-  return path.join(rolehopCacheDir(env), 'accounts', `${key}.json`);
+  return path.join(rolehopCacheDir(env), 'accounts', kind === 'roles' ? `${key}.json` : `${key}.names.json`);
 }
 
-function readCache(file: string, session: SsoSessionRef, now: number): CacheFile | undefined {
+function readCache(
+  file: string,
+  session: SsoSessionRef,
+  now: number,
+  ttlMs = ACCOUNT_LIST_TTL_MS,
+): CacheFile | undefined {
   const bytes = readFileIfExists(file);
   if (!bytes) return undefined;
   try {
     const c = JSON.parse(bytes.toString('utf8')) as CacheFile;
     if (c.version !== 1 || c.startUrl !== session.startUrl || !Array.isArray(c.accounts)) return undefined;
-    if (typeof c.fetchedAt !== 'number' || now - c.fetchedAt > ACCOUNT_LIST_TTL_MS || c.fetchedAt > now)
-      return undefined;
+    if (typeof c.fetchedAt !== 'number' || now - c.fetchedAt > ttlMs || c.fetchedAt > now) return undefined;
     return c;
   } catch {
     return undefined; // a damaged cache is just refetched
@@ -144,13 +154,24 @@ export async function resolveAccountId(
     if (exact.length > 0) return exact;
     return list.filter((a) => (a.accountName ?? '').toLowerCase() === account.toLowerCase());
   };
-  const cached = readCache(accountListPath(deps.env, session), session, deps.now());
+  const namesFile = accountListPath(deps.env, session, 'names');
+  const cached =
+    readCache(accountListPath(deps.env, session), session, deps.now()) ??
+    readCache(namesFile, session, deps.now(), ACCOUNT_NAMES_TTL_MS);
   let list: PortalAccount[] = cached?.accounts ?? [];
   let matches = find(list);
   if (matches.length === 0) {
     // Names alone are one paged call; no need to list every account's roles.
     list = await withPortal(session, deps, {}, (portal) => portal.listAccounts());
     matches = find(list);
+    const body: CacheFile = {
+      version: 1,
+      startUrl: session.startUrl,
+      region: session.region,
+      fetchedAt: deps.now(),
+      accounts: list.map((a) => ({ ...a, roles: [] })),
+    };
+    writeFileAtomic(namesFile, `${JSON.stringify(body)}\n`);
   }
   if (matches.length === 1) {
     const m = matches[0]!;

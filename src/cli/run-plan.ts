@@ -3,13 +3,11 @@ import type { ConfigView } from '../config/model.ts';
 import type { Plan } from '../config/plan.ts';
 import { runPlan } from '../creds/index.ts';
 import type { Credentials } from '../creds/types.ts';
-import { getRoleCredentials } from '../sso/portal.ts';
+import type { getRoleCredentials } from '../sso/portal.ts';
 import { pickSession } from '../sso/session.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
 import { UsageError } from '../util/errors.ts';
-import { listAccountsWithRoles, resolveAccountId } from './account-list.ts';
 import type { Deps } from './deps.ts';
-import { pick } from './picker.ts';
 import type { CommandInput } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
 import {
@@ -24,6 +22,7 @@ import {
 
 // What the credential commands share: the selection from the command line, the plan it names
 // (profile, selectors or the picker) and the runPlan deps (sso source, MFA prompt, min-ttl).
+// The account list, picker and portal are imported on demand: a cache hit loads none of them.
 
 export interface Target {
   plan: Plan;
@@ -121,9 +120,14 @@ export async function targetOf(
   let accountName: string | undefined;
   if (sel.account !== undefined) {
     if (ACCOUNT_ID.test(sel.account)) accountId = sel.account;
-    else ({ accountId, accountName } = await resolveAccountId(session, sel.account, sso));
+    else {
+      const { resolveAccountId } = await import('./account-list.ts');
+      ({ accountId, accountName } = await resolveAccountId(session, sel.account, sso));
+    }
     roleName = sel.role!;
   } else {
+    const { listAccountsWithRoles } = await import('./account-list.ts');
+    const { pick } = await import('./picker.ts');
     const { accounts } = await listAccountsWithRoles(session, sso);
     const items = accounts.flatMap((a) =>
       a.roles.map((r) => ({
@@ -200,8 +204,10 @@ export function runPlanDeps(
     ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
     ...(mfaCode !== undefined ? { mfaCode: checkMfaCode(mfaCode) } : {}),
     sso: {
-      getRoleCredentials: (source: Parameters<typeof getRoleCredentials>[0]) =>
-        getRoleCredentials(source, sso, { allowLogin: options.allowLogin === true }),
+      getRoleCredentials: async (source: Parameters<typeof getRoleCredentials>[0]) => {
+        const portal = await import('../sso/portal.ts');
+        return portal.getRoleCredentials(source, sso, { allowLogin: options.allowLogin === true });
+      },
     },
     promptMfa: async (serial: string): Promise<string> => {
       if (!isTerminal(deps)) {

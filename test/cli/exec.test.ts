@@ -22,12 +22,14 @@ test('exec passes argv untouched, the exit code through, and the credentials wit
   assert.match(seen.key, /^ASIA/);
   assert.equal(seen.exec, 'prod/ReadOnlyAccess');
 
+  const warm = await w.sandbox.admin.counts();
   const code = await runCli(['exec', ...SEL, '--', node, '-e', 'process.exit(42)'], { env: w.env });
   assert.equal(code.code, 42);
   const killed = await runCli(['exec', ...SEL, '--', node, '-e', "process.kill(process.pid, 'SIGTERM')"], {
     env: w.env,
   });
   assert.equal(killed.code, 128 + 15, 'a child killed by a signal is 128+n');
+  assert.deepEqual(await w.sandbox.admin.counts(), warm, 'warm calls (account name and credentials) made no call');
 });
 
 test('signals sent to rolehop reach the child, and its death by signal is the exit code', async (t) => {
