@@ -223,7 +223,7 @@ test('one AssumeRole on long-term keys: SessionDuration follows the role session
     'python3',
     [
       '-c',
-      String.raw`
+      `
 import boto3, json, os
 iam = boto3.client('iam', endpoint_url=os.environ['MOTO'], region_name='us-east-1',
                    aws_access_key_id='AKIAIOSFODNN7EXAMPLE', aws_secret_access_key='x' * 40)
