@@ -14,12 +14,14 @@ export type Handler = (req: Request, res: ServerResponse) => Promise<void> | voi
 
 const MAX_BODY = 1024 * 1024;
 
+export class BodyTooLargeError extends Error {}
+
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
+    if (size > MAX_BODY) throw new BodyTooLargeError(`request body over ${MAX_BODY} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

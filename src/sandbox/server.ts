@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { handleAdmin, type SandboxAdmin } from './admin.ts';
 import type { SandboxContext } from './context.ts';
 import { consolePage, handleFederation } from './federation.ts';
-import { isLoopbackHost, type Request, readBody, sendJson, sendText } from './http.ts';
+import { BodyTooLargeError, isLoopbackHost, type Request, readBody, sendJson, sendText } from './http.ts';
 import { handleOidc, oidcError, oidcOperations } from './oidc.ts';
 import {
   handleAuthorizeGet,
@@ -147,6 +147,7 @@ export function createRequestListener(ctx: SandboxContext, admin: SandboxAdmin) 
       await route.run();
     } catch (error) {
       if (res.headersSent) return void res.destroy();
+      if (error instanceof BodyTooLargeError) return sendText(res, 413, `${error.message}\n`);
       sendFault(
         res,
         service,

@@ -75,6 +75,11 @@ test('the HTTP admin client: pending, approve with a user, deny, revoke, lifetim
   assert.ok(((await unknown.json()) as { known: string[] }).known.includes('POST approve'));
   const badBody = await fetch(`${sb.url}/_sandbox/approve`, { method: 'POST', body: 'nope' });
   assert.equal(badBody.status, 400);
+  // 413, or a reset when the sandbox answers before the client has finished sending.
+  const huge = await fetch(`${sb.url}/token`, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) }).catch(
+    (error: Error) => error,
+  );
+  assert.ok(huge instanceof Error || huge.status === 413, 'an oversized body is refused');
 });
 
 test('short lifetimes: auth codes, access tokens and role credentials expire when set to', async (t) => {

@@ -100,3 +100,13 @@ test('rolehop sandbox --help shows the flags and examples', async (t) => {
   assert.match(out, /--auto-approve/);
   assert.match(out, /rolehop sandbox --accounts 2000 --throttle-tps 20/);
 });
+
+test('rolehop sandbox fault and scale flags take effect at start', async (t) => {
+  const sb = await startChild({ latencyMs: 5, throttleTps: 7, failRate: 0.5, accounts: 30 });
+  t.after(() => sb.stop());
+  const faults = (await (await fetch(`${sb.url}/_sandbox/faults`)).json()) as Record<string, unknown>;
+  assert.equal(faults.latencyMs, 5);
+  assert.equal(faults.throttleTps, 7);
+  assert.equal(faults.failRate, 0.5);
+  assert.match(await (await fetch(`${sb.url}/`)).text(), /30 accounts/);
+});
