@@ -96,3 +96,27 @@ test('bad input is refused with a clear message and exit code, before any networ
   assert.deepEqual(snapshot(w.home.home), before);
   assert.ok(!fs.existsSync(`${w.home.home}/.cache`));
 });
+
+test('an MFA hop takes --mfa-code; without one and no terminal to ask on it is a usage error', async (t) => {
+  const w = await signedInWorld(t);
+  const sel = [
+    '--account',
+    'prod',
+    '--role',
+    'AdministratorAccess',
+    '--assume',
+    A,
+    '--mfa-serial',
+    'arn:aws:iam::111111111111:mfa/alice',
+  ];
+  const asked = await runCli(['credential-process', ...sel], { env: w.env });
+  assert.equal(asked.code, 2, asked.stderr);
+  assert.match(
+    asked.stderr,
+    /MFA code is needed for arn:aws:iam::111111111111:mfa\/alice and there is no terminal/,
+  );
+  assert.match(asked.stderr, /--mfa-code/);
+  const given = await runCli(['credential-process', ...sel, '--mfa-code', '123456'], { env: w.env });
+  assert.equal(given.code, 0, given.stderr);
+  assert.equal(JSON.parse(given.stdout).Version, 1);
+});
