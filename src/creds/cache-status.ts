@@ -7,7 +7,7 @@ import type { Env } from './types.ts';
 /** One cached step as `rolehop status` shows it: never a secret. */
 export interface CachedStepInfo {
   file: string;
-  key: string;
+  /** The step in words; the raw key is left out (it can hold an external id). */
   description: string;
   origin: CacheEntry['origin'];
   expiration: Date;
@@ -42,7 +42,6 @@ export function cacheStatus(env: Env): CachedStepInfo[] {
     if (!entry) continue;
     out.push({
       file,
-      key: entry.key,
       description: entry.description,
       origin: entry.origin ?? { kind: 'unknown' },
       expiration: new Date(entry.expiration),

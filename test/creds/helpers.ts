@@ -41,19 +41,32 @@ export function baseDeps(env: Record<string, string>, extra: Partial<RunPlanDeps
   return { env, now: () => Date.now(), log: memoryLogger(), ...extra };
 }
 
-/** A proxy in front of moto that counts STS actions (moto has no request counter). */
+/**
+ * A proxy in front of moto that counts STS calls per action (moto has no request counter).
+ * A call is one SDK invocation (amz-sdk-invocation-id): its retries on a slow machine are not
+ * extra calls; `attempts` counts every request.
+ */
 export async function countingStsProxy(t: TestContext, target: string) {
   const counts: Record<string, number> = {};
+  const attempts: Record<string, number> = {};
+  const invocations = new Set<string>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
       const action = /(?:^|&)Action=(\w+)/.exec(body.toString('utf8'))?.[1] ?? 'other';
-      counts[action] = (counts[action] ?? 0) + 1;
+      attempts[action] = (attempts[action] ?? 0) + 1;
+      const invocation = String(req.headers['amz-sdk-invocation-id'] ?? Math.random());
+      if (!invocations.has(invocation)) {
+        invocations.add(invocation);
+        counts[action] = (counts[action] ?? 0) + 1;
+      }
       const headers = { ...req.headers } as Record<string, string>;
       delete headers.host;
       delete headers['content-length'];
+      const started = Date.now();
+      if (process.env.PROXY_DEBUG) process.stderr.write(`proxy ${action} start\n`);
       try {
         const answer = await fetch(`${target}${req.url}`, {
           method: req.method,
@@ -62,6 +75,8 @@ export async function countingStsProxy(t: TestContext, target: string) {
         });
         res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' });
         res.end(Buffer.from(await answer.arrayBuffer()));
+        if (process.env.PROXY_DEBUG)
+          process.stderr.write(`proxy ${action} ${answer.status} ${Date.now() - started}ms\n`);
       } catch {
         res.writeHead(502).end();
       }
@@ -72,7 +87,7 @@ export async function countingStsProxy(t: TestContext, target: string) {
     server.closeAllConnections();
     server.close();
   });
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, counts };
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, counts, attempts };
 }
 
 export function fileMode(file: string): number {
