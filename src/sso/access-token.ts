@@ -86,7 +86,16 @@ async function refreshSingleFlight(session: SsoSessionRef, deps: SsoDeps): Promi
       } catch (error) {
         if (error instanceof OidcError) {
           // Revoked or expired refresh token / registration: a sign-in is needed; leave the file alone.
+          // (Unless another writer — botocore, which takes no lock — refreshed it meanwhile.)
           deps.log.debug(`SSO token refresh refused: ${error.code}`);
+          const latest = readToken(deps.env, session);
+          if (
+            latest &&
+            latest.accessToken !== current.accessToken &&
+            latest.expiresAt - deps.now() >= REFRESH_WINDOW_MS
+          ) {
+            return latest;
+          }
           return undefined;
         }
         if (error instanceof NetworkError && current.expiresAt - deps.now() > MIN_USABLE_MS) {
@@ -96,7 +105,9 @@ async function refreshSingleFlight(session: SsoSessionRef, deps: SsoDeps): Promi
         throw error;
       }
     },
-    { signal: deps.signal, timeoutMs: 120_000 },
+    // A live holder on this host is recognised by its pid; the long staleMs only guards against a
+    // holder whose event loop is blocked (loading the SDK on a loaded machine) losing the lock mid-refresh.
+    { signal: deps.signal, timeoutMs: 120_000, staleMs: 120_000 },
   );
 }
 

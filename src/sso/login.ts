@@ -68,6 +68,7 @@ export async function login(
   const timeoutMs = loginTimeoutMs(deps, options);
   const lock = await acquireLock(`${file}.login`, {
     timeoutMs: timeoutMs + 30_000,
+    staleMs: 120_000,
     signal: deps.signal,
     onWait: (owner) =>
       tell(
@@ -86,7 +87,10 @@ export async function login(
       return { token: current.token, by: 'other' };
     }
     const token = await runFlow(session, deps, options, timeoutMs);
-    await withLock(file, () => writeToken(deps.env, session, token), { signal: deps.signal });
+    await withLock(file, () => writeToken(deps.env, session, token), {
+      signal: deps.signal,
+      staleMs: 120_000,
+    });
     return { token, by: 'this' };
   } finally {
     lock.release();
