@@ -5,7 +5,7 @@ import type { SsoSessionRef } from '../sso/session.ts';
 import { parseRoleArn } from '../sts/role-arn.ts';
 import { validateDuration, validateSessionName } from '../sts/validate.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
-import { UsageError } from '../util/errors.ts';
+import { ConfigError, UsageError } from '../util/errors.ts';
 
 // Profile or selectors → Plan. Pure: no terminal, no network, so the library entry (fromRolehop)
 // and every command build plans the same way, and bad input is refused before any call is made.
@@ -153,7 +153,24 @@ export function planForProfile(view: ConfigView, sel: Selection & { profile: str
     env,
     ...(sel.region ? { regionOverride: sel.region } : {}),
   });
+  checkSsoSource(plan.source, sel.profile);
   return applyHops(plan, options);
+}
+
+/** A malformed account id or an empty role name is a config error here, not a portal 404 or 400. */
+function checkSsoSource(source: Source, profile: string): void {
+  if (source.kind !== 'sso') return;
+  if (!ACCOUNT_ID.test(source.accountId)) {
+    throw new ConfigError(
+      `profile "${profile}" uses sso_account_id "${source.accountId}", which is not a 12-digit AWS account id`,
+      { hint: "fix sso_account_id in the profile; 'rolehop ls' shows your account ids" },
+    );
+  }
+  if (source.roleName.trim() === '') {
+    throw new ConfigError(`profile "${profile}" uses an empty sso_role_name`, {
+      hint: "set sso_role_name in the profile; 'rolehop ls' shows your roles",
+    });
+  }
 }
 
 /** A plan from an account and role in an sso-session (ids already resolved), plus hops. */
