@@ -44,8 +44,8 @@ async function firstLogin(t: import('node:test').TestContext, extraArgs: string[
   return { w, spy, cli, url, page, tokenFile: tokenCachePath(w.env, session) };
 }
 
-test('PKCE login in Chromium: Allow caches the token (0600) and writes the sso-session with refresh scopes', async (t) => {
-  const { w, cli, url, page, tokenFile } = await firstLogin(t);
+test('PKCE login in Chromium: Allow caches the token (0600), writes the sso-session with refresh scopes, --debug shows no secret', async (t) => {
+  const { w, cli, url, page, tokenFile } = await firstLogin(t, ['--debug']);
   const u = new URL(url);
   assert.equal(u.origin, w.sandbox.url);
   assert.equal(u.pathname, '/authorize');
