@@ -30,20 +30,25 @@ boto3.client('s3', **kw).create_bucket(Bucket='${BUCKET}')
 
 const BOTO3 = `
 import boto3, json, sys
-s = boto3.Session(profile_name=sys.argv[1])
-arn = s.client('sts').get_caller_identity()['Arn']
-buckets = [b['Name'] for b in s.client('s3').list_buckets()['Buckets']]
-print(json.dumps({'arn': arn, 'buckets': buckets}))
+out = {}
+for profile in sys.argv[1:]:
+    s = boto3.Session(profile_name=profile)
+    arn = s.client('sts').get_caller_identity()['Arn']
+    buckets = [b['Name'] for b in s.client('s3').list_buckets()['Buckets']]
+    out[profile] = {'arn': arn, 'buckets': buckets}
+print(json.dumps(out))
 `;
 
 const FROM_INI = `
 const { fromIni } = require('@aws-sdk/credential-providers');
 const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
 (async () => {
-  const credentials = fromIni({ profile: process.argv[1] });
-  const sts = new STSClient({ region: 'us-east-1', credentials });
-  const id = await sts.send(new GetCallerIdentityCommand({}));
-  process.stdout.write(id.Arn);
+  const out = {};
+  for (const profile of process.argv.slice(1)) {
+    const sts = new STSClient({ region: 'us-east-1', credentials: fromIni({ profile }) });
+    out[profile] = (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+  }
+  process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
@@ -79,30 +84,36 @@ async function interopWorld(t: TestContext) {
   return { home, env };
 }
 
-async function assertActsAsDeploy(profile: string, env: Record<string, string>): Promise<void> {
-  const who = await runProcess(
-    'aws',
-    ['sts', 'get-caller-identity', '--profile', profile, '--output', 'json'],
-    {
-      env,
-    },
-  );
-  assert.equal(who.code, 0, `aws sts (${profile}): ${who.stderr}`);
-  assert.match(
-    JSON.parse(who.stdout).Arn,
-    new RegExp(`^arn:aws:sts::${TARGET_ACCOUNT}:assumed-role/Deploy/`),
-  );
-  const ls = await runProcess('aws', ['s3', 'ls', '--profile', profile], { env });
-  assert.equal(ls.code, 0, `aws s3 ls (${profile}): ${ls.stderr}`);
-  assert.match(ls.stdout, new RegExp(` ${BUCKET}$`, 'm'));
-  const boto = await runProcess('python3', ['-c', BOTO3, profile], { env });
-  assert.equal(boto.code, 0, `boto3 (${profile}): ${boto.stderr}`);
-  const b = JSON.parse(boto.stdout);
-  assert.match(b.arn, /:assumed-role\/Deploy\//);
-  assert.deepEqual(b.buckets, [BUCKET]);
-  const js = await runProcess(process.execPath, ['-e', FROM_INI, profile], { env, cwd: repoRoot });
-  assert.equal(js.code, 0, `fromIni (${profile}): ${js.stderr}`);
-  assert.match(js.stdout, new RegExp(`^arn:aws:sts::${TARGET_ACCOUNT}:assumed-role/Deploy/`));
+/** awscli per profile; boto3 and fromIni once each for all profiles (python start-up is slow here). */
+async function assertActAsDeploy(profiles: string[], env: Record<string, string>): Promise<void> {
+  const deployArn = new RegExp(`^arn:aws:sts::${TARGET_ACCOUNT}:assumed-role/Deploy/`);
+  for (const profile of profiles) {
+    const who = await runProcess(
+      'aws',
+      ['sts', 'get-caller-identity', '--profile', profile, '--output', 'json'],
+      {
+        env,
+      },
+    );
+    assert.equal(who.code, 0, `aws sts (${profile}): ${who.stderr}`);
+    assert.match(JSON.parse(who.stdout).Arn, deployArn);
+    const ls = await runProcess('aws', ['s3', 'ls', '--profile', profile], { env });
+    assert.equal(ls.code, 0, `aws s3 ls (${profile}): ${ls.stderr}`);
+    assert.match(ls.stdout, new RegExp(` ${BUCKET}$`, 'm'));
+  }
+  const boto = await runProcess('python3', ['-c', BOTO3, ...profiles], { env });
+  assert.equal(boto.code, 0, `boto3: ${boto.stderr}`);
+  for (const [profile, b] of Object.entries(
+    JSON.parse(boto.stdout) as Record<string, { arn: string; buckets: string[] }>,
+  )) {
+    assert.match(b.arn, deployArn, `boto3 ${profile}`);
+    assert.deepEqual(b.buckets, [BUCKET]);
+  }
+  const js = await runProcess(process.execPath, ['-e', FROM_INI, ...profiles], { env, cwd: repoRoot });
+  assert.equal(js.code, 0, `fromIni: ${js.stderr}`);
+  const arns = JSON.parse(js.stdout) as Record<string, string>;
+  assert.deepEqual(Object.keys(arns), profiles);
+  for (const arn of Object.values(arns)) assert.match(arn, deployArn);
 }
 
 test('sso, process and credentials styles: awscli, boto3 and fromIni all act as the last role of the chain', async (t) => {
@@ -142,7 +153,7 @@ test('sso, process and credentials styles: awscli, boto3 and fromIni all act as 
   );
   assert.equal(fs.statSync(home.credentialsFile).mode & 0o777, 0o600);
 
-  for (const style of ['sso', 'process', 'credentials']) await assertActsAsDeploy(`via-${style}`, env);
+  await assertActAsDeploy(['via-sso', 'via-process', 'via-credentials'], env);
 
   // A tool that reads only ~/.aws/credentials gets the Deploy role's keys directly.
   const keysOnly = await runProcess('aws', ['sts', 'get-caller-identity', '--profile', 'via-credentials'], {
