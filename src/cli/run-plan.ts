@@ -7,6 +7,7 @@ import type { getRoleCredentials } from '../sso/portal.ts';
 import { pickSession } from '../sso/session.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
 import { UsageError } from '../util/errors.ts';
+import { prefersDeviceCode } from './browser.ts';
 import type { Deps } from './deps.ts';
 import type { CommandInput } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
@@ -206,7 +207,10 @@ export function runPlanDeps(
     sso: {
       getRoleCredentials: async (source: Parameters<typeof getRoleCredentials>[0]) => {
         const portal = await import('../sso/portal.ts');
-        return portal.getRoleCredentials(source, sso, { allowLogin: options.allowLogin === true });
+        if (options.allowLogin !== true) return portal.getRoleCredentials(source, sso);
+        // On a terminal a missing sign-in starts one, as `rolehop login` would (device code over SSH).
+        const flow = prefersDeviceCode({ env: deps.env }) ? 'device' : 'pkce';
+        return portal.getRoleCredentials(source, sso, { allowLogin: true, login: { flow } });
       },
     },
     promptMfa: async (serial: string): Promise<string> => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { rolehopOnPath, signedInWorld } from './target-world.ts';
@@ -42,7 +44,7 @@ function terminal(t: TestContext, env: Record<string, string>) {
   };
 }
 
-test('the picker filters as you type, moves with arrows and picks with Enter; Esc cancels with 130', {
+test('the picker filters as you type, moves with arrows and picks with Enter; Esc cancels with 130; MFA codes are asked there too', {
   skip: !hasTmux(),
 }, async (t) => {
   const w = await signedInWorld(t);
@@ -66,4 +68,17 @@ test('the picker filters as you type, moves with arrows and picks with Enter; Es
   const cancelled = await term.waitFor(/exit=130/);
   assert.match(cancelled, /cancelled: nothing was selected/);
   assert.doesNotMatch(cancelled, /AWS_ACCESS_KEY_ID/);
+
+  // An MFA hop asks for the code on the terminal (stderr), not on stdout.
+  term.send(
+    'clear; rolehop env --account prod --role AdministratorAccess --assume arn:aws:iam::222222222222:role/Deploy --mfa-serial arn:aws:iam::111111111111:mfa/alice > "$HOME/out.sh"; echo "exit=$?"',
+    'Enter',
+  );
+  await term.waitFor(/MFA code for arn:aws:iam::111111111111:mfa\/alice:\s*$/m);
+  term.send('123456', 'Enter');
+  await term.waitFor(/exit=0/);
+  assert.match(
+    fs.readFileSync(path.join(w.home.home, 'out.sh'), 'utf8'),
+    /^export AWS_ACCESS_KEY_ID='ASIA\w+';$/m,
+  );
 });
