@@ -1,6 +1,7 @@
 import { endpointFor } from '../config/endpoints.ts';
 import type { Plan } from '../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
+import { validateHopInput } from '../sts/validate-hop.ts';
 import { cacheFileFor, DEFAULT_MIN_TTL_SECONDS, readFreshCredentials } from './cache-file.ts';
 import { originOf } from './cache-write.ts';
 import { assumeRoleProvider } from './providers/assume-role-provider.ts';
@@ -23,6 +24,13 @@ export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps):
     spec,
     provider: spec.cacheable ? cachedProvider(spec, origin, provider, deps) : provider,
   });
+  // Every hop is checked before the first step runs: a typo in hop 2 costs no SSO call.
+  for (const hop of specs.hops) {
+    validateHopInput(
+      { ...hop.hop, sessionName: hop.sessionName, durationSeconds: hop.durationSeconds },
+      deps.mfaCode,
+    );
+  }
   const steps: Step[] = [wrap(specs.source, sourceProvider(plan.source, deps))];
   for (const hop of specs.hops) {
     const region = plan.region || defaultRegionFor(parseRoleArn(hop.hop.roleArn).partition);

@@ -1,5 +1,6 @@
 import type { AssumeRoleHop } from '../config/plan.ts';
 import { UsageError } from '../util/errors.ts';
+import { parseRoleArn } from './role-arn.ts';
 import { validateDuration, validateSessionName } from './validate.ts';
 
 // The STS model's constraints, checked locally so that nothing malformed reaches the network.
@@ -11,6 +12,7 @@ const TOKEN_CODE = /^\d{6}$/;
 const MAX_TAGS = 50;
 
 export function validateHopInput(hop: AssumeRoleHop, tokenCode?: string): void {
+  parseRoleArn(hop.roleArn);
   if (hop.sessionName !== undefined) validateSessionName(hop.sessionName);
   if (hop.durationSeconds !== undefined) validateDuration(hop.durationSeconds);
   if (hop.externalId !== undefined && !EXTERNAL_ID.test(hop.externalId)) {

@@ -169,3 +169,34 @@ test('sources that cannot produce keys fail clearly and write nothing', async (t
   }
   assert.equal(fs.existsSync(`${home.home}/.cache`), false, 'nothing written');
 });
+
+test('a malformed hop is refused before any call or file write', async (t) => {
+  const home = tempHome(t);
+  const proxy = await countingStsProxy(t, moto.url);
+  const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };
+  const sso = fakeSso();
+  const cases: [Plan['hops'][number], RegExp, Partial<Parameters<typeof baseDeps>[1]>][] = [
+    [{ roleArn: 'arn:aws:iam::123:role/X' }, /invalid role ARN .* is not 12 digits/, {}],
+    [{ roleArn: roleA, durationSeconds: 60 }, /invalid session duration 60/, {}],
+    [{ roleArn: roleA, sessionName: 'bad name' }, /invalid role session name/, {}],
+    [
+      { roleArn: roleA, mfaSerial: 'arn:aws:iam::123456789012:mfa/a' },
+      /invalid MFA code.*6 digits/,
+      { mfaCode: '12ab' },
+    ],
+  ];
+  for (const [hop, message, extra] of cases) {
+    await assert.rejects(
+      runPlan({ source: ssoSource, hops: [hop] }, baseDeps(env, { sso, ...extra })),
+      (error: unknown) => {
+        assert.ok(error instanceof UsageError, String(error));
+        assert.equal(exitCodeOf(error), 2);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  }
+  assert.deepEqual(proxy.counts, {});
+  assert.equal(sso.calls.length, 0, 'hops are checked before the source step runs');
+  assert.equal(fs.existsSync(`${home.home}/.cache`), false, 'nothing written');
+});
