@@ -10,7 +10,7 @@ import { runPlan } from '../../src/creds/run-plan.ts';
 import { planSteps } from '../../src/creds/step-key.ts';
 import { runProcess } from '../harness/cli.ts';
 import { tempHome } from '../harness/temp-home.ts';
-import { baseDeps, fakeSso, fileMode } from './helpers.ts';
+import { baseDeps, fakeSso, fileMode, memoryLogger } from './helpers.ts';
 
 const ssoPlan: Plan = {
   source: {
@@ -46,6 +46,29 @@ test('a cold plan fetches once; the next run is served from a 0600 file in a 070
     [],
     'no lock or temp file left behind',
   );
+});
+
+test('a cache folder widened by someone is narrowed back to 0700 on the next write', async (t) => {
+  const home = tempHome(t);
+  const dir = rolehopCacheDir(home.env);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, 0o755);
+  await runPlan(ssoPlan, baseDeps(home.env, { sso: fakeSso() }));
+  assert.equal(fileMode(dir), 0o700);
+});
+
+test('credentials that cannot be cached are still returned, with a warning', async (t) => {
+  const home = tempHome(t);
+  const file = cacheFileFor(home.env, planSteps(ssoPlan, { env: home.env }).source.key);
+  fs.mkdirSync(file, { recursive: true }); // a folder where the cache file should go
+  const log = memoryLogger();
+  const creds = await runPlan(ssoPlan, baseDeps(home.env, { sso: fakeSso(), log }));
+  assert.match(creds.accessKeyId, /^ASIAFAKESSO/);
+  assert.ok(
+    log.lines.some((l) => l.startsWith('warning: could not cache credentials in ')),
+    log.lines.join('\n'),
+  );
+  assert.ok(!log.lines.join('\n').includes(creds.secretAccessKey));
 });
 
 test('cached credentials are reused only while more than minTtlSeconds remain', async (t) => {

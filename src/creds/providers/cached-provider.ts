@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureDir } from '../../util/atomic-file.ts';
 import { withLock } from '../../util/lock.ts';
 import {
   type CacheEntry,
@@ -22,8 +25,9 @@ export function cachedProvider(
 ): CredentialProvider {
   const file = cacheFileFor(deps.env, spec.key);
   const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
-  return (source) =>
-    withLock(
+  return (source) => {
+    ensurePrivateDir(path.dirname(file));
+    return withLock(
       file,
       async () => {
         const cached = readFreshCredentials(file, spec.key, deps.now(), minTtlMs);
@@ -33,7 +37,12 @@ export function cachedProvider(
         }
         deps.log.debug(`fetching: ${spec.description}`);
         const fresh = await provider(source);
-        writeCacheEntry(file, spec, origin, fresh, deps.now());
+        try {
+          writeCacheEntry(file, spec, origin, fresh, deps.now());
+        } catch (error) {
+          // The credentials are good; only reuse is lost.
+          deps.log.warn(`could not cache credentials in ${file}: ${(error as Error).message}`);
+        }
         return fresh;
       },
       {
@@ -42,4 +51,12 @@ export function cachedProvider(
         onWait: () => deps.log.debug(`waiting for another rolehop fetching: ${spec.description}`),
       },
     );
+  };
+}
+
+/** The cache folder holds secrets: create it 0700, and narrow it if someone widened it. */
+function ensurePrivateDir(dir: string): void {
+  ensureDir(dir);
+  const mode = fs.statSync(dir).mode & 0o777;
+  if (mode & 0o077) fs.chmodSync(dir, 0o700);
 }
