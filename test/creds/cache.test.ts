@@ -8,6 +8,8 @@ import { cacheFileFor, fnv1a64 } from '../../src/creds/cache-file.ts';
 import { cacheStatus, clearCachedCredentials } from '../../src/creds/cache-status.ts';
 import { runPlan } from '../../src/creds/run-plan.ts';
 import { planSteps } from '../../src/creds/step-key.ts';
+import { exitCodeOf, InterruptedError } from '../../src/util/errors.ts';
+import { acquireLock } from '../../src/util/lock.ts';
 import { runProcess } from '../harness/cli.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { baseDeps, fakeSso, fileMode, memoryLogger } from './helpers.ts';
@@ -197,4 +199,21 @@ test('step keys cover everything that determines a step, and a hop key contains 
   for (const v of variants) assert.notEqual(planSteps(v, { env }).hops[1]!.key, last);
   const reordered = { ...plan, hops: [{ ...plan.hops[0]!, tags: { a: '1', b: '2' } }, plan.hops[1]!] };
   assert.equal(planSteps(reordered, { env }).hops[1]!.key, last, 'tag order does not matter');
+});
+
+test('a caller waiting for another process fetching the same step can be interrupted (exit 130)', async (t) => {
+  const home = tempHome(t);
+  const file = cacheFileFor(home.env, planSteps(ssoPlan, { env: home.env }).source.key);
+  const held = await acquireLock(file);
+  t.after(() => held.release());
+  const controller = new AbortController();
+  const sso = fakeSso();
+  const pending = runPlan(ssoPlan, baseDeps(home.env, { sso, signal: controller.signal }));
+  controller.abort();
+  await assert.rejects(pending, (error: unknown) => {
+    assert.ok(error instanceof InterruptedError);
+    assert.equal(exitCodeOf(error), 130);
+    return true;
+  });
+  assert.equal(sso.calls.length, 0);
 });
