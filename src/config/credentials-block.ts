@@ -57,6 +57,18 @@ export function managedKeyProfiles(path: string): ManagedKeys[] {
   });
 }
 
+function userSectionError(path: string, name: string): ConfigError {
+  return new ConfigError(`[${name}] in ${path} was not written by rolehop; refusing to replace its keys`, {
+    hint: `choose another profile name, or remove [${name}] from ${path} first`,
+  });
+}
+
+/** Fails early (before the config file is touched) when `[NAME]` in the credentials file is the user's. */
+export function checkKeysWritable(path: string, name: string): void {
+  const doc = ConfigDocument.parse(readConfigFile(path, 'credentials').text);
+  if (profileNamesOutside(doc, 'credentials', blockId(name)).has(name)) throw userSectionError(path, name);
+}
+
 /** Writes (or refreshes) the keys of one profile; refuses a `[NAME]` the user wrote. */
 export function writeKeys(
   path: string,

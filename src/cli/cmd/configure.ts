@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import type { RolehopInvocation } from '../../config/credential-process-line.ts';
 import { credentialProcessLine } from '../../config/credential-process-line.ts';
-import { removeKeys } from '../../config/credentials-block.ts';
+import { checkKeysWritable, removeKeys, writeKeys } from '../../config/credentials-block.ts';
 import type { ConfigDocument } from '../../config/document.ts';
-import { loadConfigView } from '../../config/load.ts';
+import { loadConfigView, readConfigFile } from '../../config/load.ts';
 import { type BlockContent, profileNamesOutside, type SectionSpec } from '../../config/managed-blocks.ts';
-import { isValidIdentifier, own, viewOfDocument } from '../../config/parse.ts';
+import { isValidIdentifier, mergeViews, own, parseConfigText, viewOfDocument } from '../../config/parse.ts';
 import { configPaths } from '../../config/paths.ts';
 import type { AssumeRoleHop } from '../../config/plan.ts';
 import {
@@ -19,6 +19,7 @@ import {
   ssoEntries,
 } from '../../config/profile-layout.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
+import type { Credentials } from '../../creds/index.ts';
 import { pickSession } from '../../sso/session.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import { resolveAccountId } from '../account-list.ts';
@@ -27,7 +28,7 @@ import { reportChanges } from '../diff.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../target.ts';
-import { writeFreshKeys } from './sync.ts';
+import { fetchKeys } from './sync.ts';
 
 // `rolehop configure NAME`: one named profile (Method 02) in rolehop's block `configure NAME`.
 
@@ -288,24 +289,34 @@ export const run: CommandRun = async (input, deps) => {
   req.processArgs = processArgs(req, parsed.sel);
   const paths = configPaths(deps.env);
   const invocation = rolehopInvocation(deps);
+  if (req.style === 'credentials') checkKeysWritable(paths.credentialsFile, req.name);
   let recipe = req.name;
-  const configChange = await writeManagedBlocks(
-    paths.configFile,
-    'config',
-    (doc) => {
-      const layout = layoutFor(req, doc, invocation);
-      recipe = layout.recipe;
-      return [layout.block];
-    },
-    { dryRun: req.dryRun },
-  );
-  const changes: FileChange[] = [configChange];
+  const write = (dryRun: boolean) =>
+    writeManagedBlocks(
+      paths.configFile,
+      'config',
+      (doc) => {
+        const layout = layoutFor(req, doc, invocation);
+        recipe = layout.recipe;
+        return [layout.block];
+      },
+      { dryRun },
+    );
+  let keys: Credentials | undefined;
+  if (req.style === 'credentials' && !req.dryRun) {
+    // Keys first, from the files as they will be: a failure (signed out, denied) changes nothing.
+    const planned = await write(true);
+    const credentials = readConfigFile(paths.credentialsFile, 'credentials');
+    const view = mergeViews(
+      parseConfigText(planned.after, 'config'),
+      parseConfigText(credentials.text, 'credentials'),
+    );
+    keys = await fetchKeys(recipe, input, deps, view);
+  }
+  const changes: FileChange[] = [await write(req.dryRun)];
   if (req.style === 'credentials') {
-    if (req.dryRun) {
-      deps.stderr.write(`would write short-term keys for [${req.name}] to ${paths.credentialsFile}\n`);
-    } else {
-      changes.push((await writeFreshKeys(req.name, recipe, input, deps)).change);
-    }
+    if (keys) changes.push(await writeKeys(paths.credentialsFile, req.name, recipe, keys));
+    else deps.stderr.write(`would write short-term keys for [${req.name}] to ${paths.credentialsFile}\n`);
   } else if (fs.existsSync(paths.credentialsFile)) {
     // A profile moving away from the credentials style takes its keys along.
     changes.push(await removeKeys(paths.credentialsFile, req.name, { dryRun: req.dryRun }));

@@ -1,9 +1,10 @@
 import { type ManagedKeys, managedKeyProfiles, writeKeys } from '../../config/credentials-block.ts';
 import { loadConfigView } from '../../config/load.ts';
+import type { ConfigView } from '../../config/model.ts';
 import { configPaths } from '../../config/paths.ts';
 import type { FileChange } from '../../config/profile-writer.ts';
 import { resolvePlan } from '../../config/resolve.ts';
-import { runPlan } from '../../creds/index.ts';
+import { type Credentials, runPlan } from '../../creds/index.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../../util/errors.ts';
 import { redactText } from '../../util/redact.ts';
 import type { Deps } from '../deps.ts';
@@ -14,6 +15,17 @@ import type { CommandInput, CommandRun } from '../spec.ts';
 // those in a `credentials NAME` block rolehop wrote. Keys come from the block's recipe profile
 // through the Plan runner (its cache and locks), and are written only when they changed.
 
+/** Keys from the recipe profile's plan; `view` defaults to the files as they are now. */
+export async function fetchKeys(
+  recipe: string,
+  input: CommandInput,
+  deps: Deps,
+  view: ConfigView = loadConfigView(deps.env),
+): Promise<Credentials> {
+  const plan = resolvePlan(view, recipe, { env: deps.env });
+  return runPlan(plan, runPlanDeps(input, deps, view));
+}
+
 /** Runs the recipe profile's plan and writes its keys into the profile's block. */
 export async function writeFreshKeys(
   name: string,
@@ -21,9 +33,7 @@ export async function writeFreshKeys(
   input: CommandInput,
   deps: Deps,
 ): Promise<{ change: FileChange; expiration: Date | undefined }> {
-  const view = loadConfigView(deps.env);
-  const plan = resolvePlan(view, recipe, { env: deps.env });
-  const creds = await runPlan(plan, runPlanDeps(input, deps, view));
+  const creds = await fetchKeys(recipe, input, deps);
   const change = await writeKeys(configPaths(deps.env).credentialsFile, name, recipe, creds);
   return { change, expiration: creds.expiration };
 }

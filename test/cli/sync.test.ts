@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { type TestContext, test } from 'node:test';
+import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { runCli, runProcess } from '../harness/cli.ts';
+import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { writeFile } from '../harness/temp-home.ts';
+
+// The credentials style against the sandbox's own STS: keys in ~/.aws/credentials, refreshed by
+// `rolehop sync`, which never writes a profile it did not write itself.
+
+const USER_KEYS =
+  '# my static keys\n[keep]\naws_access_key_id = AKIAUSERKEY\naws_secret_access_key = user-secret\n';
+
+async function world(t: TestContext) {
+  const w = await sandboxWorld(t);
+  const tokens = await signIn(w.sandbox);
+  writeFile(
+    w.home.configFile,
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
+  );
+  writeFile(w.home.credentialsFile, USER_KEYS);
+  writeFile(
+    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
+    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
+  );
+  return w;
+}
+
+const keyOf = (text: string, name: string) =>
+  new RegExp(`\\[${name}\\]\\naws_access_key_id = (\\S+)\\n`).exec(text)?.[1];
+
+test('credentials style writes keys with their expiry; sync keeps fresh keys, replaces stale ones, and leaves user sections byte-for-byte', async (t) => {
+  const w = await world(t);
+  const r = await runCli(
+    ['configure', 'legacy', '--account', 'prod', '--role', 'ReadOnlyAccess', '--style', 'credentials'],
+    {
+      env: w.env,
+    },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr + r.stdout, /aws_secret_access_key = (?!\*)/, 'no secret in the shown diff');
+  const config = fs.readFileSync(w.home.configFile, 'utf8');
+  assert.match(
+    config,
+    /\[profile legacy-sso\]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = ReadOnlyAccess\n/,
+  );
+  let creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
+  assert.ok(creds.startsWith(`${USER_KEYS}\n# rolehop:begin credentials legacy from=legacy-sso\n`));
+  assert.match(
+    creds,
+    /# expires \S+Z; refresh with: rolehop sync legacy\n\[legacy\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\n# rolehop:end credentials legacy\n$/,
+  );
+  assert.equal(fs.statSync(w.home.credentialsFile).mode & 0o777, 0o600);
+  const first = keyOf(creds, 'legacy');
+
+  // A tool that reads only the credentials file acts as the role.
+  const who = await runProcess(
+    'aws',
+    ['sts', 'get-caller-identity', '--profile', 'legacy', '--output', 'text'],
+    {
+      env: { ...w.env, AWS_CONFIG_FILE: '/nonexistent', AWS_DEFAULT_REGION: 'us-east-1' },
+    },
+  );
+  assert.equal(who.code, 0, who.stderr);
+  assert.match(who.stdout, /assumed-role\/ReadOnlyAccess\//);
+
+  const mtime = fs.statSync(w.home.credentialsFile).mtimeMs;
+  const fresh = await runCli(['sync', 'legacy'], { env: w.env });
+  assert.equal(fresh.code, 0, fresh.stderr);
+  assert.match(fresh.stderr, /legacy: keys still fresh, nothing written \(valid until \S+Z\)/);
+  assert.equal(fs.statSync(w.home.credentialsFile).mtimeMs, mtime);
+
+  // Keys with less than 2 h left count as stale: sync fetches and writes new ones.
+  const stale = await runCli(['sync', '--all', '--min-ttl', '2h'], { env: w.env });
+  assert.equal(stale.code, 0, stale.stderr);
+  assert.match(stale.stderr, /legacy: new keys written/);
+  creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
+  assert.ok(creds.startsWith(`${USER_KEYS}\n# rolehop:begin credentials legacy`));
+  assert.notEqual(keyOf(creds, 'legacy'), first);
+  assert.equal(keyOf(creds, 'keep'), 'AKIAUSERKEY');
+
+  // Back to the sso style: the keys go, the user's section stays.
+  const back = await runCli(
+    ['configure', 'legacy', '--account', '111111111111', '--role', 'ReadOnlyAccess'],
+    {
+      env: w.env,
+    },
+  );
+  assert.equal(back.code, 0, back.stderr);
+  assert.equal(fs.readFileSync(w.home.credentialsFile, 'utf8'), USER_KEYS);
+  const none = await runCli(['sync', '--all'], { env: w.env });
+  assert.equal(none.code, 0, none.stderr);
+  assert.match(none.stderr, /no credentials-style profiles/);
+});
+
+test('sync never writes keys for a profile it does not manage, and refuses bad arguments untouched', async (t) => {
+  const w = await world(t);
+  const cases: [string[], RegExp][] = [
+    [
+      ['sync', 'keep'],
+      /does not manage keys for "keep"[\s\S]*hint: make it a credentials-style profile first/,
+    ],
+    [['sync'], /name the profiles to refresh, or pass --all/],
+    [['sync', 'keep', '--all'], /profile names or --all, not both/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args, { env: w.env });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(fs.readFileSync(w.home.credentialsFile, 'utf8'), USER_KEYS);
+  }
+  const config = fs.readFileSync(w.home.configFile, 'utf8');
+  const taken = await runCli(
+    ['configure', 'keep', '--account', '111111111111', '--role', 'ReadOnlyAccess', '--style', 'credentials'],
+    {
+      env: w.env,
+    },
+  );
+  assert.equal(taken.code, 1, taken.stderr);
+  assert.match(taken.stderr, /\[keep\] in .* was not written by rolehop; refusing to replace its keys/);
+  assert.equal(fs.readFileSync(w.home.credentialsFile, 'utf8'), USER_KEYS);
+  assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), config);
+});
+
+test('signed out: configure --style credentials and sync fail with exit 3 and change no file', async (t) => {
+  const w = await world(t);
+  const ok = await runCli(
+    [
+      'configure',
+      'legacy',
+      '--account',
+      '111111111111',
+      '--role',
+      'ReadOnlyAccess',
+      '--style',
+      'credentials',
+    ],
+    {
+      env: w.env,
+    },
+  );
+  assert.equal(ok.code, 0, ok.stderr);
+  await w.sandbox.admin.revokeTokens();
+  const files = () => [w.home.configFile, w.home.credentialsFile].map((f) => fs.readFileSync(f, 'utf8'));
+  const before = files();
+  const sync = await runCli(['sync', 'legacy', '--min-ttl', '2h'], { env: w.env });
+  assert.equal(sync.code, 3, sync.stderr);
+  assert.match(sync.stderr, /legacy: .*[\s\S]*rolehop login --sso-session dev/);
+  const another = await runCli(
+    ['configure', 'other', '--account', '222222222222', '--role', 'ReadOnlyAccess', '--style', 'credentials'],
+    {
+      env: w.env,
+    },
+  );
+  assert.equal(another.code, 3, another.stderr);
+  assert.deepEqual(files(), before);
+});
