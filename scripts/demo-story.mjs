@@ -118,7 +118,7 @@ try {
     '--',
     process.execPath,
     '-e',
-    'console.log(`child sees ${process.env.AWS_ACCESS_KEY_ID.slice(0, 4)}… as ${process.env.ROLEHOP_EXEC}`)',
+    "console.log('child sees', process.env.AWS_ACCESS_KEY_ID.slice(0, 4) + '… as', process.env.ROLEHOP_EXEC)",
   ]);
 
   out();

@@ -29,7 +29,11 @@ test('exec passes argv untouched, the exit code through, and the credentials wit
     env: w.env,
   });
   assert.equal(killed.code, 128 + 15, 'a child killed by a signal is 128+n');
-  assert.deepEqual(await w.sandbox.admin.counts(), warm, 'warm calls (account name and credentials) made no call');
+  assert.deepEqual(
+    await w.sandbox.admin.counts(),
+    warm,
+    'warm calls (account name and credentials) made no call',
+  );
 });
 
 test('signals sent to rolehop reach the child, and its death by signal is the exit code', async (t) => {
