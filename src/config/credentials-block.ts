@@ -1,6 +1,7 @@
 // Short-term keys in ~/.aws/credentials for tools that read nothing else (the credentials style):
-// one rolehop block per profile, `# rolehop:begin credentials NAME from=RECIPE`, where RECIPE is the
-// config profile whose plan gives the keys. `rolehop sync` rewrites only profiles found in such blocks.
+// one rolehop block per profile, `# rolehop:begin credentials NAME from=PROFILE` (configure: the
+// config profile whose plan gives the keys) or `… sso-session=S account=ID role=R` (populate: an SSO
+// role). `rolehop sync` rewrites only profiles found in such blocks.
 
 import { ConfigError } from '../util/errors.ts';
 import { ConfigDocument } from './document.ts';
@@ -15,11 +16,28 @@ export interface ShortTermKeys {
   expiration?: Date;
 }
 
+/** Where a profile's keys come from. */
+export type KeyRecipe = { profile: string } | { ssoSession: string; accountId: string; roleName: string };
+
 export interface ManagedKeys {
   /** The profile name in the credentials file. */
   name: string;
-  /** The config profile whose plan gives the keys. */
-  recipe: string;
+  recipe: KeyRecipe;
+}
+
+function recipeAttrs(recipe: KeyRecipe): Record<string, string> {
+  return 'profile' in recipe
+    ? { from: recipe.profile }
+    : { 'sso-session': recipe.ssoSession, account: recipe.accountId, role: recipe.roleName };
+}
+
+function recipeOf(attrs: Record<string, string>): KeyRecipe | undefined {
+  if (attrs.from) return { profile: attrs.from };
+  const session = attrs['sso-session'];
+  if (session && attrs.account && attrs.role) {
+    return { ssoSession: session, accountId: attrs.account, roleName: attrs.role };
+  }
+  return undefined;
 }
 
 const blockId = (name: string) => `credentials ${name}`;
@@ -28,7 +46,7 @@ function iso(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function credentialsBlock(name: string, recipe: string, keys: ShortTermKeys): BlockContent {
+export function credentialsBlock(name: string, recipe: KeyRecipe, keys: ShortTermKeys): BlockContent {
   const entries: [string, string][] = [
     ['aws_access_key_id', keys.accessKeyId],
     ['aws_secret_access_key', keys.secretAccessKey],
@@ -37,7 +55,7 @@ export function credentialsBlock(name: string, recipe: string, keys: ShortTermKe
   const expiry = keys.expiration ? `expires ${iso(keys.expiration)}` : 'no expiry given';
   return {
     id: blockId(name),
-    attrs: { from: recipe },
+    attrs: recipeAttrs(recipe),
     sections: [
       {
         ref: { kind: 'profile', name },
@@ -53,7 +71,8 @@ export function managedKeyProfiles(path: string): ManagedKeys[] {
   const file = readConfigFile(path, 'credentials');
   return findManagedBlocks(ConfigDocument.parse(file.text), path).flatMap((b) => {
     const m = /^credentials (\S+)$/.exec(b.id);
-    return m && b.attrs.from ? [{ name: m[1]!, recipe: b.attrs.from }] : [];
+    const recipe = recipeOf(b.attrs);
+    return m && recipe ? [{ name: m[1]!, recipe }] : [];
   });
 }
 
@@ -69,29 +88,35 @@ export function checkKeysWritable(path: string, name: string): void {
   if (profileNamesOutside(doc, 'credentials', blockId(name)).has(name)) throw userSectionError(path, name);
 }
 
-/** Writes (or refreshes) the keys of one profile; refuses a `[NAME]` the user wrote. */
+export interface KeysToWrite {
+  name: string;
+  recipe: KeyRecipe;
+  keys: ShortTermKeys;
+}
+
+/**
+ * Writes (or refreshes) the keys of these profiles and removes the blocks named in `remove`, in one
+ * locked write; refuses any `[NAME]` the user wrote.
+ */
 export function writeKeys(
   path: string,
-  name: string,
-  recipe: string,
-  keys: ShortTermKeys,
-  options: { dryRun?: boolean } = {},
+  write: KeysToWrite[],
+  options: { dryRun?: boolean; remove?: string[] } = {},
 ): Promise<FileChange> {
   return writeManagedBlocks(
     path,
     'credentials',
     (doc) => {
-      if (profileNamesOutside(doc, 'credentials', blockId(name)).has(name)) {
-        throw new ConfigError(
-          `[${name}] in ${path} was not written by rolehop; refusing to replace its keys`,
-          {
-            hint: `choose another profile name, or remove [${name}] from ${path} first`,
-          },
-        );
+      for (const { name } of write) {
+        if (profileNamesOutside(doc, 'credentials', blockId(name)).has(name))
+          throw userSectionError(path, name);
       }
-      return [credentialsBlock(name, recipe, keys)];
+      return [
+        ...write.map((w) => credentialsBlock(w.name, w.recipe, w.keys)),
+        ...(options.remove ?? []).map((name) => ({ id: blockId(name), sections: [] })),
+      ];
     },
-    options,
+    { removeWhenEmpty: true, ...(options.dryRun ? { dryRun: true } : {}) },
   );
 }
 

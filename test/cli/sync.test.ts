@@ -156,3 +156,51 @@ test('signed out: configure --style credentials and sync fail with exit 3 and ch
   assert.equal(another.code, 3, another.stderr);
   assert.deepEqual(files(), before);
 });
+
+test('populate --style credentials writes keys for every role, sync --all refreshes them, and --prune removes the vanished ones', async (t) => {
+  const w = await world(t);
+  const dry = await runCli(['populate', '--style', 'credentials', '--dry-run'], { env: w.env });
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stderr, /would write short-term keys for 11 profiles/);
+  assert.equal(fs.readFileSync(w.home.credentialsFile, 'utf8'), USER_KEYS);
+
+  const r = await runCli(['populate', '--style', 'credentials', '--region', 'us-east-1'], { env: w.env });
+  assert.equal(r.code, 0, r.stderr);
+  let creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
+  assert.ok(creds.startsWith(USER_KEYS));
+  assert.equal(
+    (creds.match(/^# rolehop:begin credentials \S+ sso-session=dev account=\d{12} role=\w+$/gm) ?? []).length,
+    11,
+  );
+  assert.match(
+    fs.readFileSync(w.home.configFile, 'utf8'),
+    /\[profile prod\.ReadOnlyAccess\]\nregion = us-east-1\n/,
+  );
+  const who = await runProcess(
+    'aws',
+    ['sts', 'get-caller-identity', '--profile', 'prod.ReadOnlyAccess', '--output', 'text'],
+    {
+      env: w.env,
+    },
+  );
+  assert.equal(who.code, 0, who.stderr);
+  assert.match(who.stdout, /111111111111\s+arn:aws:sts::111111111111:assumed-role\/ReadOnlyAccess\//);
+
+  const old = keyOf(creds, 'dev\\.PowerUserAccess');
+  const sync = await runCli(['sync', '--all', '--min-ttl', '2h'], { env: w.env });
+  assert.equal(sync.code, 0, sync.stderr);
+  assert.equal((sync.stderr.match(/: new keys written/g) ?? []).length, 11);
+  creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
+  assert.notEqual(keyOf(creds, 'dev\\.PowerUserAccess'), old);
+
+  w.sandbox.directory!.assignments.get('alice')!.delete('444444444444');
+  const pruned = await runCli(['populate', '--style', 'credentials', '--region', 'us-east-1', '--prune'], {
+    env: w.env,
+  });
+  assert.equal(pruned.code, 0, pruned.stderr);
+  creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
+  assert.doesNotMatch(creds, /security\.ReadOnlyAccess/);
+  assert.doesNotMatch(fs.readFileSync(w.home.configFile, 'utf8'), /security\.ReadOnlyAccess/);
+  assert.equal((creds.match(/^# rolehop:begin credentials /gm) ?? []).length, 10);
+  assert.ok(creds.startsWith(USER_KEYS));
+});

@@ -311,11 +311,14 @@ export const run: CommandRun = async (input, deps) => {
       parseConfigText(planned.after, 'config'),
       parseConfigText(credentials.text, 'credentials'),
     );
-    keys = await fetchKeys(recipe, input, deps, view);
+    keys = await fetchKeys({ profile: recipe }, input, deps, view);
   }
   const changes: FileChange[] = [await write(req.dryRun)];
   if (req.style === 'credentials') {
-    if (keys) changes.push(await writeKeys(paths.credentialsFile, req.name, recipe, keys));
+    if (keys)
+      changes.push(
+        await writeKeys(paths.credentialsFile, [{ name: req.name, recipe: { profile: recipe }, keys }]),
+      );
     else deps.stderr.write(`would write short-term keys for [${req.name}] to ${paths.credentialsFile}\n`);
   } else if (fs.existsSync(paths.credentialsFile)) {
     // A profile moving away from the credentials style takes its keys along.

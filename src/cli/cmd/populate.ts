@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { credentialProcessLine, type RolehopInvocation } from '../../config/credential-process-line.ts';
+import { type KeysToWrite, managedKeyProfiles, writeKeys } from '../../config/credentials-block.ts';
 import { ConfigDocument } from '../../config/document.ts';
 import { loadConfigView } from '../../config/load.ts';
 import {
@@ -12,14 +13,20 @@ import {
 } from '../../config/managed-blocks.ts';
 import { viewOfDocument } from '../../config/parse.ts';
 import { configPaths, rolehopCacheDir } from '../../config/paths.ts';
-import { commonEntries, type Entries, type ProfileStyle, ssoEntries } from '../../config/profile-layout.ts';
+import {
+  commonEntries,
+  type Entries,
+  type ProfileStyle,
+  type SsoRole,
+  ssoEntries,
+} from '../../config/profile-layout.ts';
 import {
   assignProfileNames,
   checkTemplate,
   DEFAULT_TEMPLATE,
   renderTemplate,
 } from '../../config/profile-names.ts';
-import { writeManagedBlocks } from '../../config/profile-writer.ts';
+import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
 import { getAccessToken } from '../../sso/access-token.ts';
 import type { SsoDeps } from '../../sso/deps.ts';
 import { createPortalClient, type PortalAccount } from '../../sso/portal.ts';
@@ -28,9 +35,10 @@ import { readFileIfExists, writeFileAtomic } from '../../util/atomic-file.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { reportChanges } from '../diff.ts';
-import type { CommandRun } from '../spec.ts';
+import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 import { parseRegion, parseStyle, rolehopInvocation } from './configure.ts';
+import { fetchKeys } from './sync.ts';
 
 // `rolehop populate`: one profile per account × role in the block `populate SESSION`. Listing is
 // concurrent and throttle-aware (the portal client's shared back-off); progress is checkpointed so a
@@ -153,7 +161,7 @@ export async function enumerateRoles(
 /** A one-line bar redrawn on a terminal; elsewhere, a line at each quarter. */
 function progressBar(stderr: Deps['stderr']): (done: number, total: number) => void {
   let lastDraw = 0;
-  let lastQuarter = -1;
+  let lastQuarter = 0;
   return (done, total) => {
     if (stderr.isTTY) {
       const now = Date.now();
@@ -167,7 +175,7 @@ function progressBar(stderr: Deps['stderr']): (done: number, total: number) => v
       return;
     }
     const quarter = total === 0 ? 4 : Math.floor((done / total) * 4);
-    if (quarter > lastQuarter && done > 0) {
+    if (quarter > lastQuarter && quarter > 0) {
       lastQuarter = quarter;
       stderr.write(`listed roles of ${done}/${total} accounts\n`);
     }
@@ -188,7 +196,16 @@ export function populateBlock(
   listing: AccountRoles[],
   doc: ConfigDocument,
   invocation: RolehopInvocation,
-): { block: BlockContent; added: number; removed: number; kept: number } {
+): {
+  block: BlockContent;
+  added: number;
+  removed: number;
+  kept: number;
+  /** The listed roles with their profile names. */
+  named: { name: string; role: SsoRole }[];
+  /** Managed profiles that vanished (removed from the block when `prune`). */
+  vanished: string[];
+} {
   const id = `populate ${req.session}`;
   const items = listing.flatMap(({ account, roles }) =>
     roles.map((roleName) => ({ accountId: account.accountId, roleName, account })),
@@ -209,18 +226,21 @@ export function populateBlock(
   const common = commonEntries(req);
   const sections: SectionSpec[] = named.map(({ name, item }) => {
     const role = { session: req.session, accountId: item.accountId, roleName: item.roleName };
+    // Credentials style: the keys live in ~/.aws/credentials; the config profile keeps the rest.
     const entries: Entries =
-      req.style === 'process'
-        ? [
-            [
-              'credential_process',
-              credentialProcessLine(
-                ['--sso-session', role.session, '--account', role.accountId, '--role', role.roleName],
-                invocation,
-              ),
-            ],
-          ]
-        : ssoEntries(role);
+      req.style === 'credentials'
+        ? []
+        : req.style === 'process'
+          ? [
+              [
+                'credential_process',
+                credentialProcessLine(
+                  ['--sso-session', role.session, '--account', role.accountId, '--role', role.roleName],
+                  invocation,
+                ),
+              ],
+            ]
+          : ssoEntries(role);
     return { ref: { kind: 'profile', name }, entries: [...entries, ...common] };
   });
   const fresh = new Set(sections.map((s) => s.ref.name));
@@ -239,6 +259,11 @@ export function populateBlock(
     added: [...fresh].filter((n) => !previous.has(n)).length,
     removed: req.prune ? vanished.length : 0,
     kept,
+    named: named.map(({ name, item }) => ({
+      name,
+      role: { session: req.session, accountId: item.accountId, roleName: item.roleName },
+    })),
+    vanished,
   };
 }
 
@@ -261,6 +286,27 @@ function existingProfiles(doc: ConfigDocument, id: string): Map<string, Entries>
   return out;
 }
 
+/** Keys for every role, a few at a time through the Plan runner (its cache and locks). */
+async function keysFor(
+  named: { name: string; role: SsoRole }[],
+  input: CommandInput,
+  deps: Deps,
+): Promise<KeysToWrite[]> {
+  const out: KeysToWrite[] = new Array(named.length);
+  const view = loadConfigView(deps.env);
+  let next = 0;
+  const worker = async () => {
+    while (next < named.length) {
+      const i = next++;
+      const { name, role } = named[i]!;
+      const recipe = { ssoSession: role.session, accountId: role.accountId, roleName: role.roleName };
+      out[i] = { name, recipe, keys: await fetchKeys(recipe, input, deps, view) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, named.length) }, worker));
+  return out;
+}
+
 export const run: CommandRun = async (input, deps) => {
   const v = input.values;
   const template = typeof v.template === 'string' ? v.template : DEFAULT_TEMPLATE;
@@ -270,14 +316,6 @@ export const run: CommandRun = async (input, deps) => {
     throw new UsageError((error as Error).message, { hint: (error as UsageError).hint });
   }
   const style = parseStyle(typeof v.style === 'string' ? v.style : undefined);
-  if (style === 'credentials') {
-    throw new UsageError(
-      'populate writes sso or process profiles; keys for every role would be thousands of calls',
-      {
-        hint: "use 'rolehop configure NAME --style credentials' for the profiles a tool needs as keys",
-      },
-    );
-  }
   const region = parseRegion(input.globals.region);
   const view = loadConfigView(deps.env);
   const session = pickSession(view, typeof v['sso-session'] === 'string' ? v['sso-session'] : undefined);
@@ -291,19 +329,50 @@ export const run: CommandRun = async (input, deps) => {
     prune: v.prune === true,
   };
   const invocation = rolehopInvocation(deps);
+  const dryRun = v['dry-run'] === true;
+  const configFile = configPaths(deps.env).configFile;
   let summary = { added: 0, removed: 0, kept: 0, total: 0 };
-  const change = await writeManagedBlocks(
-    configPaths(deps.env).configFile,
-    'config',
-    (doc) => {
-      const r = populateBlock(req, listing, doc, invocation);
-      summary = { added: r.added, removed: r.removed, kept: r.kept, total: r.block.sections.length };
-      return [r.block];
-    },
-    { dryRun: v['dry-run'] === true, removeWhenEmpty: true },
-  );
-  reportChanges([change], deps, {
-    dryRun: v['dry-run'] === true,
+  let result: ReturnType<typeof populateBlock> | undefined;
+  const write = (dry: boolean) =>
+    writeManagedBlocks(
+      configFile,
+      'config',
+      (doc) => {
+        result = populateBlock(req, listing, doc, invocation);
+        summary = {
+          added: result.added,
+          removed: result.removed,
+          kept: result.kept,
+          total: result.block.sections.length,
+        };
+        return [result.block];
+      },
+      { dryRun: dry, removeWhenEmpty: true },
+    );
+  const changes: FileChange[] = [];
+  if (style === 'credentials' && !dryRun) {
+    // Every key first: a failure part-way changes no file.
+    await write(true);
+    const keys = await keysFor(result!.named, input, deps);
+    changes.push(await write(false));
+    const credentialsFile = configPaths(deps.env).credentialsFile;
+    const vanished = new Set(result!.vanished);
+    const remove = req.prune
+      ? managedKeyProfiles(credentialsFile)
+          .filter(
+            (m) => 'ssoSession' in m.recipe && m.recipe.ssoSession === req.session && vanished.has(m.name),
+          )
+          .map((m) => m.name)
+      : [];
+    changes.push(await writeKeys(credentialsFile, keys, { remove }));
+  } else {
+    changes.push(await write(dryRun));
+    if (style === 'credentials') {
+      deps.stderr.write(`would write short-term keys for ${result!.named.length} profiles\n`);
+    }
+  }
+  reportChanges(changes, deps, {
+    dryRun,
     what: `sso-session "${req.session}": ${summary.total} profiles (${summary.added} new, ${summary.removed} removed${summary.kept ? `, ${summary.kept} no longer assigned, kept; --prune removes them` : ''})`,
     diffOnWrite: false,
   });
