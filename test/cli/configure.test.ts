@@ -67,8 +67,10 @@ test('an sso chain reuses the existing SSO profile, writes the AWS CLI keys per 
     '--output',
     'json',
   ];
+  fs.chmodSync(h.configFile, 0o640);
   const r = await runCli(args, { env: h.env });
   assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.statSync(h.configFile).mode & 0o777, 0o640, 'an existing file keeps its mode');
   const text = fs.readFileSync(h.configFile, 'utf8');
   assert.ok(text.startsWith(CONFIG), 'user text untouched');
   assert.equal(
