@@ -205,6 +205,8 @@ export const commands: CommandSpec[] = [
     summary: 'write one named profile (Method 02) that refreshes itself',
     usage:
       'rolehop configure NAME (--account A --role R | --profile-from P) [--assume ARN]… [--region R] [--output FMT] [--style sso|process|credentials]',
+    description:
+      'sso (default): the AWS CLI keys (sso_session, sso_account_id, sso_role_name; role_arn + source_profile per --assume), refreshed by the AWS CLI and every SDK. process: credential_process = rolehop credential-process …. credentials: short-term keys in ~/.aws/credentials for tools that read only that file; rolehop sync refreshes them. Shows the diff; re-running with the same arguments writes nothing.',
     positionals: 'NAME',
     options: {
       ...selectorOptions,
@@ -233,6 +235,8 @@ export const commands: CommandSpec[] = [
     summary: 'write a profile for every account and role you can reach',
     usage:
       "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R] [--style …] [--prune] [--dry-run]",
+    description:
+      'Template fields: {account_name}, {account_id}, {role_name}, {sso_session}, {account_email}; names are cleaned to letters, digits and -_.@+, and a clash gets -ACCOUNT_ID appended. The profiles live between "# rolehop:begin populate SESSION" and "# rolehop:end populate SESSION"; nothing outside those lines is touched. A failed listing resumes where it stopped.',
     options: {
       'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to enumerate' },
       template: { type: 'string', arg: 'TEMPLATE', description: 'profile name template' },
