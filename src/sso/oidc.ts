@@ -132,12 +132,19 @@ export async function createOidcClient(session: SsoSessionRef, deps: SsoDeps): P
     createToken: (input) =>
       call('CreateToken', async () => {
         const r = await client.send(new sdk.CreateTokenCommand(input));
-        if (!r.accessToken) throw new Error('CreateToken returned no access token');
+        if (!r.accessToken || typeof r.accessToken !== 'string') {
+          throw new Error('CreateToken returned no access token');
+        }
+        const expiresIn = r.expiresIn ?? 3600;
+        // A non-numeric or non-positive lifetime would be written as an unusable expiresAt.
+        if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+          throw new Error('CreateToken returned no usable expiresIn');
+        }
         registerSecret(r.accessToken);
         registerSecret(r.refreshToken);
         return {
           accessToken: r.accessToken,
-          expiresIn: r.expiresIn ?? 3600,
+          expiresIn,
           ...(r.refreshToken ? { refreshToken: r.refreshToken } : {}),
         };
       }),

@@ -45,6 +45,23 @@ export interface PortalOptions {
   pageSize?: number;
 }
 
+const ACCESS_KEY_ID = /^\w{16,128}$/;
+
+/** The next page token; a token seen before means the portal is looping, which would never end. */
+function nextPage(seen: Set<string>, token: string | undefined, operation: string): string | undefined {
+  if (!token) return undefined;
+  if (seen.has(token)) {
+    throw new NetworkError(
+      `the SSO portal repeated a page token in ${operation}; the listing would never end`,
+      {
+        hint: 'try again later; check AWS_ENDPOINT_URL_SSO points at the Identity Center portal',
+      },
+    );
+  }
+  seen.add(token);
+  return token;
+}
+
 function classify(error: unknown): AttemptOutcome {
   if (isNetworkFailure(error)) return 'retry-fault';
   const info = sdkErrorInfo(error);
@@ -115,6 +132,7 @@ export async function createPortalClient(
 
   const listAccountRoles = async (accountId: string): Promise<PortalRole[]> => {
     const roles: PortalRole[] = [];
+    const seen = new Set<string>();
     let nextToken: string | undefined;
     do {
       const page = await call(
@@ -132,7 +150,7 @@ export async function createPortalClient(
       for (const r of page.roleList ?? []) {
         if (r.roleName) roles.push({ accountId: r.accountId ?? accountId, roleName: r.roleName });
       }
-      nextToken = page.nextToken || undefined;
+      nextToken = nextPage(seen, page.nextToken, 'ListAccountRoles');
     } while (nextToken);
     return roles;
   };
@@ -140,6 +158,7 @@ export async function createPortalClient(
   return {
     async listAccounts() {
       const accounts: PortalAccount[] = [];
+      const seen = new Set<string>();
       let nextToken: string | undefined;
       do {
         const page = await call(() =>
@@ -151,6 +170,11 @@ export async function createPortalClient(
             }),
           ),
         );
+        if (page.accountList !== undefined && !Array.isArray(page.accountList)) {
+          throw new NetworkError('the SSO portal returned a malformed account list (ListAccounts)', {
+            hint: 'try again later; check AWS_ENDPOINT_URL_SSO points at the Identity Center portal',
+          });
+        }
         for (const a of page.accountList ?? []) {
           if (!a.accountId) continue;
           accounts.push({
@@ -159,7 +183,7 @@ export async function createPortalClient(
             ...(a.emailAddress ? { emailAddress: a.emailAddress } : {}),
           });
         }
-        nextToken = page.nextToken || undefined;
+        nextToken = nextPage(seen, page.nextToken, 'ListAccounts');
       } while (nextToken);
       return accounts;
     },
@@ -179,6 +203,19 @@ export async function createPortalClient(
       if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) {
         throw new NetworkError(
           `the SSO portal returned incomplete credentials for ${roleName} in ${accountId}`,
+        );
+      }
+      // Wrong types or an absurd key would otherwise be cached and handed to every caller.
+      if (
+        typeof c.secretAccessKey !== 'string' ||
+        typeof c.sessionToken !== 'string' ||
+        !ACCESS_KEY_ID.test(String(c.accessKeyId)) ||
+        typeof c.accessKeyId !== 'string' ||
+        !Number.isFinite(new Date(c.expiration).getTime())
+      ) {
+        throw new NetworkError(
+          `the SSO portal returned malformed credentials for ${roleName} in ${accountId}`,
+          { hint: 'check AWS_ENDPOINT_URL_SSO points at the Identity Center portal; try again later' },
         );
       }
       registerSecret(c.secretAccessKey);
