@@ -66,15 +66,18 @@ export async function login(
   const file = tokenCachePath(deps.env, session);
   const before = safeRead(file, session).text;
   const timeoutMs = loginTimeoutMs(deps, options);
+  let waited = false;
   const lock = await acquireLock(`${file}.login`, {
     timeoutMs: timeoutMs + 30_000,
     staleMs: 120_000,
     signal: deps.signal,
-    onWait: (owner) =>
+    onWait: (owner) => {
+      waited = true;
       tell(
         deps,
         `Another rolehop process${owner ? ` (pid ${owner.pid})` : ''} is signing in to ${sessionLabel(session)}; waiting for it to finish (Ctrl-C to stop)…`,
-      ),
+      );
+    },
   });
   try {
     const current = safeRead(file, session);
@@ -85,6 +88,14 @@ export async function login(
       (reuse === 'valid' || current.text !== before)
     ) {
       return { token: current.token, by: 'other' };
+    }
+    if (waited) {
+      // The sign-in we waited for was denied or abandoned: opening one more tab per waiting
+      // process would repeat the many-tabs problem, so stop here.
+      throw new SignInRequiredError(
+        `the sign-in to ${sessionLabel(session)} that another rolehop process started did not complete`,
+        { hint: `run ${loginCommandFor(session)} to try again` },
+      );
     }
     const token = await runFlow(session, deps, options, timeoutMs);
     await withLock(file, () => writeToken(deps.env, session, token), {

@@ -226,3 +226,30 @@ test('over SSH with no display, login uses the device-code flow by itself', asyn
   // auto-approve: the first CreateToken attempt succeeds, so no code needs showing
   assert.equal((await w.sandbox.admin.counts()).StartDeviceAuthorization, 1);
 });
+
+test('when the sign-in others waited for is denied, they stop too instead of each opening a tab', async (t) => {
+  const w = await sandboxWorld(t);
+  const spy = browserSpy(w.home.home);
+  writeFile(
+    w.home.configFile,
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
+  );
+  const env = { ...w.env, ...spy.env };
+  const clis = Array.from({ length: 3 }, () => startCli(t, ['login'], env));
+  const url = await waitFor(() => spy.launches()[0], 'the browser launch');
+  await waitFor(
+    () => clis.filter((c) => /Another rolehop process/.test(c.stderr())).length === 2,
+    'two processes waiting',
+  );
+  await (await fetch(url)).text(); // the page is open: the sign-in is pending
+  const decision = await w.sandbox.admin.deny({}); // redirect delivered as the browser would
+  assert.equal(decision.decided, 1);
+  const results = await Promise.all(clis.map((c) => c.done));
+  for (const r of results) assert.equal(r.code, 3, r.stderr);
+  assert.equal(
+    results.filter((r) => /another rolehop process started did not complete/.test(r.stderr)).length,
+    2,
+  );
+  assert.equal(spy.launches().length, 1);
+  assert.deepEqual(filesUnder(w.home.awsDir), ['config']);
+});
