@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
@@ -195,4 +196,22 @@ test('a failed listing resumes from its checkpoint instead of listing every acco
   const calls = ((await w.sandbox.admin.counts()).ListAccountRoles ?? 0) - before;
   assert.ok(calls < 200 - 50, `the resumed run listed ${calls} accounts again`);
   assert.equal(profileCount(fs.readFileSync(w.home.configFile, 'utf8')), 601);
+});
+
+test('populate --style process writes credential_process lines that select each role', async (t) => {
+  const w = await world(t);
+  const bin = path.join(w.home.home, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'rolehop'), '#!/bin/sh\n', { mode: 0o755 });
+  const r = await runCli(['populate', '--style', 'process'], {
+    env: { ...w.env, PATH: `${bin}:${w.env.PATH}` },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const text = fs.readFileSync(w.home.configFile, 'utf8');
+  assert.match(
+    text,
+    /^\[profile staging\.PowerUserAccess\]\ncredential_process = rolehop credential-process --sso-session dev --account 222222222222 --role PowerUserAccess\n/m,
+  );
+  assert.equal((text.match(/^credential_process = /gm) ?? []).length, 11);
+  assert.doesNotMatch(text, /^sso_account_id/m);
 });
