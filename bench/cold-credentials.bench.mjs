@@ -10,7 +10,7 @@ import {
   rolehop,
   rolehopBin,
   root,
-  startSandbox,
+  startSandboxProcess,
   table,
   timeCandidates,
 } from './lib.mjs';
@@ -18,13 +18,8 @@ import {
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const out = [];
 for (const latencyMs of [0, 50]) {
-  const sandbox = await startSandbox({ latencyMs });
-  const [first, second] = sandbox.directory.accounts;
-  const h = benchHome(sandbox, {
-    account: first.id,
-    role: 'AdministratorAccess',
-    chainedRoleArn: `arn:aws:iam::${(second ?? first).id}:role/deploy`,
-  });
+  const sandbox = await startSandboxProcess(['--latency-ms', String(latencyMs)]);
+  const h = benchHome(sandbox);
   try {
     rolehop(['login', '--sso-session', 'bench', '--device-code', '--no-browser'], h.env);
     const cacheDir = path.join(h.home, '.cache', 'rolehop');

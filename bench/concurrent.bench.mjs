@@ -3,16 +3,11 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { benchHome, node, rolehop, rolehopBin, startSandbox } from './lib.mjs';
+import { benchHome, node, rolehop, rolehopBin, startSandboxProcess } from './lib.mjs';
 
 const callers = Number(process.env.BENCH_CALLERS ?? 100);
-const sandbox = await startSandbox({ latencyMs: 50 });
-const [first, second] = sandbox.directory.accounts;
-const h = benchHome(sandbox, {
-  account: first.id,
-  role: 'AdministratorAccess',
-  chainedRoleArn: `arn:aws:iam::${(second ?? first).id}:role/deploy`,
-});
+const sandbox = await startSandboxProcess(['--latency-ms', '50']);
+const h = benchHome(sandbox);
 const cacheDir = path.join(h.home, '.cache', 'rolehop');
 
 function call() {
@@ -33,11 +28,11 @@ function call() {
 
 async function timed(n) {
   fs.rmSync(cacheDir, { recursive: true, force: true });
-  const before = await sandbox.admin.counts();
+  const before = await sandbox.counts();
   const started = process.hrtime.bigint();
   const keys = await Promise.all(Array.from({ length: n }, call));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const after = await sandbox.admin.counts();
+  const after = await sandbox.counts();
   const delta = (op) => (after[op] ?? 0) - (before[op] ?? 0);
   return {
     ms,

@@ -1,6 +1,6 @@
 // Shared pieces for the benchmarks: a sandbox + temp HOME with a chained profile, and a timer that
 // runs candidates interleaved so machine noise hits them alike.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -11,14 +11,61 @@ export const rolehopBin = path.join(root, 'bin', 'rolehop.cjs');
 export const node = process.execPath;
 const require = createRequire(import.meta.url);
 
-/** Starts the sandbox in-process from the built bundle. */
+/** Starts the sandbox in this process from the built bundle (for benches that never block on a child). */
 export async function startSandbox(options = {}) {
   const { startSandbox: start } = require(path.join(root, 'dist', 'sandbox.cjs'));
   return start({ autoApprove: true, ...options });
 }
 
+/**
+ * Starts `rolehop sandbox` as its own process: the timed runs use spawnSync, which would block an
+ * in-process sandbox. Resolves once it printed READY and its endpoint exports.
+ */
+export function startSandboxProcess(flags = []) {
+  const child = spawn(node, [rolehopBin, 'sandbox', '--auto-approve', ...flags], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.on('exit', (code) => reject(new Error(`rolehop sandbox exited (${code}): ${out}`)));
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const ready = /^READY (\d+)$/m.exec(out);
+      if (!ready || !out.includes('AWS_ENDPOINT_URL_SIGNIN=')) return;
+      const env = Object.fromEntries(
+        [...out.matchAll(/^export (AWS_ENDPOINT_URL_\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]),
+      );
+      const url = `http://127.0.0.1:${ready[1]}`;
+      resolve({
+        url,
+        env,
+        startUrl: /sso_start_url = (\S+)/.exec(out)[1],
+        region: /sso_region = (\S+)/.exec(out)[1],
+        counts: async () => (await fetch(`${url}/_sandbox/counts`)).json(),
+        close: () =>
+          new Promise((done) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** Accounts of the sandbox's default organisation. */
+export const PROD = '111111111111';
+export const STAGING = '222222222222';
+
 /** A throwaway HOME with an sso-session, an SSO profile and a profile chained onto it. */
-export function benchHome(sandbox, { account, role, chainedRoleArn }) {
+export function benchHome(
+  sandbox,
+  {
+    account = PROD,
+    role = 'AdministratorAccess',
+    chainedRoleArn = `arn:aws:iam::${STAGING}:role/deploy`,
+  } = {},
+) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-bench-'));
   fs.mkdirSync(path.join(home, '.aws'), { mode: 0o700 });
   fs.writeFileSync(

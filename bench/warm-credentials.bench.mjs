@@ -9,21 +9,14 @@ import {
   rolehop,
   rolehopBin,
   root,
-  startSandbox,
+  startSandboxProcess,
   table,
   timeCandidates,
 } from './lib.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 25);
-const sandbox = await startSandbox();
-const account = sandbox.directory.accounts[0];
-const role = 'AdministratorAccess';
-const target = sandbox.directory.accounts[1] ?? account;
-const h = benchHome(sandbox, {
-  account: account.id,
-  role,
-  chainedRoleArn: `arn:aws:iam::${target.id}:role/deploy`,
-});
+const sandbox = await startSandboxProcess();
+const h = benchHome(sandbox);
 try {
   rolehop(['login', '--sso-session', 'bench', '--device-code', '--no-browser'], h.env);
   rolehop(['credential-process', 'chained'], h.env); // fill the cache
