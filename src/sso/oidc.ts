@@ -1,9 +1,9 @@
 import { endpointFor } from '../config/endpoints.ts';
-import { NetworkError, RolehopError, SignInRequiredError } from '../util/errors.ts';
+import { NetworkError, RolehopError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
 import type { SsoDeps } from './deps.ts';
 import { isNetworkFailure, networkError, sdkErrorInfo } from './sdk-errors.ts';
-import { loginCommandFor, type SsoSessionRef } from './session.ts';
+import type { SsoSessionRef } from './session.ts';
 
 // SSO OIDC calls through @aws-sdk/client-sso-oidc, loaded only when a sign-in or refresh happens.
 
@@ -150,15 +150,4 @@ export async function createOidcClient(session: SsoSessionRef, deps: SsoDeps): P
       }),
     destroy: () => client.destroy(),
   };
-}
-
-/** Sign-in errors that mean "the user must sign in again" rather than a fault. */
-export function signInRequiredFrom(
-  error: OidcError,
-  session: SsoSessionRef,
-  what: string,
-): SignInRequiredError {
-  return new SignInRequiredError(`${what} for ${session.name ?? session.startUrl}: ${error.code}`, {
-    hint: `run ${loginCommandFor(session)}`,
-  });
 }
