@@ -215,3 +215,16 @@ test('populate --style process writes credential_process lines that select each 
   assert.equal((text.match(/^credential_process = /gm) ?? []).length, 11);
   assert.doesNotMatch(text, /^sso_account_id/m);
 });
+
+test('behind a portal throttle every profile still arrives, paced near the throttle floor', async (t) => {
+  const w = await world(t, { accounts: 200, throttleTps: 100 });
+  const started = Date.now();
+  const r = await runCli(['populate'], { env: w.env });
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(profileCount(fs.readFileSync(w.home.configFile, 'utf8')), 601);
+  const counts = await w.sandbox.admin.counts();
+  assert.ok((counts.ListAccountRoles ?? 0) > 200, 'the throttle refused some calls, which were retried');
+  // Floor: (202 calls − the 100-call burst) ÷ 100/s ≈ 1 s; generous bounds for a shared CI machine.
+  assert.ok(seconds < 15, `took ${seconds} s`);
+});
