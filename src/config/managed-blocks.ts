@@ -184,15 +184,3 @@ export function profileNamesOutside(doc: ConfigDocument, kind: FileKind, blockId
   }
   return names;
 }
-
-/** The profile names defined inside one block. */
-export function profilesInBlock(doc: ConfigDocument, kind: FileKind, block: ManagedBlock): string[] {
-  const names: string[] = [];
-  for (let i = block.begin + 1; i < block.end; i++) {
-    const info = doc.lines[i]!.info;
-    if (info.type !== 'section') continue;
-    const meaning = headerMeaning(info, kind);
-    if ('section' in meaning && meaning.section.kind === 'profile') names.push(meaning.section.name);
-  }
-  return names;
-}
