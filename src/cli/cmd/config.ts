@@ -8,6 +8,7 @@ import { type FileKind, own, parseConfigText, type SectionRef } from '../../conf
 import { configPaths, selectedProfile } from '../../config/paths.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
+import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 
 const usageHint = "run 'rolehop config --help'";
@@ -92,6 +93,7 @@ async function edit(
   const file = kind === 'config' ? paths.configFile : paths.credentialsFile;
   const result = await updateConfigFile(file, kind, (doc) => apply(doc, ref), { signal: deps.signal });
   deps.log.debug(result.changed ? `wrote ${file}` : `${file} already had that; not written`);
+  if (kind === 'credentials') warnIfOthersCanRead(file, deps);
   if (kind === 'config' && ref.kind === 'profile') {
     // The credentials file wins for the same profile: say so rather than look like the edit failed.
     const credentials = parseConfigText(

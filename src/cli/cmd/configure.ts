@@ -25,6 +25,7 @@ import { ConfigError, UsageError } from '../../util/errors.ts';
 import { resolveAccountId } from '../account-list.ts';
 import type { Deps } from '../deps.ts';
 import { reportChanges } from '../diff.ts';
+import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../target.ts';
@@ -315,11 +316,12 @@ export const run: CommandRun = async (input, deps) => {
   }
   const changes: FileChange[] = [await write(req.dryRun)];
   if (req.style === 'credentials') {
-    if (keys)
+    if (keys) {
       changes.push(
         await writeKeys(paths.credentialsFile, [{ name: req.name, recipe: { profile: recipe }, keys }]),
       );
-    else deps.stderr.write(`would write short-term keys for [${req.name}] to ${paths.credentialsFile}\n`);
+      warnIfOthersCanRead(paths.credentialsFile, deps);
+    } else deps.stderr.write(`would write short-term keys for [${req.name}] to ${paths.credentialsFile}\n`);
   } else if (fs.existsSync(paths.credentialsFile)) {
     // A profile moving away from the credentials style takes its keys along.
     changes.push(await removeKeys(paths.credentialsFile, req.name, { dryRun: req.dryRun }));

@@ -16,6 +16,7 @@ import { exitCodeOf, RolehopError, UsageError } from '../../util/errors.ts';
 import { redactText } from '../../util/redact.ts';
 import type { Deps } from '../deps.ts';
 import { runPlanDeps } from '../run-plan.ts';
+import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 
 // `rolehop sync`: fresh short-term keys in ~/.aws/credentials for credentials-style profiles, i.e.
@@ -59,6 +60,7 @@ export async function writeFreshKeys(
 ): Promise<{ change: FileChange; expiration: Date | undefined }> {
   const creds = await fetchKeys(recipe, input, deps);
   const change = await writeKeys(configPaths(deps.env).credentialsFile, [{ name, recipe, keys: creds }]);
+  warnIfOthersCanRead(configPaths(deps.env).credentialsFile, deps);
   return { change, expiration: creds.expiration };
 }
 
