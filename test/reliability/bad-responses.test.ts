@@ -6,7 +6,7 @@ import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
 import { signIn, startSandbox, tokenCacheEntry } from '../harness/sandbox.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
-import { hashTree, runInProcess } from './harness.ts';
+import { hashTree, runInProcess, signedIn } from './harness.ts';
 
 // Broken answers from the services: truncated JSON, wrong types, missing fields, huge bodies, a
 // paging loop, a reset connection. A tiny fake server on 127.0.0.1:0 stands in for one service at a
@@ -227,4 +227,84 @@ describe('bad responses from the services', { concurrency: 4 }, async () => {
       assert.deepEqual(after, before, 'no file changed');
     });
   });
+});
+
+// The sandbox's forced errors: each modelled service error maps to its exit code and message.
+const forced: {
+  operation: string;
+  error: string;
+  status: number;
+  args: string[];
+  expired?: boolean;
+  code: number;
+  message: RegExp;
+}[] = [
+  {
+    operation: 'GetRoleCredentials',
+    error: 'UnauthorizedException',
+    status: 401,
+    args: CP,
+    code: 3,
+    message: /the SSO sign-in for dev is no longer valid.*\n\s+hint: run rolehop login --sso-session dev/,
+  },
+  {
+    operation: 'GetRoleCredentials',
+    error: 'ForbiddenException',
+    status: 403,
+    args: CP,
+    code: 4,
+    message: /access denied to role "AdministratorAccess" in account 111111111111/,
+  },
+  {
+    operation: 'GetRoleCredentials',
+    error: 'ResourceNotFoundException',
+    status: 404,
+    args: CP,
+    code: 4,
+    message: /access denied to role "AdministratorAccess" in account 111111111111/,
+  },
+  {
+    operation: 'ListAccounts',
+    error: 'UnauthorizedException',
+    status: 401,
+    args: ['ls', '--refresh'],
+    code: 3,
+    message: /no longer valid.*\n\s+hint: run rolehop login --sso-session dev/,
+  },
+  {
+    operation: 'CreateToken',
+    error: 'InvalidGrantException',
+    status: 400,
+    args: CP,
+    expired: true,
+    code: 3,
+    message: /has expired.*\n\s+hint: run rolehop login --sso-session dev/,
+  },
+  {
+    operation: 'CreateToken',
+    error: 'ExpiredTokenException',
+    status: 400,
+    args: ['ls', '--refresh'],
+    expired: true,
+    code: 3,
+    message: /has expired.*\n\s+hint: run rolehop login --sso-session dev/,
+  },
+];
+
+describe('forced service errors from the sandbox', { concurrency: 3 }, () => {
+  for (const f of forced) {
+    test(`${f.operation} ${f.error} (${f.args[0]}) → exit ${f.code}`, async (t) => {
+      const w = await signedIn(t, f.expired ? { expiresIn: -60 } : {});
+      await w.sandbox.admin.setFaults({
+        forcedErrors: [{ operation: f.operation, error: f.error, status: f.status }],
+      });
+      const before = hashTree(w.home.home);
+      const r = await runInProcess(f.args, w.env);
+      assert.equal(r.code, f.code, r.stderr);
+      assert.match(r.stderr, f.message);
+      assert.doesNotMatch(r.stderr, /unexpected error/);
+      assert.equal(r.stdout, '');
+      assert.deepEqual(hashTree(w.home.home), before, 'no file changed');
+    });
+  }
 });
