@@ -290,7 +290,42 @@ const tokenLsCases: BadCase[] = tokenContents.slice(0, 8).map(([name, token, rea
   message: tokenMessage(reason),
 }));
 
+// The same checks at every command that takes selectors, and at the writers (nothing written).
+const perCommand: [string, string[]][] = [
+  ['env', ['env', ...SEL]],
+  ['exec', ['exec', ...SEL]],
+  ['whoami', ['whoami', ...SEL]],
+  ['console', ['console', '--print', ...SEL]],
+  ['serve', ['serve', ...SEL]],
+  ['configure', ['configure', 'newprof', ...SEL]],
+];
+const commandCases: BadCase[] = perCommand.flatMap(([name, head]) => {
+  const tail = name === 'exec' || name === 'serve' ? ['--', 'true'] : [];
+  return [
+    {
+      name: `${name}: a user ARN`,
+      args: [...head, '--assume', 'arn:aws:iam::123456789012:user/bob', ...tail],
+      code: 2,
+      message:
+        /invalid role ARN "arn:aws:iam::123456789012:user\/bob": resource "user\/bob" is not "role\/<name>"/,
+    },
+    {
+      name: `${name}: a 13h duration`,
+      args: [...head, '--assume', ARN, '--duration', '13h', ...tail],
+      code: 2,
+      message: /invalid session duration 46800/,
+    },
+    {
+      name: `${name}: a session name with a space`,
+      args: [...head, '--assume', ARN, '--session-name', 'a b', ...tail],
+      code: 2,
+      message: /invalid role session name "a b"/,
+    },
+  ];
+});
+
 export const corpus: BadCase[] = [
+  ...commandCases,
   ...configCases,
   ...arnCases,
   ...durationCases,
