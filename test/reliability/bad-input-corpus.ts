@@ -8,10 +8,13 @@ export interface BadCase {
   /** Replaces ~/.aws/config; `{SESSION}` expands to a valid [sso-session dev] section. */
   config?: string;
   credentials?: string;
+  credentialsMode?: number;
   /** Replaces the token cache file of sso-session dev (a Buffer for raw bytes). */
   token?: string | Buffer;
   code: number;
   message: RegExp;
+  /** A report command (doctor): the message is on stdout, exit 1, stderr empty. */
+  report?: boolean;
   /** The steps before the failing one succeeded and may be cached (e.g. before an MFA prompt). */
   mayCacheSteps?: boolean;
 }
@@ -324,7 +327,59 @@ const commandCases: BadCase[] = perCommand.flatMap(([name, head]) => {
   ];
 });
 
+// Files no tool can read right: doctor names the line and the fix.
+const S = '{SESSION}';
+const P = '[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = A\n';
+const LINE_FIX = /fix: fix the line \(sections look like \[profile NAME\], settings like key = value\)/;
+const syntaxCases: BadCase[] = (
+  [
+    [
+      'unterminated section header',
+      `${S}[profile prod\nsso_session = dev\n`,
+      /line \d+ cannot be read: Profile definition must end with '\]'/,
+    ],
+    [
+      'a setting before any section',
+      `region = us-east-1\n${S}${P}`,
+      /config:1: line 1 cannot be read: Expected a profile definition/,
+    ],
+    [
+      'a line without =',
+      `${S}${P}this is not a setting\n`,
+      /cannot be read: Expected an '=' sign defining a property/,
+    ],
+    ['NUL bytes', `${S}${P}\u0000\u0000\u0000`, /cannot be read: Expected an '=' sign/],
+    [
+      'an empty section name',
+      `${S}[]\n${P}`,
+      /section \[\] ignored: profiles in the config file .* need a prefix/,
+    ],
+    ['[profile] without a name', `${S}[profile]\n${P}`, /section \[profile\] ignored/],
+    [
+      'a duplicated profile',
+      `${S}${P}${P}`,
+      /\[profile prod\] appears 2 times .*: botocore and the AWS CLI refuse to read the file/,
+    ],
+    [
+      'a world-readable credentials file',
+      `${S}${P}`,
+      /credentials file .* is readable by other users \(mode 644\)/,
+    ],
+  ] as [string, string, RegExp][]
+).map(([name, config, message]) => ({
+  name: `doctor: ${name}`,
+  args: ['doctor'],
+  config,
+  ...(name.includes('world-readable')
+    ? { credentials: '[ci]\naws_secret_access_key = x\n', credentialsMode: 0o644 }
+    : {}),
+  code: 1,
+  message: new RegExp(`${message.source}[^]*(fix: |${LINE_FIX.source})`),
+  report: true,
+}));
+
 export const corpus: BadCase[] = [
+  ...syntaxCases,
   ...commandCases,
   ...configCases,
   ...arnCases,
