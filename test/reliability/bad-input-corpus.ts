@@ -363,7 +363,7 @@ const syntaxCases: BadCase[] = (
     [
       'a world-readable credentials file',
       `${S}${P}`,
-      /credentials file .* is readable by other users \(mode 644\)/,
+      /the credentials file is readable by other users \(mode 644\)/,
     ],
   ] as [string, string, RegExp][]
 ).map(([name, config, message]) => ({
