@@ -145,6 +145,46 @@ describe('SIGKILL during writes', { concurrency: true }, () => {
     t.diagnostic(`kills ${kills}/${ITERATIONS}`);
   });
 
+  test('credentials file: configure --style credentials (short-term keys) killed mid-write', async (t) => {
+    const w: SignedIn = await signedIn(t);
+    writeFile(w.home.credentialsFile, '# mine\n[keep]\naws_access_key_id = AKIAKEEPKEEPKEEPKEEP\n');
+    const args = [
+      'configure',
+      'legacy',
+      '--sso-session',
+      'dev',
+      '--account',
+      '222222222222',
+      '--role',
+      'ReadOnlyAccess',
+      '--style',
+      'credentials',
+    ];
+    // Fresh keys each run (so there is something to write): drop rolehop's credential cache first.
+    const dropCache = () =>
+      fs.rmSync(path.join(w.home.home, '.cache', 'rolehop'), { recursive: true, force: true });
+    const [first, runMs] = await timed(() => runCli(args, { env: w.env }));
+    assert.equal(first.code, 0, first.stderr);
+    let kills = 0;
+    const keyIds = new Set<string>();
+    for (let n = 1; n <= ITERATIONS; n++) {
+      dropCache();
+      const r = await runAndKill(args, w.env, triggerFor(n, w.home.awsDir, runMs));
+      if (r.killed) kills++;
+      const view = loadConfigView(w.home.env);
+      const legacy = view.profiles.legacy ?? {};
+      // The keys block is all there (three keys) or the previous one is: never a partial set.
+      for (const k of ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']) {
+        assert.equal(typeof legacy[k], 'string', `n=${n}: ${k}`);
+      }
+      assert.ok(fs.readFileSync(w.home.credentialsFile, 'utf8').startsWith('# mine\n[keep]\n'));
+      keyIds.add(String(legacy.aws_access_key_id));
+    }
+    assert.ok(keyIds.size > 1, 'some killed runs had written their new keys: the writes were exercised');
+    assert.ok(kills >= ITERATIONS / 2, `most runs were killed (${kills})`);
+    t.diagnostic(`kills ${kills}/${ITERATIONS}`);
+  });
+
   test('token cache and credential cache: refresh and credential-process killed mid-write leave parsable files', async (t) => {
     const w: SignedIn = await signedIn(t, { autoApprove: true, expiresIn: -60 });
     const cacheDir = path.join(w.home.home, '.cache', 'rolehop');
