@@ -103,7 +103,7 @@ export async function targetOf(
       hint: "select with --account ID|NAME --role NAME; 'rolehop ls' lists your accounts and roles",
     });
   }
-  if (sel.account === undefined && sel.assume?.length) {
+  if (sel.account === undefined && sel.assume?.length && !(options.picker !== false && isTerminal(deps))) {
     throw new UsageError('--assume needs credentials to start from', {
       hint:
         'name a profile (rolehop ' + command + ' PROFILE --assume ARN) or add --account ID|NAME --role NAME',
