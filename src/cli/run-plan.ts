@@ -6,7 +6,7 @@ import type { Credentials } from '../creds/types.ts';
 import type { getRoleCredentials } from '../sso/portal.ts';
 import { pickSession } from '../sso/session.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
-import { UsageError } from '../util/errors.ts';
+import { InterruptedError, UsageError } from '../util/errors.ts';
 import { prefersDeviceCode } from './browser.ts';
 import type { Deps } from './deps.ts';
 import type { CommandInput } from './spec.ts';
@@ -105,8 +105,7 @@ export async function targetOf(
   }
   if (sel.account === undefined && sel.assume?.length && !(options.picker !== false && isTerminal(deps))) {
     throw new UsageError('--assume needs credentials to start from', {
-      hint:
-        'name a profile (rolehop ' + command + ' PROFILE --assume ARN) or add --account ID|NAME --role NAME',
+      hint: `name a profile (rolehop ${command} PROFILE --assume ARN) or add --account ID|NAME --role NAME`,
     });
   }
   if (sel.account === undefined && !(options.picker !== false && isTerminal(deps))) {
@@ -149,7 +148,7 @@ export async function targetOf(
   return { plan, view, label: `${accountName ?? accountId}/${roleName}` };
 }
 
-/** Reads one line from the terminal, echo off is not needed for a one-time code. */
+/** One line from the terminal (a one-time code needs no hidden echo). */
 function readLine(stdin: Deps['stdin'], signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
@@ -166,7 +165,8 @@ function readLine(stdin: Deps['stdin'], signal: AbortSignal): Promise<string> {
       if (nl >= 0) done(() => resolve(text.slice(0, nl).replace(/\r$/, '')));
     };
     const onEnd = () => done(() => resolve(text));
-    const onAbort = () => done(() => reject(new UsageError('interrupted while waiting for the MFA code')));
+    const onAbort = () =>
+      done(() => reject(new InterruptedError('interrupted while waiting for the MFA code')));
     stdin.on('data', onData);
     stdin.on('end', onEnd);
     signal.addEventListener('abort', onAbort);
