@@ -120,3 +120,18 @@ test('an MFA hop takes --mfa-code; without one and no terminal to ask on it is a
   assert.equal(given.code, 0, given.stderr);
   assert.equal(JSON.parse(given.stdout).Version, 1);
 });
+
+test('an STS that keeps answering 5xx is retried with backoff, then exit 5 with a clear message', async (t) => {
+  const w = await signedInWorld(t);
+  await w.sandbox.admin.setFaults({
+    forceError: { operation: 'AssumeRole', error: 'InternalFailure', status: 500 },
+  });
+  const args = ['credential-process', '--account', 'prod', '--role', 'AdministratorAccess', '--assume', A];
+  const r = await runCli(args, { env: w.env });
+  assert.equal(r.code, 5, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^rolehop: .*AssumeRole.*\n/);
+  const counts = await w.sandbox.admin.counts();
+  assert.ok(counts.AssumeRole! > 1, `retried (${counts.AssumeRole} attempts)`);
+  assert.equal(counts.GetRoleCredentials, 1);
+});
