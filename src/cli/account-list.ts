@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { rolehopCacheDir } from '../config/paths.ts';
-import { getAccessToken } from '../sso/access-token.ts';
+import { type GetAccessTokenOptions, getAccessToken } from '../sso/access-token.ts';
 import type { SsoDeps } from '../sso/deps.ts';
 import { createPortalClient, type PortalAccount, type PortalClient } from '../sso/portal.ts';
 import type { SsoSessionRef } from '../sso/session.ts';
@@ -37,6 +37,8 @@ export interface ListOptions {
   onProgress?: (done: number, total: number) => void;
   /** Portal concurrency (the limiter backs off on 429 whatever this is). */
   concurrency?: number;
+  /** Sign in when there is no usable token (commands on a terminal). */
+  token?: GetAccessTokenOptions;
 }
 
 /** In a subfolder: `status` and `logout` read the top level as credential steps. */
@@ -76,7 +78,7 @@ async function withPortal<T>(
   options: ListOptions,
   fn: (portal: PortalClient) => Promise<T>,
 ): Promise<T> {
-  const token = await getAccessToken(session, deps);
+  const token = await getAccessToken(session, deps, options.token ?? {});
   const portal = await createPortalClient(session, token.accessToken, deps, {
     concurrency: options.concurrency ?? 8,
   });
@@ -148,6 +150,7 @@ export async function resolveAccountId(
   session: SsoSessionRef,
   account: string,
   deps: SsoDeps,
+  options: Pick<ListOptions, 'token'> = {},
 ): Promise<{ accountId: string; accountName?: string }> {
   const find = (list: PortalAccount[]) => {
     const exact = list.filter((a) => a.accountName === account);
@@ -162,7 +165,7 @@ export async function resolveAccountId(
   let matches = find(list);
   if (matches.length === 0) {
     // Names alone are one paged call; no need to list every account's roles.
-    list = await withPortal(session, deps, {}, (portal) => portal.listAccounts());
+    list = await withPortal(session, deps, options, (portal) => portal.listAccounts());
     matches = find(list);
     const body: CacheFile = {
       version: 1,

@@ -3,6 +3,7 @@ import type { ConfigView } from '../config/model.ts';
 import type { Plan } from '../config/plan.ts';
 import { runPlan } from '../creds/index.ts';
 import type { Credentials } from '../creds/types.ts';
+import type { GetAccessTokenOptions } from '../sso/access-token.ts';
 import type { getRoleCredentials } from '../sso/portal.ts';
 import { pickSession } from '../sso/session.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
@@ -76,7 +77,7 @@ export async function targetOf(
   input: CommandInput,
   deps: Deps,
   command: string,
-  options: { picker?: boolean } = {},
+  options: { picker?: boolean } & CredentialOptions = {},
 ): Promise<Target> {
   if (input.positionals.length > 1) {
     throw new UsageError(`unexpected argument "${input.positionals[1]}"`, {
@@ -115,6 +116,7 @@ export async function targetOf(
   applyHops({ source: { kind: 'env' }, hops: [] }, parseHopOptions(sel));
   const session = pickSession(view, sel.ssoSession);
   const sso = ssoDepsFor(deps, view);
+  const token = tokenOptions(deps, options);
   let accountId: string;
   let roleName: string;
   let accountName: string | undefined;
@@ -122,13 +124,13 @@ export async function targetOf(
     if (ACCOUNT_ID.test(sel.account)) accountId = sel.account;
     else {
       const { resolveAccountId } = await import('./account-list.ts');
-      ({ accountId, accountName } = await resolveAccountId(session, sel.account, sso));
+      ({ accountId, accountName } = await resolveAccountId(session, sel.account, sso, { token }));
     }
     roleName = sel.role!;
   } else {
     const { listAccountsWithRoles } = await import('./account-list.ts');
     const { pick } = await import('./picker.ts');
-    const { accounts } = await listAccountsWithRoles(session, sso);
+    const { accounts } = await listAccountsWithRoles(session, sso, { token });
     const items = accounts.flatMap((a) =>
       a.roles.map((r) => ({
         label: `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`,
@@ -186,6 +188,12 @@ function checkMfaCode(code: string): string {
   return c;
 }
 
+/** On a terminal a missing sign-in starts one, as `rolehop login` would (device code over SSH). */
+function tokenOptions(deps: Deps, options: CredentialOptions): GetAccessTokenOptions {
+  if (options.allowLogin !== true) return {};
+  return { allowLogin: true, login: { flow: prefersDeviceCode({ env: deps.env }) ? 'device' : 'pkce' } };
+}
+
 /** The runPlan deps for a command: sso source through the token cache, MFA prompt, --min-ttl. */
 export function runPlanDeps(
   input: CommandInput,
@@ -207,10 +215,7 @@ export function runPlanDeps(
     sso: {
       getRoleCredentials: async (source: Parameters<typeof getRoleCredentials>[0]) => {
         const portal = await import('../sso/portal.ts');
-        if (options.allowLogin !== true) return portal.getRoleCredentials(source, sso);
-        // On a terminal a missing sign-in starts one, as `rolehop login` would (device code over SSH).
-        const flow = prefersDeviceCode({ env: deps.env }) ? 'device' : 'pkce';
-        return portal.getRoleCredentials(source, sso, { allowLogin: true, login: { flow } });
+        return portal.getRoleCredentials(source, sso, tokenOptions(deps, options));
       },
     },
     promptMfa: async (serial: string): Promise<string> => {

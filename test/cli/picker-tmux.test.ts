@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { sandboxWorld } from '../harness/sandbox.ts';
+import { writeFile } from '../harness/temp-home.ts';
 import { rolehopOnPath, signedInWorld } from './target-world.ts';
 
 // The picker as a person meets it: a real terminal (tmux), keys typed, the screen read back.
@@ -81,4 +83,24 @@ test('the picker filters as you type, moves with arrows and picks with Enter; Es
     fs.readFileSync(path.join(w.home.home, 'out.sh'), 'utf8'),
     /^export AWS_ACCESS_KEY_ID='ASIA\w+';$/m,
   );
+});
+
+test('on a terminal, a command that needs a sign-in starts one (device code over SSH) and carries on', {
+  skip: !hasTmux(),
+}, async (t) => {
+  const w = await sandboxWorld(t, { autoApprove: true, lifetimes: { deviceIntervalSeconds: 1 } });
+  writeFile(
+    w.home.configFile,
+    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
+  );
+  const env: Record<string, string> = { ...rolehopOnPath(w.env), SSH_CONNECTION: '10.0.0.1 22 10.0.0.2 22' };
+  delete env.BROWSER;
+  delete env.DISPLAY;
+  delete env.WAYLAND_DISPLAY;
+  const term = terminal(t, env);
+  term.send('rolehop whoami --account prod --role ReadOnlyAccess; echo "exit=$?"', 'Enter');
+  const done = await term.waitFor(/exit=\d+/);
+  assert.match(done, /exit=0/);
+  assert.match(done, /Arn: +arn:aws:sts::111111111111:assumed-role\/ReadOnlyAccess\//);
+  assert.equal((await w.sandbox.admin.counts()).StartDeviceAuthorization, 1);
 });

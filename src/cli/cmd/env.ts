@@ -11,8 +11,9 @@ export const run: CommandRun = async (input, deps) => {
     deps.stdout.write(formatUnsetEnv(format));
     return 0;
   }
-  const target = await targetOf(input, deps, 'env');
-  const creds = await credentialsOf(target, input, deps, { allowLogin: deps.stderr.isTTY === true });
+  const allowLogin = deps.stdin.isTTY === true && deps.stderr.isTTY === true;
+  const target = await targetOf(input, deps, 'env', { allowLogin });
+  const creds = await credentialsOf(target, input, deps, { allowLogin });
   deps.stdout.write(formatEnv(format, creds, target.plan.region ? { region: target.plan.region } : {}));
   return 0;
 };

@@ -39,8 +39,9 @@ export const run: CommandRun = async (input, deps) => {
       hint: 'exit that shell first, or pass --force to nest anyway',
     });
   }
-  const target = await targetOf(input, deps, 'exec');
-  const creds = await credentialsOf(target, input, deps, { allowLogin: deps.stderr.isTTY === true });
+  const allowLogin = deps.stdin.isTTY === true && deps.stderr.isTTY === true;
+  const target = await targetOf(input, deps, 'exec', { allowLogin });
+  const creds = await credentialsOf(target, input, deps, { allowLogin });
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(deps.env)) if (v !== undefined && !REMOVED.includes(k)) env[k] = v;
   const { set } = envAssignments(creds, target.plan.region);

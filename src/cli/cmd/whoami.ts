@@ -9,8 +9,9 @@ import { describePlan } from '../target.ts';
 // STS GetCallerIdentity with the resolved credentials: who the plan actually makes you.
 
 export const run: CommandRun = async (input, deps) => {
-  const target = await targetOf(input, deps, 'whoami');
-  const creds = await credentialsOf(target, input, deps, { allowLogin: deps.stderr.isTTY === true });
+  const allowLogin = deps.stdin.isTTY === true && deps.stderr.isTTY === true;
+  const target = await targetOf(input, deps, 'whoami', { allowLogin });
+  const creds = await credentialsOf(target, input, deps, { allowLogin });
   const region = target.plan.region ?? 'us-east-1';
   const identity = await getCallerIdentity(creds, region, {
     endpoint: endpointFor('STS', region, deps.env, target.view, target.plan.profile),
