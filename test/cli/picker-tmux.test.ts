@@ -46,7 +46,7 @@ function terminal(t: TestContext, env: Record<string, string>) {
   };
 }
 
-test('the picker filters as you type, moves with arrows and picks with Enter; Esc cancels with 130; MFA codes are asked there too', {
+test('the picker filters as you type, moves with arrows and picks with Enter; Esc cancels with 130; MFA codes are asked there; Ctrl-C reaches the exec child once', {
   skip: !hasTmux(),
 }, async (t) => {
   const w = await signedInWorld(t);
@@ -83,6 +83,21 @@ test('the picker filters as you type, moves with arrows and picks with Enter; Es
     fs.readFileSync(path.join(w.home.home, 'out.sh'), 'utf8'),
     /^export AWS_ACCESS_KEY_ID='ASIA\w+';$/m,
   );
+
+  // Ctrl-C in a terminal reaches the child once (terraform treats a second one as "force").
+  const child =
+    "let n = 0; process.on('SIGINT', () => { n++; console.log('SIGINT ' + n); setTimeout(() => process.exit(n), 500) }); console.log('ready'); setInterval(() => {}, 1000)";
+  term.send('clear', 'Enter');
+  term.send(
+    '-l',
+    `rolehop exec --account prod --role ReadOnlyAccess -- "${process.execPath}" -e "${child}"; echo "exit=$?"`,
+  );
+  term.send('Enter');
+  await term.waitFor(/^ready$/m);
+  term.send('C-c');
+  const interrupted = await term.waitFor(/exit=\d+/);
+  assert.match(interrupted, /exit=1$/m, 'one SIGINT, and the exit code passed through');
+  assert.doesNotMatch(interrupted, /SIGINT 2/);
 });
 
 test('on a terminal, a command that needs a sign-in starts one (device code over SSH) and carries on', {

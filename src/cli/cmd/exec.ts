@@ -50,7 +50,11 @@ export const run: CommandRun = async (input, deps) => {
 
   return new Promise<number>((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit', env, cwd: deps.cwd });
+    // Ctrl-C on a terminal already reaches the child (same process group); a second SIGINT would
+    // turn e.g. terraform's graceful stop into a forced one. Stay alive until the child exits.
+    const fromTerminal = deps.stdin.isTTY === true;
     const forward = (signal: NodeJS.Signals) => () => {
+      if (signal === 'SIGINT' && fromTerminal) return;
       child.kill(signal);
     };
     const handlers = FORWARDED.map((s) => [s, forward(s)] as const);
