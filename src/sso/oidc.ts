@@ -74,7 +74,8 @@ export async function createOidcClient(session: SsoSessionRef, deps: SsoDeps): P
     region: session.region,
     endpoint,
     maxAttempts: 3,
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000 },
+    // Without throwOnRequestTimeout the SDK only logs a warning and a silent server hangs us for ever.
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
   });
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {

@@ -62,7 +62,17 @@ function nextPage(seen: Set<string>, token: string | undefined, operation: strin
   return token;
 }
 
+/** A call that keeps failing without an answer gives up after this long (two 30 s timeouts). */
+const CALL_BUDGET_MS = 55_000;
+
+class OutOfTime extends Error {
+  constructor(cause: unknown) {
+    super('out of time', { cause });
+  }
+}
+
 function classify(error: unknown): AttemptOutcome {
+  if (error instanceof OutOfTime) return 'fail';
   if (isNetworkFailure(error)) return 'retry-fault';
   const info = sdkErrorInfo(error);
   if (info.status === 429 || info.name === 'TooManyRequestsException') return 'retry-throttled';
@@ -83,7 +93,8 @@ export async function createPortalClient(
     region: session.region,
     endpoint,
     maxAttempts: 1,
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000 },
+    // Without throwOnRequestTimeout the SDK only logs a warning and a silent portal hangs us for ever.
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
   });
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
   const limiter = createLimiter({
@@ -123,10 +134,20 @@ export async function createPortalClient(
     return new NetworkError(`the SSO portal call failed: ${info.name}: ${info.message}`);
   };
   const call = async <T>(fn: () => Promise<T>, what: { accountId?: string; roleName?: string } = {}) => {
+    let started: number | undefined;
+    const attempt = async () => {
+      started ??= Date.now();
+      try {
+        return await fn();
+      } catch (error) {
+        if (isNetworkFailure(error) && Date.now() - started >= CALL_BUDGET_MS) throw new OutOfTime(error);
+        throw error;
+      }
+    };
     try {
-      return await limiter.run(fn);
+      return await limiter.run(attempt);
     } catch (error) {
-      throw mapError(error, what);
+      throw mapError(error instanceof OutOfTime ? error.cause : error, what);
     }
   };
 
