@@ -1,16 +1,23 @@
 // The library entry: `import { fromRolehop } from 'rolehop'`.
-import { resolveAccountId } from './cli/account-list.ts';
-import { ACCOUNT_ID, noTargetError, planForAccount, planForProfile, type Selection } from './cli/target.ts';
+
 import { loadConfigView } from './config/load.ts';
 import type { Plan } from './config/plan.ts';
 import { runPlan } from './creds/index.ts';
+import {
+  ACCOUNT_ID,
+  noTargetError,
+  planForAccount,
+  planForProfile,
+  type Selection,
+} from './creds/selection.ts';
+import { resolveAccountId } from './sso/account-list.ts';
 import { getRoleCredentials } from './sso/portal.ts';
 import { pickSession } from './sso/session.ts';
 import { UsageError } from './util/errors.ts';
 import { type Logger, silentLogger } from './util/log.ts';
 
-export type { Selection } from './cli/target.ts';
 export type { AssumeRoleHop, Plan, Source } from './config/plan.ts';
+export type { Selection } from './creds/selection.ts';
 export * from './util/errors.ts';
 
 /** The credentials a provider resolves to: the shape of the AWS SDK v3's `AwsCredentialIdentity`. */

@@ -2,6 +2,15 @@ import { loadConfigView } from '../config/load.ts';
 import type { ConfigView } from '../config/model.ts';
 import type { Plan } from '../config/plan.ts';
 import { runPlan } from '../creds/index.ts';
+import {
+  ACCOUNT_ID,
+  applyHops,
+  noTargetError,
+  parseHopOptions,
+  planForAccount,
+  planForProfile,
+  type Selection,
+} from '../creds/selection.ts';
 import type { Credentials } from '../creds/types.ts';
 import type { GetAccessTokenOptions } from '../sso/access-token.ts';
 import type { getRoleCredentials } from '../sso/portal.ts';
@@ -12,15 +21,6 @@ import { prefersDeviceCode } from './browser.ts';
 import type { Deps } from './deps.ts';
 import type { CommandInput } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
-import {
-  ACCOUNT_ID,
-  applyHops,
-  noTargetError,
-  parseHopOptions,
-  planForAccount,
-  planForProfile,
-  type Selection,
-} from './target.ts';
 
 // What the credential commands share: the selection from the command line, the plan it names
 // (profile, selectors or the picker) and the runPlan deps (sso source, MFA prompt, min-ttl).
@@ -123,12 +123,12 @@ export async function targetOf(
   if (sel.account !== undefined) {
     if (ACCOUNT_ID.test(sel.account)) accountId = sel.account;
     else {
-      const { resolveAccountId } = await import('./account-list.ts');
+      const { resolveAccountId } = await import('../sso/account-list.ts');
       ({ accountId, accountName } = await resolveAccountId(session, sel.account, sso, { token }));
     }
     roleName = sel.role!;
   } else {
-    const { listAccountsWithRoles } = await import('./account-list.ts');
+    const { listAccountsWithRoles } = await import('../sso/account-list.ts');
     const { pick } = await import('./picker.ts');
     const { accounts } = await listAccountsWithRoles(session, sso, { token });
     const items = accounts.flatMap((a) =>

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { runCli } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
+import { signedInWorld, snapshot } from '../harness/signed-in-world.ts';
 import { writeFile } from '../harness/temp-home.ts';
-import { signedInWorld, snapshot } from './target-world.ts';
 
 const A = 'arn:aws:iam::222222222222:role/Deploy';
 const B = 'arn:aws:iam::333333333333:role/Audit';

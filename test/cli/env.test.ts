@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
-import { rolehopOnPath, signedInWorld } from './target-world.ts';
+import { rolehopOnPath, signedInWorld } from '../harness/signed-in-world.ts';
 
 // With the sandbox minting role credentials through moto (authorization on), what rolehop hands
 // out is accepted by the real AWS CLI v1, boto3 and the JS SDK: the identity is the last hop's.

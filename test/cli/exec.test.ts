@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { rolehopBin, runCli } from '../harness/cli.ts';
-import { signedInWorld } from './target-world.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
 
 const SEL = ['--account', 'prod', '--role', 'ReadOnlyAccess'];
 const node = process.execPath;

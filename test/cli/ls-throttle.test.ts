@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../harness/cli.ts';
-import { signedInWorld } from './target-world.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
 
 // Its own file: about a minute of throttled calls that should run beside the other suites.
 test('ls over 1,000 accounts under a 20 calls/s throttle completes with every account and role', async (t) => {

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
 import { writeFile } from '../harness/temp-home.ts';
-import { signedInWorld } from './target-world.ts';
 
 test('ls lists every account with its roles, then answers from its cache until --refresh', async (t) => {
   const w = await signedInWorld(t);

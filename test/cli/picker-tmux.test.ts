@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { sandboxWorld } from '../harness/sandbox.ts';
+import { rolehopOnPath, signedInWorld } from '../harness/signed-in-world.ts';
 import { writeFile } from '../harness/temp-home.ts';
-import { rolehopOnPath, signedInWorld } from './target-world.ts';
 
 // The picker as a person meets it: a real terminal (tmux), keys typed, the screen read back.
 

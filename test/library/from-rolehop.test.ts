@@ -5,8 +5,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { fromRolehop } from '../../src/index.ts';
 import { SignInRequiredError, UsageError } from '../../src/util/errors.ts';
-import { signedInWorld } from '../cli/target-world.ts';
 import { repoRoot, runProcess } from '../harness/cli.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
 
 const CONFIG = `
 [profile admin]

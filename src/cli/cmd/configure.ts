@@ -20,15 +20,15 @@ import {
 } from '../../config/profile-layout.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
 import type { Credentials } from '../../creds/index.ts';
+import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../../creds/selection.ts';
+import { resolveAccountId } from '../../sso/account-list.ts';
 import { pickSession } from '../../sso/session.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
-import { resolveAccountId } from '../account-list.ts';
 import type { Deps } from '../deps.ts';
 import { reportChanges } from '../diff.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
-import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../target.ts';
 import { fetchKeys } from './sync.ts';
 
 // `rolehop configure NAME`: one named profile (Method 02) in rolehop's block `configure NAME`.

@@ -1,7 +1,7 @@
 import { loadConfigView } from '../../config/load.ts';
+import { filterAccounts, listAccountsWithRoles } from '../../sso/account-list.ts';
 import { pickSession } from '../../sso/session.ts';
 import { UsageError } from '../../util/errors.ts';
-import { filterAccounts, listAccountsWithRoles } from '../account-list.ts';
 import type { CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 

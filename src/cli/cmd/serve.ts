@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { loadConfigView } from '../../config/load.ts';
 import { runPlan } from '../../creds/index.ts';
+import { planForProfile } from '../../creds/selection.ts';
 import {
   containerCredentialsEnv,
   type ServedCredentials,
@@ -12,7 +13,6 @@ import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { runPlanDeps, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
-import { planForProfile } from '../target.ts';
 
 /** Credentials for the server's own target (`undefined`) or for a profile named in the URL path. */
 export type CredentialsFor = (profile: string | undefined) => Promise<ServedCredentials>;

@@ -1,10 +1,10 @@
 import { endpointFor } from '../../config/endpoints.ts';
+import { describePlan } from '../../creds/selection.ts';
 import { isoSeconds } from '../../emit/index.ts';
 import { getCallerIdentity } from '../../sts/assume-role.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { credentialsOf, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
-import { describePlan } from '../target.ts';
 
 // STS GetCallerIdentity with the resolved credentials: who the plan actually makes you.
 

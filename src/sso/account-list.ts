@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { rolehopCacheDir } from '../config/paths.ts';
-import { type GetAccessTokenOptions, getAccessToken } from '../sso/access-token.ts';
-import type { SsoDeps } from '../sso/deps.ts';
-import { createPortalClient, type PortalAccount, type PortalClient } from '../sso/portal.ts';
-import type { SsoSessionRef } from '../sso/session.ts';
 import { readFileIfExists, writeFileAtomic } from '../util/atomic-file.ts';
 import { UsageError } from '../util/errors.ts';
+import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
+import type { SsoDeps } from './deps.ts';
+import { createPortalClient, type PortalAccount, type PortalClient } from './portal.ts';
+import type { SsoSessionRef } from './session.ts';
 
 // The accounts and roles a session can reach, cached for a while: listing a large organisation
 // costs one call per account, and `ls`, the picker and `--account NAME` all need it.

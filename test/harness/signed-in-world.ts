@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
-import { rolehopBin } from '../harness/cli.ts';
-import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
-import { writeFile } from '../harness/temp-home.ts';
+import { rolehopBin } from './cli.ts';
+import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from './sandbox.ts';
+import { writeFile } from './temp-home.ts';
 
 // Shared by the credential command tests: a sandbox (optionally minting through moto) and a temp
 // HOME already signed in to it as sso-session "dev".

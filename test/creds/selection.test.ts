@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { filterAccounts } from '../../src/cli/account-list.ts';
+import type { ConfigView } from '../../src/config/model.ts';
 import {
   applyHops,
   describePlan,
   parseHopOptions,
   planForAccount,
   planForProfile,
-} from '../../src/cli/target.ts';
-import type { ConfigView } from '../../src/config/model.ts';
+} from '../../src/creds/selection.ts';
+import { filterAccounts } from '../../src/sso/account-list.ts';
 import { UsageError } from '../../src/util/errors.ts';
 
 const session = { name: 'org', startUrl: 'https://d-1.awsapps.com/start', region: 'eu-west-1' };
