@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 
 // Opening a URL in the user's browser. Only the URL goes on the command line (it carries no token).
@@ -64,7 +63,10 @@ export function prefersDeviceCode(ctx: BrowserContext): boolean {
   return !ctx.env.BROWSER && isSsh(ctx.env) && !hasDisplay(ctx.env);
 }
 
-function trySpawn(argv: string[], env: Env): Promise<boolean> {
+// child_process is loaded here, not at the top: credential commands import this module on their
+// warm path, where loading it would cost more than the rest of the work.
+async function trySpawn(argv: string[], env: Env): Promise<boolean> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     try {
       const child = spawn(argv[0]!, argv.slice(1), {

@@ -4,6 +4,7 @@ import { createLogger } from '../util/log.ts';
 import { redactText } from '../util/redact.ts';
 import { findCommand } from './commands.ts';
 import type { Deps, GlobalOptions } from './deps.ts';
+import { fdSink } from './fd-sink.ts';
 import { commandHelp, globalOptions, mainHelp } from './help.ts';
 import type { CommandInput, CommandSpec } from './spec.ts';
 
@@ -57,15 +58,21 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
 export function defaultDeps(debug: boolean, noColor: boolean): Deps {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  const stderr = fdSink(2, () => process.stderr);
   return {
     env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    log: createLogger(process.stderr, { debug }),
+    stdout: fdSink(1, () => process.stdout),
+    stderr,
+    // A getter: touching process.stdin loads the tty/net/stream machinery, which the warm path never needs.
+    get stdin() {
+      return process.stdin;
+    },
+    log: createLogger(stderr, { debug }),
     now: () => Date.now(),
     cwd: process.cwd(),
-    color: !noColor && process.stderr.isTTY === true && !process.env.NO_COLOR,
+    get color() {
+      return !noColor && !process.env.NO_COLOR && process.stderr.isTTY === true;
+    },
     signal: controller.signal,
   };
 }
