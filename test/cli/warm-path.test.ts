@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
+
+// The warm path's budget is Node's own start-up (design.md); these guard what it may load.
+
+test('a warm credential-process loads no SDK and none of the stream, net, tty or child_process modules', async (t) => {
+  const w = await signedInWorld(t);
+  const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
+  const cold = await runCli(args, { env: w.env });
+  assert.equal(cold.code, 0, cold.stderr);
+  const probe = path.join(w.env.HOME!, 'probe.cjs');
+  fs.writeFileSync(
+    probe,
+    `const before = new Set(process.moduleLoadList);
+process.on('exit', () => {
+  const loaded = process.moduleLoadList.filter((m) => !before.has(m)).map((m) => m.replace(/^NativeModule /, ''));
+  const files = Object.keys(require.cache);
+  require('node:fs').writeFileSync(${JSON.stringify(path.join(w.env.HOME!, 'loaded.json'))}, JSON.stringify({ loaded, files }));
+});`,
+  );
+  const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env: w.env });
+  assert.equal(warm.code, 0, warm.stderr);
+  assert.equal(JSON.parse(warm.stdout).AccessKeyId, JSON.parse(cold.stdout).AccessKeyId);
+  const { loaded, files } = JSON.parse(fs.readFileSync(path.join(w.env.HOME!, 'loaded.json'), 'utf8'));
+  for (const heavy of ['net', 'stream', 'tty', 'child_process', 'http', 'crypto']) {
+    assert.ok(!loaded.includes(heavy), `${heavy} was loaded: ${loaded.join(' ')}`);
+  }
+  assert.ok(!files.some((f: string) => f.endsWith('sdk.cjs')), 'the AWS SDK bundle was loaded');
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm call made no portal call');
+});
+
+test('output through writeSync survives a non-blocking pipe and a slow reader, in order', async (t) => {
+  const fdSink = path.join(repoRoot, 'src/cli/fd-sink.ts');
+  // Touching process.stdout first makes libuv set the pipe non-blocking, so writeSync meets EAGAIN.
+  const script = `
+    import { fdSink } from ${JSON.stringify(fdSink)};
+    process.stdout;
+    const out = fdSink(1, () => process.stdout);
+    for (let i = 0; i < 2000; i++) out.write(String(i).padStart(8, '0') + '.'.repeat(1000) + '\\n');`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => child.kill());
+  const chunks: Buffer[] = [];
+  child.stdout.pause();
+  // A slow reader: drain only every few milliseconds so the 64 KiB pipe fills up.
+  const drain = () => {
+    for (let chunk = child.stdout.read() as Buffer | null; chunk !== null; chunk = child.stdout.read()) {
+      chunks.push(chunk);
+    }
+  };
+  const timer = setInterval(drain, 5);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(timer);
+  drain();
+  assert.equal(code, 0);
+  const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
+  assert.equal(lines.length, 2000);
+  lines.forEach((line, i) => assert.equal(line.slice(0, 8), String(i).padStart(8, '0')));
+});
