@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { consolePartition, deliverSigninUrl, sessionDurationFor } from '../../src/cli/cmd/console.ts';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { createLogger } from '../../src/util/log.ts';
+import { launchBrowser } from '../harness/browser.ts';
 import { runCli } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
 import {
@@ -122,20 +122,11 @@ async function standInConsole(t: TestContext) {
 }
 
 async function chromiumResolvingConsoleTo(t: TestContext, port: number) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      `--host-resolver-rules=MAP *.console.aws.amazon.com 127.0.0.1:${port}`,
-    ],
+  const browser = await launchBrowser(t, {
+    args: [`--host-resolver-rules=MAP *.console.aws.amazon.com 127.0.0.1:${port}`],
+    ignoreHTTPSErrors: true,
   });
-  t.after(() => browser.close());
-  return browser.newContext({ ignoreHTTPSErrors: true });
+  return browser.context;
 }
 
 test('the console URL, followed in headless Chromium (printed, and via --open), signs in at the federation endpoint and lands on the destination', async (t) => {

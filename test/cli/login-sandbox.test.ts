@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
+import { launchBrowser } from '../harness/browser.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
 import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
-import { launchChromium } from '../sso/fixtures/chromium.ts';
 
 // End to end: the built CLI signs in against the sandbox while headless Chromium plays the user.
 
@@ -37,7 +37,7 @@ async function firstLogin(t: import('node:test').TestContext, extraArgs: string[
     { ...w.env, ...spy.env },
   );
   const url = await waitFor(() => spy.launches()[0], 'the browser launch');
-  const browser = await launchChromium(t);
+  const browser = (await launchBrowser(t)).context;
   const page = await browser.newPage();
   await page.goto(url);
   const session = { name: 'dev', startUrl: w.sandbox.startUrl };

@@ -24,8 +24,14 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** Extra Chromium flags, e.g. `--host-resolver-rules=…`. */
+  args?: string[];
+  ignoreHTTPSErrors?: boolean;
+}
+
 /** Launches chromium with its own user-data-dir; fails clearly when chromium is not installed. */
-export async function launchBrowser(t: TestContext): Promise<TestBrowser> {
+export async function launchBrowser(t: TestContext, options: LaunchOptions = {}): Promise<TestBrowser> {
   if (!fs.existsSync(chromiumPath)) {
     throw new Error(
       `${chromiumPath} is missing: install it with 'apt-get update && apt-get install -y chromium'`,
@@ -36,7 +42,8 @@ export async function launchBrowser(t: TestContext): Promise<TestBrowser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...(options.args ?? [])],
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors === true,
     timeout: 60_000,
   });
   let closed = false;
