@@ -45,11 +45,20 @@ test('page size is capped at the portal limit of 100', async (t) => {
 
 test('5xx answers are retried until the call succeeds', async (t) => {
   const { w, client } = await portal(t);
-  await w.sandbox.admin.setFaults({ failRate: 0.5 });
+  // Forced failures, not a random rate: a test that retries a coin toss fails now and then.
+  const fail = (operation: string, times: number) =>
+    w.sandbox.admin.setFaults({
+      forceError: { operation, error: 'InternalServerException', status: 500, times },
+    });
+  await fail('ListAccounts', 3);
   const accounts = await client.listAccounts();
+  await fail('ListAccountRoles', 4);
   const roles = await client.listRolesOfAccounts(accounts.map((a) => a.accountId));
   assert.equal(accounts.length, 5);
   assert.equal([...roles.values()].flat().length, 11);
+  const counts = await w.sandbox.admin.counts();
+  assert.equal(counts.ListAccounts, 1 + 3, 'three failed attempts, then one that answered');
+  assert.ok((counts.ListAccountRoles ?? 0) >= 5 + 4, 'each failed roles call was retried');
 });
 
 test('throttling that never ends becomes a NetworkError (exit 5) once retries run out', async (t) => {
