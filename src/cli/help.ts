@@ -12,15 +12,32 @@ export const globalOptions: Record<string, OptionSpec> = {
 function optionLines(options: Record<string, OptionSpec>): string[] {
   const rows = Object.entries(options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.arg ? ` ${o.arg}` : ''}`;
-    return [flag, o.description + (o.multiple ? ' (repeatable)' : '')] as const;
+    return [
+      flag,
+      o.description + (o.multiple && !/repeat/.test(o.description) ? ' (repeatable)' : ''),
+    ] as const;
   });
   const width = Math.min(32, Math.max(...rows.map(([f]) => f.length)));
   return rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`);
 }
 
+/** Greedy word wrap for prose paragraphs in --help. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out;
+}
+
 export function commandHelp(spec: CommandSpec): string {
   const lines = [`rolehop ${spec.name} — ${spec.summary}`, '', `Usage: ${spec.usage}`];
-  if (spec.description) lines.push('', spec.description);
+  if (spec.description) lines.push('', ...spec.description.split('\n').flatMap((p) => wrap(p, 100)));
   if (Object.keys(spec.options).length > 0) lines.push('', 'Options:', ...optionLines(spec.options));
   lines.push('', 'Global options:', ...optionLines(globalOptions));
   lines.push('', 'Examples:', ...spec.examples.map((e) => `  $ ${e}`));
