@@ -61,5 +61,5 @@ test('output through writeSync survives a non-blocking pipe and a slow reader, i
   assert.equal(code, 0);
   const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
   assert.equal(lines.length, 2000);
-  lines.forEach((line, i) => assert.equal(line.slice(0, 8), String(i).padStart(8, '0')));
+  for (const [i, line] of lines.entries()) assert.equal(line.slice(0, 8), String(i).padStart(8, '0'));
 });
