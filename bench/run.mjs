@@ -6,7 +6,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const dir = import.meta.dirname;
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+// --short: a quick pass for CI that proves every scenario still runs; numbers are not recorded.
+const short = args.includes('--short');
+const only = args.filter((a) => a !== '--short');
+if (short) {
+  Object.assign(process.env, {
+    BENCH_SHORT: '1',
+    BENCH_RUNS: '3',
+    BENCH_CALLERS: '20',
+    BENCH_POPULATE_ACCOUNTS: '100',
+  });
+}
 const files = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.bench.mjs'))
@@ -34,5 +45,6 @@ Made by \`npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}\` on ${new 
 ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.
 Medians of interleaved runs; ratios are against a baseline measured in the same run.
 `;
-if (only.length === 0) fs.writeFileSync(path.join(dir, 'RESULTS.md'), `${header}\n${sections.join('\n')}`);
+if (only.length === 0 && !short)
+  fs.writeFileSync(path.join(dir, 'RESULTS.md'), `${header}\n${sections.join('\n')}`);
 process.exitCode = failed ? 1 : 0;
