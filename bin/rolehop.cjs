@@ -4,4 +4,27 @@
 try {
   require('node:module').enableCompileCache?.();
 } catch {}
-require('../dist/cli.cjs');
+
+// populate parses and rewrites files of thousands of profiles; with V8's default young generation
+// its peak RSS passes 200 MB, with a 2 MB one it stays near 140 MB at the same speed (measured with
+// 2,000 accounts x 3 roles). The flag only works at start-up, so that one command runs in a child.
+if (process.argv[2] === 'populate' && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+  const { spawn } = require('node:child_process');
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', __filename, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  // Ctrl-C reaches the child from the terminal already; a second SIGINT would cut its clean-up short.
+  const forward = {
+    SIGINT: () => {},
+    SIGTERM: () => child.kill('SIGTERM'),
+    SIGHUP: () => child.kill('SIGHUP'),
+  };
+  for (const [signal, handler] of Object.entries(forward)) process.on(signal, handler);
+  child.on('exit', (code, signal) => {
+    if (!signal) process.exit(code ?? 1);
+    for (const [name, handler] of Object.entries(forward)) process.off(name, handler);
+    process.kill(process.pid, signal);
+  });
+} else {
+  require('../dist/cli.cjs');
+}
