@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { ConfigError, InterruptedError } from '../../util/errors.ts';
 import { redactText, registerSecret } from '../../util/redact.ts';
 import { splitCommandLine } from '../split-command.ts';
@@ -13,10 +12,12 @@ interface ProcessOutput {
   Expiration?: unknown;
 }
 
-function run(
+async function run(
   argv: string[],
   deps: RunPlanDeps,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // Loaded here: every cold SSO or assume-role run imports this module, few ever spawn a process.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     // stdin and the terminal stay with the user: the process may need to prompt (like botocore).
     const child = spawn(argv[0]!, argv.slice(1), {
