@@ -142,7 +142,9 @@ export function unknownProfileError(view: ConfigView, name: string): ProfileReso
     names.length === 0
       ? `profile "${name}" is not defined: no profiles are defined in the config or credentials file`
       : `profile "${name}" is not defined in the config or credentials file`,
-    `${didYouMean(name, view.profiles)}'rolehop config list' shows the profiles; 'rolehop configure ${name} …' creates one`,
+    view.warnings.length > 0
+      ? `${didYouMean(name, view.profiles)}${view.warnings.length} line(s) of your files could not be read and may hide it: 'rolehop doctor' shows where`
+      : `${didYouMean(name, view.profiles)}'rolehop config list' shows the profiles; 'rolehop configure ${name} …' creates one`,
   );
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConfigView, Properties } from '../../src/config/model.ts';
+import { parseConfigText } from '../../src/config/parse.ts';
 import {
   closeMatches,
   isRoleArn,
@@ -360,4 +361,14 @@ test('selector helpers accept what the profile checks accept', () => {
   assert.equal(isRoleArn('arn:aws:iam::1:role/A'), false);
   assert.equal(isRoleSessionName('ci-job@example.com'), true);
   assert.equal(isRoleSessionName('x'), false);
+});
+
+test('an unknown profile in a file with unreadable lines points at doctor, which names them', () => {
+  const view = parseConfigText('[profile prod\nregion = x\n', 'config');
+  assert.throws(
+    () => resolvePlan(view, 'prod'),
+    (e: Error & { hint?: string }) =>
+      /profile "prod" is not defined/.test(e.message) &&
+      /could not be read.*rolehop doctor/.test(e.hint ?? ''),
+  );
 });
