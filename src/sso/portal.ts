@@ -131,7 +131,17 @@ export async function createPortalClient(
         hint: 'check the account id and role name with `rolehop ls`; the role must be assigned to you',
       });
     }
-    return new NetworkError(`the SSO portal call failed: ${info.name}: ${info.message}`);
+    // The SDK's parse failures end in a sentence about a hidden field, which helps nobody here.
+    const detail = info.message.replace(/\s*Deserialization error:.*$/s, '').trim();
+    return new NetworkError(
+      `the SSO portal call failed: ${info.name}: ${detail || 'an answer it could not read'}`,
+      {
+        hint:
+          info.name === 'SyntaxError'
+            ? "the answer was not the portal's JSON: check AWS_ENDPOINT_URL_SSO and any proxy in between"
+            : 'try again; if it persists, run with --debug to see the call',
+      },
+    );
   };
   const call = async <T>(fn: () => Promise<T>, what: { accountId?: string; roleName?: string } = {}) => {
     let started: number | undefined;

@@ -57,7 +57,8 @@ type Row = [name: string, reply: Reply, code: number, message: RegExp];
 const INCOMPLETE = /the SSO portal returned incomplete credentials for AdministratorAccess in 111111111111/;
 const MALFORMED =
   /the SSO portal returned malformed credentials for AdministratorAccess in 111111111111\n\s+hint: /;
-const UNPARSABLE = /the SSO portal call failed: SyntaxError: /;
+const UNPARSABLE =
+  /the SSO portal call failed: SyntaxError: (?:(?!Deserialization error)[\s\S])*hint: the answer was not the portal's JSON/;
 const REFRESH_REFUSED =
   /the SSO sign-in for sso-session "dev" has expired.*\n\s+hint: run rolehop login --sso-session dev/;
 const STS_FAILED = /AssumeRole arn:aws:iam::111111111111:role\/Deploy failed: /;
