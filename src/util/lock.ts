@@ -76,6 +76,20 @@ function tryCreate(lockPath: string, owner: LockOwner): boolean {
   }
 }
 
+/** A writer killed under the lock leaves its temp file (writeFileAtomic's `.<name>.<pid>.<hex>.tmp`). */
+function removeTempFilesOf(lockPath: string, pid: number): void {
+  const target = lockPath.slice(0, -'.lock'.length);
+  const prefix = `.${path.basename(target)}.${pid}.`;
+  try {
+    for (const name of fs.readdirSync(path.dirname(target))) {
+      if (name.startsWith(prefix) && name.endsWith('.tmp'))
+        fs.rmSync(path.join(path.dirname(target), name), { force: true });
+    }
+  } catch {
+    // best effort: a leftover temp file is untidy, not harmful
+  }
+}
+
 function takeOverStale(lockPath: string): void {
   const before = readOwner(lockPath);
   const aside = `${lockPath}.${randomBytes(4).toString('hex')}.stale`;
@@ -85,6 +99,7 @@ function takeOverStale(lockPath: string): void {
     return;
   }
   const moved = readOwner(aside);
+  if (moved && moved.host === os.hostname() && !isAlive(moved.pid)) removeTempFilesOf(lockPath, moved.pid);
   if (before && moved && moved.nonce !== before.nonce) {
     // Raced with another taker and moved a live lock: put it back if the slot is still free.
     try {

@@ -56,3 +56,20 @@ test('a busy lock times out with a clear error and calls onWait once', async (t)
   held.release();
   assert.equal(fs.existsSync(lockPathFor(target)), false);
 });
+
+test("taking over a dead writer's lock removes the temp file it left, and only its own", async (t) => {
+  const { home } = tempHome(t);
+  const target = path.join(home, 'token.json');
+  const deadPid = 2 ** 22 + 29;
+  fs.writeFileSync(
+    lockPathFor(target),
+    JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname(), nonce: 'y', since: 0 }),
+  );
+  const leftover = path.join(home, `.token.json.${deadPid}.abcdef.tmp`);
+  const someoneElses = path.join(home, `.token.json.${process.pid}.abcdef.tmp`);
+  fs.writeFileSync(leftover, '{"half');
+  fs.writeFileSync(someoneElses, '{"live');
+  await withLock(target, () => undefined, { timeoutMs: 2000 });
+  assert.equal(fs.existsSync(leftover), false);
+  assert.equal(fs.existsSync(someoneElses), true);
+});
