@@ -1,14 +1,10 @@
 import type { ConfigView } from '../config/model.ts';
 import type { Source } from '../config/plan.ts';
+import type { Credentials } from '../util/credentials.ts';
 import type { Logger } from '../util/log.ts';
 
 /** Short-term (or static) AWS keys. Secret parts are registered with registerSecret when seen. */
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+export type { Credentials };
 
 export type SsoSource = Extract<Source, { kind: 'sso' }>;
 

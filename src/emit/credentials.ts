@@ -1,13 +1,9 @@
 // The credentials every output format starts from, and the value rules they share.
 
+import type { Credentials } from '../util/credentials.ts';
 import { RolehopError } from '../util/errors.ts';
 
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+export type { Credentials };
 
 /** ISO-8601 UTC without milliseconds, the form the AWS CLI and SDKs print: 2026-01-02T03:04:05Z. */
 export function isoSeconds(date: Date): string {

@@ -3,17 +3,13 @@
 
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Credentials } from '../util/credentials.ts';
 import { NetworkError, RolehopError, SignInRequiredError, UsageError } from '../util/errors.ts';
 import { redactText, registerSecret } from '../util/redact.ts';
 import { newServerToken, tokensEqual } from './token.ts';
 
 /** What `getCredentials` resolves to (the shape of src/emit's Credentials). */
-export interface ServedCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+export type ServedCredentials = Credentials;
 
 export interface CredentialServerOptions {
   /** Called per request with the URL path: `/` for the default profile, `/<profile>` for others. */

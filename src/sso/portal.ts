@@ -1,5 +1,6 @@
 import { endpointFor } from '../config/endpoints.ts';
 import type { Source } from '../config/plan.ts';
+import type { Credentials } from '../util/credentials.ts';
 import { AccessDeniedError, NetworkError, SignInRequiredError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
 import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
@@ -21,12 +22,8 @@ export interface PortalRole {
   roleName: string;
 }
 
-export interface RoleCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-}
+/** What the portal always returns: a session token and an expiry. */
+export type RoleCredentials = Required<Credentials>;
 
 export interface PortalClient {
   listAccounts(): Promise<PortalAccount[]>;

@@ -1,16 +1,12 @@
 import type { AssumeRoleHop } from '../config/plan.ts';
+import type { Credentials } from '../util/credentials.ts';
 import { registerSecret } from '../util/redact.ts';
 import { defaultRegionFor, defaultStsEndpoint, parseRoleArn } from './role-arn.ts';
 import { mapStsError } from './sts-errors.ts';
 import { validateHopInput } from './validate-hop.ts';
 
 /** Keys as STS takes and returns them (same shape as src/creds' Credentials). */
-export interface StsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+export type StsCredentials = Credentials;
 
 export interface StsCallOptions {
   /** Full URL; default the regional endpoint. Overrides are resolved by the caller (src/config). */

@@ -1,15 +1,12 @@
 import { endpointFor, type Partition, partitionOfRegion } from '../config/endpoints.ts';
+import type { Credentials } from '../util/credentials.ts';
 import { AccessDeniedError, NetworkError, UsageError } from '../util/errors.ts';
 
 // Console sign-in through the federation endpoint (aws-protocols.md §7).
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export interface FederationCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type FederationCredentials = Omit<Credentials, 'expiration'>;
 
 const CONSOLE_HOST: Record<Partition, string> = {
   aws: 'console.aws.amazon.com',
