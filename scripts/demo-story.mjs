@@ -1,7 +1,7 @@
 // The story of `npm run demo`: the two manual methods of the seed, done by rolehop against the
 // built-in sandbox (a local IAM Identity Center) in a throwaway HOME. No AWS account, no network.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,9 @@ let step = 0;
 // Asynchronous: the sandbox answers from this very process.
 const run = promisify(execFile);
 async function rolehop(args, show = (s) => s) {
-  out(`  $ rolehop ${args.map((a) => (/[\s"'$`]/.test(a) ? `'${a}'` : a)).join(' ')}`);
+  out(
+    `  $ rolehop ${args.map((a) => (/[\s"'$`]/.test(a) ? `'${a.replaceAll("'", "'\\''")}'` : a)).join(' ')}`,
+  );
   const { stdout: text } = await run(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
   if (text.trim()) out(indent(show(text)));
   return text;
@@ -120,6 +122,16 @@ try {
     '-e',
     "console.log('child sees', process.env.AWS_ACCESS_KEY_ID.slice(0, 4) + '… as', process.env.ROLEHOP_EXEC)",
   ]);
+
+  chapter(
+    'Method 02: a named profile that refreshes itself',
+    'paste "Option 2" keys into ~/.aws/credentials, add [profile …] with role_arn + source_profile, paste new keys every hour.',
+    "rolehop configure NAME … writes the AWS CLI's own keys once; aws, botocore and every SDK refresh them.",
+  );
+  await rolehop(['configure', 'prod-readonly', '--account', 'prod', '--role', ADMIN, '--assume', second]);
+  const config = readFileSync(env.AWS_CONFIG_FILE, 'utf8');
+  out(indent(config.slice(config.indexOf('# rolehop:begin')).trimEnd()));
+  await rolehop(['whoami', 'prod-readonly']);
 
   out();
   out(

@@ -39,6 +39,10 @@ test('npm run demo tells the whole story on the sandbox, offline, and cleans up 
     'whoami after --assume',
   );
   assert.match(r.stdout, /child sees ASIA… as prod\/AdministratorAccess/);
+  assert.match(
+    r.stdout,
+    /7\. Method 02[\s\S]*\[profile prod-readonly\]\n {4}role_arn = [\s\S]*\$ rolehop whoami prod-readonly\n {4}Account: +222222222222/,
+  );
   assert.doesNotMatch(r.stdout, /AWS_SECRET_ACCESS_KEY='[^'…]{20,}'/, 'secrets are shortened on screen');
   const after = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('rolehop-demo-') && !before.has(n));
   assert.deepEqual(after, [], 'the throwaway HOME is gone');
