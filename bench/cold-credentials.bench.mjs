@@ -3,13 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  baselineAndPeers,
   benchHome,
-  JS_FROM_INI,
   node,
-  PY_BOTOCORE,
   rolehop,
   rolehopBin,
-  root,
   startSandboxProcess,
   table,
   timeCandidates,
@@ -25,25 +23,13 @@ for (const latencyMs of [0, 50]) {
     const cacheDir = path.join(h.home, '.cache', 'rolehop');
     const rows = timeCandidates(
       [
-        { name: 'node -e 0', cmd: node, args: ['-e', '0'], env: h.env },
+        ...baselineAndPeers(h.env, 'chained'),
         {
           name: 'rolehop credential-process (cold)',
           cmd: node,
           args: [rolehopBin, 'credential-process', 'chained'],
           env: h.env,
           before: () => fs.rmSync(cacheDir, { recursive: true, force: true }),
-        },
-        {
-          name: 'botocore get_credentials',
-          cmd: 'python3',
-          args: ['-c', PY_BOTOCORE, 'chained'],
-          env: h.env,
-        },
-        {
-          name: 'JS SDK fromIni',
-          cmd: node,
-          args: ['--input-type=module', '-e', JS_FROM_INI, 'chained'],
-          env: { ...h.env, NODE_PATH: `${root}/node_modules` },
         },
       ],
       runs,

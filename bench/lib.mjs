@@ -140,6 +140,20 @@ export function table(rows, baseline) {
   return lines.join('\n');
 }
 
+/** The floor and the peers, resolving `profile` in the same HOME: `node -e 0`, botocore, the JS SDK. */
+export function baselineAndPeers(env, profile) {
+  return [
+    { name: 'node -e 0', cmd: node, args: ['-e', '0'], env },
+    { name: 'botocore get_credentials', cmd: 'python3', args: ['-c', PY_BOTOCORE, profile], env },
+    {
+      name: 'JS SDK fromIni',
+      cmd: node,
+      args: ['--input-type=module', '-e', JS_FROM_INI, profile],
+      env: { ...env, NODE_PATH: `${root}/node_modules` },
+    },
+  ];
+}
+
 export const PY_BOTOCORE =
   'import boto3,sys; c=boto3.Session(profile_name=sys.argv[1]).get_credentials().get_frozen_credentials(); assert c.access_key';
 export const JS_FROM_INI =

@@ -2,13 +2,11 @@
 // botocore and the JS SDK have no cross-process cache for role credentials, so each of their runs
 // calls the sandbox (token cached, 0 ms latency).
 import {
+  baselineAndPeers,
   benchHome,
-  JS_FROM_INI,
   node,
-  PY_BOTOCORE,
   rolehop,
   rolehopBin,
-  root,
   startSandboxProcess,
   table,
   timeCandidates,
@@ -22,19 +20,12 @@ try {
   rolehop(['credential-process', 'chained'], h.env); // fill the cache
   const rows = timeCandidates(
     [
-      { name: 'node -e 0', cmd: node, args: ['-e', '0'], env: h.env },
+      ...baselineAndPeers(h.env, 'chained'),
       {
         name: 'rolehop credential-process (warm)',
         cmd: node,
         args: [rolehopBin, 'credential-process', 'chained'],
         env: h.env,
-      },
-      { name: 'botocore get_credentials', cmd: 'python3', args: ['-c', PY_BOTOCORE, 'chained'], env: h.env },
-      {
-        name: 'JS SDK fromIni',
-        cmd: node,
-        args: ['--input-type=module', '-e', JS_FROM_INI, 'chained'],
-        env: { ...h.env, NODE_PATH: `${root}/node_modules` },
       },
     ],
     runs,
