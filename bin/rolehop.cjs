@@ -10,16 +10,17 @@ try {
 // 2,000 accounts x 3 roles). The flag only works at start-up, so that one command runs in a child.
 if (process.argv[2] === 'populate' && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
   const { spawn } = require('node:child_process');
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', __filename, ...process.argv.slice(2)], {
+  // Handlers first: a signal arriving during the spawn is held, then passed on. Ctrl-C reaches the
+  // child from the terminal already; a second SIGINT would cut its clean-up short.
+  let child;
+  const early = [];
+  const pass = (signal) => () => (child ? child.kill(signal) : early.push(signal));
+  const forward = { SIGINT: () => {}, SIGTERM: pass('SIGTERM'), SIGHUP: pass('SIGHUP') };
+  for (const [signal, handler] of Object.entries(forward)) process.on(signal, handler);
+  child = spawn(process.execPath, ['--max-semi-space-size=2', __filename, ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
-  // Ctrl-C reaches the child from the terminal already; a second SIGINT would cut its clean-up short.
-  const forward = {
-    SIGINT: () => {},
-    SIGTERM: () => child.kill('SIGTERM'),
-    SIGHUP: () => child.kill('SIGHUP'),
-  };
-  for (const [signal, handler] of Object.entries(forward)) process.on(signal, handler);
+  for (const signal of early) child.kill(signal);
   child.on('exit', (code, signal) => {
     if (!signal) process.exit(code ?? 1);
     for (const [name, handler] of Object.entries(forward)) process.off(name, handler);

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import { envAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
+import { runChild } from '../child.ts';
 import { credentialsOf, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
@@ -25,10 +24,8 @@ const REMOVED = [
   'AWS_ROLE_ARN',
 ];
 
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
 export const run: CommandRun = async (input, deps) => {
-  const [command, ...args] = input.rest;
+  const [command] = input.rest;
   if (command === undefined || command === '') {
     throw new UsageError('missing the command to run', {
       hint: "put it after '--': rolehop exec PROFILE -- aws s3 ls",
@@ -48,37 +45,6 @@ export const run: CommandRun = async (input, deps) => {
   for (const [k, v] of set) env[k] = v;
   env.ROLEHOP_EXEC = target.label;
 
-  return new Promise<number>((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit', env, cwd: deps.cwd });
-    // Ctrl-C on a terminal already reaches the child (same process group); a second SIGINT would
-    // turn e.g. terraform's graceful stop into a forced one. Stay alive until the child exits.
-    const fromTerminal = deps.stdin.isTTY === true;
-    const forward = (signal: NodeJS.Signals) => () => {
-      if (signal === 'SIGINT' && fromTerminal) return;
-      child.kill(signal);
-    };
-    const handlers = FORWARDED.map((s) => [s, forward(s)] as const);
-    for (const [s, h] of handlers) process.on(s, h);
-    const cleanup = () => {
-      for (const [s, h] of handlers) process.off(s, h);
-    };
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      cleanup();
-      if (error.code === 'ENOENT') {
-        deps.stderr.write(`rolehop: command not found: ${command}\n  hint: check the name and your PATH\n`);
-        resolve(127);
-      } else if (error.code === 'EACCES') {
-        deps.stderr.write(`rolehop: cannot run ${command}: permission denied\n`);
-        resolve(126);
-      } else {
-        deps.stderr.write(`rolehop: cannot run ${command}: ${error.message}\n`);
-        resolve(126);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      cleanup();
-      if (signal) resolve(128 + (constants.signals[signal] ?? 0));
-      else resolve(code ?? 1);
-    });
-  });
+  // On a terminal Ctrl-C reaches the child already; from a script, pass it on.
+  return runChild(input.rest, { env, cwd: deps.cwd, forwardSigint: deps.stdin.isTTY !== true }, deps);
 };

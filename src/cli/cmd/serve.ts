@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
 import { loadConfigView } from '../../config/load.ts';
 import { runPlan } from '../../creds/index.ts';
 import { planForProfile } from '../../creds/selection.ts';
@@ -10,6 +8,7 @@ import {
 } from '../../server/index.ts';
 import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
+import { runChild } from '../child.ts';
 import type { Deps } from '../deps.ts';
 import { runPlanDeps, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
@@ -41,44 +40,6 @@ export function parsePort(raw: string | undefined): number {
 export function profileOfPath(path: string): string | undefined {
   const name = path.replace(/^\/+/, '');
   return name === '' ? undefined : name;
-}
-
-function exitCodeOfSignal(signal: NodeJS.Signals): number {
-  return 128 + (osConstants.signals[signal] ?? 0);
-}
-
-/**
- * Runs CMD with the endpoint in its environment and resolves with its exit code. SIGTERM and SIGHUP
- * sent to rolehop are passed on; SIGINT is not, because Ctrl-C already reaches the child through the
- * terminal's process group and a second one would interrupt its clean-up.
- */
-function runChild(command: string[], env: Record<string, string>, cwd: string, deps: Deps): Promise<number> {
-  return new Promise((resolve) => {
-    const [file, ...args] = command as [string, ...string[]];
-    const child = spawn(file, args, { env, cwd, stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => () => {
-      child.kill(signal);
-    };
-    const handlers = new Map<NodeJS.Signals, () => void>([
-      ['SIGTERM', forward('SIGTERM')],
-      ['SIGHUP', forward('SIGHUP')],
-      ['SIGINT', () => {}],
-    ]);
-    for (const [signal, handler] of handlers) process.on(signal, handler);
-    const done = (code: number) => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-      resolve(code);
-    };
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      const notFound = error.code === 'ENOENT';
-      deps.stderr.write(
-        `rolehop: ${notFound ? 'command not found' : 'could not run'}: ${file}${notFound ? '' : ` (${error.code ?? error.message})`}\n` +
-          '  hint: check the command after --, and that it is on PATH\n',
-      );
-      done(notFound ? 127 : 126);
-    });
-    child.once('exit', (code, signal) => done(signal ? exitCodeOfSignal(signal) : (code ?? 1)));
-  });
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
@@ -120,7 +81,9 @@ export async function serveCredentials(
     const endpoint = { url: server.url, token: server.token };
     if (request.command.length > 0) {
       deps.log.debug(`serve: ${request.label} on ${server.url} for ${request.command[0]}`);
-      return await runChild(request.command, containerCredentialsEnv(deps.env, endpoint), deps.cwd, deps);
+      // SIGINT is not passed on: Ctrl-C reaches CMD through the terminal already.
+      const env = containerCredentialsEnv(deps.env, endpoint);
+      return await runChild(request.command, { env, cwd: deps.cwd, forwardSigint: false }, deps);
     }
     // The token is printed on purpose: it is what the user exports. Messages go to stderr.
     deps.stdout.write(
