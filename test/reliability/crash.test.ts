@@ -7,7 +7,7 @@ import { loadConfigView } from '../../src/config/load.ts';
 import { rolehopBin, runCli } from '../harness/cli.ts';
 import { signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
-import { parseFile, type SignedIn, signedIn } from './harness.ts';
+import { CONFIGURE_LEGACY_KEYS, parseFile, type SignedIn, signedIn } from './harness.ts';
 
 // SIGKILL during every kind of write, in loops: the config file, the credentials file, the SSO token
 // cache and rolehop's credential cache always parse afterwards (old or new content, never a mix), and
@@ -148,18 +148,7 @@ describe('SIGKILL during writes', { concurrency: true }, () => {
   test('credentials file: configure --style credentials (short-term keys) killed mid-write', async (t) => {
     const w: SignedIn = await signedIn(t);
     writeFile(w.home.credentialsFile, '# mine\n[keep]\naws_access_key_id = AKIAKEEPKEEPKEEPKEEP\n');
-    const args = [
-      'configure',
-      'legacy',
-      '--sso-session',
-      'dev',
-      '--account',
-      '222222222222',
-      '--role',
-      'ReadOnlyAccess',
-      '--style',
-      'credentials',
-    ];
+    const args = CONFIGURE_LEGACY_KEYS;
     // Fresh keys each run (so there is something to write): drop rolehop's credential cache first.
     const dropCache = () =>
       fs.rmSync(path.join(w.home.home, '.cache', 'rolehop'), { recursive: true, force: true });

@@ -98,6 +98,20 @@ export async function waitFor<T>(
   }
 }
 
+/** The seed's Method 02 through rolehop: short-term keys in ~/.aws/credentials for profile `legacy`. */
+export const CONFIGURE_LEGACY_KEYS = [
+  'configure',
+  'legacy',
+  '--sso-session',
+  'dev',
+  '--account',
+  '222222222222',
+  '--role',
+  'ReadOnlyAccess',
+  '--style',
+  'credentials',
+];
+
 export function configFor(w: Pick<SandboxWorld, 'sandbox'>, extra = ''): string {
   return (
     `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n` +

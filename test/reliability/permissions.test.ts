@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { rolehopBin, runCli, runProcess } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
-import { modesUnder, signedIn } from './harness.ts';
+import { CONFIGURE_LEGACY_KEYS, modesUnder, signedIn } from './harness.ts';
 
 // Every file rolehop creates is 0600 and every folder 0700, whatever the umask; a credentials file
 // others can read draws a warning from doctor and from the command that writes it.
@@ -45,20 +45,7 @@ describe('permissions', { concurrency: true }, () => {
           'AdministratorAccess',
         ],
       ],
-      [
-        [
-          'configure',
-          'legacy',
-          '--sso-session',
-          'dev',
-          '--account',
-          '222222222222',
-          '--role',
-          'ReadOnlyAccess',
-          '--style',
-          'credentials',
-        ],
-      ],
+      [CONFIGURE_LEGACY_KEYS],
       [
         ['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'],
         'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
@@ -112,21 +99,7 @@ describe('permissions', { concurrency: true }, () => {
   test('configure --style credentials into a world-readable credentials file warns too', async (t) => {
     const w = await signedIn(t);
     writeFile(w.home.credentialsFile, '[other]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n', 0o644);
-    const r = await runCli(
-      [
-        'configure',
-        'legacy',
-        '--sso-session',
-        'dev',
-        '--account',
-        '222222222222',
-        '--role',
-        'ReadOnlyAccess',
-        '--style',
-        'credentials',
-      ],
-      { env: w.env },
-    );
+    const r = await runCli(CONFIGURE_LEGACY_KEYS, { env: w.env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,

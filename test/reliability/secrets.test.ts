@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { runCli } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
+import { CONFIGURE_LEGACY_KEYS } from './harness.ts';
 
 // Every command with --debug: no access key, secret key, session token, access token, refresh token
 // or client secret in stdout, stderr or any process's argv (sampled from /proc while they run: the
@@ -82,18 +83,7 @@ test('no secret in debug output, errors or process arguments of any command', as
     w.home.configFile,
     `${fs.readFileSync(w.home.configFile, 'utf8')}\n[profile via-process]\ncredential_process = ${process.execPath} ${path.resolve('bin/rolehop.cjs')} credential-process prod --min-ttl 11h\n`,
   );
-  await run([
-    'configure',
-    'legacy',
-    '--sso-session',
-    'dev',
-    '--account',
-    '222222222222',
-    '--role',
-    'ReadOnlyAccess',
-    '--style',
-    'credentials',
-  ]);
+  await run(CONFIGURE_LEGACY_KEYS);
   const cp = await run(['credential-process', 'prod', '--min-ttl', '11h'], { printsCredentials: true });
   await run(['env', 'prod'], { printsCredentials: true });
   await run(
