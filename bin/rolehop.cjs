@@ -1,9 +1,26 @@
 #!/usr/bin/env node
 'use strict';
+// No syntax in this file that Node 8 cannot parse (no `?.`, `??`, `catch {}`; a test checks): an
+// older Node must get as far as the one-line refusal below, rather than a SyntaxError or, on Node 20,
+// the AWS SDK's eight-line version warning on every command.
+const minimumNodeMajor = 22; // package.json "engines" says the same; a test checks they agree
+if (Number(process.versions.node.split('.')[0]) < minimumNodeMajor) {
+  process.stderr.write(
+    'rolehop: Node.js ' +
+      minimumNodeMajor +
+      ' or newer is required; this is ' +
+      process.version +
+      ' (install it from https://nodejs.org/en/download, or: nvm install ' +
+      minimumNodeMajor +
+      ')\n',
+  );
+  process.exit(1);
+}
+
 // Cache V8 compilations of the bundle between runs: start-up is the budget on the warm path.
 try {
-  require('node:module').enableCompileCache?.();
-} catch {}
+  require('node:module').enableCompileCache();
+} catch (_unsupported) {}
 
 // populate parses and rewrites files of thousands of profiles; with V8's default young generation
 // its peak RSS passes 200 MB, with a 2 MB one it stays near 140 MB at the same speed (measured with
@@ -22,7 +39,7 @@ if (process.argv[2] === 'populate' && !process.execArgv.some((a) => a.startsWith
   });
   for (const signal of early) child.kill(signal);
   child.on('exit', (code, signal) => {
-    if (!signal) process.exit(code ?? 1);
+    if (!signal) process.exit(code === null ? 1 : code);
     for (const [name, handler] of Object.entries(forward)) process.off(name, handler);
     process.kill(process.pid, signal);
   });

@@ -1,5 +1,5 @@
 // The semantic view of ~/.aws/config + ~/.aws/credentials, in the shape of the cross-SDK test
-// vectors (shared/testdata/aws-sdk-spec): a property is a string or a map of sub-properties.
+// vectors (test/fixtures/aws-sdk-spec): a property is a string or a map of sub-properties.
 
 export type PropertyValue = string | Record<string, string>;
 export type Properties = Record<string, PropertyValue>;

@@ -1,5 +1,5 @@
 // The semantic view of one config or credentials file, and the merge of both, following the
-// cross-SDK profile-file rules (aws-protocols.md §5, shared/testdata/aws-sdk-spec). Where the spec
+// cross-SDK profile-file rules (aws-protocols.md §5, test/fixtures/aws-sdk-spec). Where the spec
 // would fail the whole file, we ignore the line and record an issue instead, so one bad line does
 // not hide every profile; `issues` keeps what the spec calls errors apart from mere warnings.
 

@@ -20,7 +20,7 @@ interface SpecCase {
 }
 
 const cases: SpecCase[] = JSON.parse(
-  fs.readFileSync(path.resolve(repoRoot, '../shared/testdata/aws-sdk-spec/assume-role-tests.json'), 'utf8'),
+  fs.readFileSync(path.join(repoRoot, 'test/fixtures/aws-sdk-spec/assume-role-tests.json'), 'utf8'),
 );
 
 // Real account ids have 12 digits and rolehop rejects other role ARNs up front; the vectors use

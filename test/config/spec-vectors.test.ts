@@ -1,4 +1,4 @@
-// The cross-SDK test vectors (shared/testdata/aws-sdk-spec) run against rolehop's parser.
+// The cross-SDK test vectors (test/fixtures/aws-sdk-spec) run against rolehop's parser.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,7 +7,7 @@ import { mergeViews, parseConfigText } from '../../src/config/parse.ts';
 import { configPaths, selectedProfile } from '../../src/config/paths.ts';
 import { repoRoot } from '../harness/cli.ts';
 
-const specDir = path.resolve(repoRoot, '../shared/testdata/aws-sdk-spec');
+const specDir = path.join(repoRoot, 'test', 'fixtures', 'aws-sdk-spec');
 
 interface ParserCase {
   name: string;
