@@ -1,4 +1,5 @@
 import type { AssumeRoleHop } from '../config/plan.ts';
+import { validateMfaCode } from '../sts/validate.ts';
 import { UsageError } from '../util/errors.ts';
 import type { RunPlanDeps } from './types.ts';
 
@@ -17,11 +18,5 @@ export async function resolveMfaCode(
       },
     );
   }
-  const trimmed = code.trim();
-  if (!/^\d{6}$/.test(trimmed)) {
-    throw new UsageError(`invalid MFA code for ${serial}: it must be 6 digits`, {
-      hint: 'pass --mfa-code 123456',
-    });
-  }
-  return trimmed;
+  return validateMfaCode(code, serial);
 }

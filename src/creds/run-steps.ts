@@ -1,7 +1,7 @@
 import { endpointFor } from '../config/endpoints.ts';
 import type { Plan } from '../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
-import { validateHopInput } from '../sts/validate-hop.ts';
+import { validateHopInput } from '../sts/validate.ts';
 import { cacheFileFor, DEFAULT_MIN_TTL_SECONDS, readFreshCredentials } from './cache-file.ts';
 import { originOf } from './cache-write.ts';
 import { assumeRoleProvider } from './providers/assume-role-provider.ts';

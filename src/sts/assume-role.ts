@@ -3,7 +3,7 @@ import type { Credentials } from '../util/credentials.ts';
 import { registerSecret } from '../util/redact.ts';
 import { defaultRegionFor, defaultStsEndpoint, parseRoleArn } from './role-arn.ts';
 import { mapStsError } from './sts-errors.ts';
-import { validateHopInput } from './validate-hop.ts';
+import { validateHopInput } from './validate.ts';
 
 /** Keys as STS takes and returns them (same shape as src/creds' Credentials). */
 export type StsCredentials = Credentials;
