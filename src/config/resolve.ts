@@ -457,9 +457,10 @@ export function resolvePlanWithTrace(
   // Validate hop options after the source so the first problem reported is the deepest one.
   const hops = assuming.reverse().map(({ name: n, chain: c }) => hopOf(own(view.profiles, n)!, n, c));
   const region = regionOf(view, profile, options);
-  const plan: Plan = { profile, source, hops };
+  const sourceProfile = chain[chain.length - 1]!;
+  const plan: Plan = { profile, sourceProfile, source, hops };
   if (region) plan.region = region.value;
-  const trace: PlanTrace = { chain, sourceProfile: chain[chain.length - 1]! };
+  const trace: PlanTrace = { chain, sourceProfile };
   if (region) trace.region = region;
   return { plan, trace };
 }

@@ -7,16 +7,15 @@ import type { RunPlanDeps } from './types.ts';
 export async function resolveMfaCode(
   hop: AssumeRoleHop,
   deps: Pick<RunPlanDeps, 'mfaCode' | 'promptMfa'>,
+  /** How messages name the hop ("AssumeRole hop 2 of prod-deploy (…)"); default its role ARN. */
+  label: string = hop.roleArn,
 ): Promise<string> {
   const serial = hop.mfaSerial ?? '';
   const code = deps.mfaCode ?? (deps.promptMfa ? await deps.promptMfa(serial) : undefined);
   if (!code) {
-    throw new UsageError(
-      `${hop.roleArn} needs an MFA code for ${serial}, and there is no terminal to ask for it`,
-      {
-        hint: 'pass --mfa-code 123456 (the current code of that device)',
-      },
-    );
+    throw new UsageError(`${label} needs an MFA code for ${serial}, and there is no terminal to ask for it`, {
+      hint: 'pass --mfa-code 123456 (the current code of that device)',
+    });
   }
   return validateMfaCode(code, serial);
 }

@@ -86,16 +86,24 @@ export function validateTags(tags: Readonly<Record<string, string>>): Record<str
   return { ...tags };
 }
 
-/** Every value of a hop, and the MFA code when the hop needs one. */
-export function validateHopInput(hop: AssumeRoleHop, tokenCode?: string): void {
-  parseRoleArn(hop.roleArn);
-  if (hop.sessionName !== undefined) validateSessionName(hop.sessionName);
-  if (hop.durationSeconds !== undefined) validateDuration(hop.durationSeconds);
-  if (hop.externalId !== undefined) validateExternalId(hop.externalId);
-  if (hop.sourceIdentity !== undefined) validateSourceIdentity(hop.sourceIdentity);
-  if (hop.mfaSerial !== undefined) validateMfaSerial(hop.mfaSerial);
-  if (hop.mfaSerial !== undefined && tokenCode !== undefined) validateMfaCode(tokenCode);
-  if (hop.tags !== undefined) validateTags(hop.tags);
+/**
+ * Every value of a hop, and the MFA code when the hop needs one. `label` names the hop
+ * ("AssumeRole hop 2 of prod-deploy (dev -> Deploy)") in front of the message when given.
+ */
+export function validateHopInput(hop: AssumeRoleHop, tokenCode?: string, label?: string): void {
+  try {
+    parseRoleArn(hop.roleArn);
+    if (hop.sessionName !== undefined) validateSessionName(hop.sessionName);
+    if (hop.durationSeconds !== undefined) validateDuration(hop.durationSeconds);
+    if (hop.externalId !== undefined) validateExternalId(hop.externalId);
+    if (hop.sourceIdentity !== undefined) validateSourceIdentity(hop.sourceIdentity);
+    if (hop.mfaSerial !== undefined) validateMfaSerial(hop.mfaSerial);
+    if (hop.mfaSerial !== undefined && tokenCode !== undefined) validateMfaCode(tokenCode);
+    if (hop.tags !== undefined) validateTags(hop.tags);
+  } catch (error) {
+    if (label === undefined || !(error instanceof UsageError)) throw error;
+    throw new UsageError(`${label}: ${error.message}`, { hint: error.hint, cause: error });
+  }
 }
 
 export interface EffectiveDuration {

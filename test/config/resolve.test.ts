@@ -83,6 +83,7 @@ test('a chain runs the innermost role first and keeps each hop’s own options',
   );
   assert.deepEqual(plan, {
     profile: 'deploy',
+    sourceProfile: 'sso',
     region: 'eu-central-1',
     source: {
       kind: 'sso',
