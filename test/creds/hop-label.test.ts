@@ -74,7 +74,10 @@ test('moto: hop 2 denied names profile and hop (exit 4); a bad hop in a library 
     assert.ok(error instanceof AccessDeniedError, String(error));
     assert.equal(exitCodeOf(error), 4);
     assert.match(error.message, /^AssumeRole hop 2 of prod-deploy \(dev -> Deploy\) was denied: /);
-    assert.match(error.hint ?? '', /sts:AssumeRole on arn:aws:iam::123456789012:role\/Deploy and .*trust policy/);
+    assert.match(
+      error.hint ?? '',
+      /sts:AssumeRole on arn:aws:iam::123456789012:role\/Deploy and .*trust policy/,
+    );
     return true;
   });
 
