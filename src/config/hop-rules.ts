@@ -12,6 +12,8 @@
 // [\w+=,.@-] and a path of 1-512 printable ASCII characters, "/" or "/…/". (RoleArn's own 20-2048
 // follows from those.) STS's \w is ASCII, as JavaScript's is without the u flag.
 
+import type { Partition } from './endpoints.ts';
+
 /** A rule on one value, and how messages say what it expects ("expected …", "it must be …"). */
 export interface ValueRule<T = string> {
   readonly expected: string;
@@ -69,8 +71,7 @@ export function tagsProblem(tags: Readonly<Record<string, string>>): string | un
   return undefined;
 }
 
-export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
-const PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov'];
+const PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
 
 export interface RoleArn {
   partition: Partition;
@@ -99,7 +100,7 @@ export function readRoleArn(arn: string): RoleArn | { problem: string } {
     string,
     string,
   ];
-  if (!PARTITIONS.includes(partition)) {
+  if (!(PARTITIONS as readonly string[]).includes(partition)) {
     return { problem: `unknown partition "${partition}" (${PARTITIONS.join(', ')})` };
   }
   if (service !== 'iam') return { problem: `service is "${service}", a role ARN has "iam"` };

@@ -1,7 +1,6 @@
-import { type Partition, ROLE_ARN_EXAMPLE, type RoleArn, readRoleArn } from '../config/hop-rules.ts';
+import type { Partition } from '../config/endpoints.ts';
+import { ROLE_ARN_EXAMPLE, type RoleArn, readRoleArn } from '../config/hop-rules.ts';
 import { UsageError } from '../util/errors.ts';
-
-export type { Partition, RoleArn };
 
 /** Parses and checks an IAM role ARN given at run time (a selector, a library Plan): a usage error. */
 export function parseRoleArn(arn: string): RoleArn {
