@@ -180,45 +180,48 @@ function validateDurationSeconds(raw: string, profile: string, chain: string[]):
   return n;
 }
 
+/** The hop's string settings, each checked with its STS rule; a secret one is never quoted back. */
+const HOP_SETTINGS = [
+  {
+    key: 'role_session_name',
+    field: 'sessionName',
+    code: 'invalid-session-name',
+    rule: SESSION_NAME,
+    example: 'my-name',
+  },
+  {
+    key: 'external_id',
+    field: 'externalId',
+    code: 'invalid-external-id',
+    rule: EXTERNAL_ID,
+    example: 'VALUE-THE-ROLE-OWNER-GAVE-YOU',
+    secret: true,
+  },
+  {
+    key: 'mfa_serial',
+    field: 'mfaSerial',
+    code: 'invalid-mfa-serial',
+    rule: MFA_SERIAL,
+    example: 'arn:aws:iam::111122223333:mfa/alice',
+  },
+] as const;
+
 /** The hop a profile with role_arn asks for; validates its options. */
 function hopOf(props: Properties, profile: string, chain: string[]): AssumeRoleHop {
   const hop: AssumeRoleHop = { roleArn: validateRoleArn(str(props, 'role_arn') ?? '', profile, chain) };
-  const sessionName = str(props, 'role_session_name');
-  if (sessionName !== undefined) {
-    if (!SESSION_NAME.accepts(sessionName)) {
+  for (const setting of HOP_SETTINGS) {
+    const value = str(props, setting.key);
+    if (value === undefined) continue;
+    if (!setting.rule.accepts(value)) {
+      const has = 'secret' in setting ? `an ${setting.key} STS would refuse` : `${setting.key} "${value}"`;
       throw new ProfileResolutionError(
-        'invalid-session-name',
+        setting.code,
         profile,
-        `${where(profile, chain)} has role_session_name "${sessionName}": expected ${SESSION_NAME.expected}`,
-        `e.g. 'rolehop config set --profile ${profile} role_session_name my-name'`,
+        `${where(profile, chain)} has ${has}: expected ${setting.rule.expected}`,
+        `e.g. 'rolehop config set --profile ${profile} ${setting.key} ${setting.example}'`,
       );
     }
-    hop.sessionName = sessionName;
-  }
-  const externalId = str(props, 'external_id');
-  if (externalId !== undefined) {
-    // Not quoted: the role owner may treat it as a shared secret.
-    if (!EXTERNAL_ID.accepts(externalId)) {
-      throw new ProfileResolutionError(
-        'invalid-external-id',
-        profile,
-        `${where(profile, chain)} has an external_id STS would refuse: expected ${EXTERNAL_ID.expected}`,
-        `set the value the role owner gave you: 'rolehop config set --profile ${profile} external_id VALUE'`,
-      );
-    }
-    hop.externalId = externalId;
-  }
-  const mfaSerial = str(props, 'mfa_serial');
-  if (mfaSerial !== undefined) {
-    if (!MFA_SERIAL.accepts(mfaSerial)) {
-      throw new ProfileResolutionError(
-        'invalid-mfa-serial',
-        profile,
-        `${where(profile, chain)} has mfa_serial "${mfaSerial}": expected ${MFA_SERIAL.expected}`,
-        `e.g. 'rolehop config set --profile ${profile} mfa_serial arn:aws:iam::111122223333:mfa/alice'`,
-      );
-    }
-    hop.mfaSerial = mfaSerial;
+    hop[setting.field] = value;
   }
   const duration = str(props, 'duration_seconds');
   if (duration !== undefined) hop.durationSeconds = validateDurationSeconds(duration, profile, chain);
