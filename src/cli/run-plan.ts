@@ -15,6 +15,7 @@ import type { Credentials } from '../creds/types.ts';
 import type { GetAccessTokenOptions } from '../sso/access-token.ts';
 import type { getRoleCredentials } from '../sso/portal.ts';
 import { pickSession } from '../sso/session.ts';
+import { validateMfaCode } from '../sts/validate.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
 import { InterruptedError, UsageError } from '../util/errors.ts';
 import { prefersDeviceCode } from './browser.ts';
@@ -176,18 +177,6 @@ function readLine(stdin: Deps['stdin'], signal: AbortSignal): Promise<string> {
   });
 }
 
-const MFA_CODE = /^\d{6}$/;
-
-function checkMfaCode(code: string): string {
-  const c = code.trim();
-  if (!MFA_CODE.test(c)) {
-    throw new UsageError('the MFA code must be the 6 digits your device shows', {
-      hint: 'pass --mfa-code 123456 or type it when asked',
-    });
-  }
-  return c;
-}
-
 /** On a terminal a missing sign-in starts one, as `rolehop login` would (device code over SSH). */
 function tokenOptions(deps: Deps, options: CredentialOptions): GetAccessTokenOptions {
   if (options.allowLogin !== true) return {};
@@ -211,7 +200,7 @@ export function runPlanDeps(
     view,
     signal: deps.signal,
     ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
-    ...(mfaCode !== undefined ? { mfaCode: checkMfaCode(mfaCode) } : {}),
+    ...(mfaCode !== undefined ? { mfaCode: validateMfaCode(mfaCode) } : {}),
     sso: {
       getRoleCredentials: async (source: Parameters<typeof getRoleCredentials>[0]) => {
         const portal = await import('../sso/portal.ts');
@@ -225,7 +214,7 @@ export function runPlanDeps(
         });
       }
       deps.stderr.write(`MFA code for ${serial}: `);
-      return checkMfaCode(await readLine(deps.stdin, deps.signal));
+      return validateMfaCode(await readLine(deps.stdin, deps.signal));
     },
   };
 }
@@ -235,7 +224,7 @@ export function checkCredentialOptions(input: CommandInput): void {
   const minTtl = str(input.values['min-ttl']);
   if (minTtl !== undefined) parseDurationSeconds(minTtl, '--min-ttl');
   const mfaCode = str(input.values['mfa-code']);
-  if (mfaCode !== undefined) checkMfaCode(mfaCode);
+  if (mfaCode !== undefined) validateMfaCode(mfaCode);
 }
 
 /** Credentials for a target: runs its plan through the shared cache and single-flight locks. */

@@ -33,6 +33,8 @@ export interface AssumeRoleHop {
 export interface Plan {
   /** The profile the plan was resolved from, when there is one. */
   profile?: string;
+  /** The profile whose credentials start the chain (end of source_profile), for naming hops in messages. */
+  sourceProfile?: string;
   region?: string;
   source: Source;
   hops: AssumeRoleHop[];

@@ -1,4 +1,5 @@
 import { ConfigError } from '../util/errors.ts';
+import { DURATION_SECONDS, EXTERNAL_ID, MFA_SERIAL, readRoleArn, SESSION_NAME } from './hop-rules.ts';
 import type { ConfigView, Properties } from './model.ts';
 import type { AssumeRoleHop, Plan, Source } from './plan.ts';
 
@@ -32,6 +33,8 @@ export type ResolveErrorCode =
   | 'invalid-role-arn'
   | 'invalid-duration'
   | 'invalid-session-name'
+  | 'invalid-external-id'
+  | 'invalid-mfa-serial'
   | 'unsupported-source';
 
 /** A ConfigError that says which profile is at fault, so `doctor` can group and de-duplicate. */
@@ -55,8 +58,6 @@ export interface PlanTrace {
   region?: { value: string; from: string };
 }
 
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]+$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const;
 type CredentialSourceName = (typeof CREDENTIAL_SOURCES)[number];
 const SSO_PROFILE_KEYS = ['sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name'] as const;
@@ -148,62 +149,80 @@ export function unknownProfileError(view: ConfigView, name: string): ProfileReso
   );
 }
 
-/** For selectors (--assume): an IAM role ARN in a partition rolehop knows. */
-export function isRoleArn(value: string): boolean {
-  return ROLE_ARN.test(value);
-}
+// Each hop is checked with config/hop-rules.ts, the rules the runner and the selectors use, so a
+// profile that resolves here never fails later as a usage error; the message names the profile chain.
 
-/** For selectors (--session-name): what STS accepts as RoleSessionName. */
-export function isRoleSessionName(value: string): boolean {
-  return SESSION_NAME.test(value);
-}
-
-export function validateRoleArn(arn: string, profile: string, chain: string[] = [profile]): string {
+function validateRoleArn(arn: string, profile: string, chain: string[]): string {
   const value = arn.trim();
-  if (!ROLE_ARN.test(value)) {
+  const read = readRoleArn(value);
+  if ('problem' in read) {
     throw new ProfileResolutionError(
       'invalid-role-arn',
       profile,
-      `${where(profile, chain)} has role_arn "${value}", which is not an IAM role ARN`,
+      `${where(profile, chain)} has role_arn "${value}", which is not an IAM role ARN: ${read.problem}`,
       `expected arn:aws:iam::<12-digit account>:role/<name> (or aws-cn, aws-us-gov): fix it with 'rolehop config set --profile ${profile} role_arn arn:aws:iam::111122223333:role/NAME'`,
     );
   }
   return value;
 }
 
-export function validateDurationSeconds(raw: string, profile: string, chain: string[] = [profile]): number {
+function validateDurationSeconds(raw: string, profile: string, chain: string[]): number {
   const value = raw.trim();
   const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 900 || n > 43200) {
+  if (!DURATION_SECONDS.accepts(n)) {
     throw new ProfileResolutionError(
       'invalid-duration',
       profile,
-      `${where(profile, chain)} has duration_seconds "${value}": expected a whole number of seconds from 900 to 43200`,
+      `${where(profile, chain)} has duration_seconds "${value}": expected ${DURATION_SECONDS.expected}`,
       `e.g. 'rolehop config set --profile ${profile} duration_seconds 3600'`,
     );
   }
   return n;
 }
 
+/** The hop's string settings, each checked with its STS rule; a secret one is never quoted back. */
+const HOP_SETTINGS = [
+  {
+    key: 'role_session_name',
+    field: 'sessionName',
+    code: 'invalid-session-name',
+    rule: SESSION_NAME,
+    example: 'my-name',
+  },
+  {
+    key: 'external_id',
+    field: 'externalId',
+    code: 'invalid-external-id',
+    rule: EXTERNAL_ID,
+    example: 'VALUE-THE-ROLE-OWNER-GAVE-YOU',
+    secret: true,
+  },
+  {
+    key: 'mfa_serial',
+    field: 'mfaSerial',
+    code: 'invalid-mfa-serial',
+    rule: MFA_SERIAL,
+    example: 'arn:aws:iam::111122223333:mfa/alice',
+  },
+] as const;
+
 /** The hop a profile with role_arn asks for; validates its options. */
 function hopOf(props: Properties, profile: string, chain: string[]): AssumeRoleHop {
   const hop: AssumeRoleHop = { roleArn: validateRoleArn(str(props, 'role_arn') ?? '', profile, chain) };
-  const sessionName = str(props, 'role_session_name');
-  if (sessionName !== undefined) {
-    if (!SESSION_NAME.test(sessionName)) {
+  for (const setting of HOP_SETTINGS) {
+    const value = str(props, setting.key);
+    if (value === undefined) continue;
+    if (!setting.rule.accepts(value)) {
+      const has = 'secret' in setting ? `an ${setting.key} STS would refuse` : `${setting.key} "${value}"`;
       throw new ProfileResolutionError(
-        'invalid-session-name',
+        setting.code,
         profile,
-        `${where(profile, chain)} has role_session_name "${sessionName}": expected 2–64 characters of letters, digits and + = , . @ _ -`,
-        `e.g. 'rolehop config set --profile ${profile} role_session_name my-name'`,
+        `${where(profile, chain)} has ${has}: expected ${setting.rule.expected}`,
+        `e.g. 'rolehop config set --profile ${profile} ${setting.key} ${setting.example}'`,
       );
     }
-    hop.sessionName = sessionName;
+    hop[setting.field] = value;
   }
-  const externalId = str(props, 'external_id');
-  if (externalId !== undefined) hop.externalId = externalId;
-  const mfaSerial = str(props, 'mfa_serial');
-  if (mfaSerial !== undefined) hop.mfaSerial = mfaSerial;
   const duration = str(props, 'duration_seconds');
   if (duration !== undefined) hop.durationSeconds = validateDurationSeconds(duration, profile, chain);
   hop.profile = profile;
@@ -441,9 +460,10 @@ export function resolvePlanWithTrace(
   // Validate hop options after the source so the first problem reported is the deepest one.
   const hops = assuming.reverse().map(({ name: n, chain: c }) => hopOf(own(view.profiles, n)!, n, c));
   const region = regionOf(view, profile, options);
-  const plan: Plan = { profile, source, hops };
+  const sourceProfile = chain[chain.length - 1]!;
+  const plan: Plan = { profile, sourceProfile, source, hops };
   if (region) plan.region = region.value;
-  const trace: PlanTrace = { chain, sourceProfile: chain[chain.length - 1]! };
+  const trace: PlanTrace = { chain, sourceProfile };
   if (region) trace.region = region;
   return { plan, trace };
 }

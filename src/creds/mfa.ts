@@ -1,4 +1,5 @@
 import type { AssumeRoleHop } from '../config/plan.ts';
+import { validateMfaCode } from '../sts/validate.ts';
 import { UsageError } from '../util/errors.ts';
 import type { RunPlanDeps } from './types.ts';
 
@@ -6,22 +7,15 @@ import type { RunPlanDeps } from './types.ts';
 export async function resolveMfaCode(
   hop: AssumeRoleHop,
   deps: Pick<RunPlanDeps, 'mfaCode' | 'promptMfa'>,
+  /** How messages name the hop ("AssumeRole hop 2 of prod-deploy (…)"); default its role ARN. */
+  label: string = hop.roleArn,
 ): Promise<string> {
   const serial = hop.mfaSerial ?? '';
   const code = deps.mfaCode ?? (deps.promptMfa ? await deps.promptMfa(serial) : undefined);
   if (!code) {
-    throw new UsageError(
-      `${hop.roleArn} needs an MFA code for ${serial}, and there is no terminal to ask for it`,
-      {
-        hint: 'pass --mfa-code 123456 (the current code of that device)',
-      },
-    );
-  }
-  const trimmed = code.trim();
-  if (!/^\d{6}$/.test(trimmed)) {
-    throw new UsageError(`invalid MFA code for ${serial}: it must be 6 digits`, {
-      hint: 'pass --mfa-code 123456',
+    throw new UsageError(`${label} needs an MFA code for ${serial}, and there is no terminal to ask for it`, {
+      hint: 'pass --mfa-code 123456 (the current code of that device)',
     });
   }
-  return trimmed;
+  return validateMfaCode(code, serial);
 }

@@ -1,9 +1,10 @@
 import { endpointFor } from '../config/endpoints.ts';
 import type { Plan } from '../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
-import { validateHopInput } from '../sts/validate-hop.ts';
+import { validateHopInput } from '../sts/validate.ts';
 import { cacheFileFor, DEFAULT_MIN_TTL_SECONDS, readFreshCredentials } from './cache-file.ts';
 import { originOf } from './cache-write.ts';
+import { hopLabel } from './hop-label.ts';
 import { assumeRoleProvider } from './providers/assume-role-provider.ts';
 import { cachedProvider } from './providers/cached-provider.ts';
 import type { CredentialProvider } from './providers/provider.ts';
@@ -25,18 +26,20 @@ export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps):
     provider: spec.cacheable ? cachedProvider(spec, origin, provider, deps) : provider,
   });
   // Every hop is checked before the first step runs: a typo in hop 2 costs no SSO call.
-  for (const hop of specs.hops) {
+  const labels = specs.hops.map((_, i) => hopLabel(plan, i));
+  specs.hops.forEach((hop, i) => {
     validateHopInput(
       { ...hop.hop, sessionName: hop.sessionName, durationSeconds: hop.durationSeconds },
       deps.mfaCode,
+      labels[i],
     );
-  }
+  });
   const steps: Step[] = [wrap(specs.source, sourceProvider(plan.source, deps))];
-  for (const hop of specs.hops) {
+  specs.hops.forEach((hop, i) => {
     const region = plan.region || defaultRegionFor(parseRoleArn(hop.hop.roleArn).partition);
     const endpoint = endpointFor('STS', region, deps.env, deps.view, hop.hop.profile ?? plan.profile);
-    steps.push(wrap(hop, assumeRoleProvider(hop, { region, endpoint }, deps)));
-  }
+    steps.push(wrap(hop, assumeRoleProvider(hop, { region, endpoint, label: labels[i]! }, deps)));
+  });
 
   let start = 0;
   let creds: Credentials | undefined;

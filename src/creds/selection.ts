@@ -3,7 +3,14 @@ import type { AssumeRoleHop, Plan, Source } from '../config/plan.ts';
 import { resolvePlan } from '../config/resolve.ts';
 import type { SsoSessionRef } from '../sso/session.ts';
 import { parseRoleArn } from '../sts/role-arn.ts';
-import { validateDuration, validateSessionName } from '../sts/validate.ts';
+import {
+  validateDuration,
+  validateExternalId,
+  validateMfaSerial,
+  validateSessionName,
+  validateSourceIdentity,
+  validateTags,
+} from '../sts/validate.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
 import { ConfigError, UsageError } from '../util/errors.ts';
 
@@ -58,7 +65,7 @@ export interface HopOptions {
 
 function parseTags(tags: Selection['tags']): Record<string, string> | undefined {
   if (tags === undefined) return undefined;
-  if (!Array.isArray(tags)) return { ...tags };
+  if (!Array.isArray(tags)) return validateTags(tags);
   const out: Record<string, string> = {};
   for (const tag of tags) {
     const eq = tag.indexOf('=');
@@ -67,13 +74,9 @@ function parseTags(tags: Selection['tags']): Record<string, string> | undefined 
         hint: 'e.g. --tag project=atlas (repeat --tag for more)',
       });
     }
-    const key = tag.slice(0, eq);
-    if (!/^[\w+=,.@:/-]{1,128}$/.test(key)) {
-      throw new UsageError(`invalid --tag key "${key}": 1-128 letters, digits and _.:/=+-@`);
-    }
-    out[key] = tag.slice(eq + 1);
+    out[tag.slice(0, eq)] = tag.slice(eq + 1);
   }
-  return out;
+  return validateTags(out);
 }
 
 /** Validates every hop option of a selection; throws UsageError before anything touches the network. */
@@ -89,27 +92,11 @@ export function parseHopOptions(sel: Selection): HopOptions {
       typeof sel.duration === 'number' ? sel.duration : parseDurationSeconds(sel.duration, '--duration');
     options.durationSeconds = validateDuration(seconds);
   }
-  if (sel.externalId !== undefined) {
-    if (!/^[\w+=,.@:/-]{2,1224}$/.test(sel.externalId)) {
-      throw new UsageError('invalid --external-id: 2-1224 letters, digits and +=,.@:/-', {
-        hint: 'use the external id the role owner gave you',
-      });
-    }
-    options.last.externalId = sel.externalId;
-  }
-  if (sel.mfaSerial !== undefined) {
-    if (!/^(arn:aws[\w-]*:iam::\d{12}:mfa\/[\w+=,.@/-]+|[\w+=/:,.@-]{9,256})$/.test(sel.mfaSerial)) {
-      throw new UsageError(`invalid --mfa-serial "${sel.mfaSerial}"`, {
-        hint: 'expected the MFA device ARN, e.g. arn:aws:iam::111122223333:mfa/alice',
-      });
-    }
-    options.last.mfaSerial = sel.mfaSerial;
-  }
+  if (sel.externalId !== undefined)
+    options.last.externalId = validateExternalId(sel.externalId, '--external-id');
+  if (sel.mfaSerial !== undefined) options.last.mfaSerial = validateMfaSerial(sel.mfaSerial, '--mfa-serial');
   if (sel.sourceIdentity !== undefined) {
-    if (!/^[\w+=,.@-]{2,64}$/.test(sel.sourceIdentity)) {
-      throw new UsageError('invalid --source-identity: 2-64 letters, digits and +=,.@_-');
-    }
-    options.last.sourceIdentity = sel.sourceIdentity;
+    options.last.sourceIdentity = validateSourceIdentity(sel.sourceIdentity, '--source-identity');
   }
   const tags = parseTags(sel.tags);
   if (tags !== undefined) options.last.tags = tags;

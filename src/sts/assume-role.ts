@@ -3,7 +3,7 @@ import type { Credentials } from '../util/credentials.ts';
 import { registerSecret } from '../util/redact.ts';
 import { defaultRegionFor, defaultStsEndpoint, parseRoleArn } from './role-arn.ts';
 import { mapStsError } from './sts-errors.ts';
-import { validateHopInput } from './validate-hop.ts';
+import { validateHopInput } from './validate.ts';
 
 /** Keys as STS takes and returns them (same shape as src/creds' Credentials). */
 export type StsCredentials = Credentials;
@@ -28,6 +28,8 @@ export interface AssumeRoleParams {
   tokenCode?: string;
   /** Default: the role partition's first region. */
   region?: string;
+  /** How errors name this hop ("AssumeRole hop 2 of prod-deploy (dev -> Deploy)"); default its ARN. */
+  label?: string;
 }
 
 export interface CallerIdentity {
@@ -68,6 +70,7 @@ export async function assumeRole(
   validateHopInput(
     { ...hop, sessionName: params.sessionName, durationSeconds: params.durationSeconds },
     params.tokenCode,
+    params.label,
   );
   const region = params.region || defaultRegionFor(arn.partition);
   const { sdk, client, endpoint } = await stsClient(params.source, region, options);
@@ -99,7 +102,13 @@ export async function assumeRole(
       expiration: c.Expiration ? new Date(c.Expiration) : undefined,
     };
   } catch (error) {
-    throw mapStsError(error, { action: 'AssumeRole', roleArn: hop.roleArn, profile: hop.profile, endpoint });
+    throw mapStsError(error, {
+      action: 'AssumeRole',
+      roleArn: hop.roleArn,
+      profile: hop.profile,
+      endpoint,
+      ...(params.label !== undefined ? { label: params.label } : {}),
+    });
   } finally {
     client.destroy();
   }

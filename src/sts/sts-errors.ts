@@ -24,6 +24,8 @@ export interface StsErrorContext {
   roleArn?: string;
   profile?: string;
   endpoint: string;
+  /** Names the call in full when given: "AssumeRole hop 2 of prod-deploy (dev -> Deploy)". */
+  label?: string;
 }
 
 const THROTTLING = new Set([
@@ -49,15 +51,17 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): Error {
   const e = (error ?? {}) as SdkErrorLike;
   const name = e.name ?? '';
   const detail = redactText(String(e.message ?? error)).split('\n')[0];
-  const what = ctx.roleArn
-    ? `${ctx.action} ${ctx.roleArn}${ctx.profile ? ` (profile ${ctx.profile})` : ''}`
-    : ctx.action;
+  const what =
+    ctx.label ??
+    (ctx.roleArn
+      ? `${ctx.action} ${ctx.roleArn}${ctx.profile ? ` (profile ${ctx.profile})` : ''}`
+      : ctx.action);
   const status = e.$metadata?.httpStatusCode;
   const attempts = e.$metadata?.attempts;
   if (name === 'AbortError') return new InterruptedError(`${what} was interrupted`, { cause: error });
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
     return new AccessDeniedError(`${what} was denied: ${detail}`, {
-      hint: 'check that the source identity may call sts:AssumeRole on this role and that the role trusts it (trust policy, external id, MFA)',
+      hint: `check that the source identity may call sts:AssumeRole on ${ctx.roleArn ?? 'this role'} and that the role trusts it (trust policy, external id, MFA)`,
       cause: error,
     });
   }

@@ -73,7 +73,7 @@ const REFUSED: [string, string[], number, RegExp][] = [
     /--external-id applies to a role to assume/,
   ],
   ['no selection without a terminal', ['env'], 2, /no profile or account selected/],
-  ['a bad --mfa-code', ['env', 'prod', '--mfa-code', '12ab'], 2, /MFA code must be the 6 digits/],
+  ['a bad --mfa-code', ['env', 'prod', '--mfa-code', '12ab'], 2, /invalid MFA code: it must be the 6 digits/],
 ];
 
 test('bad input is refused with a clear message and exit code, before any network call, changing no file', async (t) => {

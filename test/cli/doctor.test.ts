@@ -163,7 +163,7 @@ test('doctor: an invalid duration_seconds', async (t) => {
   const d = await doctor(t, CLEAN_CONFIG.replace('duration_seconds = 3600', 'duration_seconds = 1h'));
   const f = found(d, 'invalid-duration');
   assert.equal(f.profile, 'deploy');
-  assert.match(f.message, /"1h": expected a whole number of seconds from 900 to 43200/);
+  assert.match(f.message, /"1h": expected a whole number of seconds from 900 \(15m\) to 43200 \(12h\)/);
 });
 
 test('doctor: duplicate sections (botocore refuses the file)', async (t) => {

@@ -4,8 +4,6 @@ import type { ConfigView, Properties } from '../../src/config/model.ts';
 import { parseConfigText } from '../../src/config/parse.ts';
 import {
   closeMatches,
-  isRoleArn,
-  isRoleSessionName,
   ProfileResolutionError,
   resolvePlan,
   resolvePlanWithTrace,
@@ -85,6 +83,7 @@ test('a chain runs the innermost role first and keeps each hop’s own options',
   );
   assert.deepEqual(plan, {
     profile: 'deploy',
+    sourceProfile: 'sso',
     region: 'eu-central-1',
     source: {
       kind: 'sso',
@@ -328,13 +327,59 @@ test('duration_seconds must be a whole number from 900 to 43200', () => {
   }
   for (const bad of ['899', '43201', '1h', '3600.5', '']) {
     const v = view({ a: { role_arn: ARN_A, source_profile: 'b', duration_seconds: bad }, b: KEYS });
-    fails(v, 'a', 'invalid-duration', /900 to 43200/);
+    fails(v, 'a', 'invalid-duration', /900 \(15m\) to 43200 \(12h\)/);
   }
 });
 
 test('role_session_name must be 2–64 characters STS accepts', () => {
   const v = view({ a: { role_arn: ARN_A, source_profile: 'b', role_session_name: 'has space' }, b: KEYS });
   fails(v, 'a', 'invalid-session-name', /role_session_name "has space"/);
+});
+
+test('a role name longer than 64 characters fails at resolve time, naming the profile chain', () => {
+  const long = `arn:aws:iam::111122223333:role/${'R'.repeat(70)}`;
+  // The bad hop is on a source profile: the message says how the selected profile reached it.
+  const v = view({
+    'prod-deploy': { role_arn: ARN_A, source_profile: 'dev' },
+    dev: { role_arn: long, source_profile: 'base' },
+    base: KEYS,
+  });
+  const e = fails(
+    v,
+    'prod-deploy',
+    'invalid-role-arn',
+    /^profile "dev" \(chain prod-deploy -> dev\) has role_arn "arn:aws:iam::111122223333:role\/R{70}"/,
+    /role name longer than 64 characters \(70/,
+  );
+  assert.equal(e.profile, 'dev');
+  assert.equal(e.exitCode, 1);
+});
+
+test('external_id and mfa_serial are checked with the rules STS applies', () => {
+  const secretish = 'has spaces, not allowed';
+  const ext = fails(
+    view({ a: { role_arn: ARN_A, source_profile: 'b', external_id: secretish }, b: KEYS }),
+    'a',
+    'invalid-external-id',
+    /profile "a" has an external_id STS would refuse: expected 2-1224 characters/,
+  );
+  assert.doesNotMatch(ext.message, /has spaces/, 'the external id is not repeated');
+  fails(
+    view({ a: { role_arn: ARN_A, source_profile: 'b', mfa_serial: 'short' }, b: KEYS }),
+    'a',
+    'invalid-mfa-serial',
+    /mfa_serial "short": expected 9-256 characters/,
+  );
+  const ok = view({
+    a: { role_arn: ARN_A, source_profile: 'b', external_id: 'ext:42/x', mfa_serial: 'GAHT12345678' },
+    b: KEYS,
+  });
+  assert.deepEqual(resolvePlan(ok, 'a').hops[0], {
+    roleArn: ARN_A,
+    externalId: 'ext:42/x',
+    mfaSerial: 'GAHT12345678',
+    profile: 'a',
+  });
 });
 
 test('a profile with only settings has no credentials', () => {
@@ -354,13 +399,6 @@ test('profile names like constructor or __proto__ never reach Object.prototype',
     'p',
     'missing-sso-session',
   );
-});
-
-test('selector helpers accept what the profile checks accept', () => {
-  assert.equal(isRoleArn(ARN_A), true);
-  assert.equal(isRoleArn('arn:aws:iam::1:role/A'), false);
-  assert.equal(isRoleSessionName('ci-job@example.com'), true);
-  assert.equal(isRoleSessionName('x'), false);
 });
 
 test('an unknown profile in a file with unreadable lines points at doctor, which names them', () => {

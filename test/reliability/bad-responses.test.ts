@@ -61,7 +61,7 @@ const UNPARSABLE =
   /the SSO portal call failed: SyntaxError: (?:(?!Deserialization error)[\s\S])*hint: the answer was not the portal's JSON/;
 const REFRESH_REFUSED =
   /the SSO sign-in for sso-session "dev" has expired.*\n\s+hint: run rolehop login --sso-session dev/;
-const STS_FAILED = /AssumeRole arn:aws:iam::111111111111:role\/Deploy failed: /;
+const STS_FAILED = /AssumeRole hop 1 of prod \(prod -> Deploy\) failed: /;
 
 const getRoleCredentials: Row[] = [
   [

@@ -17,6 +17,7 @@ const ACCOUNT = '123456789012';
 const SCRIPT = `
 import boto3, json, sys
 url, roles = sys.argv[1], sys.argv[2].split(',')
+powerless = [r for r in sys.argv[3].split(',') if r]
 iam = boto3.client('iam', endpoint_url=url, region_name='us-east-1',
                    aws_access_key_id='AKIASETUP0000000000', aws_secret_access_key='setup')
 allow = json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': '*', 'Resource': '*'}]})
@@ -29,15 +30,19 @@ for user, policy in (('admin', True), ('nobody', False)):
     if policy:
         iam.put_user_policy(UserName=user, PolicyName='all', PolicyDocument=allow)
     out[user] = {'accessKeyId': key['AccessKeyId'], 'secretAccessKey': key['SecretAccessKey']}
-for role in roles:
+for role in roles + powerless:
     iam.create_role(RoleName=role, AssumeRolePolicyDocument=trust)
-    iam.put_role_policy(RoleName=role, PolicyName='all', PolicyDocument=allow)
+    if role not in powerless:
+        iam.put_role_policy(RoleName=role, PolicyName='all', PolicyDocument=allow)
 print(json.dumps(out))
 `;
 
-export function seedMoto(moto: Moto, roles: string[]): SeededMoto {
+/** `powerless` roles exist and trust anyone but may do nothing: a hop from them is denied. */
+export function seedMoto(moto: Moto, roles: string[], powerless: string[] = []): SeededMoto {
   const out = JSON.parse(
-    execFileSync('python3', ['-c', SCRIPT, moto.url, roles.join(',')], { encoding: 'utf8' }),
+    execFileSync('python3', ['-c', SCRIPT, moto.url, roles.join(','), powerless.join(',')], {
+      encoding: 'utf8',
+    }),
   );
   return { ...out, roleArn: (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}` };
 }

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Partition } from '../../config/endpoints.ts';
 import { partitionOfRegion } from '../../config/endpoints.ts';
+import { readRoleArn } from '../../config/hop-rules.ts';
 import type { ConfigView } from '../../config/model.ts';
 import type { Plan } from '../../config/plan.ts';
 import { consoleDestination, consoleSigninUrl, type FederationCredentials } from '../../sts/federation.ts';
@@ -39,14 +40,12 @@ export function sessionDurationFor(plan: Plan, view: ConfigView): number | undef
   return plan.hops[0]!.durationSeconds ?? 3600;
 }
 
-const ARN_PARTITION = /^arn:(aws|aws-cn|aws-us-gov):/;
-
 /** Where the console is: the region's partition, else the role's, else the SSO region's. */
 export function consolePartition(plan: Plan, region: string | undefined): Partition {
   if (region) return partitionOfRegion(region);
   const last = plan.hops.at(-1);
-  const fromArn = last ? ARN_PARTITION.exec(last.roleArn)?.[1] : undefined;
-  if (fromArn) return fromArn as Partition;
+  const arn = last ? readRoleArn(last.roleArn) : undefined;
+  if (arn && !('problem' in arn)) return arn.partition;
   if (plan.source.kind === 'sso') return partitionOfRegion(plan.source.ssoRegion);
   return 'aws';
 }

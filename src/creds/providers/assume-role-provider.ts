@@ -4,10 +4,10 @@ import type { HopSpec } from '../step-key.ts';
 import type { RunPlanDeps } from '../types.ts';
 import type { CredentialProvider } from './provider.ts';
 
-/** An AssumeRole hop on top of its source's credentials. */
+/** An AssumeRole hop on top of its source's credentials; `label` names the hop in errors. */
 export function assumeRoleProvider(
   spec: HopSpec,
-  target: { region: string; endpoint: string },
+  target: { region: string; endpoint: string; label?: string },
   deps: RunPlanDeps,
 ): CredentialProvider {
   return async (source) => {
@@ -17,7 +17,7 @@ export function assumeRoleProvider(
         `${spec.hop.roleArn}: duration ${spec.clampedFrom}s lowered to ${spec.durationSeconds}s, the most AWS allows for role chaining`,
       );
     }
-    const tokenCode = spec.hop.mfaSerial ? await resolveMfaCode(spec.hop, deps) : undefined;
+    const tokenCode = spec.hop.mfaSerial ? await resolveMfaCode(spec.hop, deps, target.label) : undefined;
     return assumeRole(
       {
         source,
@@ -26,6 +26,7 @@ export function assumeRoleProvider(
         durationSeconds: spec.durationSeconds,
         tokenCode,
         region: target.region,
+        ...(target.label !== undefined ? { label: target.label } : {}),
       },
       {
         endpoint: target.endpoint,
