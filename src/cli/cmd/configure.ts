@@ -52,13 +52,6 @@ export function parseOutput(value: string | undefined): string | undefined {
   throw new UsageError(`unknown --output "${value}"`, { hint: `use one of ${OUTPUTS.join(', ')}` });
 }
 
-export function parseRegion(value: string | undefined): string | undefined {
-  if (value === undefined || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) return value;
-  throw new UsageError(`"${value}" is not an AWS region name`, {
-    hint: 'use a region like us-east-1 or eu-west-1',
-  });
-}
-
 /** How a credential_process line starts rolehop: this node and bin script when not on PATH. */
 export function rolehopInvocation(deps: Pick<Deps, 'env'>): RolehopInvocation {
   let script = process.argv[1] ?? '';
@@ -152,7 +145,7 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
       hint: 'add --assume ROLE_ARN, or use the profile itself',
     });
   }
-  const region = parseRegion(input.globals.region);
+  const region = input.globals.region;
   const output = parseOutput(str(v.output));
   return {
     name,
