@@ -56,7 +56,7 @@ Commands:
 ${listed.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Global options:
-${optionLines({ ...globalOptions, version: { type: 'boolean', description: 'print the version' } }).join('\n')}
+${optionLines({ ...globalOptions, version: { type: 'boolean', short: 'v', description: 'print the version' } }).join('\n')}
 
 Examples:
   $ rolehop login --start-url https://my-org.awsapps.com/start --sso-region eu-west-1 --sso-session my-org
