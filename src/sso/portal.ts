@@ -7,6 +7,7 @@ import { registerSecret } from '../util/redact.ts';
 import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
 import type { SsoDeps } from './deps.ts';
 import { type AttemptOutcome, createLimiter } from './limiter.ts';
+import { recordRejectedToken } from './rejected-token.ts';
 import { isNetworkFailure, networkError, sdkErrorInfo } from './sdk-errors.ts';
 import { loginCommandFor, type SsoSessionRef } from './session.ts';
 
@@ -114,6 +115,7 @@ export async function createPortalClient(
     if (isNetworkFailure(error)) return networkError('the portal call', endpoint, error);
     const info = sdkErrorInfo(error);
     if (info.status === 401 || info.name === 'UnauthorizedException') {
+      recordRejectedToken(deps.env, session, accessToken, deps.now());
       return new SignInRequiredError(
         `the SSO sign-in for ${session.name ?? session.startUrl} is no longer valid`,
         {

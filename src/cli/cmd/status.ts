@@ -1,6 +1,7 @@
 import { loadConfigView } from '../../config/load.ts';
 import type { ConfigView } from '../../config/model.ts';
 import { cacheStatus } from '../../creds/cache-status.ts';
+import { tokenRejectedAt } from '../../sso/rejected-token.ts';
 import { parseScopes, type SsoSessionRef } from '../../sso/session.ts';
 import { isRefreshable, readToken } from '../../sso/token-cache.ts';
 import { formatDuration } from '../../util/duration.ts';
@@ -17,6 +18,8 @@ interface SessionStatus {
   signedIn: boolean;
   expiresAt: string | null;
   refreshable: boolean;
+  /** When the portal refused this token (UnauthorizedException) before its expiry. */
+  rejectedAt: string | null;
   problem: string | null;
 }
 
@@ -60,22 +63,46 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
     region: entry.ref?.region ?? null,
   };
   if (!entry.ref) {
-    return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: entry.problem ?? null };
+    return {
+      ...base,
+      signedIn: false,
+      expiresAt: null,
+      refreshable: false,
+      rejectedAt: null,
+      problem: entry.problem ?? null,
+    };
   }
   try {
     const token = readToken(deps.env, entry.ref);
-    if (!token) return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: null };
+    if (!token)
+      return {
+        ...base,
+        signedIn: false,
+        expiresAt: null,
+        refreshable: false,
+        rejectedAt: null,
+        problem: null,
+      };
     const now = deps.now();
+    const rejectedAt = tokenRejectedAt(deps.env, entry.ref, token.accessToken);
     return {
       ...base,
-      signedIn: token.expiresAt > now,
-      expiresAt: new Date(token.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      signedIn: token.expiresAt > now && rejectedAt === undefined,
+      expiresAt: isoSeconds(token.expiresAt),
       refreshable: entry.ref.name !== undefined && isRefreshable(token, now),
+      rejectedAt: rejectedAt === undefined ? null : isoSeconds(rejectedAt),
       problem: null,
     };
   } catch (error) {
     const message = error instanceof RolehopError ? error.message : String(error);
-    return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: message };
+    return {
+      ...base,
+      signedIn: false,
+      expiresAt: null,
+      refreshable: false,
+      rejectedAt: null,
+      problem: message,
+    };
   }
 }
 
@@ -83,16 +110,23 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
 function cachedCredentials(env: Deps['env']): CredentialStatus[] {
   return cacheStatus(env).map((step) => ({
     target: step.description,
-    expiresAt: step.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    expiresAt: isoSeconds(step.expiration.getTime()),
   }));
 }
+
+function isoSeconds(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Past this, "expired 60643h 58m ago" says less than the date does. */
+const RELATIVE_LIMIT_S = 24 * 3600;
 
 function describeExpiry(iso: string | null, now: number): string {
   if (!iso) return 'no expiry recorded';
   const left = (Date.parse(iso) - now) / 1000;
-  return left > 0
-    ? `expires in ${formatDuration(left)} (${iso})`
-    : `expired ${formatDuration(-left)} ago (${iso})`;
+  if (left > 0) return `expires in ${formatDuration(left)} (${iso})`;
+  if (-left >= RELATIVE_LIMIT_S) return `expired ${iso.slice(0, 10)}`;
+  return `expired ${formatDuration(-left)} ago (${iso})`;
 }
 
 export const run: CommandRun = async (input, deps) => {
@@ -114,6 +148,10 @@ export const run: CommandRun = async (input, deps) => {
     if (s.problem) lines.push(`  problem: ${s.problem}`);
     else if (!s.expiresAt)
       lines.push(`  not signed in (run: rolehop login${s.name ? ` --sso-session ${s.name}` : ''})`);
+    else if (s.rejectedAt)
+      lines.push(
+        `  sign-in rejected by the portal at ${s.rejectedAt} (signed out or revoked elsewhere); run: rolehop login${s.name ? ` --sso-session ${s.name}` : ''}`,
+      );
     else {
       const state = s.signedIn ? 'signed in' : 'sign-in expired';
       lines.push(
