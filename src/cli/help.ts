@@ -5,7 +5,7 @@ export const globalOptions: Record<string, OptionSpec> = {
   profile: { type: 'string', arg: 'NAME', description: 'AWS profile (also AWS_PROFILE)' },
   region: { type: 'string', arg: 'REGION', description: 'AWS region (also AWS_REGION, AWS_DEFAULT_REGION)' },
   debug: { type: 'boolean', description: 'log what happens on stderr (secrets redacted)' },
-  'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR)' },
+  'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR; FORCE_COLOR=1 forces them)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 

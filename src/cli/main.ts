@@ -3,6 +3,7 @@ import { closeMatches } from '../config/resolve.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
 import { redactText } from '../util/redact.ts';
+import { colorOn } from './color.ts';
 import { commands, findCommand } from './commands.ts';
 import type { Deps, GlobalOptions } from './deps.ts';
 import { fdSink } from './fd-sink.ts';
@@ -80,7 +81,7 @@ export function defaultDeps(debug: boolean, noColor: boolean): Deps {
     now: () => Date.now(),
     cwd: process.cwd(),
     get color() {
-      return !noColor && !process.env.NO_COLOR && process.stderr.isTTY === true;
+      return colorOn(stderr, process.env, noColor);
     },
     signal: controller.signal,
   };

@@ -25,7 +25,7 @@ import { resolveAccountId } from '../../sso/account-list.ts';
 import { pickSession } from '../../sso/session.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
-import { reportChanges } from '../diff.ts';
+import { diffPainters, reportChanges } from '../diff.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
@@ -319,6 +319,10 @@ export const run: CommandRun = async (input, deps) => {
     // A profile moving away from the credentials style takes its keys along.
     changes.push(await removeKeys(paths.credentialsFile, req.name, { dryRun: req.dryRun }));
   }
-  reportChanges(changes, deps, { dryRun: req.dryRun, what: `profile "${req.name}"` });
+  reportChanges(changes, deps, {
+    dryRun: req.dryRun,
+    what: `profile "${req.name}"`,
+    paint: diffPainters(input, deps),
+  });
   return 0;
 };

@@ -34,7 +34,7 @@ import { pickSession, type SsoSessionRef } from '../../sso/session.ts';
 import { readFileIfExists, writeFileAtomic } from '../../util/atomic-file.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
-import { reportChanges } from '../diff.ts';
+import { diffPainters, reportChanges } from '../diff.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 import { parseStyle, rolehopInvocation } from './configure.ts';
@@ -375,6 +375,7 @@ export const run: CommandRun = async (input, deps) => {
     dryRun,
     what: `sso-session "${req.session}": ${summary.total} profiles (${summary.added} new, ${summary.removed} removed${summary.kept ? `, ${summary.kept} no longer assigned, kept; --prune removes them` : ''})`,
     diffOnWrite: false,
+    paint: diffPainters(input, deps),
   });
   return 0;
 };

@@ -6,6 +6,7 @@ import { parseScopes, type SsoSessionRef } from '../../sso/session.ts';
 import { isRefreshable, readToken } from '../../sso/token-cache.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { RolehopError } from '../../util/errors.ts';
+import { type Paint, painterFor } from '../color.ts';
 import type { Deps } from '../deps.ts';
 import type { CommandRun } from '../spec.ts';
 
@@ -120,13 +121,16 @@ function isoSeconds(epochMs: number): string {
 
 /** Past this, "expired 60643h 58m ago" says less than the date does. */
 const RELATIVE_LIMIT_S = 24 * 3600;
+/** Less than this left is shown in yellow: time to sign in again before it bites. */
+const SOON_S = 3600;
 
-function describeExpiry(iso: string | null, now: number): string {
+function describeExpiry(iso: string | null, now: number, paint: Paint): string {
   if (!iso) return 'no expiry recorded';
   const left = (Date.parse(iso) - now) / 1000;
-  if (left > 0) return `expires in ${formatDuration(left)} (${iso})`;
-  if (-left >= RELATIVE_LIMIT_S) return `expired ${iso.slice(0, 10)}`;
-  return `expired ${formatDuration(-left)} ago (${iso})`;
+  if (left > 0)
+    return `${paint(left < SOON_S ? 'yellow' : 'green', `expires in ${formatDuration(left)}`)} (${iso})`;
+  if (-left >= RELATIVE_LIMIT_S) return paint('red', `expired ${iso.slice(0, 10)}`);
+  return `${paint('red', `expired ${formatDuration(-left)} ago`)} (${iso})`;
 }
 
 export const run: CommandRun = async (input, deps) => {
@@ -138,6 +142,7 @@ export const run: CommandRun = async (input, deps) => {
     return 0;
   }
   const now = deps.now();
+  const paint = painterFor(deps.stdout, deps.env, input.globals);
   const lines: string[] = [];
   if (sessions.length === 0)
     lines.push('No sso-sessions configured (sign in with: rolehop login --start-url URL --sso-region R).');
@@ -145,22 +150,22 @@ export const run: CommandRun = async (input, deps) => {
     lines.push(
       `${s.name ? `sso-session ${s.name}` : 'legacy profile start URL'}: ${s.startUrl ?? '?'} (${s.region ?? '?'})`,
     );
-    if (s.problem) lines.push(`  problem: ${s.problem}`);
+    if (s.problem) lines.push(`  ${paint('yellow', 'problem:')} ${s.problem}`);
     else if (!s.expiresAt)
       lines.push(`  not signed in (run: rolehop login${s.name ? ` --sso-session ${s.name}` : ''})`);
     else if (s.rejectedAt)
       lines.push(
-        `  sign-in rejected by the portal at ${s.rejectedAt} (signed out or revoked elsewhere); run: rolehop login${s.name ? ` --sso-session ${s.name}` : ''}`,
+        `  ${paint('red', 'sign-in rejected by the portal')} at ${s.rejectedAt} (signed out or revoked elsewhere); run: rolehop login${s.name ? ` --sso-session ${s.name}` : ''}`,
       );
     else {
-      const state = s.signedIn ? 'signed in' : 'sign-in expired';
+      const state = s.signedIn ? 'signed in' : paint('red', 'sign-in expired');
       lines.push(
-        `  ${state}; token ${describeExpiry(s.expiresAt, now)}; ${s.refreshable ? 'refreshable' : 'not refreshable'}`,
+        `  ${state}; token ${describeExpiry(s.expiresAt, now, paint)}; ${s.refreshable ? 'refreshable' : 'not refreshable'}`,
       );
     }
   }
   lines.push('', credentials.length ? 'Cached credentials:' : 'No cached credentials.');
-  for (const c of credentials) lines.push(`  ${c.target}: ${describeExpiry(c.expiresAt, now)}`);
+  for (const c of credentials) lines.push(`  ${c.target}: ${describeExpiry(c.expiresAt, now, paint)}`);
   deps.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 };
