@@ -59,6 +59,7 @@ Global options:
 ${optionLines({ ...globalOptions, version: { type: 'boolean', short: 'v', description: 'print the version' } }).join('\n')}
 
 Examples:
+  $ rolehop setup
   $ rolehop login --start-url https://my-org.awsapps.com/start --sso-region eu-west-1 --sso-session my-org
   $ eval "$(rolehop env --account prod --role Admin --assume arn:aws:iam::111122223333:role/Deploy)"
   $ rolehop configure prod-deploy --account prod --role Admin

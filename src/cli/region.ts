@@ -5,10 +5,10 @@ import { UsageError } from '../util/errors.ts';
 
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-/** The region as given, or a usage error (exit 2) naming the flag. */
+/** The region as given, or a usage error (exit 2) naming the flag (or the question setup asked). */
 export function parseRegion(value: string | undefined, flag = '--region'): string | undefined {
   if (value === undefined || REGION_NAME.test(value)) return value;
   throw new UsageError(`${flag} "${value}" is not an AWS region name`, {
-    hint: `use a region like us-east-1 or eu-west-1, e.g. ${flag} eu-west-1`,
+    hint: `use a region like us-east-1 or eu-west-1${flag.startsWith('--') ? `, e.g. ${flag} eu-west-1` : ''}`,
   });
 }

@@ -19,7 +19,7 @@ import { ssoDepsFor } from '../sso-deps.ts';
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@+-]*$/;
 
 /** `my-org` from https://my-org.awsapps.com/start; `local` for loopback sandboxes. */
-function nameFromStartUrl(startUrl: string): string {
+export function nameFromStartUrl(startUrl: string): string {
   const host = new URL(startUrl).hostname;
   if (host === '127.0.0.1' || host === 'localhost' || host.startsWith('[')) return 'local';
   return host.split('.')[0] || 'default';
