@@ -68,6 +68,13 @@ test('setup with every answer as a flag asks nothing; a second run reuses the si
 }, async (t) => {
   const { w, env } = await world(t);
   const term = terminal(t, env);
+  // A bad flag is refused before any question or sign-in.
+  term.send('rolehop setup --sso-region mars --style sso; echo "exit=$?"', 'Enter');
+  const refused = await term.waitFor(/exit=\d+/);
+  assert.match(refused, /exit=2/);
+  assert.match(refused, /--sso-region "mars" is not an AWS region name/);
+  assert.doesNotMatch(refused, /SSO start URL/);
+  term.send('clear', 'Enter');
   const args = `--start-url ${w.sandbox.startUrl} --sso-region ${w.sandbox.region} --sso-session org --account dev --role AdministratorAccess --region eu-west-1`;
   term.send(`rolehop setup dev-admin ${args} --style process; echo "exit=$?"`, 'Enter');
   const first = await term.waitFor(/exit=\d+/);

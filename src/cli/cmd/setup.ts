@@ -72,10 +72,9 @@ async function chooseSession(input: CommandInput, deps: Deps): Promise<SsoSessio
     }
   });
   const only = known.length === 1 ? known[0] : undefined;
-  if (startUrl !== undefined) validateStartUrl(startUrl);
-  else startUrl = await ask(deps, 'SSO start URL', only?.startUrl, validateStartUrl);
+  startUrl ??= await ask(deps, 'SSO start URL', only?.startUrl, validateStartUrl);
   const existing = known.find((s) => s?.startUrl === startUrl);
-  let region = parseRegion(str(v['sso-region']), '--sso-region');
+  let region = str(v['sso-region']);
   region ??= await ask(deps, 'SSO region', existing?.region, (a) => parseRegion(a, 'the SSO region')!);
   const name =
     named ?? (existing?.region === region ? existing.name : undefined) ?? nameFromStartUrl(startUrl);
@@ -116,6 +115,8 @@ export const run: CommandRun = async (input, deps) => {
   // Flags are checked before any question is asked or any sign-in starts.
   const givenName = input.positionals[0] === undefined ? undefined : checkProfileName(input.positionals[0]);
   const givenStyle = str(v.style) === undefined ? undefined : parseStyle(str(v.style));
+  if (str(v['start-url']) !== undefined) validateStartUrl(str(v['start-url'])!);
+  parseRegion(str(v['sso-region']), '--sso-region');
   if ((v.account === undefined) !== (v.role === undefined)) {
     throw new UsageError(v.account === undefined ? '--role needs --account' : '--account needs --role', {
       hint: 'give both, or neither and pick from the list',
