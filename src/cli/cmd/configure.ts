@@ -37,6 +37,14 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A name every SDK reads as a profile, and not `default` (rolehop never takes that one over). */
+export function checkProfileName(name: string): string {
+  if (isValidIdentifier(name) && name !== 'default') return name;
+  throw new UsageError(`"${name}" cannot be a profile name rolehop writes`, {
+    hint: 'use letters, digits and - _ . @ +, e.g. prod-deploy (not "default")',
+  });
+}
+
 export function parseStyle(value: string | undefined): ProfileStyle {
   if (value === undefined) return 'sso';
   if ((STYLES as readonly string[]).includes(value)) return value as ProfileStyle;
@@ -92,12 +100,7 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
       { hint: 'rolehop configure NAME --account ACCOUNT --role ROLE' },
     );
   }
-  const name = input.positionals[0]!;
-  if (!isValidIdentifier(name) || name === 'default') {
-    throw new UsageError(`"${name}" cannot be a profile name rolehop writes`, {
-      hint: 'use letters, digits and - _ . @ +, e.g. prod-deploy (not "default")',
-    });
-  }
+  const name = checkProfileName(input.positionals[0]!);
   const style = parseStyle(str(v.style));
   const account = str(v.account);
   const role = str(v.role);

@@ -1,5 +1,4 @@
 import { loadConfigView } from '../../config/load.ts';
-import { isValidIdentifier } from '../../config/parse.ts';
 import { DEFAULT_TEMPLATE, renderTemplate } from '../../config/profile-names.ts';
 import { REFRESH_WINDOW_MS } from '../../sso/access-token.ts';
 import { tokenRejectedAt } from '../../sso/rejected-token.ts';
@@ -12,7 +11,7 @@ import { parseCommandArgs } from '../main.ts';
 import { parseRegion } from '../region.ts';
 import { isTerminal, readLine, targetOf } from '../run-plan.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
-import { parseStyle } from './configure.ts';
+import { checkProfileName, parseStyle } from './configure.ts';
 import { nameFromStartUrl } from './login.ts';
 
 // `rolehop setup`: the guided first run (as `aws configure sso`). It asks only for what no flag
@@ -93,13 +92,6 @@ function signedIn(session: SsoSessionRef, deps: Deps): boolean {
   } catch {
     return false;
   }
-}
-
-function checkProfileName(name: string): string {
-  if (isValidIdentifier(name) && name !== 'default') return name;
-  throw new UsageError(`"${name}" cannot be a profile name rolehop writes`, {
-    hint: 'use letters, digits and - _ . @ +, e.g. prod-admin (not "default")',
-  });
 }
 
 export const run: CommandRun = async (input, deps) => {
