@@ -31,6 +31,31 @@ export const selectorOptions: Record<string, OptionSpec> = {
 
 export const commands: CommandSpec[] = [
   {
+    name: 'setup',
+    summary: 'first run, guided: sign in, pick an account and role, write a profile',
+    usage:
+      'rolehop setup [NAME] [--start-url URL --sso-region R] [--sso-session S] [--account A --role R] [--style sso|process|credentials]',
+    description:
+      "Asks for what it is not given: the access portal URL and Identity Center region, then signs in (as 'rolehop login' does), lets you pick an account and role, asks for a profile name and style, writes the profile (as 'rolehop configure' does) and prints a command to try. Needs a terminal; scripts use 'rolehop login' and 'rolehop configure' with flags.",
+    positionals: 'NAME',
+    options: {
+      'start-url': { type: 'string', arg: 'URL', description: 'the access portal URL (https)' },
+      'sso-region': { type: 'string', arg: 'REGION', description: 'the Identity Center region' },
+      'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to use or create' },
+      account: selectorOptions.account!,
+      role: selectorOptions.role!,
+      style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
+      'device-code': { type: 'boolean', description: 'sign in with the device-code flow' },
+      'no-browser': { type: 'boolean', description: 'print the sign-in URL instead of opening a browser' },
+    },
+    examples: [
+      'rolehop setup',
+      'rolehop setup --start-url https://my-org.awsapps.com/start --sso-region eu-west-1',
+    ],
+    load: () => import('./cmd/setup.ts'),
+    issue: 11,
+  },
+  {
     name: 'login',
     summary: 'sign in to IAM Identity Center (browser PKCE or device code)',
     usage:

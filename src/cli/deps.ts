@@ -12,7 +12,7 @@ export interface Deps {
   log: Logger;
   now(): number;
   cwd: string;
-  /** Colour allowed on stderr (TTY, no NO_COLOR, no --no-color). */
+  /** Colour allowed on stderr, as color.ts decides; commands ask painterFor() for the stream they write to. */
   color: boolean;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;

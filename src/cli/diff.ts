@@ -1,6 +1,9 @@
 // A small unified diff (Myers' O(ND) algorithm) for showing what configure/populate change.
 // Secret values are masked before diffing, so a diff can be printed anywhere.
 
+import type { TextSink } from '../util/log.ts';
+import { type Paint, painterFor, plain } from './color.ts';
+
 const SECRET_LINE = /^(\s*(?:aws_access_key_id|aws_secret_access_key|aws_session_token)\s*=).*$/i;
 
 export function maskSecretLine(line: string): string {
@@ -130,6 +133,18 @@ export function unifiedDiff(before: string, after: string, file: string, context
   return `${out.join('\n')}\n`;
 }
 
+/** Red removed / green added lines, as `git diff` shows them; plain when colour is off. */
+export function paintDiff(diff: string, paint: Paint): string {
+  if (paint === plain) return diff;
+  return diff.replace(/^.*$/gm, (line) => {
+    if (line.startsWith('--- ') || line.startsWith('+++ ')) return paint('bold', line);
+    if (line.startsWith('@@')) return paint('cyan', line);
+    if (line.startsWith('-')) return paint('red', line);
+    if (line.startsWith('+')) return paint('green', line);
+    return line;
+  });
+}
+
 export interface ShownChange {
   path: string;
   changed: boolean;
@@ -144,13 +159,20 @@ export interface ShownChange {
 export function reportChanges(
   changes: ShownChange[],
   deps: { stdout: { write(s: string): unknown }; stderr: { write(s: string): unknown } },
-  options: { dryRun: boolean; what: string; diffOnWrite?: boolean },
+  options: {
+    dryRun: boolean;
+    what: string;
+    diffOnWrite?: boolean;
+    /** Painters for the two streams (color.ts painterFor); plain when omitted. */
+    paint?: { stdout: Paint; stderr: Paint };
+  },
 ): void {
   const changed = changes.filter((c) => c.changed);
   for (const c of changed) {
     const diff = unifiedDiff(c.before, c.after, c.path);
-    if (options.dryRun) deps.stdout.write(diff);
-    else if (options.diffOnWrite !== false) deps.stderr.write(diff);
+    if (options.dryRun) deps.stdout.write(paintDiff(diff, options.paint?.stdout ?? plain));
+    else if (options.diffOnWrite !== false)
+      deps.stderr.write(paintDiff(diff, options.paint?.stderr ?? plain));
   }
   if (changed.length === 0) {
     deps.stderr.write(`${options.what} is up to date; nothing written\n`);
@@ -159,4 +181,15 @@ export function reportChanges(
   } else {
     deps.stderr.write(`${options.what}: wrote ${changed.map((c) => c.path).join(' and ')}\n`);
   }
+}
+
+/** The painters a command's diff uses: each stream coloured only if it is a terminal (color.ts). */
+export function diffPainters(
+  input: { globals: { color: boolean } },
+  deps: { env: Readonly<Record<string, string | undefined>>; stdout: TextSink; stderr: TextSink },
+): { stdout: Paint; stderr: Paint } {
+  return {
+    stdout: painterFor(deps.stdout, deps.env, input.globals),
+    stderr: painterFor(deps.stderr, deps.env, input.globals),
+  };
 }

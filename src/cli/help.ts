@@ -5,7 +5,7 @@ export const globalOptions: Record<string, OptionSpec> = {
   profile: { type: 'string', arg: 'NAME', description: 'AWS profile (also AWS_PROFILE)' },
   region: { type: 'string', arg: 'REGION', description: 'AWS region (also AWS_REGION, AWS_DEFAULT_REGION)' },
   debug: { type: 'boolean', description: 'log what happens on stderr (secrets redacted)' },
-  'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR)' },
+  'no-color': { type: 'boolean', description: 'no colours (also NO_COLOR; FORCE_COLOR=1 forces them)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
@@ -56,9 +56,10 @@ Commands:
 ${listed.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Global options:
-${optionLines({ ...globalOptions, version: { type: 'boolean', description: 'print the version' } }).join('\n')}
+${optionLines({ ...globalOptions, version: { type: 'boolean', short: 'v', description: 'print the version' } }).join('\n')}
 
 Examples:
+  $ rolehop setup
   $ rolehop login --start-url https://my-org.awsapps.com/start --sso-region eu-west-1 --sso-session my-org
   $ eval "$(rolehop env --account prod --role Admin --assume arn:aws:iam::111122223333:role/Deploy)"
   $ rolehop configure prod-deploy --account prod --role Admin

@@ -1,15 +1,26 @@
 import { parseArgs } from 'node:util';
+import { closeMatches } from '../config/resolve.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
 import { redactText } from '../util/redact.ts';
-import { findCommand } from './commands.ts';
+import { colorOn } from './color.ts';
+import { commands, findCommand } from './commands.ts';
 import type { Deps, GlobalOptions } from './deps.ts';
 import { fdSink } from './fd-sink.ts';
 import { commandHelp, globalOptions, mainHelp } from './help.ts';
+import { parseRegion } from './region.ts';
 import type { CommandInput, CommandSpec } from './spec.ts';
 
 declare const ROLEHOP_VERSION: string | undefined;
 export const version = typeof ROLEHOP_VERSION === 'string' ? ROLEHOP_VERSION : '0.0.0-dev';
+
+/** "did you mean --account?" for a mistyped long option, as profile names get; else where to look. */
+function optionHint(spec: CommandSpec, message: string, names: string[]): string {
+  const help = `run 'rolehop ${spec.name} --help'`;
+  const typed = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+  const close = typed === undefined ? [] : closeMatches(typed, names, 3);
+  return close.length > 0 ? `did you mean ${close.map((c) => `--${c}`).join(', ')}? ${help}` : help;
+}
 
 export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInput {
   let args = argv;
@@ -36,9 +47,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
       strict: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ''), {
-      hint: `run 'rolehop ${spec.name} --help'`,
-    });
+    const message = (error as Error).message.replace(/\. To specify a positional.*$/s, '');
+    throw new UsageError(message, { hint: optionHint(spec, message, Object.keys(options)) });
   }
   const values = parsed.values as CommandInput['values'];
   if (!spec.positionals && parsed.positionals.length > 0) {
@@ -48,7 +58,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
   }
   const globals: GlobalOptions = {
     profile: values.profile as string | undefined,
-    region: values.region as string | undefined,
+    region: parseRegion(values.region as string | undefined),
     debug: values.debug === true,
     color: values['no-color'] !== true,
   };
@@ -71,7 +81,7 @@ export function defaultDeps(debug: boolean, noColor: boolean): Deps {
     now: () => Date.now(),
     cwd: process.cwd(),
     get color() {
-      return !noColor && !process.env.NO_COLOR && process.stderr.isTTY === true;
+      return colorOn(stderr, process.env, noColor);
     },
     signal: controller.signal,
   };
@@ -91,23 +101,33 @@ function printError(deps: Pick<Deps, 'stderr'>, error: unknown, debug: boolean):
 /** Runs one command line; returns the exit code. */
 export async function main(argv: string[], makeDeps = defaultDeps): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? args[0] : undefined;
-    const spec = topic ? findCommand(topic) : undefined;
-    process.stdout.write(spec ? commandHelp(spec) : mainHelp(version));
-    return name === undefined ? 2 : 0;
-  }
-  if (name === '--version' || name === '-V' || name === 'version') {
-    process.stdout.write(`rolehop ${version}\n`);
-    return 0;
-  }
   const debug = argv.includes('--debug');
   const deps = makeDeps(debug, argv.includes('--no-color'));
+  // Bare `rolehop` is a usage error: the help goes to stderr so a script's stdout stays empty.
+  if (name === undefined) {
+    deps.stderr.write(mainHelp(version));
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? args[0] : undefined;
+    const spec = topic ? findCommand(topic) : undefined;
+    deps.stdout.write(spec ? commandHelp(spec) : mainHelp(version));
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === '-V' || name === 'version') {
+    deps.stdout.write(`rolehop ${version}\n`);
+    return 0;
+  }
   const spec = findCommand(name);
   try {
     if (!spec) {
+      const close = closeMatches(
+        name,
+        commands.filter((c) => !c.hidden).map((c) => c.name),
+        3,
+      );
       throw new UsageError(`unknown command "${name}"`, {
-        hint: "run 'rolehop --help' for the list of commands",
+        hint: `${close.length > 0 ? `did you mean ${close.map((c) => `'rolehop ${c}'`).join(', ')}? ` : ''}run 'rolehop --help' for the list of commands`,
       });
     }
     const input = parseCommandArgs(spec, args);

@@ -66,7 +66,8 @@ export function selectionOf(input: CommandInput): Selection {
   return sel;
 }
 
-function isTerminal(deps: Deps): boolean {
+/** Both a keyboard and a screen: the picker and prompts can be used. */
+export function isTerminal(deps: Deps): boolean {
   return deps.stdin.isTTY === true && deps.stderr.isTTY === true;
 }
 
@@ -152,7 +153,7 @@ export async function targetOf(
 }
 
 /** One line from the terminal (a one-time code needs no hidden echo). */
-function readLine(stdin: Deps['stdin'], signal: AbortSignal): Promise<string> {
+export function readLine(stdin: Deps['stdin'], signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
     const done = (fn: () => void) => {
@@ -169,7 +170,7 @@ function readLine(stdin: Deps['stdin'], signal: AbortSignal): Promise<string> {
     };
     const onEnd = () => done(() => resolve(text));
     const onAbort = () =>
-      done(() => reject(new InterruptedError('interrupted while waiting for the MFA code')));
+      done(() => reject(new InterruptedError('interrupted while waiting for an answer on the terminal')));
     stdin.on('data', onData);
     stdin.on('end', onEnd);
     signal.addEventListener('abort', onAbort);

@@ -1,11 +1,13 @@
 import { endpointFor } from '../config/endpoints.ts';
 import type { Source } from '../config/plan.ts';
+import { closeMatches } from '../config/resolve.ts';
 import type { Credentials } from '../util/credentials.ts';
 import { AccessDeniedError, NetworkError, SignInRequiredError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
 import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
 import type { SsoDeps } from './deps.ts';
 import { type AttemptOutcome, createLimiter } from './limiter.ts';
+import { recordRejectedToken } from './rejected-token.ts';
 import { isNetworkFailure, networkError, sdkErrorInfo } from './sdk-errors.ts';
 import { loginCommandFor, type SsoSessionRef } from './session.ts';
 
@@ -113,6 +115,7 @@ export async function createPortalClient(
     if (isNetworkFailure(error)) return networkError('the portal call', endpoint, error);
     const info = sdkErrorInfo(error);
     if (info.status === 401 || info.name === 'UnauthorizedException') {
+      recordRejectedToken(deps.env, session, accessToken, deps.now());
       return new SignInRequiredError(
         `the SSO sign-in for ${session.name ?? session.startUrl} is no longer valid`,
         {
@@ -283,7 +286,40 @@ export async function getRoleCredentials(
   const portal = await createPortalClient(session, token.accessToken, deps, { concurrency: 1 });
   try {
     return await portal.getRoleCredentials(source.accountId, source.roleName);
+  } catch (error) {
+    if (error instanceof AccessDeniedError) throw await explainDeniedRole(portal, source, error);
+    throw error;
   } finally {
     portal.destroy();
   }
+}
+
+/**
+ * A denied role is most often a typo (`--role Admin`): name the roles the account does have and the
+ * nearest one. When even the listing fails, the original denial stands.
+ */
+async function explainDeniedRole(
+  portal: PortalClient,
+  source: Extract<Source, { kind: 'sso' }>,
+  denied: AccessDeniedError,
+): Promise<AccessDeniedError> {
+  let roles: string[];
+  try {
+    roles = (await portal.listAccountRoles(source.accountId)).map((r) => r.roleName).sort();
+  } catch {
+    return denied;
+  }
+  if (roles.includes(source.roleName)) return denied;
+  const close = closeMatches(source.roleName, roles, 3);
+  return new AccessDeniedError(
+    roles.length === 0
+      ? `no role is assigned to you in account ${source.accountId} (asked for "${source.roleName}")`
+      : `account ${source.accountId} has no role "${source.roleName}" for you; its roles: ${roles.join(', ')}`,
+    {
+      hint:
+        close.length > 0
+          ? `did you mean ${close.map((c) => `--role ${c}`).join(', ')}?`
+          : "'rolehop ls' lists the accounts and roles you can reach",
+    },
+  );
 }

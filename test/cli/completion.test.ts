@@ -125,3 +125,16 @@ test('zsh completes a profile name typed in a terminal', {
   term.send('rolehop login --sso-session m', 'Tab');
   await term.waitFor(/rolehop login --sso-session my-org/);
 });
+
+test('every shell completes the setup command and its flags', async () => {
+  const { bashScript, fishScript, zshScript } = await import('../../src/cli/cmd/completion.ts');
+  for (const [shell, script] of [
+    ['bash', bashScript()],
+    ['zsh', zshScript()],
+    ['fish', fishScript()],
+  ] as const) {
+    assert.match(script, /\bsetup\b/, shell);
+    assert.match(script, /start-url/, shell);
+  }
+  assert.match(bashScript(), /^ {4}setup\) opts="[^"]*--start-url[^"]*--sso-region/m);
+});

@@ -11,7 +11,7 @@ import { consolePartition, deliverSigninUrl, sessionDurationFor } from '../../sr
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { createLogger } from '../../src/util/log.ts';
 import { launchBrowser } from '../harness/browser.ts';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runInProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
 import {
   type SandboxWorld,
@@ -187,6 +187,21 @@ test('service-name destinations go to the region console; --region picks the reg
     new URL(r.stdout.trim()).searchParams.get('Destination'),
     'https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1',
   );
+});
+
+test('with no browser to open, console prints the URL and says so on stderr; --print stays quiet', async (t) => {
+  const w = await sandboxWorld(t);
+  await signedIn(w, SSO_CONFIG(w));
+  const env = { ...w.env };
+  for (const name of ['BROWSER', 'DISPLAY', 'WAYLAND_DISPLAY', 'WSL_DISTRO_NAME', 'WSL_INTEROP'])
+    delete env[name];
+  const auto = await runInProcess(['console', 'app'], env);
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.match(auto.stdout, /^https?:\/\/\S+\/federation\?Action=login\S*\n$/);
+  assert.match(auto.stderr, /No browser found .*printed the sign-in URL instead of opening it/);
+  const printed = await runInProcess(['console', 'app', '--print'], env);
+  assert.equal(printed.code, 0, printed.stderr);
+  assert.doesNotMatch(printed.stderr, /No browser found/);
 });
 
 test('role-chained credentials: no SessionDuration is sent (even with --duration), and sign-in works', async (t) => {

@@ -9,6 +9,7 @@ test('--help lists every command of the contract', async (t) => {
   const r = await runCli(['--help'], { env });
   assert.equal(r.code, 0);
   for (const name of [
+    'setup',
     'login',
     'logout',
     'ls',

@@ -1,50 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type TestContext, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
+import { test } from 'node:test';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { rolehopOnPath, signedInWorld } from '../harness/signed-in-world.ts';
 import { writeFile } from '../harness/temp-home.ts';
+import { hasTmux, terminal } from '../harness/tmux.ts';
 
 // The picker as a person meets it: a real terminal (tmux), keys typed, the screen read back.
-
-function hasTmux(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v tmux'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function terminal(t: TestContext, env: Record<string, string>) {
-  const socket = `rolehop-picker-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ' };
-  const tmux = (...args: string[]) =>
-    execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', 'bash', '--norc', '--noprofile');
-  t.after(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  });
-  return {
-    send: (...keys: string[]) => tmux('send-keys', '-t', 'main', ...keys),
-    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const text = tmux('capture-pane', '-p', '-t', 'main');
-        if (pattern.test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
-        await delay(50);
-      }
-    },
-  };
-}
 
 test('the picker filters as you type, moves with arrows and picks with Enter; Esc cancels with 130; MFA codes are asked there; Ctrl-C reaches the exec child once', {
   skip: !hasTmux(),

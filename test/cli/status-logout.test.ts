@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
+import { rolehopCacheDir } from '../../src/config/paths.ts';
 import { cacheFileFor } from '../../src/creds/cache-file.ts';
 import { writeCacheEntry } from '../../src/creds/cache-write.ts';
 import { type SsoToken, serializeToken, tokenCachePath } from '../../src/sso/token-cache.ts';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runInProcess } from '../harness/cli.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 const CONFIG =
@@ -168,4 +171,47 @@ test('logout --all signs out of every session on the portal, even one already re
   assert.ok(!/warning/.test(r.stderr), 'a revoked token is not a problem worth a warning');
   for (const f of files) assert.equal(fs.existsSync(f), false);
   assert.equal((await w.sandbox.admin.counts()).Logout, 2);
+});
+
+test('after the portal rejects a token, status says so instead of "signed in"; the marker holds no secret (0600) and a new sign-in clears it', async (t) => {
+  const w = await signedInWorld(t);
+  const tokenFile = tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl });
+  const accessToken = JSON.parse(fs.readFileSync(tokenFile, 'utf8')).accessToken as string;
+  assert.match((await runInProcess(['status'], w.env)).stdout, /^ {2}signed in; token expires in/m);
+
+  await w.sandbox.admin.revokeTokens({ token: accessToken });
+  const refused = await runInProcess(['ls'], w.env);
+  assert.equal(refused.code, 3, refused.stderr);
+  const text = await runInProcess(['status'], w.env);
+  assert.doesNotMatch(text.stdout, /signed in;/);
+  assert.match(
+    text.stdout,
+    /^ {2}sign-in rejected by the portal at \S+Z \(signed out or revoked elsewhere\); run: rolehop login --sso-session dev$/m,
+  );
+  const json = JSON.parse((await runInProcess(['status', '--json'], w.env)).stdout);
+  assert.equal(json.sessions[0].signedIn, false);
+  assert.match(json.sessions[0].rejectedAt, /Z$/);
+
+  const markers = path.join(rolehopCacheDir(w.env), 'rejected-tokens');
+  const [marker] = fs.readdirSync(markers);
+  assert.equal(fs.statSync(path.join(markers, marker!)).mode & 0o777, 0o600);
+  assert.ok(!fs.readFileSync(path.join(markers, marker!), 'utf8').includes(accessToken));
+
+  // A new sign-in writes a new token: the marker no longer applies to it.
+  writeFile(tokenFile, JSON.stringify(tokenCacheEntry(w.sandbox, await signIn(w.sandbox))));
+  assert.match((await runInProcess(['status'], w.env)).stdout, /^ {2}signed in; token expires in/m);
+});
+
+test('a token that expired long ago reads as a date; a recent one as how long ago', async (t) => {
+  const h = tempHome(t);
+  writeFile(h.configFile, CONFIG);
+  const file = tokenCachePath(h.env, { name: 'dev', startUrl: '' });
+  const longAgo = token(-60 * 86400_000);
+  writeFile(file, serializeToken(longAgo));
+  const old = await runInProcess(['status'], h.env);
+  const day = new Date(longAgo.expiresAt).toISOString().slice(0, 10);
+  assert.match(old.stdout, new RegExp(`^ {2}sign-in expired; token expired ${day}; refreshable$`, 'm'));
+  writeFile(file, serializeToken(token(-2 * 3600_000)));
+  const recent = await runInProcess(['status'], h.env);
+  assert.match(recent.stdout, /^ {2}sign-in expired; token expired (1h 59m|2h) ago \(\S+Z\)/m);
 });

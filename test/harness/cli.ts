@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Deps } from '../../src/cli/deps.ts';
+import { main } from '../../src/cli/main.ts';
+import { createLogger } from '../../src/util/log.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const rolehopBin = path.join(repoRoot, 'bin', 'rolehop.cjs');
@@ -46,4 +50,47 @@ export function runProcess(command: string, args: string[], options: CliOptions)
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+export interface InProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface InProcessOptions {
+  signal?: AbortSignal;
+  now?: () => number;
+  /** Pretend stdout / stderr is a terminal (colour decisions read isTTY of the stream written to). */
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+}
+
+/** Runs one command line through main() in this process, with its own env and captured output. */
+export async function runInProcess(
+  args: string[],
+  env: Record<string, string>,
+  options: InProcessOptions = {},
+): Promise<InProcessResult> {
+  let stdout = '';
+  let stderr = '';
+  const out = { write: (s: string) => (stdout += s), isTTY: options.stdoutIsTTY === true };
+  const err = { write: (s: string) => (stderr += s), isTTY: options.stderrIsTTY === true };
+  const stdin = new PassThrough();
+  stdin.end();
+  const code = await main(
+    args,
+    (debug): Deps => ({
+      env,
+      stdout: out,
+      stderr: err,
+      stdin,
+      log: createLogger(err, { debug }),
+      now: options.now ?? (() => Date.now()),
+      cwd: process.cwd(),
+      color: false,
+      signal: options.signal ?? new AbortController().signal,
+    }),
+  );
+  return { code, stdout, stderr };
 }

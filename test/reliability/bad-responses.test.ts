@@ -305,7 +305,12 @@ describe('forced service errors from the sandbox', { concurrency: 3 }, () => {
       assert.match(r.stderr, f.message);
       assert.doesNotMatch(r.stderr, /unexpected error/);
       assert.equal(r.stdout, '');
-      assert.deepEqual(hashTree(w.home.home), before, 'no file changed');
+      // The one file a rejected token leaves: rolehop's marker (a hash, 0600) so status stops saying "signed in".
+      const after = hashTree(w.home.home);
+      const markers = Object.keys(after).filter((file) => file.startsWith('.cache/rolehop/rejected-tokens/'));
+      assert.equal(markers.length, f.error === 'UnauthorizedException' ? 1 : 0, 'rejected-token marker');
+      for (const marker of markers) delete after[marker];
+      assert.deepEqual(after, before, 'no file changed');
     });
   }
 });

@@ -2,12 +2,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { TestContext } from 'node:test';
-import type { Deps } from '../../src/cli/deps.ts';
-import { main } from '../../src/cli/main.ts';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
-import { createLogger } from '../../src/util/log.ts';
 import {
   type SandboxWorld,
   type StartOptions,
@@ -17,40 +13,8 @@ import {
 } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
-export interface InProcessResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one command line through main() in this process, with its own env and captured output. */
-export async function runInProcess(
-  args: string[],
-  env: Record<string, string>,
-  options: { signal?: AbortSignal; now?: () => number } = {},
-): Promise<InProcessResult> {
-  let stdout = '';
-  let stderr = '';
-  const out = { write: (s: string) => (stdout += s) };
-  const err = { write: (s: string) => (stderr += s) };
-  const stdin = new PassThrough();
-  stdin.end();
-  const code = await main(
-    args,
-    (debug): Deps => ({
-      env,
-      stdout: out,
-      stderr: err,
-      stdin,
-      log: createLogger(err, { debug }),
-      now: options.now ?? (() => Date.now()),
-      cwd: process.cwd(),
-      color: false,
-      signal: options.signal ?? new AbortController().signal,
-    }),
-  );
-  return { code, stdout, stderr };
-}
+// The in-process runner lives with the other CLI harness; re-exported for the reliability tests.
+export { type InProcessResult, runInProcess } from '../harness/cli.ts';
 
 /** Every regular file under root (relative path → sha256), for "no file changed" checks. */
 export function hashTree(root: string): Record<string, string> {

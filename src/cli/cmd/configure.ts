@@ -25,7 +25,7 @@ import { resolveAccountId } from '../../sso/account-list.ts';
 import { pickSession } from '../../sso/session.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
-import { reportChanges } from '../diff.ts';
+import { diffPainters, reportChanges } from '../diff.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
@@ -35,6 +35,14 @@ import { fetchKeys } from './sync.ts';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
+}
+
+/** A name every SDK reads as a profile, and not `default` (rolehop never takes that one over). */
+export function checkProfileName(name: string): string {
+  if (isValidIdentifier(name) && name !== 'default') return name;
+  throw new UsageError(`"${name}" cannot be a profile name rolehop writes`, {
+    hint: 'use letters, digits and - _ . @ +, e.g. prod-deploy (not "default")',
+  });
 }
 
 export function parseStyle(value: string | undefined): ProfileStyle {
@@ -50,13 +58,6 @@ const OUTPUTS = ['json', 'text', 'table', 'yaml', 'yaml-stream'];
 export function parseOutput(value: string | undefined): string | undefined {
   if (value === undefined || OUTPUTS.includes(value)) return value;
   throw new UsageError(`unknown --output "${value}"`, { hint: `use one of ${OUTPUTS.join(', ')}` });
-}
-
-export function parseRegion(value: string | undefined): string | undefined {
-  if (value === undefined || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) return value;
-  throw new UsageError(`"${value}" is not an AWS region name`, {
-    hint: 'use a region like us-east-1 or eu-west-1',
-  });
 }
 
 /** How a credential_process line starts rolehop: this node and bin script when not on PATH. */
@@ -99,12 +100,7 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
       { hint: 'rolehop configure NAME --account ACCOUNT --role ROLE' },
     );
   }
-  const name = input.positionals[0]!;
-  if (!isValidIdentifier(name) || name === 'default') {
-    throw new UsageError(`"${name}" cannot be a profile name rolehop writes`, {
-      hint: 'use letters, digits and - _ . @ +, e.g. prod-deploy (not "default")',
-    });
-  }
+  const name = checkProfileName(input.positionals[0]!);
   const style = parseStyle(str(v.style));
   const account = str(v.account);
   const role = str(v.role);
@@ -152,7 +148,7 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
       hint: 'add --assume ROLE_ARN, or use the profile itself',
     });
   }
-  const region = parseRegion(input.globals.region);
+  const region = input.globals.region;
   const output = parseOutput(str(v.output));
   return {
     name,
@@ -326,6 +322,10 @@ export const run: CommandRun = async (input, deps) => {
     // A profile moving away from the credentials style takes its keys along.
     changes.push(await removeKeys(paths.credentialsFile, req.name, { dryRun: req.dryRun }));
   }
-  reportChanges(changes, deps, { dryRun: req.dryRun, what: `profile "${req.name}"` });
+  reportChanges(changes, deps, {
+    dryRun: req.dryRun,
+    what: `profile "${req.name}"`,
+    paint: diffPainters(input, deps),
+  });
   return 0;
 };

@@ -165,6 +165,12 @@ export async function deliverSigninUrl(
 ): Promise<void> {
   const canOpen = browserCommands({ env: deps.env }).length > 0;
   if (mode === 'print' || (mode === 'auto' && !canOpen)) {
+    // Without --print the user expected a browser: say why a URL appeared instead.
+    if (mode === 'auto') {
+      deps.log.info(
+        'No browser found (no BROWSER, no display): printed the sign-in URL instead of opening it; it works for about 15 minutes. Set BROWSER to open it next time.',
+      );
+    }
     deps.stdout.write(`${url}\n`);
     return;
   }

@@ -1,5 +1,6 @@
 import { type Diagnosis, diagnoseUserFiles, type Finding } from '../../config/diagnose.ts';
 import { homeDir } from '../../config/paths.ts';
+import { type Paint, painterFor } from '../color.ts';
 import type { CommandRun } from '../spec.ts';
 
 // Exit 0 when clean, 1 when anything was found: scripts can gate on it.
@@ -8,9 +9,10 @@ function tilde(file: string, home: string): string {
   return file.startsWith(`${home}/`) ? `~/${file.slice(home.length + 1)}` : file;
 }
 
-function render(finding: Finding, home: string): string {
+function render(finding: Finding, home: string, paint: Paint): string {
   const where = finding.file ? `${tilde(finding.file, home)}${finding.line ? `:${finding.line}` : ''}: ` : '';
-  return `${finding.severity}: ${where}${finding.message}\n  fix: ${finding.fix}\n`;
+  const severity = paint(finding.severity === 'error' ? 'red' : 'yellow', `${finding.severity}:`);
+  return `${severity} ${where}${finding.message}\n  ${paint('green', 'fix:')} ${finding.fix}\n`;
 }
 
 function sorted(findings: Finding[]): Finding[] {
@@ -37,7 +39,8 @@ export const run: CommandRun = (input, deps) => {
     );
     return 0;
   }
-  for (const finding of findings) deps.stdout.write(render(finding, home));
+  const paint = painterFor(deps.stdout, deps.env, input.globals);
+  for (const finding of findings) deps.stdout.write(render(finding, home, paint));
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   deps.stdout.write(

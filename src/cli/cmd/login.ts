@@ -12,14 +12,14 @@ import {
 import { formatDuration } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import { prefersDeviceCode } from '../browser.ts';
+import { parseRegion } from '../region.ts';
 import type { CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@+-]*$/;
 
 /** `my-org` from https://my-org.awsapps.com/start; `local` for loopback sandboxes. */
-function nameFromStartUrl(startUrl: string): string {
+export function nameFromStartUrl(startUrl: string): string {
   const host = new URL(startUrl).hostname;
   if (host === '127.0.0.1' || host === 'localhost' || host.startsWith('[')) return 'local';
   return host.split('.')[0] || 'default';
@@ -45,11 +45,7 @@ export const run: CommandRun = async (input, deps) => {
         hint: 'rolehop login --start-url URL --sso-region eu-west-1 --sso-session NAME',
       });
     }
-    if (!REGION.test(region)) {
-      throw new UsageError(`"${region}" is not an AWS region name`, {
-        hint: 'use a region like us-east-1 or eu-west-1',
-      });
-    }
+    parseRegion(region, '--sso-region');
     const sessionName = name ?? nameFromStartUrl(startUrl);
     if (!SESSION_NAME.test(sessionName)) {
       throw new UsageError(`"${sessionName}" is not a usable sso-session name`, {

@@ -34,10 +34,10 @@ import { pickSession, type SsoSessionRef } from '../../sso/session.ts';
 import { readFileIfExists, writeFileAtomic } from '../../util/atomic-file.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
-import { reportChanges } from '../diff.ts';
+import { diffPainters, reportChanges } from '../diff.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
-import { parseRegion, parseStyle, rolehopInvocation } from './configure.ts';
+import { parseStyle, rolehopInvocation } from './configure.ts';
 import { fetchKeys } from './sync.ts';
 
 // `rolehop populate`: one profile per account × role in the block `populate SESSION`. Listing is
@@ -316,7 +316,7 @@ export const run: CommandRun = async (input, deps) => {
     throw new UsageError((error as Error).message, { hint: (error as UsageError).hint });
   }
   const style = parseStyle(typeof v.style === 'string' ? v.style : undefined);
-  const region = parseRegion(input.globals.region);
+  const region = input.globals.region;
   const view = loadConfigView(deps.env);
   const session = pickSession(view, typeof v['sso-session'] === 'string' ? v['sso-session'] : undefined);
   const sso = ssoDepsFor(deps, view);
@@ -375,6 +375,7 @@ export const run: CommandRun = async (input, deps) => {
     dryRun,
     what: `sso-session "${req.session}": ${summary.total} profiles (${summary.added} new, ${summary.removed} removed${summary.kept ? `, ${summary.kept} no longer assigned, kept; --prune removes them` : ''})`,
     diffOnWrite: false,
+    paint: diffPainters(input, deps),
   });
   return 0;
 };

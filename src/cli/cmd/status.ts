@@ -1,10 +1,12 @@
 import { loadConfigView } from '../../config/load.ts';
 import type { ConfigView } from '../../config/model.ts';
 import { cacheStatus } from '../../creds/cache-status.ts';
+import { tokenRejectedAt } from '../../sso/rejected-token.ts';
 import { parseScopes, type SsoSessionRef } from '../../sso/session.ts';
 import { isRefreshable, readToken } from '../../sso/token-cache.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { RolehopError } from '../../util/errors.ts';
+import { type Paint, painterFor } from '../color.ts';
 import type { Deps } from '../deps.ts';
 import type { CommandRun } from '../spec.ts';
 
@@ -17,6 +19,8 @@ interface SessionStatus {
   signedIn: boolean;
   expiresAt: string | null;
   refreshable: boolean;
+  /** When the portal refused this token (UnauthorizedException) before its expiry. */
+  rejectedAt: string | null;
   problem: string | null;
 }
 
@@ -60,22 +64,46 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
     region: entry.ref?.region ?? null,
   };
   if (!entry.ref) {
-    return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: entry.problem ?? null };
+    return {
+      ...base,
+      signedIn: false,
+      expiresAt: null,
+      refreshable: false,
+      rejectedAt: null,
+      problem: entry.problem ?? null,
+    };
   }
   try {
     const token = readToken(deps.env, entry.ref);
-    if (!token) return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: null };
+    if (!token)
+      return {
+        ...base,
+        signedIn: false,
+        expiresAt: null,
+        refreshable: false,
+        rejectedAt: null,
+        problem: null,
+      };
     const now = deps.now();
+    const rejectedAt = tokenRejectedAt(deps.env, entry.ref, token.accessToken);
     return {
       ...base,
-      signedIn: token.expiresAt > now,
-      expiresAt: new Date(token.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      signedIn: token.expiresAt > now && rejectedAt === undefined,
+      expiresAt: isoSeconds(token.expiresAt),
       refreshable: entry.ref.name !== undefined && isRefreshable(token, now),
+      rejectedAt: rejectedAt === undefined ? null : isoSeconds(rejectedAt),
       problem: null,
     };
   } catch (error) {
     const message = error instanceof RolehopError ? error.message : String(error);
-    return { ...base, signedIn: false, expiresAt: null, refreshable: false, problem: message };
+    return {
+      ...base,
+      signedIn: false,
+      expiresAt: null,
+      refreshable: false,
+      rejectedAt: null,
+      problem: message,
+    };
   }
 }
 
@@ -83,16 +111,26 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
 function cachedCredentials(env: Deps['env']): CredentialStatus[] {
   return cacheStatus(env).map((step) => ({
     target: step.description,
-    expiresAt: step.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    expiresAt: isoSeconds(step.expiration.getTime()),
   }));
 }
 
-function describeExpiry(iso: string | null, now: number): string {
+function isoSeconds(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Past this, "expired 60643h 58m ago" says less than the date does. */
+const RELATIVE_LIMIT_S = 24 * 3600;
+/** Less than this left is shown in yellow: time to sign in again before it bites. */
+const SOON_S = 3600;
+
+function describeExpiry(iso: string | null, now: number, paint: Paint): string {
   if (!iso) return 'no expiry recorded';
   const left = (Date.parse(iso) - now) / 1000;
-  return left > 0
-    ? `expires in ${formatDuration(left)} (${iso})`
-    : `expired ${formatDuration(-left)} ago (${iso})`;
+  if (left > 0)
+    return `${paint(left < SOON_S ? 'yellow' : 'green', `expires in ${formatDuration(left)}`)} (${iso})`;
+  if (-left >= RELATIVE_LIMIT_S) return paint('red', `expired ${iso.slice(0, 10)}`);
+  return `${paint('red', `expired ${formatDuration(-left)} ago`)} (${iso})`;
 }
 
 export const run: CommandRun = async (input, deps) => {
@@ -104,6 +142,7 @@ export const run: CommandRun = async (input, deps) => {
     return 0;
   }
   const now = deps.now();
+  const paint = painterFor(deps.stdout, deps.env, input.globals);
   const lines: string[] = [];
   if (sessions.length === 0)
     lines.push('No sso-sessions configured (sign in with: rolehop login --start-url URL --sso-region R).');
@@ -111,18 +150,22 @@ export const run: CommandRun = async (input, deps) => {
     lines.push(
       `${s.name ? `sso-session ${s.name}` : 'legacy profile start URL'}: ${s.startUrl ?? '?'} (${s.region ?? '?'})`,
     );
-    if (s.problem) lines.push(`  problem: ${s.problem}`);
+    if (s.problem) lines.push(`  ${paint('yellow', 'problem:')} ${s.problem}`);
     else if (!s.expiresAt)
       lines.push(`  not signed in (run: rolehop login${s.name ? ` --sso-session ${s.name}` : ''})`);
-    else {
-      const state = s.signedIn ? 'signed in' : 'sign-in expired';
+    else if (s.rejectedAt)
       lines.push(
-        `  ${state}; token ${describeExpiry(s.expiresAt, now)}; ${s.refreshable ? 'refreshable' : 'not refreshable'}`,
+        `  ${paint('red', 'sign-in rejected by the portal')} at ${s.rejectedAt} (signed out or revoked elsewhere); run: rolehop login${s.name ? ` --sso-session ${s.name}` : ''}`,
+      );
+    else {
+      const state = s.signedIn ? 'signed in' : paint('red', 'sign-in expired');
+      lines.push(
+        `  ${state}; token ${describeExpiry(s.expiresAt, now, paint)}; ${s.refreshable ? 'refreshable' : 'not refreshable'}`,
       );
     }
   }
   lines.push('', credentials.length ? 'Cached credentials:' : 'No cached credentials.');
-  for (const c of credentials) lines.push(`  ${c.target}: ${describeExpiry(c.expiresAt, now)}`);
+  for (const c of credentials) lines.push(`  ${c.target}: ${describeExpiry(c.expiresAt, now, paint)}`);
   deps.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 };

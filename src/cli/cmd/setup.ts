@@ -1,0 +1,194 @@
+import { loadConfigView } from '../../config/load.ts';
+import { DEFAULT_TEMPLATE, renderTemplate } from '../../config/profile-names.ts';
+import { REFRESH_WINDOW_MS } from '../../sso/access-token.ts';
+import { tokenRejectedAt } from '../../sso/rejected-token.ts';
+import { pickSession, type SsoSessionRef, validateStartUrl } from '../../sso/session.ts';
+import { readToken } from '../../sso/token-cache.ts';
+import { RolehopError, UsageError } from '../../util/errors.ts';
+import { findCommand } from '../commands.ts';
+import type { Deps } from '../deps.ts';
+import { parseCommandArgs } from '../main.ts';
+import { parseRegion } from '../region.ts';
+import { isTerminal, readLine, targetOf } from '../run-plan.ts';
+import type { CommandInput, CommandRun } from '../spec.ts';
+import { checkProfileName, parseStyle } from './configure.ts';
+import { nameFromStartUrl } from './login.ts';
+
+// `rolehop setup`: the guided first run (as `aws configure sso`). It asks only for what no flag
+// gave, then runs the real commands: `login` signs in, the picker of the credential commands picks
+// the account and role, `configure` writes the profile. Nothing here writes a file itself.
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** How many times a bad answer is asked again before setup gives up. */
+const ATTEMPTS = 3;
+
+/** Asks on stderr until `parse` accepts the answer (Enter takes the default shown in brackets). */
+async function ask<T>(
+  deps: Deps,
+  question: string,
+  fallback: string | undefined,
+  parse: (answer: string) => T,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    deps.stderr.write(`${question}${fallback ? ` [${fallback}]` : ''}: `);
+    const answer = (await readLine(deps.stdin, deps.signal)).trim() || fallback || '';
+    try {
+      if (answer === '') throw new UsageError(`setup needs an answer to "${question}"`);
+      return parse(answer);
+    } catch (error) {
+      if (!(error instanceof RolehopError) || attempt >= ATTEMPTS) throw error;
+      deps.stderr.write(`  ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+    }
+  }
+}
+
+/** Runs another command with the arguments setup gathered, as if typed (same checks, same output). */
+async function runCommand(name: string, args: string[], input: CommandInput, deps: Deps): Promise<number> {
+  const spec = findCommand(name)!;
+  const globals = [
+    ...(input.globals.debug ? ['--debug'] : []),
+    ...(input.globals.color ? [] : ['--no-color']),
+  ];
+  const { run } = await spec.load!();
+  return (await run(parseCommandArgs(spec, [...args, ...globals]), deps)) ?? 0;
+}
+
+/** The sso-session to sign in to: from --sso-session, else the start URL and region (asked if missing). */
+async function chooseSession(input: CommandInput, deps: Deps): Promise<SsoSessionRef> {
+  const v = input.values;
+  const view = loadConfigView(deps.env);
+  const named = str(v['sso-session']);
+  let startUrl = str(v['start-url']);
+  if (named && view.ssoSessions[named] && startUrl === undefined) return pickSession(view, named);
+  const known = Object.keys(view.ssoSessions).map((n) => {
+    try {
+      return pickSession(view, n);
+    } catch {
+      return undefined;
+    }
+  });
+  const only = known.length === 1 ? known[0] : undefined;
+  startUrl ??= await ask(deps, 'SSO start URL', only?.startUrl, validateStartUrl);
+  const existing = known.find((s) => s?.startUrl === startUrl);
+  let region = str(v['sso-region']);
+  region ??= await ask(deps, 'SSO region', existing?.region, (a) => parseRegion(a, 'the SSO region')!);
+  const name =
+    named ?? (existing?.region === region ? existing.name : undefined) ?? nameFromStartUrl(startUrl);
+  return { name, startUrl, region };
+}
+
+/** A token that will last a while and that the portal has not refused: no new sign-in needed. */
+function signedIn(session: SsoSessionRef, deps: Deps): boolean {
+  try {
+    const token = readToken(deps.env, session);
+    return (
+      token !== undefined &&
+      token.expiresAt - deps.now() >= REFRESH_WINDOW_MS &&
+      tokenRejectedAt(deps.env, session, token.accessToken) === undefined
+    );
+  } catch {
+    return false;
+  }
+}
+
+export const run: CommandRun = async (input, deps) => {
+  if (!isTerminal(deps)) {
+    throw new UsageError('setup asks questions and needs a terminal', {
+      hint: 'in scripts: rolehop login --start-url URL --sso-region REGION --sso-session NAME, then rolehop configure NAME --sso-session NAME --account ACCOUNT --role ROLE [--style sso|process|credentials]',
+    });
+  }
+  const v = input.values;
+  if (input.positionals.length > 1) {
+    throw new UsageError(`unexpected argument "${input.positionals[1]}"`, { hint: 'rolehop setup [NAME]' });
+  }
+  // Flags are checked before any question is asked or any sign-in starts.
+  const givenName = input.positionals[0] === undefined ? undefined : checkProfileName(input.positionals[0]);
+  const givenStyle = str(v.style) === undefined ? undefined : parseStyle(str(v.style));
+  if (str(v['start-url']) !== undefined) validateStartUrl(str(v['start-url'])!);
+  parseRegion(str(v['sso-region']), '--sso-region');
+  if ((v.account === undefined) !== (v.role === undefined)) {
+    throw new UsageError(v.account === undefined ? '--role needs --account' : '--account needs --role', {
+      hint: 'give both, or neither and pick from the list',
+    });
+  }
+
+  const session = await chooseSession(input, deps);
+  if (signedIn(session, deps)) deps.stderr.write(`Already signed in to sso-session ${session.name}.\n`);
+  else {
+    const flow = [
+      ...(v['device-code'] === true ? ['--device-code'] : []),
+      ...(v['no-browser'] === true ? ['--no-browser'] : []),
+    ];
+    const loginArgs = [
+      '--start-url',
+      session.startUrl,
+      '--sso-region',
+      session.region,
+      '--sso-session',
+      session.name!,
+    ];
+    const code = await runCommand('login', [...loginArgs, ...flow], input, deps);
+    if (code !== 0) return code;
+  }
+
+  // The picker (or --account/--role) of the credential commands, in the session just signed in to.
+  const selection = {
+    ...input,
+    positionals: [],
+    values: {
+      'sso-session': session.name,
+      ...(v.account !== undefined ? { account: v.account, role: v.role } : {}),
+    },
+  };
+  const target = await targetOf(selection, deps, 'setup');
+  const source = target.plan.source;
+  if (source.kind !== 'sso') throw new RolehopError('setup expected an SSO account and role');
+  const accountName = target.label.slice(0, target.label.lastIndexOf('/'));
+
+  const region =
+    input.globals.region ??
+    (await ask(deps, 'Default region for the profile', session.region, (a) => parseRegion(a, 'the region')!));
+  const name =
+    givenName ??
+    (await ask(
+      deps,
+      'Profile name',
+      renderTemplate(DEFAULT_TEMPLATE, {
+        account_id: source.accountId,
+        account_name: accountName,
+        role_name: source.roleName,
+        sso_session: session.name!,
+        account_email: '',
+      }),
+      checkProfileName,
+    ));
+  const style =
+    givenStyle ??
+    (await ask(
+      deps,
+      'Profile style: sso (the AWS CLI and SDKs refresh it), process (credential_process) or credentials (keys in ~/.aws/credentials)',
+      'sso',
+      parseStyle,
+    ));
+
+  const configureArgs = [
+    name,
+    '--sso-session',
+    session.name!,
+    '--account',
+    source.accountId,
+    '--role',
+    source.roleName,
+    '--style',
+    style,
+    '--region',
+    region,
+  ];
+  const code = await runCommand('configure', configureArgs, input, deps);
+  if (code !== 0) return code;
+  deps.stdout.write(`\nProfile "${name}" is ready. Try it:\n  aws s3 ls --profile ${name}\n`);
+  return 0;
+};

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+
+// A real terminal for tests of what a person sees: a tmux session running bash, keys sent, the
+// screen read back. Shared by the picker and setup tests.
+
+export function hasTmux(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v tmux'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function terminal(t: TestContext, env: Record<string, string>) {
+  const socket = `rolehop-tty-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ' };
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', 'bash', '--norc', '--noprofile');
+  t.after(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  });
+  return {
+    send: (...keys: string[]) => tmux('send-keys', '-t', 'main', ...keys),
+    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const text = tmux('capture-pane', '-p', '-t', 'main');
+        if (pattern.test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
+        await delay(50);
+      }
+    },
+  };
+}
