@@ -2,7 +2,8 @@
 // region names. Values come from services, credential_process, files and the environment, any of
 // which an attacker may influence; outside these alphabets a value could still run code where
 // output is used unquoted (`eval $(rolehop env)` globs and splits it), so it is refused before
-// anything is printed, written or served. Checked once, where runPlan hands credentials out.
+// anything is printed, written or served. Checked where runPlan hands credentials out, and before
+// a fetched step is cached.
 
 import { RolehopError } from '../util/errors.ts';
 import type { Credentials } from './types.ts';
@@ -18,7 +19,7 @@ const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 const hint = (from: string) =>
   `${from} returned a malformed value; check that source (a credential_process script, the ` +
-  `credentials file, the AWS_* variables or an endpoint override), then run 'rolehop logout' to drop cached credentials`;
+  'credentials file, the AWS_* variables or an endpoint override)';
 
 function refuse(field: string, rule: string, from: string): never {
   // Never the value: it is a secret, and it is what could not be shown safely.
