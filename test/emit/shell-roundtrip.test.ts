@@ -370,6 +370,17 @@ test('rolehop env refuses a glob, space or $() in any field with exit 1, naming 
       assert.equal(fs.existsSync(path.join(cwd, 'canary')), false, `${name}: code ran in ${shell}`);
     }
   }
+  // The same check guards every other way out: credential_process JSON, exec's child, serve.
+  for (const args of [
+    ['credential-process', 'secret'],
+    ['exec', 'secret', '--', process.execPath, '-e', 'console.log(process.env.AWS_SECRET_ACCESS_KEY)'],
+    ['serve', 'secret', '--', process.execPath, '-e', 'console.log("served")'],
+  ]) {
+    const r = await runCli(args, { env: home.env, cwd });
+    assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+    assert.equal(r.stdout, '', args[0]);
+    assert.match(r.stderr, /the secret access key holds characters outside base64/, args[0]);
+  }
   const region = await runCli(['env', 'good', '--format', 'bash'], {
     env: { ...home.env, AWS_REGION: 'eu-*' },
     cwd,
