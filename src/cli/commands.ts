@@ -301,7 +301,7 @@ export const commands: CommandSpec[] = [
       port: { type: 'string', arg: 'N', description: 'port on 127.0.0.1 (default: any free port)' },
     },
     description:
-      'With -- CMD, runs CMD with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN set (static AWS_* variables removed), stops when it exits and passes its exit code on. Without CMD, prints the two variables to export and serves until Ctrl-C. The URL path /<profile> serves another profile from the same files. Credentials are renewed through the cache once less than 16 minutes remain (--min-ttl changes that), before any SDK would refresh them; the listener is 127.0.0.1 only and needs the token.',
+      'With -- CMD, runs CMD with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN set (static AWS_* variables removed), stops when it exits and passes its exit code on. Without CMD, prints the two variables to export and serves until Ctrl-C. The token serves only this target, at the one URL printed (any other path is 404). Credentials are renewed through the cache once less than 16 minutes remain (--min-ttl changes that), before any SDK would refresh them; the listener is 127.0.0.1 only and needs the token.',
     examples: [
       'rolehop serve prod-deploy -- node server.js',
       'rolehop serve --account 111122223333 --role ReadOnlyAccess -- python3 worker.py',

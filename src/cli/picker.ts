@@ -1,5 +1,6 @@
 import { InterruptedError } from '../util/errors.ts';
 import type { TextSink } from '../util/log.ts';
+import { terminalSafe } from '../util/terminal-text.ts';
 
 // An interactive fuzzy picker over account × role: type to filter, arrows to move, Enter to pick,
 // Esc or Ctrl-C to cancel. Drawn on stderr so `eval "$(rolehop env)"` still captures only exports.
@@ -101,7 +102,8 @@ export function pick<T>(prompt: string, items: PickerItem<T>[], term: PickerTerm
     if (selected >= top + rows) top = selected - rows + 1;
     const lines = [`? ${prompt} ${query}`];
     for (let i = top; i < Math.min(shown.length, top + rows); i++) {
-      lines.push(`${i === selected ? '❯' : ' '} ${shown[i]!.label}`);
+      // Labels quote the portal (account names): no terminal controls get through.
+      lines.push(`${i === selected ? '❯' : ' '} ${terminalSafe(shown[i]!.label)}`);
     }
     lines.push(
       shown.length === 0

@@ -2,6 +2,7 @@ import { loadConfigView } from '../../config/load.ts';
 import { filterAccounts, listAccountsWithRoles } from '../../sso/account-list.ts';
 import { pickSession } from '../../sso/session.ts';
 import { UsageError } from '../../util/errors.ts';
+import { terminalSafe } from '../../util/terminal-text.ts';
 import type { CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
@@ -48,6 +49,7 @@ export const run: CommandRun = async (input, deps) => {
   if (list.length === 0 && input.positionals[0]) {
     deps.stderr.write(`no account or role matches "${input.positionals[0]}"\n`);
   }
-  deps.stdout.write(out.length > 0 ? `${out.join('\n')}\n` : '');
+  // Account names, emails and roles come from the portal: no terminal controls get through.
+  deps.stdout.write(out.length > 0 ? `${terminalSafe(out.join('\n'))}\n` : '');
   return 0;
 };

@@ -3,6 +3,7 @@ import { describePlan } from '../../creds/selection.ts';
 import { isoSeconds } from '../../emit/index.ts';
 import { getCallerIdentity } from '../../sts/assume-role.ts';
 import { formatDuration } from '../../util/duration.ts';
+import { terminalSafe } from '../../util/terminal-text.ts';
 import { credentialsOf, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
@@ -33,6 +34,7 @@ export const run: CommandRun = async (input, deps) => {
     const left = (creds.expiration.getTime() - deps.now()) / 1000;
     lines.push(`Expires:  ${isoSeconds(creds.expiration)} (in ${formatDuration(left)})`);
   }
-  deps.stdout.write(`${lines.join('\n')}\n`);
+  // The identity is STS's text (any endpoint override's): no terminal controls get through.
+  deps.stdout.write(`${terminalSafe(lines.join('\n'))}\n`);
   return 0;
 };

@@ -11,6 +11,7 @@ import {
 import { writeCacheEntry } from '../cache-write.ts';
 import type { StepSpec } from '../step-key.ts';
 import type { RunPlanDeps } from '../types.ts';
+import { checkCredentialValues } from '../value-alphabets.ts';
 import type { CredentialProvider } from './provider.ts';
 
 /**
@@ -36,7 +37,8 @@ export function cachedProvider(
           return cached;
         }
         deps.log.debug(`fetching: ${spec.description}`);
-        const fresh = await provider(source);
+        // Checked before it is cached: a malformed answer would otherwise be refused until it expired.
+        const fresh = checkCredentialValues(await provider(source), spec.description);
         try {
           writeCacheEntry(file, spec, origin, fresh, deps.now());
         } catch (error) {
