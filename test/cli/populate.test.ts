@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
@@ -42,6 +43,7 @@ function botocoreProfiles(env: Record<string, string>): Record<string, Record<st
 }
 
 test('populate writes one sso profile per account × role inside its block, leaves user text byte-for-byte, and a re-run writes nothing', async (t) => {
+  if (!requires(t, 'botocore')) return;
   const w = await world(t, { accounts: 200 });
   const r = await runCli(['populate', '--region', 'eu-west-2'], { env: w.env });
   assert.equal(r.code, 0, r.stderr);
@@ -81,6 +83,7 @@ test('populate writes one sso profile per account × role inside its block, leav
 });
 
 test('vanished assignments are kept without --prune and removed exactly with it; --dry-run prints the diff and writes nothing', async (t) => {
+  if (!requires(t, 'botocore')) return;
   const w = await world(t);
   const first = await runCli(['populate'], { env: w.env });
   assert.equal(first.code, 0, first.stderr);
@@ -116,6 +119,7 @@ test('vanished assignments are kept without --prune and removed exactly with it;
 });
 
 test('names are sanitised and collisions settled the same way every run, never onto a user profile', async (t) => {
+  if (!requires(t, 'botocore')) return;
   const w = await world(t);
   // A user profile already holds the name the first AdministratorAccess would get.
   fs.appendFileSync(w.home.configFile, '\n[profile AdministratorAccess]\nregion = us-west-2\n');

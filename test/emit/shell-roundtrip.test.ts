@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { type EnvFormat, formatEnv, parseDotenv } from '../../src/emit/index.ts';
+import { requires } from '../harness/requires.ts';
 import { expected, hostileArbitraries } from './hostile-values.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-emit-'));
@@ -49,7 +50,7 @@ const RESET_FISH = Object.entries(stale)
   .join(' ');
 const posixLoop = (evalCmd: string) =>
   `out=$1; shift; i=0; for t; do ${RESET_POSIX} ${evalCmd} && env -0 > "$out/$i"; i=$((i+1)); done`;
-const SHELLS: Array<[EnvFormat, string, string[]]> = [
+const SHELLS: Array<[EnvFormat, 'bash' | 'zsh' | 'sh' | 'fish', string[]]> = [
   ['bash', 'bash', ['--norc', '--noprofile', '-c', posixLoop('eval "$t"'), 'bash']],
   // rcquotes makes '' a quote inside single quotes; the output must not depend on it.
   ['zsh', 'zsh', ['-f', '-c', `setopt rcquotes; ${posixLoop('eval "$t"')}`, 'zsh']],
@@ -103,7 +104,8 @@ function evalInShell(
   return results;
 }
 
-test('the canary detector works: naive double quotes do run the command', () => {
+test('the canary detector works: naive double quotes do run the command', (t) => {
+  if (!requires(t, 'bash')) return;
   const r = spawnSync('bash', ['-c', `eval "export X=\\"$(printf '%s' '$(touch ${canary})')\\""`], {
     cwd: dir,
   });
@@ -113,9 +115,8 @@ test('the canary detector works: naive double quotes do run the command', () => 
 });
 
 for (const [format, shell, args] of SHELLS) {
-  test(`${format}: any value round-trips exactly through the real ${shell}, and nothing in it runs`, () => {
-    const probe = spawnSync(shell, ['-c', 'true']);
-    if (probe.error) assert.fail(`${shell} is not installed (apt-get install -y zsh fish)`);
+  test(`${format}: any value round-trips exactly through the real ${shell}, and nothing in it runs`, (t) => {
+    if (!requires(t, shell)) return;
     const samples = fc.sample(credsAndRegion, 100);
     const got = evalInShell(
       shell,
@@ -128,14 +129,16 @@ for (const [format, shell, args] of SHELLS) {
     assertNoCanary();
   });
 
-  test(`${format}: --unset output clears every variable in the real ${shell}`, () => {
+  test(`${format}: --unset output clears every variable in the real ${shell}`, (t) => {
+    if (!requires(t, shell)) return;
     const env = { ...childEnv(), AWS_ACCESS_KEY_ID: 'x', AWS_REGION: 'r', AWS_DEFAULT_REGION: 'r' };
     const [left] = evalInShell(shell, args, [formatEnv(format, null, { unset: true })], env);
     assert.deepEqual(Object.keys(left!), ['AWS_PROFILE']);
   });
 }
 
-test('a 100 KB hostile value survives bash and fish', () => {
+test('a 100 KB hostile value survives bash and fish', (t) => {
+  if (!requires(t, 'bash', 'fish')) return;
   const big = `'"$(touch ${canary})\`\\\n`.repeat(4000).slice(0, 100_000);
   const s = { accessKeyId: 'A', secretAccessKey: big, sessionToken: 'T' };
   for (const [format, shell, args] of SHELLS.filter(([f]) => f === 'bash' || f === 'fish')) {
@@ -144,7 +147,8 @@ test('a 100 KB hostile value survives bash and fish', () => {
   assertNoCanary();
 });
 
-test('dotenv: any value reads back exactly with bash `set -a; . file` and with parseDotenv', () => {
+test('dotenv: any value reads back exactly with bash `set -a; . file` and with parseDotenv', (t) => {
+  if (!requires(t, 'bash')) return;
   const samples = fc.sample(credsAndRegion, 100);
   const texts = samples.map((s) => formatEnv('dotenv', s, { region: s.region }));
   const got = evalInShell(
@@ -162,7 +166,8 @@ test('dotenv: any value reads back exactly with bash `set -a; . file` and with p
 });
 
 // python-dotenv keeps `\$` and `\``, turns CR into LF, and misreads a backslash before the closing quote.
-test('dotenv: python-dotenv reads back exactly every value without $, backtick, backslash or CR', () => {
+test('dotenv: python-dotenv reads back exactly every value without $, backtick, backslash or CR', (t) => {
+  if (!requires(t, 'dotenv')) return;
   const plain = hostile.map((v) => v.replace(/[$`\\\r]/g, '_'));
   const samples = fc.sample(
     fc.record({ accessKeyId: plain, secretAccessKey: plain, sessionToken: plain }),
@@ -185,7 +190,8 @@ test('dotenv: python-dotenv reads back exactly every value without $, backtick, 
   });
 });
 
-test('json: python reads back exactly what the json format holds', () => {
+test('json: python reads back exactly what the json format holds', (t) => {
+  if (!requires(t, 'python3')) return;
   const samples = fc.sample(credsAndRegion, 200);
   const texts = samples.map((s) => formatEnv('json', s, { region: s.region }));
   const r = spawnSync(
@@ -203,7 +209,8 @@ test('json: python reads back exactly what the json format holds', () => {
   });
 });
 
-test('unquoted `eval $(rolehop env)` still sets every variable and unsets AWS_PROFILE in bash', () => {
+test('unquoted `eval $(rolehop env)` still sets every variable and unsets AWS_PROFILE in bash', (t) => {
+  if (!requires(t, 'bash')) return;
   const s = {
     accessKeyId: 'ASIAEXAMPLEEXAMPLE01',
     secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
@@ -219,7 +226,8 @@ test('unquoted `eval $(rolehop env)` still sets every variable and unsets AWS_PR
   assert.deepEqual(got, expected(s));
 });
 
-test('fish: `rolehop env | source; and cmd` runs cmd, even when nothing was set before', () => {
+test('fish: `rolehop env | source; and cmd` runs cmd, even when nothing was set before', (t) => {
+  if (!requires(t, 'fish')) return;
   for (const text of [
     formatEnv('fish', { accessKeyId: 'A', secretAccessKey: 'B' }),
     formatEnv('fish', null, { unset: true }),
