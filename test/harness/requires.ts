@@ -79,10 +79,14 @@ export function which(command: string): string | undefined {
   return found.get(command);
 }
 
-let pythonModulesFound: Set<string> | undefined;
+// A probe that does not answer in time (a loaded machine) finds nothing missing: the test then runs
+// and reports what is wrong itself, instead of a false "needs" line.
+const PROBE_TIMEOUT_MS = 120_000;
+
+let pythonModulesFound: Set<string> | 'unknown' | undefined;
 
 /** The modules python3 can import, looked up once for every module any program needs. */
-function pythonModules(): Set<string> {
+function pythonModules(): Set<string> | 'unknown' {
   if (pythonModulesFound) return pythonModulesFound;
   const wanted = Object.values(PROGRAMS).flatMap((p: Program) => p.pythonModules ?? []);
   // find_spec locates a top-level module without importing it: milliseconds, not moto's seconds.
@@ -94,28 +98,34 @@ function pythonModules(): Set<string> {
           'import importlib.util, sys\nprint(" ".join(m for m in sys.argv[1:] if importlib.util.find_spec(m)))',
           ...wanted,
         ],
-        { encoding: 'utf8', timeout: 30_000 },
+        { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS },
       )
     : undefined;
-  pythonModulesFound = new Set(r?.status === 0 ? r.stdout.trim().split(/\s+/) : []);
+  if (r?.error || r?.signal) pythonModulesFound = 'unknown';
+  else pythonModulesFound = new Set(r?.status === 0 ? r.stdout.trim().split(/\s+/) : []);
   return pythonModulesFound;
 }
 
-const versions = new Map<string, string>();
+const versions = new Map<string, string | undefined>();
 
-/** What `command --version` prints, run once per command (only for programs that check it). */
-function versionOf(command: string): string {
+/** What `command --version` prints (undefined when it did not answer), run once per command. */
+function versionOf(command: string): string | undefined {
   if (!versions.has(command)) {
-    const r = spawnSync(which(command)!, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-    versions.set(command, `${r.stdout ?? ''}${r.stderr ?? ''}`);
+    const r = spawnSync(which(command)!, ['--version'], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS });
+    versions.set(command, r.error || r.signal ? undefined : `${r.stdout}${r.stderr}`);
   }
-  return versions.get(command)!;
+  return versions.get(command);
 }
 
 function present(p: Program): boolean {
   if (p.command !== undefined && which(p.command) === undefined) return false;
-  if (p.pythonModules && !p.pythonModules.every((m) => pythonModules().has(m))) return false;
-  return !(p.command && p.version) || p.version.test(versionOf(p.command));
+  if (p.pythonModules) {
+    const modules = pythonModules();
+    if (modules !== 'unknown' && !p.pythonModules.every((m) => modules.has(m))) return false;
+  }
+  if (!p.command || !p.version) return true;
+  const version = versionOf(p.command);
+  return version === undefined || p.version.test(version);
 }
 
 /** One line naming the missing programs and the commands that install them; undefined when none is. */
