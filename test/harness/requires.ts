@@ -1,8 +1,8 @@
 // Programs some tests need from outside npm (python packages, shells, a browser, a terminal). A test
 // starts with `if (!requires(t, 'zsh')) return;`. On a machine without one the test is skipped with one
 // line naming what is missing and how to install it; under ROLEHOP_TEST_REQUIRE_ALL=1 (CI) it fails
-// with that line instead, so a run can never pass by skipping. Checks are cheap and done once per
-// process: a PATH lookup in this process, and one python3 run that looks for every module at once.
+// with that line instead, so a run can never pass by skipping. Checks run once per process: a PATH
+// lookup, one python3 run that looks for every module at once, and `aws --version` for the AWS CLI.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -56,7 +56,7 @@ const PROGRAMS = {
 export type ProgramName = keyof typeof PROGRAMS;
 
 /** The switch CI sets: a missing program fails the test instead of skipping it. */
-export const requireAll = process.env.ROLEHOP_TEST_REQUIRE_ALL === '1';
+const requireAll = process.env.ROLEHOP_TEST_REQUIRE_ALL === '1';
 
 const found = new Map<string, string | undefined>();
 
