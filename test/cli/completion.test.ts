@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { rolehopBin, runCli } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 const CONFIG = `[default]
@@ -16,15 +17,6 @@ source_profile = default
 sso_start_url = https://my-org.awsapps.com/start
 sso_region = eu-west-1
 `;
-
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A shell in a detached tmux session with `rolehop` on PATH, typed into like a person would. */
 function tmuxShell(t: TestContext, shell: string[], env: Record<string, string>) {
@@ -66,17 +58,15 @@ function tmuxShell(t: TestContext, shell: string[], env: Record<string, string>)
 
 test('completion scripts parse in bash, zsh and fish', async (t) => {
   const { env } = tempHome(t);
-  for (const [shell, check] of [
-    ['bash', ['bash', '-n']],
-    ['zsh', ['zsh', '-n']],
-    ['fish', ['fish', '-n']],
-  ] as const) {
-    if (!hasCommand(shell)) continue;
-    const r = await runCli(['completion', shell], { env });
-    assert.equal(r.code, 0);
-    const script = path.join(env.HOME!, `completion.${shell}`);
-    fs.writeFileSync(script, r.stdout);
-    execFileSync(check[0], [check[1], script]);
+  for (const shell of ['bash', 'zsh', 'fish'] as const) {
+    await t.test(shell, async (t) => {
+      if (!requires(t, shell)) return;
+      const r = await runCli(['completion', shell], { env });
+      assert.equal(r.code, 0);
+      const script = path.join(env.HOME!, `completion.${shell}`);
+      fs.writeFileSync(script, r.stdout);
+      execFileSync(shell, ['-n', script]);
+    });
   }
   const bad = await runCli(['completion', 'tcsh'], { env });
   assert.equal(bad.code, 2);
@@ -96,7 +86,8 @@ test('__complete lists profile and sso-session names from the user files, and st
   assert.equal(broken.stderr, '');
 });
 
-test('bash completes a profile name typed in a terminal', { skip: !hasCommand('tmux') }, async (t) => {
+test('bash completes a profile name typed in a terminal', async (t) => {
+  if (!requires(t, 'tmux', 'bash')) return;
   const home = tempHome(t);
   writeFile(home.configFile, CONFIG);
   const term = tmuxShell(t, ['bash', '--norc', '--noprofile'], home.env);
@@ -108,9 +99,8 @@ test('bash completes a profile name typed in a terminal', { skip: !hasCommand('t
   await term.waitFor(/rolehop explain prod-deploy/);
 });
 
-test('zsh completes a profile name typed in a terminal', {
-  skip: !hasCommand('tmux') || !hasCommand('zsh'),
-}, async (t) => {
+test('zsh completes a profile name typed in a terminal', async (t) => {
+  if (!requires(t, 'tmux', 'zsh')) return;
   const home = tempHome(t);
   writeFile(home.configFile, CONFIG);
   const term = tmuxShell(t, ['zsh', '-f'], home.env);

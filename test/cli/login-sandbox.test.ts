@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { launchBrowser } from '../harness/browser.ts';
+import { requires } from '../harness/requires.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
 import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
@@ -45,6 +46,7 @@ async function firstLogin(t: import('node:test').TestContext, extraArgs: string[
 }
 
 test('PKCE login in Chromium: Allow caches the token (0600), writes the sso-session with refresh scopes, --debug shows no secret', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const { w, cli, url, page, tokenFile } = await firstLogin(t, ['--debug']);
   const u = new URL(url);
   assert.equal(u.origin, w.sandbox.url);
@@ -80,6 +82,7 @@ test('PKCE login in Chromium: Allow caches the token (0600), writes the sso-sess
 });
 
 test('PKCE login in Chromium: Deny is exit 3 and writes nothing', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const { w, cli, page } = await firstLogin(t);
   await page.click('#deny');
   await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback/);
@@ -91,6 +94,7 @@ test('PKCE login in Chromium: Deny is exit 3 and writes nothing', async (t) => {
 });
 
 test('device-code login: the user code is shown on stderr, Chromium approves, the token is cached', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const { cli, page, tokenFile, url } = await firstLogin(t, ['--device-code']);
   assert.match(cli.stderr(), /To sign in, open \S+ and enter the code: [A-Z0-9-]+/);
   const code = /enter the code: (\S+)/.exec(cli.stderr())![1]!;
@@ -106,6 +110,7 @@ test('device-code login: the user code is shown on stderr, Chromium approves, th
 });
 
 test('device-code login: Deny is exit 3 and writes nothing', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const { w, cli, page } = await firstLogin(t, ['--device-code']);
   await page.click('#deny');
   const r = await cli.done;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { repoRoot, runCli } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
 import { startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
@@ -82,6 +83,7 @@ const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
 `;
 
 test('boto3 and the JS SDK under `serve -- CMD` keep working across credential refreshes; moto checks every call', async (t) => {
+  if (!requires(t, 'moto')) return;
   const w = await signedInWorld(t, { moto: true });
   // Role credentials now live 20 seconds: every SDK refresh must come back to rolehop for new ones.
   await w.sandbox.admin.setLifetimes({ roleCredentialSeconds: 20 });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { loadConfigView } from '../../src/config/load.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 const BOTOCORE_VIEWS = `
@@ -90,6 +91,7 @@ const credentialsFile = fc
   .map((sections) => sections.flatMap(([n, lines]) => [`[${n}]`, ...lines]).join('\n'));
 
 test('rolehop reads a generated corpus of valid files exactly as botocore does', (t) => {
+  if (!requires(t, 'botocore')) return;
   const home = tempHome(t);
   const cases = fc.sample(fc.tuple(configFile, credentialsFile), { numRuns: 150, seed: 20260101 });
   const pairs: [string, string][] = cases.map(([config, credentials], i) => {
@@ -148,6 +150,7 @@ const differences: { why: string; config: string; rolehop: unknown; botocore: un
 ];
 
 test('known differences between the spec (followed) and botocore, pinned', (t) => {
+  if (!requires(t, 'botocore')) return;
   const home = tempHome(t);
   const empty = path.join(home.home, 'no-credentials');
   const pairs = differences.map((d, i): [string, string] => {

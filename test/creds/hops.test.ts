@@ -9,6 +9,7 @@ import { planSteps } from '../../src/creds/step-key.ts';
 import { getCallerIdentity } from '../../src/sts/assume-role.ts';
 import { ConfigError, exitCodeOf, UsageError } from '../../src/util/errors.ts';
 import { type Moto, startMoto } from '../harness/moto.ts';
+import { missing, requires } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { baseDeps, countingStsProxy, fakeSso, memoryLogger } from './helpers.ts';
 
@@ -16,6 +17,7 @@ import { baseDeps, countingStsProxy, fakeSso, memoryLogger } from './helpers.ts'
 // own STS calls through a proxy.
 let moto: Moto;
 before(async () => {
+  if (missing('moto')) return; // each test then skips (or fails) saying so
   moto = await startMoto();
 });
 after(() => moto?.stop());
@@ -32,6 +34,7 @@ const roleA = 'arn:aws:iam::123456789012:role/HopA';
 const roleB = 'arn:aws:iam::123456789012:role/HopB';
 
 test('a 2-hop chain runs each step once, then resumes after the deepest cached step', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const proxy = await countingStsProxy(t, moto.url);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };
@@ -61,6 +64,7 @@ test('a 2-hop chain runs each step once, then resumes after the deepest cached s
 });
 
 test('a chained hop asking for more than 1h is clamped to 3600 s with a warning', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: moto.url };
   const log = memoryLogger();
@@ -75,6 +79,7 @@ test('a chained hop asking for more than 1h is clamped to 3600 s with a warning'
 });
 
 test('an MFA hop without a code or a terminal is refused before any STS call; a prompt is asked once', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const proxy = await countingStsProxy(t, moto.url);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };
@@ -101,6 +106,7 @@ test('an MFA hop without a code or a terminal is refused before any STS call; a 
 });
 
 test('static, env and credential_process sources feed a hop; they are never cached on disk', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const proxy = await countingStsProxy(t, moto.url);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };
@@ -138,6 +144,7 @@ test('static, env and credential_process sources feed a hop; they are never cach
 });
 
 test('sources that cannot produce keys fail clearly and write nothing', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const view: ConfigView = {
     profiles: { empty: { region: 'eu-west-1' } },
@@ -171,6 +178,7 @@ test('sources that cannot produce keys fail clearly and write nothing', async (t
 });
 
 test('a malformed hop is refused before any call or file write', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const proxy = await countingStsProxy(t, moto.url);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };

@@ -6,12 +6,14 @@ import * as esbuild from 'esbuild';
 import type { Plan } from '../../src/config/plan.ts';
 import { repoRoot, runProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { countingStsProxy } from './helpers.ts';
 
 const CALLERS = Number(process.env.SINGLE_FLIGHT_CALLERS ?? 50);
 
 test(`${CALLERS} processes running the same cold plan make one call per step and get the same keys`, async (t) => {
+  if (!requires(t, 'moto')) return;
   const moto = await startMoto(t);
   const proxy = await countingStsProxy(t, moto.url);
   const home = tempHome(t);

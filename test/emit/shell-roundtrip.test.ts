@@ -11,6 +11,7 @@ import { checkCredentialValues, checkRegionName } from '../../src/creds/value-al
 import { type EnvFormat, formatEnv, parseDotenv } from '../../src/emit/index.ts';
 import { RolehopError } from '../../src/util/errors.ts';
 import { rolehopBin, runCli, runProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { expected, hostileArbitraries, type Sample, validArbitraries } from './hostile-values.ts';
 
@@ -53,7 +54,7 @@ const RESET_FISH = Object.entries(stale)
   .join(' ');
 const posixLoop = (evalCmd: string) =>
   `out=$1; shift; i=0; for t; do ${RESET_POSIX} ${evalCmd} && env -0 > "$out/$i"; i=$((i+1)); done`;
-const SHELLS: Array<[EnvFormat, string, string[]]> = [
+const SHELLS: Array<[EnvFormat, 'bash' | 'zsh' | 'sh' | 'fish', string[]]> = [
   ['bash', 'bash', ['--norc', '--noprofile', '-c', posixLoop('eval "$t"'), 'bash']],
   // rcquotes makes '' a quote inside single quotes; the output must not depend on it.
   ['zsh', 'zsh', ['-f', '-c', `setopt rcquotes; ${posixLoop('eval "$t"')}`, 'zsh']],
@@ -107,7 +108,8 @@ function evalInShell(
   return results;
 }
 
-test('the canary detector works: naive double quotes do run the command', () => {
+test('the canary detector works: naive double quotes do run the command', (t) => {
+  if (!requires(t, 'bash')) return;
   const r = spawnSync('bash', ['-c', `eval "export X=\\"$(printf '%s' '$(touch ${canary})')\\""`], {
     cwd: dir,
   });
@@ -117,9 +119,8 @@ test('the canary detector works: naive double quotes do run the command', () => 
 });
 
 for (const [format, shell, args] of SHELLS) {
-  test(`${format}: any value round-trips exactly through the real ${shell}, and nothing in it runs`, () => {
-    const probe = spawnSync(shell, ['-c', 'true']);
-    if (probe.error) assert.fail(`${shell} is not installed (apt-get install -y zsh fish)`);
+  test(`${format}: any value round-trips exactly through the real ${shell}, and nothing in it runs`, (t) => {
+    if (!requires(t, shell)) return;
     const samples = fc.sample(credsAndRegion, 100);
     const got = evalInShell(
       shell,
@@ -132,14 +133,16 @@ for (const [format, shell, args] of SHELLS) {
     assertNoCanary();
   });
 
-  test(`${format}: --unset output clears every variable in the real ${shell}`, () => {
+  test(`${format}: --unset output clears every variable in the real ${shell}`, (t) => {
+    if (!requires(t, shell)) return;
     const env = { ...childEnv(), AWS_ACCESS_KEY_ID: 'x', AWS_REGION: 'r', AWS_DEFAULT_REGION: 'r' };
     const [left] = evalInShell(shell, args, [formatEnv(format, null, { unset: true })], env);
     assert.deepEqual(Object.keys(left!), ['AWS_PROFILE']);
   });
 }
 
-test('a 100 KB hostile value survives bash and fish', () => {
+test('a 100 KB hostile value survives bash and fish', (t) => {
+  if (!requires(t, 'bash', 'fish')) return;
   const big = `'"$(touch ${canary})\`\\\n`.repeat(4000).slice(0, 100_000);
   const s = { accessKeyId: 'A', secretAccessKey: big, sessionToken: 'T' };
   for (const [format, shell, args] of SHELLS.filter(([f]) => f === 'bash' || f === 'fish')) {
@@ -148,7 +151,8 @@ test('a 100 KB hostile value survives bash and fish', () => {
   assertNoCanary();
 });
 
-test('dotenv: any value reads back exactly with bash `set -a; . file` and with parseDotenv', () => {
+test('dotenv: any value reads back exactly with bash `set -a; . file` and with parseDotenv', (t) => {
+  if (!requires(t, 'bash')) return;
   const samples = fc.sample(credsAndRegion, 100);
   const texts = samples.map((s) => formatEnv('dotenv', s, { region: s.region }));
   const got = evalInShell(
@@ -166,7 +170,8 @@ test('dotenv: any value reads back exactly with bash `set -a; . file` and with p
 });
 
 // python-dotenv keeps `\$` and `\``, turns CR into LF, and misreads a backslash before the closing quote.
-test('dotenv: python-dotenv reads back exactly every value without $, backtick, backslash or CR', () => {
+test('dotenv: python-dotenv reads back exactly every value without $, backtick, backslash or CR', (t) => {
+  if (!requires(t, 'dotenv')) return;
   const plain = hostile.map((v) => v.replace(/[$`\\\r]/g, '_'));
   const samples = fc.sample(
     fc.record({ accessKeyId: plain, secretAccessKey: plain, sessionToken: plain }),
@@ -189,7 +194,8 @@ test('dotenv: python-dotenv reads back exactly every value without $, backtick, 
   });
 });
 
-test('json: python reads back exactly what the json format holds', () => {
+test('json: python reads back exactly what the json format holds', (t) => {
+  if (!requires(t, 'python3')) return;
   const samples = fc.sample(credsAndRegion, 200);
   const texts = samples.map((s) => formatEnv('json', s, { region: s.region }));
   const r = spawnSync(
@@ -207,7 +213,8 @@ test('json: python reads back exactly what the json format holds', () => {
   });
 });
 
-test('unquoted `eval $(rolehop env)` still sets every variable and unsets AWS_PROFILE in bash', () => {
+test('unquoted `eval $(rolehop env)` still sets every variable and unsets AWS_PROFILE in bash', (t) => {
+  if (!requires(t, 'bash')) return;
   const s = {
     accessKeyId: 'ASIAEXAMPLEEXAMPLE01',
     secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
@@ -223,7 +230,8 @@ test('unquoted `eval $(rolehop env)` still sets every variable and unsets AWS_PR
   assert.deepEqual(got, expected(s));
 });
 
-test('fish: `rolehop env | source; and cmd` runs cmd, even when nothing was set before', () => {
+test('fish: `rolehop env | source; and cmd` runs cmd, even when nothing was set before', (t) => {
+  if (!requires(t, 'fish')) return;
   for (const text of [
     formatEnv('fish', { accessKeyId: 'A', secretAccessKey: 'B' }),
     formatEnv('fish', null, { unset: true }),
@@ -278,7 +286,8 @@ function refusalOf(s: Sample): RolehopError | undefined {
   }
 }
 
-test('the canary detector works unquoted: a glob in a value plus a crafted file name runs code in bash and dash', () => {
+test('the canary detector works unquoted: a glob in a value plus a crafted file name runs code in bash and dash', (t) => {
+  if (!requires(t, 'bash', 'dash')) return;
   const text = formatEnv('bash', { accessKeyId: 'A', secretAccessKey: 'x*' });
   for (const shell of ['bash', 'dash']) {
     spawnSync(shell, ['-c', 'eval $1', shell, text], { cwd: dir });
@@ -287,7 +296,8 @@ test('the canary detector works unquoted: a glob in a value plus a crafted file 
   }
 });
 
-test('whatever the value check lets through round-trips unquoted in bash, dash, zsh and fish; the rest is refused naming the field, never the value', () => {
+test('whatever the value check lets through round-trips unquoted in bash, dash, zsh and fish; the rest is refused naming the field, never the value', (t) => {
+  if (!requires(t, 'bash', 'dash', 'zsh', 'fish')) return;
   const valid = fc.sample(validArbitraries(), 100) as Sample[];
   const hostile = fc.sample(credsAndRegion, 300) as Sample[];
   for (const s of valid) assert.equal(refusalOf(s), undefined, `refused a valid ${JSON.stringify(s)}`);
@@ -319,6 +329,7 @@ test('whatever the value check lets through round-trips unquoted in bash, dash, 
 });
 
 test('rolehop env refuses a glob, space or $() in any field with exit 1, naming the field, before printing', async (t) => {
+  if (!requires(t, 'bash', 'dash', 'zsh')) return;
   const home = tempHome(t);
   const cwd = fs.mkdtempSync(path.join(home.home, 'cwd-'));
   plantCraftedNames(cwd);

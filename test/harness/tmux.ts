@@ -5,15 +5,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 // A real terminal for tests of what a person sees: a tmux session running bash, keys sent, the
 // screen read back. Shared by the picker and setup tests.
 
-export function hasTmux(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v tmux'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function terminal(t: TestContext, env: Record<string, string>) {
   const socket = `rolehop-tty-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ' };

@@ -11,6 +11,7 @@ import {
   tokensEqual,
 } from '../../src/server/index.ts';
 import { ConfigError, RolehopError, SignInRequiredError, UsageError } from '../../src/util/errors.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 // Children resolve @aws-sdk/* from the repository's node_modules.
@@ -303,6 +304,7 @@ test('the JS SDK container providers and default chain get the credentials from 
 });
 
 test('botocore (boto3 default chain) gets the credentials from the server', async (t) => {
+  if (!requires(t, 'boto3')) return;
   const { server, calls } = await startServer(t);
   const env = containerCredentialsEnv(childBaseEnv(t), { url: server.url, token: server.token });
   const script = [

@@ -16,6 +16,7 @@ import {
   writeToken,
 } from '../../src/sso/token-cache.ts';
 import { redactText } from '../../src/util/redact.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 const token: SsoToken = {
@@ -34,6 +35,7 @@ function python(script: string, env: Record<string, string>, input = ''): string
 }
 
 test('the token file is named sha1(session name) in ~/.aws/sso/cache, as the AWS CLI names it', (t) => {
+  if (!requires(t, 'python3')) return;
   const { env, home } = tempHome(t);
   assert.equal(
     tokenCachePath(env, { name: 'dev', startUrl: 'x' }),
@@ -48,6 +50,7 @@ test('the token file is named sha1(session name) in ~/.aws/sso/cache, as the AWS
 });
 
 test('a token file is byte-identical to the one botocore writes for the same values', (t) => {
+  if (!requires(t, 'botocore')) return;
   const { env } = tempHome(t);
   const script = `
 import json, sys, tempfile, os
@@ -68,6 +71,7 @@ sys.stdout.write(open(os.path.join(d, 'k.json')).read())
 });
 
 test('botocore reads a token rolehop wrote (SSOTokenLoader) and rolehop reads what botocore wrote', (t) => {
+  if (!requires(t, 'botocore')) return;
   const { env } = tempHome(t);
   const session = { name: 'dev', startUrl: token.startUrl, region: 'us-east-1' };
   writeToken(env, session, token);
@@ -146,6 +150,7 @@ test('refreshable only with refresh token, client and an unexpired registration'
 });
 
 test('the registration cache file name matches the AWS CLI v2 key (sorted python json, sha1)', (t) => {
+  if (!requires(t, 'python3')) return;
   const { env } = tempHome(t);
   const session = { name: 'dev', startUrl: token.startUrl, region: 'eu-west-1' };
   const scopes = ['sso:account:access'];
@@ -163,6 +168,7 @@ print(s); print(hashlib.sha1(s.encode('utf-8')).hexdigest())
 });
 
 test('python-compatible JSON escapes like json.dumps (ensure_ascii)', (t) => {
+  if (!requires(t, 'python3')) return;
   const { env } = tempHome(t);
   const value = { a: 'q"b\\s/\n\t\u0001\u007fé😀', n: 3, l: ['x', null, true], z: { y: 1 } };
   const expected = python(

@@ -4,19 +4,22 @@ import { assumeRole, getCallerIdentity } from '../../src/sts/assume-role.ts';
 import { SourceCredentialsError } from '../../src/sts/sts-errors.ts';
 import { AccessDeniedError, exitCodeOf } from '../../src/util/errors.ts';
 import { type Moto, startMoto } from '../harness/moto.ts';
+import { missing, requires } from '../harness/requires.ts';
 import { type SeededMoto, seedMoto } from './moto-iam.ts';
 
 // One moto for the file: starting it and seeding IAM costs seconds on a busy machine.
 let moto: Moto;
 let seeded: SeededMoto;
 before(async () => {
+  if (missing('moto')) return; // each test then skips (or fails) saying so
   moto = await startMoto();
   seeded = seedMoto(moto, ['Deploy', 'Audit']);
   await moto.enableAuth();
 });
 after(() => moto?.stop());
 
-test('AssumeRole against moto with authorization: options, a 2-hop chain, caller identity', async () => {
+test('AssumeRole against moto with authorization: options, a 2-hop chain, caller identity', async (t) => {
+  if (!requires(t, 'moto')) return;
   const endpoint = moto.url;
 
   const me = await getCallerIdentity(seeded.admin, 'us-east-1', { endpoint });
@@ -51,7 +54,8 @@ test('AssumeRole against moto with authorization: options, a 2-hop chain, caller
   assert.equal(last.account, '123456789012');
 });
 
-test('AccessDenied maps to exit 4 naming the role; unknown keys say the source credentials are bad', async () => {
+test('AccessDenied maps to exit 4 naming the role; unknown keys say the source credentials are bad', async (t) => {
+  if (!requires(t, 'moto')) return;
   const roleArn = seeded.roleArn('Deploy');
   await assert.rejects(
     assumeRole(
