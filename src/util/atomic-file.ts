@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FileAccessError } from './errors.ts';
@@ -129,10 +128,10 @@ export function writeFileAtomic(
   if (existing) checkReplaceable(file, target, existing, options);
   let mode = options.mode ?? SECRET_FILE_MODE;
   if (!options.forceMode && existing?.isFile()) mode = existing.mode & 0o7777;
-  const temp = path.join(
-    dir,
-    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
+  // Unique, not secret: O_EXCL refuses anything already at the name. (No crypto: the cache modules
+  // importing this writer sit on the warm path.)
+  const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${unique}.tmp`);
   let fd: number | undefined;
   try {
     ensureDir(dir);
@@ -162,15 +161,5 @@ function syncDir(dir: string): void {
     // not supported everywhere; the rename is still atomic
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-/** Read a file, or undefined when it does not exist. */
-export function readFileIfExists(file: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }
