@@ -61,6 +61,8 @@ export interface AtomicWriteOptions {
    * (caches): a symlink at the path is replaced by the rename, never written through.
    */
   dotfile?: boolean;
+  /** An existing file keeps its owner and group (default); false when that owner is not to be trusted. */
+  keepOwner?: boolean;
 }
 
 /** Refuses what replacing would damage: devices, FIFOs, sockets, folders; for dotfiles read-only and hard-linked files. */
@@ -138,7 +140,7 @@ export function writeFileAtomic(
     fd = fs.openSync(temp, 'wx', mode); // O_EXCL: never opens through a link planted at the temp name
     writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fs.fchmodSync(fd, mode); // the umask may have narrowed or widened the open() mode
-    if (existing?.isFile()) keepOwner(fd, existing);
+    if (existing?.isFile() && options.keepOwner !== false) keepOwner(fd, existing);
     fs.fsyncSync(fd);
     const closing = fd;
     fd = undefined;

@@ -17,7 +17,7 @@ const O_NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
  * Files of this uid are ours. Root acting for a user (`sudo -E`, HOME left as theirs) also trusts
  * that user's files: it already runs their config's credential_process commands.
  */
-function isTrustedOwner(uid: number, home: string): boolean {
+export function isTrustedOwner(uid: number, home: string): boolean {
   const self = process.geteuid?.();
   if (self === undefined || uid === self) return true; // Windows: no uids
   if (self !== 0) return false;
