@@ -77,6 +77,9 @@ export function parseTokenText(
   const o = raw as Record<string, unknown>;
   if (typeof o.accessToken !== 'string' || !o.accessToken)
     throw corrupt(file, 'accessToken is missing', session);
+  // No tool writes one; a NUL would reach headers and files downstream.
+  if (Object.values(o).some((v) => typeof v === 'string' && v.includes('\0')))
+    throw corrupt(file, 'a value holds a NUL byte', session);
   const expiresAt = parseCliTimestamp(o.expiresAt);
   if (Number.isNaN(expiresAt)) throw corrupt(file, 'expiresAt is missing or not a timestamp', session);
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
