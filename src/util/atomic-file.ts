@@ -94,6 +94,13 @@ function checkReplaceable(file: string, target: string, st: fs.Stats, options: A
   }
 }
 
+/** writeFileAtomic's refusals, checked up front by a change that writes several files (all or none). */
+export function checkReplaceableFile(file: string, options: AtomicWriteOptions = {}): void {
+  const target = options.dotfile ? followLinks(file) : file;
+  const existing = lstatIfExists(target);
+  if (existing) checkReplaceable(file, target, existing, options);
+}
+
 function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { rolehopBin, runCli } from '../harness/cli.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
-import { signedIn } from './harness.ts';
+import { CONFIGURE_LEGACY_KEYS, signedIn } from './harness.ts';
 
 // Issue 16 §1–3: a full disk, files that are not plain files, and what rolehop refuses. Every
 // refusal exits 1 with a message naming the file and the cause, and leaves the file as it was.
@@ -182,6 +182,19 @@ describe('files that are not plain files (issue 16 §2)', { concurrency: true },
     assert.ok(fs.statSync(device).isCharacterDevice());
     assert.ok(fs.lstatSync(home.credentialsFile).isSymbolicLink());
     assert.deepEqual(leftovers(home.home), []);
+  });
+
+  test('configure --style credentials into credentials linked to a device: refused, nothing written', async (t) => {
+    const w = await signedIn(t);
+    const device = path.join(w.home.home, 'null');
+    execFileSync('mknod', [device, 'c', '1', '3']);
+    fs.symlinkSync(device, w.home.credentialsFile);
+    const config = fs.readFileSync(w.home.configFile, 'utf8');
+    const r = await runCli(CONFIGURE_LEGACY_KEYS, { env: w.env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /refusing to write .*credentials \(→ .*null\): it is a character device/);
+    assert.ok(fs.statSync(device).isCharacterDevice());
+    assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), config, 'the config file is unchanged too');
   });
 
   test('a FIFO at ~/.aws/config reads as absent: env does not hang, config set refuses it', async (t) => {
