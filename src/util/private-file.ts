@@ -55,6 +55,18 @@ export function ensurePrivateDir(dir: string, home: string): void {
   if (st.mode & 0o077) narrow(dir);
 }
 
+/** The file's bytes, sized by the fstat already made (readFileSync would fstat again: this is the warm path). */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = fs.readSync(fd, buffer, filled, size - filled, filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return buffer.subarray(0, filled);
+}
+
 /**
  * A private file's bytes, or undefined when it is missing or not to be trusted (a symlink, not a
  * regular file, someone else's). Throws FileAccessError when its folder is someone else's.
@@ -65,8 +77,9 @@ export function readPrivateFile(file: string, home: string): Buffer | undefined 
     // No symlink (a planted link could point anywhere); non-blocking so a planted FIFO cannot hang us.
     fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (error) {
+    // Missing, a link, a socket, or not ours to read (left by root): all untrusted, so absent.
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO' || code === 'ENOTDIR') return undefined;
+    if (code && ['ENOENT', 'ELOOP', 'ENXIO', 'ENOTDIR', 'EACCES', 'EPERM'].includes(code)) return undefined;
     throw fileAccessError('read', file, error);
   }
   try {
@@ -76,7 +89,7 @@ export function readPrivateFile(file: string, home: string): Buffer | undefined 
     const folder = fs.statSync(dir);
     if (!isTrustedOwner(folder.uid, home)) throw foreignFolder(dir, folder.uid);
     if (folder.mode & 0o022) narrow(dir); // ours but writable by others: close it, then trust our own files
-    return fs.readFileSync(fd);
+    return readAll(fd, st.size);
   } catch (error) {
     throw fileAccessError('read', file, error);
   } finally {
