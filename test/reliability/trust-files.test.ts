@@ -161,6 +161,21 @@ describe('a full disk never truncates a file (issue 16 §1)', { concurrency: fal
     assert.ok(fs.readFileSync(cacheFile).equals(original));
     assert.deepEqual(leftovers(cacheDir), []);
   });
+  test('an account list that cannot be cached: ls still lists, with a warning naming the file and cause', async (t) => {
+    const dir = smallFileSystem(t);
+    if (!dir) return;
+    const w = await signedIn(t);
+    fs.cpSync(w.home.home, dir, { recursive: true });
+    const env = homeOn(dir, w.env);
+    fillLeaving(dir, 0);
+    const r = await runCli(['ls'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /111111111111/);
+    assert.match(
+      r.stderr,
+      /warning: could not cache the account list: cannot (write|create the folder) .*: no space left on device/,
+    );
+  });
 });
 
 describe('files that are not plain files (issue 16 §2)', { concurrency: true }, () => {
