@@ -482,7 +482,7 @@ export async function updateConfigFile(
       editor.verify(original);
       const after = editor.document.toString();
       if (after === file.text) return { changed: false, before: file.text, after };
-      if (!options.dryRun) writeFileAtomic(path, after);
+      if (!options.dryRun) writeFileAtomic(path, after, { dotfile: true });
       return { changed: true, before: file.text, after };
     },
     options,

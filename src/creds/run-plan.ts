@@ -29,7 +29,13 @@ async function credentialsOf(
 ): Promise<Credentials> {
   const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
   if (last.cacheable) {
-    const hit = readFreshCredentials(cacheFileFor(deps.env, last.key), last.key, deps.now(), minTtlMs);
+    const hit = readFreshCredentials(
+      deps.env,
+      cacheFileFor(deps.env, last.key),
+      last.key,
+      deps.now(),
+      minTtlMs,
+    );
     if (hit) {
       deps.log.debug(`credentials from cache: ${last.description}`);
       return hit;

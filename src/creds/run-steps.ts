@@ -46,7 +46,13 @@ export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps):
   for (let i = steps.length - 1; i >= 0; i--) {
     const spec = steps[i]!.spec;
     if (!spec.cacheable) continue;
-    const hit = readFreshCredentials(cacheFileFor(deps.env, spec.key), spec.key, deps.now(), minTtlMs);
+    const hit = readFreshCredentials(
+      deps.env,
+      cacheFileFor(deps.env, spec.key),
+      spec.key,
+      deps.now(),
+      minTtlMs,
+    );
     if (hit) {
       deps.log.debug(`cached: ${spec.description}`);
       creds = hit;

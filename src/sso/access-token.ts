@@ -1,4 +1,4 @@
-import { NetworkError, SignInRequiredError } from '../util/errors.ts';
+import { FileAccessError, NetworkError, SignInRequiredError } from '../util/errors.ts';
 import { withLock } from '../util/lock.ts';
 import type { SsoDeps } from './deps.ts';
 import { type LoginOptions, login } from './login.ts';
@@ -80,7 +80,7 @@ async function refreshSingleFlight(session: SsoSessionRef, deps: SsoDeps): Promi
       if (!isRefreshable(current, deps.now())) return undefined;
       try {
         const next = await refreshToken(session, current, deps);
-        writeToken(deps.env, session, next);
+        saveRefreshedToken(session, next, deps);
         deps.log.debug(`refreshed the SSO token for ${sessionLabel(session)}`);
         return next;
       } catch (error) {
@@ -109,6 +109,25 @@ async function refreshSingleFlight(session: SsoSessionRef, deps: SsoDeps): Promi
     // holder whose event loop is blocked (loading the SDK on a loaded machine) losing the lock mid-refresh.
     { signal: deps.signal, timeoutMs: 120_000, staleMs: 120_000 },
   );
+}
+
+/**
+ * A refreshed token that cannot be saved fails the command: the file keeps the previous token, and
+ * the service may already have rotated its refresh token, so the user must hear about it now.
+ */
+function saveRefreshedToken(session: SsoSessionRef, token: SsoToken, deps: SsoDeps): void {
+  try {
+    writeToken(deps.env, session, token);
+  } catch (error) {
+    if (!(error instanceof FileAccessError)) throw error;
+    throw new FileAccessError(
+      `the SSO token for ${sessionLabel(session)} was refreshed but could not be saved: ${error.message}`,
+      {
+        hint: `${error.hint ? `${error.hint}; ` : ''}the file still holds the previous token; if its refresh is refused, run ${loginCommandFor(session)}`,
+        cause: error,
+      },
+    );
+  }
 }
 
 /** CreateToken with the refresh token; keeps the old refresh token when no new one comes back. */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { rolehopCacheDir } from '../config/paths.ts';
-import { readFileIfExists, writeFileAtomic } from '../util/atomic-file.ts';
+import { homeDir, rolehopCacheDir } from '../config/paths.ts';
 import { UsageError } from '../util/errors.ts';
+import { readPrivateFile } from '../util/private-file.ts';
+import { writePrivateCache } from '../util/private-file-write.ts';
 import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
 import type { SsoDeps } from './deps.ts';
 import { createPortalClient, type PortalAccount, type PortalClient } from './portal.ts';
@@ -56,11 +57,12 @@ export function accountListPath(
 
 function readCache(
   file: string,
+  home: string,
   session: SsoSessionRef,
   now: number,
   ttlMs = ACCOUNT_LIST_TTL_MS,
 ): CacheFile | undefined {
-  const bytes = readFileIfExists(file);
+  const bytes = readPrivateFile(file, home);
   if (!bytes) return undefined;
   try {
     const c = JSON.parse(bytes.toString('utf8')) as CacheFile;
@@ -97,7 +99,7 @@ export async function listAccountsWithRoles(
 ): Promise<{ accounts: AccountEntry[]; cached: boolean }> {
   const file = accountListPath(deps.env, session);
   if (!options.refresh) {
-    const hit = readCache(file, session, deps.now());
+    const hit = readCache(file, homeDir(deps.env), session, deps.now());
     if (hit) return { accounts: hit.accounts, cached: true };
   }
   const accounts = await withPortal(session, deps, options, async (portal) => {
@@ -121,7 +123,9 @@ export async function listAccountsWithRoles(
     fetchedAt: deps.now(),
     accounts,
   };
-  writeFileAtomic(file, `${JSON.stringify(body)}\n`);
+  writePrivateCache('the account list', file, `${JSON.stringify(body)}\n`, homeDir(deps.env), (m) =>
+    deps.log.warn(m),
+  );
   return { accounts, cached: false };
 }
 
@@ -159,8 +163,8 @@ export async function resolveAccountId(
   };
   const namesFile = accountListPath(deps.env, session, 'names');
   const cached =
-    readCache(accountListPath(deps.env, session), session, deps.now()) ??
-    readCache(namesFile, session, deps.now(), ACCOUNT_NAMES_TTL_MS);
+    readCache(accountListPath(deps.env, session), homeDir(deps.env), session, deps.now()) ??
+    readCache(namesFile, homeDir(deps.env), session, deps.now(), ACCOUNT_NAMES_TTL_MS);
   let list: PortalAccount[] = cached?.accounts ?? [];
   let matches = find(list);
   if (matches.length === 0) {
@@ -174,7 +178,9 @@ export async function resolveAccountId(
       fetchedAt: deps.now(),
       accounts: list.map((a) => ({ ...a, roles: [] })),
     };
-    writeFileAtomic(namesFile, `${JSON.stringify(body)}\n`);
+    writePrivateCache('the account names', namesFile, `${JSON.stringify(body)}\n`, homeDir(deps.env), (m) =>
+      deps.log.warn(m),
+    );
   }
   if (matches.length === 1) {
     const m = matches[0]!;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { ssoCacheDir } from '../config/paths.ts';
-import { readFileIfExists, writeFileAtomic } from '../util/atomic-file.ts';
+import { homeDir, ssoCacheDir } from '../config/paths.ts';
+import { readPrivateFile } from '../util/private-file.ts';
+import { writePrivateFile } from '../util/private-file-write.ts';
 import { registerSecret } from '../util/redact.ts';
 import { formatCliTimestamp, parseCliTimestamp, pythonJsonDumps } from './python-json.ts';
 import type { SsoSessionRef } from './session.ts';
@@ -54,7 +55,7 @@ export function readRegistration(
   grantTypes: string[] | undefined,
   now: number,
 ): ClientRegistration | undefined {
-  const data = readFileIfExists(registrationCachePath(env, session, scopes));
+  const data = readPrivateFile(registrationCachePath(env, session, scopes), homeDir(env));
   if (!data) return undefined;
   let o: Record<string, unknown>;
   try {
@@ -91,8 +92,5 @@ export function writeRegistration(
   };
   if (registration.scopes) o.scopes = registration.scopes;
   if (registration.grantTypes) o.grantTypes = registration.grantTypes;
-  writeFileAtomic(registrationCachePath(env, session, scopes), pythonJsonDumps(o), {
-    mode: 0o600,
-    forceMode: true,
-  });
+  writePrivateFile(registrationCachePath(env, session, scopes), pythonJsonDumps(o), homeDir(env));
 }

@@ -35,6 +35,7 @@ function cacheCreds(env: Record<string, string>, session: string, accountId: str
   ]);
   const file = cacheFileFor(env, key);
   writeCacheEntry(
+    env,
     file,
     { key, description: `sso session ${session} account ${accountId} role Admin` },
     { kind: 'sso', session, startUrl: `https://${session}.awsapps.com/start`, accountId, roleName: 'Admin' },
@@ -45,6 +46,7 @@ function cacheCreds(env: Record<string, string>, session: string, accountId: str
       expiration: new Date(Date.now() + 3600_000),
     },
     Date.now(),
+    (m) => assert.fail(m),
   );
   return file;
 }

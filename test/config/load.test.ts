@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { ConfigDocument } from '../../src/config/document.ts';
@@ -64,6 +65,23 @@ test('an unreadable path is a ConfigError that says what to do', (t) => {
     (e: Error) =>
       e instanceof ConfigError &&
       /is a folder; point AWS_CONFIG_FILE at a file/.test((e as ConfigError).hint ?? ''),
+  );
+});
+
+test('a FIFO or a device at the path reads as absent, as botocore (os.path.isfile), without blocking', (t) => {
+  const home = tempHome(t);
+  fs.mkdirSync(home.awsDir, { recursive: true });
+  execFileSync('mkfifo', [home.configFile]); // opening it for reading would wait for a writer for ever
+  fs.symlinkSync('/dev/null', home.credentialsFile);
+  assert.deepEqual(plain(loadConfigView(home.env)), {
+    profiles: {},
+    ssoSessions: {},
+    services: {},
+    warnings: [],
+  });
+  assert.deepEqual(
+    inspectConfigFiles(home.env).map((f) => f.exists),
+    [false, false],
   );
 });
 

@@ -115,6 +115,8 @@ test('a corrupt token file gives a clear CorruptTokenError (exit 3) naming the f
     ['[]', /not a JSON object/],
     ['{"expiresAt": "2026-01-02T11:04:05Z"}', /accessToken is missing/],
     ['{"accessToken": "abcdefghij", "expiresAt": "soon"}', /expiresAt is missing or not a timestamp/],
+    ['{"accessToken": {"length": 5}, "expiresAt": "2026-01-02T11:04:05Z"}', /accessToken is missing/],
+    ['{"accessToken": "abc\\u0000def", "expiresAt": "2026-01-02T11:04:05Z"}', /holds a NUL byte/],
   ] as const) {
     fs.writeFileSync(file, content);
     assert.throws(
@@ -128,6 +130,25 @@ test('a corrupt token file gives a clear CorruptTokenError (exit 3) naming the f
     );
     assert.equal(fs.readFileSync(file, 'utf8'), content, 'reading never rewrites the file');
   }
+});
+
+test("a symlink or another user's file at the token path is not read, and a write replaces it, never its target", (t) => {
+  const { env, home } = tempHome(t);
+  const session = { name: 'dev', startUrl: token.startUrl, region: 'us-east-1' };
+  const file = tokenCachePath(env, session);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const victim = path.join(home, '.bashrc');
+  fs.writeFileSync(victim, serializeToken({ ...token, accessToken: 'planted-token-dddddddddd' }));
+  const before = fs.readFileSync(victim, 'utf8');
+  fs.symlinkSync(victim, file);
+  assert.equal(readToken(env, session), undefined, 'a planted link is not followed');
+  writeToken(env, session, token);
+  assert.equal(fs.readFileSync(victim, 'utf8'), before, 'the link target was not written');
+  assert.ok(fs.lstatSync(file).isFile());
+  assert.equal(readToken(env, session)?.accessToken, token.accessToken);
+  if (process.getuid?.() !== 0) return; // chown to another uid needs root
+  fs.chownSync(file, 65534, 65534);
+  assert.equal(readToken(env, session), undefined, "another user's file is not ours to trust");
 });
 
 test('tokens read from disk are registered as secrets, so logs never show them', (t) => {

@@ -12,7 +12,7 @@ import {
   type SectionSpec,
 } from '../../config/managed-blocks.ts';
 import { viewOfDocument } from '../../config/parse.ts';
-import { configPaths, rolehopCacheDir } from '../../config/paths.ts';
+import { configPaths, homeDir, rolehopCacheDir } from '../../config/paths.ts';
 import {
   commonEntries,
   type Entries,
@@ -31,8 +31,9 @@ import { getAccessToken } from '../../sso/access-token.ts';
 import type { SsoDeps } from '../../sso/deps.ts';
 import { createPortalClient, type PortalAccount } from '../../sso/portal.ts';
 import { pickSession, type SsoSessionRef } from '../../sso/session.ts';
-import { readFileIfExists, writeFileAtomic } from '../../util/atomic-file.ts';
 import { UsageError } from '../../util/errors.ts';
+import { readPrivateFile } from '../../util/private-file.ts';
+import { writePrivateCache } from '../../util/private-file-write.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
@@ -68,8 +69,13 @@ export function checkpointPath(env: Deps['env'], session: SsoSessionRef): string
   return path.join(rolehopCacheDir(env), 'populate', `${key}.json`);
 }
 
-function readCheckpoint(file: string, session: SsoSessionRef, now: number): Map<string, string[]> {
-  const bytes = readFileIfExists(file);
+function readCheckpoint(
+  file: string,
+  session: SsoSessionRef,
+  deps: SsoDeps,
+  now: number,
+): Map<string, string[]> {
+  const bytes = readPrivateFile(file, homeDir(deps.env));
   if (!bytes) return new Map();
   try {
     const c = JSON.parse(bytes.toString('utf8')) as Checkpoint;
@@ -85,6 +91,7 @@ function readCheckpoint(file: string, session: SsoSessionRef, now: number): Map<
 function saveCheckpoint(
   file: string,
   session: SsoSessionRef,
+  deps: SsoDeps,
   now: number,
   roles: Map<string, string[]>,
 ): void {
@@ -95,7 +102,9 @@ function saveCheckpoint(
     savedAt: now,
     roles: Object.fromEntries(roles),
   };
-  writeFileAtomic(file, JSON.stringify(body));
+  writePrivateCache('the populate checkpoint', file, JSON.stringify(body), homeDir(deps.env), (m) =>
+    deps.log.warn(m),
+  );
 }
 
 export interface EnumerateOptions {
@@ -116,7 +125,7 @@ export async function enumerateRoles(
   const file = checkpointPath(deps.env, session);
   try {
     const accounts = await portal.listAccounts();
-    const known = readCheckpoint(file, session, deps.now());
+    const known = readCheckpoint(file, session, deps, deps.now());
     const roles = new Map<string, string[]>();
     for (const a of accounts) {
       const r = known.get(a.accountId);
@@ -142,13 +151,13 @@ export async function enumerateRoles(
         options.onProgress?.(roles.size, accounts.length);
         if (deps.now() - lastSave > 2000) {
           lastSave = deps.now();
-          saveCheckpoint(file, session, lastSave, roles);
+          saveCheckpoint(file, session, deps, lastSave, roles);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
     if (failure !== undefined) {
-      saveCheckpoint(file, session, deps.now(), roles);
+      saveCheckpoint(file, session, deps, deps.now(), roles);
       throw failure;
     }
     fs.rmSync(file, { force: true });
