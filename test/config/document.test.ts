@@ -98,7 +98,7 @@ test('lines are classified with their parsed fields', () => {
     doc.lines.map((l) => l.info),
     [
       { type: 'comment' },
-      { type: 'section', header: 'profile dev', prefix: 'profile', name: 'dev' },
+      { type: 'section', header: 'profile dev', js: 'profile dev', prefix: 'profile', name: 'dev' },
       { type: 'property', key: 'region', value: 'eu-west-1' },
       { type: 'property', key: 'name', value: 'v#c' },
       { type: 'property', key: 's3', value: '' },
