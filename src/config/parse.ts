@@ -131,7 +131,7 @@ function ignoredReason(info: { header: string; prefix: string | undefined; name:
 }
 
 function emptyFile(kind: FileKind): ParsedFile {
-  return { kind, profiles: {}, ssoSessions: {}, services: {}, warnings: [], issues: [] };
+  return { kind, profiles: {}, ssoSessions: {}, services: {}, warnings: [], issues: [], disputes: [] };
 }
 
 function bucketOf(file: ParsedFile, kind: SectionKind): Record<string, Properties> {
@@ -181,10 +181,14 @@ export function viewOfDocument(doc: ConfigDocument, kind: FileKind, label: strin
   const skipUnprefixedDefault = hasPrefixedDefault(doc.lines, kind);
   const defaultDispute = defaultOrderDispute(doc.lines, kind);
   let target: Properties | undefined;
+  let targetRef: SectionRef | undefined;
   let key: string | undefined;
   const issue = (index: number, severity: ParseIssue['severity'], message: string) => {
     out.issues.push({ line: index + 1, severity, message });
     out.warnings.push(`${label}:${index + 1}: ${message}`);
+  };
+  const dispute = (refs: (SectionRef | undefined)[], index: number, why: string) => {
+    for (const ref of refs) if (ref) out.disputes!.push({ ...ref, where: `${label}:${index + 1}: ${why}` });
   };
 
   doc.lines.forEach((line, index) => {
@@ -198,14 +202,27 @@ export function viewOfDocument(doc: ConfigDocument, kind: FileKind, label: strin
         if (info.header) target = undefined;
         key = undefined;
         return;
-      case 'disputed':
+      case 'disputed': {
         issue(index, 'warning', `${info.message}; rolehop ignores the line and will not edit next to it`);
-        if (info.header) target = undefined;
+        // A reader that sees no header here keeps reading into the section above.
+        const continues =
+          !info.header || info.headers.botocore === undefined || info.headers.js === undefined;
+        dispute(
+          [continues ? targetRef : undefined, ...(info.header ? disputedRefs(info.headers, kind) : [])],
+          index,
+          info.message,
+        );
+        if (info.header) {
+          target = undefined;
+          targetRef = undefined;
+        }
         key = undefined;
         return;
+      }
       case 'section': {
         key = undefined;
         target = undefined;
+        targetRef = undefined;
         const meaning = headerMeaning(info, kind);
         if ('ignored' in meaning) {
           if (meaning.ignored) issue(index, 'warning', meaning.ignored);
@@ -213,9 +230,13 @@ export function viewOfDocument(doc: ConfigDocument, kind: FileKind, label: strin
         }
         if ('disputed' in meaning) {
           issue(index, 'warning', `${meaning.disputed}; rolehop will not edit it`);
+          dispute(meaning.refs, index, meaning.disputed);
           return;
         }
         if (meaning.unprefixedDefault && skipUnprefixedDefault) {
+          if (defaultDispute?.[1] === index + 1) {
+            dispute([meaning.section], index, 'botocore reads this [default], the JS SDK [profile default]');
+          }
           issue(
             index,
             'warning',
@@ -228,6 +249,7 @@ export function viewOfDocument(doc: ConfigDocument, kind: FileKind, label: strin
         const bucket = bucketOf(out, meaning.section.kind);
         if (!Object.hasOwn(bucket, meaning.section.name)) put(bucket, meaning.section.name, {});
         target = own(bucket, meaning.section.name);
+        targetRef = meaning.section;
         return;
       }
       case 'property': {
@@ -281,6 +303,7 @@ export function mergeViews(
     services: config.services,
     warnings: [...config.warnings, ...credentials.warnings],
     issues: [...config.issues, ...credentials.issues],
+    disputes: [...(config.disputes ?? []), ...(credentials.disputes ?? [])],
   };
 }
 
