@@ -219,7 +219,7 @@ const shapes: Shape[] = [
   },
   {
     name: '[profile "quoted"] is profile quoted to both',
-    text: '[profile "quoted"]\nregion = a\n',
+    text: '[profile "quoted"]\nregion = a\noutput = json\n',
     ref: p('quoted'),
     key: 'region',
     value: 'b',
