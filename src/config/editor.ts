@@ -465,11 +465,23 @@ export class ConfigEditor {
       });
     };
     if (errors(now) > errors(was)) fail('the edit would add a line readers cannot parse');
-    const disputed = (d: ConfigDocument) => d.lines.filter((l) => l.info.type === 'disputed').length;
-    if (disputed(this.document) > disputed(before)) {
-      fail('botocore and the JS SDK would read an edited line differently');
+    const disputed = (d: ConfigDocument) => d.lines.filter((l) => l.info.type === 'disputed');
+    const disputedBefore = new Set(disputed(before).map((l) => l.text));
+    const fresh = this.document.lines.findIndex(
+      (l) => l.info.type === 'disputed' && !disputedBefore.has(l.text),
+    );
+    if (disputed(this.document).length > disputed(before).length || fresh >= 0) {
+      const line = this.document.lines[fresh];
+      fail(
+        line?.info.type === 'disputed'
+          ? `after the edit, line ${fresh + 1} would be read differently by botocore and the JS SDK (${line.info.message})`
+          : 'botocore and the JS SDK would read an edited line differently',
+      );
     }
-    if (duplicateSections(this.document, this.kind).length > duplicateSections(before, this.kind).length) {
+    if (
+      duplicateSections(this.document, this.kind).length > duplicateSections(before, this.kind).length ||
+      repeatedBotocoreHeaders(this.document) > repeatedBotocoreHeaders(before)
+    ) {
       fail('the edit would duplicate a section');
     }
     if (this.rawEdits) return;
@@ -500,6 +512,20 @@ export class ConfigEditor {
     const actual = { p: now.profiles, s: now.ssoSessions, v: now.services };
     if (canonical(actual) !== canonical(expected)) fail('the result would not read back as intended');
   }
+}
+
+/** Headers botocore reads more than once (it then refuses the file), disputed ones included. */
+function repeatedBotocoreHeaders(doc: ConfigDocument): number {
+  const seen = new Set<string>();
+  let repeats = 0;
+  for (const { info } of doc.lines) {
+    const header =
+      info.type === 'section' ? info.header : info.type === 'disputed' ? info.headers.botocore : undefined;
+    if (header === undefined) continue;
+    if (seen.has(header)) repeats++;
+    seen.add(header);
+  }
+  return repeats;
 }
 
 function applySet(props: Properties, key: { parent: string; sub: string | undefined }, value: string): void {
