@@ -26,8 +26,11 @@ export type LineInfo =
    * `prefix` and `name`: botocore's name split in two words, as the spec does.
    */
   | { type: 'section'; header: string; js: string; prefix: string | undefined; name: string }
-  /** `key` as written (trimmed, case kept); `value` with a trailing ` # comment` removed. */
-  | { type: 'property'; key: string; value: string }
+  /**
+   * `key` as written (trimmed, case kept); `value` with a trailing ` # comment` removed; `disputed`:
+   * why rolehop will not edit next to it though both readers read a setting (a key not in lower case).
+   */
+  | { type: 'property'; key: string; value: string; disputed?: string }
   /** An indented `key = value` under a property whose own value is empty. */
   | { type: 'sub-property'; key: string; value: string }
   /** An indented line that continues the previous property's value. */
@@ -232,6 +235,16 @@ function classifyOne(text: string, state: ParserState): [LineInfo, ParserState] 
           `the JS SDK reads this indented line as a sub-setting of "${j.sub}", botocore as a setting of its own`,
           false,
         );
+      }
+      if (j.key !== b.key) {
+        // botocore lower-cases keys, the JS SDK keeps them: read as botocore and the spec do, but an
+        // edit would change which setting the JS SDK sees.
+        return {
+          type: 'property',
+          ...prop,
+          disputed:
+            'botocore reads this key in lower case, the JS SDK as written: they name different settings',
+        };
       }
       return { type: 'property', ...prop };
     }

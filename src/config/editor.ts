@@ -88,6 +88,14 @@ const indentText = (text: string): string => text.slice(0, indentOf(text));
 const propertyLine = (key: string, value: string): string =>
   value === '' ? `${key} =` : `${key} = ${value}`;
 
+/** Why botocore and the JS SDK read this line differently, if they do. */
+const disputeOf = (line: DocLine): string | undefined =>
+  line.info.type === 'disputed'
+    ? line.info.message
+    : line.info.type === 'property'
+      ? line.info.disputed
+      : undefined;
+
 const isContent = (line: DocLine): boolean => line.info.type !== 'blank' && line.info.type !== 'comment';
 
 /** A property line and the continuation/sub-property lines that belong to it. */
@@ -148,8 +156,8 @@ export class ConfigEditor {
     const near: { index: number; why: string }[] = [];
     for (const block of this.blocksFor(ref, true)) {
       for (let i = block.header + 1; i < block.end; i++) {
-        const info = lines[i]!.info;
-        if (info.type === 'disputed') near.push({ index: i, why: info.message });
+        const why = disputeOf(lines[i]!);
+        if (why) near.push({ index: i, why });
       }
       const next = lines[block.end]?.info;
       if (
@@ -465,16 +473,16 @@ export class ConfigEditor {
       });
     };
     if (errors(now) > errors(was)) fail('the edit would add a line readers cannot parse');
-    const disputed = (d: ConfigDocument) => d.lines.filter((l) => l.info.type === 'disputed');
+    const disputed = (d: ConfigDocument) => d.lines.filter((l) => disputeOf(l) !== undefined);
     const disputedBefore = new Set(disputed(before).map((l) => l.text));
     const fresh = this.document.lines.findIndex(
-      (l) => l.info.type === 'disputed' && !disputedBefore.has(l.text),
+      (l) => disputeOf(l) !== undefined && !disputedBefore.has(l.text),
     );
     if (disputed(this.document).length > disputed(before).length || fresh >= 0) {
       const line = this.document.lines[fresh];
       fail(
-        line?.info.type === 'disputed'
-          ? `after the edit, line ${fresh + 1} would be read differently by botocore and the JS SDK (${line.info.message})`
+        line
+          ? `after the edit, line ${fresh + 1} would be read differently by botocore and the JS SDK (${disputeOf(line)})`
           : 'botocore and the JS SDK would read an edited line differently',
       );
     }

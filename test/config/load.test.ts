@@ -16,6 +16,7 @@ test('missing files read as empty', (t) => {
     ssoSessions: {},
     services: {},
     warnings: [],
+    disputes: [],
   });
 });
 
