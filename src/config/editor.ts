@@ -324,7 +324,7 @@ export class ConfigEditor {
     this.intents.push({ op: 'unset', ref, parent, sub });
     const props = propertiesIn(this.document.lines, block).filter((p) => p.key === parent);
     if (sub === undefined) {
-      for (const p of props.reverse()) this.document.splice(p.start, p.end, []);
+      for (const p of props.reverse()) this.document.splice(p.start, p.end, this.commentsIn(p));
       return true;
     }
     const last = props[props.length - 1]!;
@@ -339,7 +339,7 @@ export class ConfigEditor {
     }
     if (subs.length === 0) return false;
     if (others === 0) {
-      this.document.splice(last.start, last.end, []);
+      this.document.splice(last.start, last.end, this.commentsIn(last));
     } else {
       for (const i of subs.reverse()) this.document.splice(i, i + 1, []);
     }
@@ -437,12 +437,16 @@ export class ConfigEditor {
    * shallower line could turn the lines below into settings for botocore); comments inside it stay.
    */
   private replaceProperty(block: PropertyBlock, line: string): void {
-    const lines = this.document.lines;
-    const comments = lines
+    const indent = indentText(this.document.lines[block.start]!.text);
+    this.document.splice(block.start, block.end, [indent + line, ...this.commentsIn(block)]);
+  }
+
+  /** Comment lines inside a property's lines: an edit of the property keeps them. */
+  private commentsIn(block: PropertyBlock): string[] {
+    return this.document.lines
       .slice(block.start + 1, block.end)
       .filter((l) => l.info.type === 'comment')
       .map((l) => l.text);
-    this.document.splice(block.start, block.end, [indentText(lines[block.start]!.text) + line, ...comments]);
   }
 
   private appendSection(ref: SectionRef, body: string[]): void {

@@ -292,7 +292,7 @@ test('each shape from the issue: edited as both readers read it, or refused nami
     const key = shape.key;
     for (const [reader, before, now] of readings) {
       assert.deepEqual(
-        unexpectedChanges(before, now, sectionId(shape.ref), key, shape.value),
+        unexpectedChanges(before, now, sectionId(shape.ref), { [key]: shape.value }),
         [],
         `${shape.name} (${reader}):\n${shape.text}---\n${after}`,
       );

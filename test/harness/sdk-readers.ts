@@ -90,30 +90,33 @@ export async function jsReading(path: string, kind: FileKind): Promise<Reading> 
 }
 
 /**
- * What changed between two readings by one reader, other than `section`'s `key` becoming `value`
- * (undefined: removed). Empty when the edit did exactly that.
+ * What changed between two readings by one reader, other than `section`'s keys taking the values in
+ * `changes` (undefined: removed). Empty when the edit did exactly that.
  */
 export function unexpectedChanges(
   before: Reading,
   after: Reading,
   section: string,
-  key: string,
-  value: string | undefined,
+  changes: Record<string, string | undefined>,
 ): string[] {
   if ('error' in after) return 'error' in before ? [] : [`the file no longer parses (${after.error})`];
   if ('error' in before) return [];
   const problems: string[] = [];
-  const got = after.sections[section]?.[key];
-  if (got !== value)
-    problems.push(`[${section}] ${key} reads ${JSON.stringify(got)}, not ${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(changes)) {
+    const got = after.sections[section]?.[key];
+    if (got !== value)
+      problems.push(`[${section}] ${key} reads ${JSON.stringify(got)}, not ${JSON.stringify(value)}`);
+  }
   const names = new Set([...Object.keys(before.sections), ...Object.keys(after.sections)]);
   for (const name of names) {
     const was = { ...before.sections[name] };
     const now = { ...after.sections[name] };
     if (name === section) {
-      delete was[key];
-      delete now[key];
-      // A new section holds only the edited key; an empty section that appears or goes is no change.
+      for (const key of Object.keys(changes)) {
+        delete was[key];
+        delete now[key];
+      }
+      // A new section holds only the edited keys; an empty section that appears or goes is no change.
       if (!(name in before.sections) && Object.keys(now).length === 0) continue;
       if (!(name in after.sections) && Object.keys(was).length === 0) continue;
     }
