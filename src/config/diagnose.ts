@@ -133,7 +133,8 @@ export function diagnoseFileText(
     const disputedHeader = info?.type === 'section' && 'disputed' in headerMeaning(info, file.kind);
     if (info?.type === 'disputed' || disputedHeader) {
       findings.push({
-        severity: 'warning',
+        // The AWS CLI and JS SDK programs would not use the same settings: a real problem.
+        severity: 'error',
         code: 'readers-disagree',
         ...base,
         message: `line ${issue.line}: ${issue.message}`,

@@ -93,7 +93,8 @@ export function jsSection(inner: string, kind: FileKind): SectionId | undefined 
   } else {
     key = inner;
   }
-  if (kind === 'credentials') return { kind: 'profile', name: key };
+  // `[profile x]` in the credentials file is keyed "profile.x": no profile anyone means to name.
+  if (kind === 'credentials') return m ? { kind: 'other' } : { kind: 'profile', name: key };
   if (key === 'default') return { kind: 'profile', name: 'default' };
   const dot = key.indexOf('.');
   const prefix = key.slice(0, dot);

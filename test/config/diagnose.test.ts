@@ -114,7 +114,7 @@ test('a header botocore and the JS SDK read differently is reported with its lin
   const findings = diagnoseFileText({ path: '/cfg', kind: 'config' }, doc, viewOfDocument(doc, 'config'));
   assert.deepEqual(
     findings.map((f) => [f.severity, f.code, f.line]),
-    [['warning', 'readers-disagree', 3]],
+    [['error', 'readers-disagree', 3]],
   );
 });
 

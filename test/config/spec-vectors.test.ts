@@ -91,9 +91,9 @@ const READERS_DIFFER: Record<number, { why: string; profiles: Record<string, unk
       disputed: [],
     },
     60: {
-      why: 'credentials [   foo    ]: both readers name the profile "   foo    ", spaces kept, which rolehop cannot name; [profile bar] is profile "profile bar" to botocore, "profile.bar" to the JS SDK',
+      why: 'credentials [   foo    ]: both readers name the profile "   foo    ", spaces kept; rolehop cannot name it',
       profiles: {},
-      disputed: [3],
+      disputed: [],
     },
   };
 
