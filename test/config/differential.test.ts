@@ -1,16 +1,16 @@
-// rolehop's profile view against botocore's (python3, preinstalled) on a generated corpus of valid
-// files, then the known places where the cross-SDK spec and botocore disagree: rolehop follows the
-// spec there, and each difference is pinned below so a change in either shows up.
+// rolehop's reading of each file against botocore's (python3, preinstalled; one process for all
+// files, test/harness/sdk-readers.ts) on a generated corpus of valid files; then the known places
+// where the cross-SDK spec and botocore disagree on values, each pinned so a change shows up; then
+// edits, read back by botocore and the JS SDK (issue 16 §6).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { ConfigDocument } from '../../src/config/document.ts';
 import { ConfigEditor } from '../../src/config/editor.ts';
-import { loadConfigView } from '../../src/config/load.ts';
 import { profileNamesOutside, replaceManagedBlock } from '../../src/config/managed-blocks.ts';
+import { parseConfigText } from '../../src/config/parse.ts';
 import { ConfigError } from '../../src/util/errors.ts';
 import {
   BotocoreReader,
@@ -21,25 +21,22 @@ import {
 } from '../harness/sdk-readers.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
-const BOTOCORE_VIEWS = `
-import json, sys, botocore.session
-out = []
-for pair in json.load(sys.stdin):
-    s = botocore.session.Session()
-    s.set_config_variable('config_file', pair[0])
-    s.set_config_variable('credentials_file', pair[1])
-    try:
-        c = s.full_config
-        out.append({'profiles': c['profiles'], 'ssoSessions': c.get('sso_sessions', {}), 'services': c.get('services', {})})
-    except Exception as e:
-        out.append({'error': type(e).__name__})
-print(json.dumps(out))
-`;
-
-function botocoreViews(pairs: [string, string][]): unknown[] {
-  return JSON.parse(
-    execFileSync('python3', ['-c', BOTOCORE_VIEWS], { input: JSON.stringify(pairs) }).toString(),
-  );
+/** rolehop's reading of one file in the readers' flat shape (test/harness/sdk-readers.ts). */
+function rolehopReading(text: string, kind: FileKind): Reading {
+  const view = parseConfigText(text, kind);
+  const sections: Record<string, Record<string, string>> = {};
+  const groups = { profile: view.profiles, 'sso-session': view.ssoSessions, services: view.services };
+  for (const [prefix, group] of Object.entries(groups)) {
+    for (const [n, props] of Object.entries(group)) {
+      const flat: Record<string, string> = {};
+      for (const [k, v] of Object.entries(props)) {
+        if (typeof v === 'string') flat[k] = v;
+        else for (const [sk, sv] of Object.entries(v)) flat[`${k}.${sk}`] = sv;
+      }
+      sections[`${prefix} ${n}`] = flat;
+    }
+  }
+  return { sections };
 }
 
 const name = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
@@ -109,78 +106,71 @@ const credentialsFile = fc
   .uniqueArray(fc.tuple(fc.oneof(name, fc.constant('default')), body), { maxLength: 4, selector: ([n]) => n })
   .map((sections) => sections.flatMap(([n, lines]) => [`[${n}]`, ...lines]).join('\n'));
 
-test('rolehop reads a generated corpus of valid files exactly as botocore does', (t) => {
+test('rolehop reads a generated corpus of valid files exactly as botocore does', async (t) => {
   const home = tempHome(t);
+  const botocore = new BotocoreReader();
+  t.after(() => botocore.close());
   const cases = fc.sample(fc.tuple(configFile, credentialsFile), { numRuns: 150, seed: 20260101 });
-  const pairs: [string, string][] = cases.map(([config, credentials], i) => {
-    const c = path.join(home.home, `config-${i}`);
-    const k = path.join(home.home, `credentials-${i}`);
-    fs.writeFileSync(c, config);
-    fs.writeFileSync(k, credentials);
-    return [c, k];
-  });
-  const expected = botocoreViews(pairs);
-  pairs.forEach(([c, k], i) => {
-    const view = loadConfigView({ AWS_CONFIG_FILE: c, AWS_SHARED_CREDENTIALS_FILE: k, HOME: home.home });
-    assert.deepEqual(
-      JSON.parse(
-        JSON.stringify({ profiles: view.profiles, ssoSessions: view.ssoSessions, services: view.services }),
-      ),
-      expected[i],
-      `case ${i}:\n${cases[i]![0]}\n--- credentials ---\n${cases[i]![1]}`,
-    );
-    assert.deepEqual(view.warnings, [], `case ${i}`);
+  const files = cases.flatMap(([config, credentials], i): [string, FileKind, string][] => [
+    [path.join(home.home, `config-${i}`), 'config', config],
+    [path.join(home.home, `credentials-${i}`), 'credentials', credentials],
+  ]);
+  for (const [file, , text] of files) fs.writeFileSync(file, text);
+  const expected = await botocore.read(files.map(([file, kind]) => [file, kind]));
+  files.forEach(([, kind, text], i) => {
+    assert.deepEqual(rolehopReading(text, kind), expected[i], `case ${i >> 1} (${kind}):\n${text}`);
+    assert.deepEqual(parseConfigText(text, kind).warnings, [], `case ${i >> 1} (${kind})`);
   });
 });
 
-/** Where the spec and botocore part ways; rolehop answers as the spec does. */
+/** Where the spec (and the JS SDK) and botocore part ways on values; rolehop answers as the spec does. */
 const differences: { why: string; config: string; rolehop: unknown; botocore: unknown }[] = [
   {
     why: 'inline comments: the spec strips " # c" after a value; botocore keeps it in the value',
     config: '[profile a]\nregion = eu-west-1 # Ireland\n',
-    rolehop: { a: { region: 'eu-west-1' } },
-    botocore: { a: { region: 'eu-west-1 # Ireland' } },
+    rolehop: { 'profile a': { region: 'eu-west-1' } },
+    botocore: { 'profile a': { region: 'eu-west-1 # Ireland' } },
   },
   {
     why: '[profile default] wins over [default] in the spec and the JS SDK; botocore takes whichever comes last (rolehop refuses to edit either)',
     config: '[profile default]\nregion = a\n[default]\nregion = b\n',
-    rolehop: { default: { region: 'a' } },
-    botocore: { default: { region: 'b' } },
+    rolehop: { 'profile default': { region: 'a' } },
+    botocore: { 'profile default': { region: 'b' } },
   },
   {
     why: 'an indented "k = v" after a value: botocore continues the value, the JS SDK reads a key; rolehop neither',
     config: '[profile a]\nregion = r\n  output = json\n',
-    rolehop: { a: { region: 'r' } },
-    botocore: { a: { region: 'r\noutput = json' } },
+    rolehop: { 'profile a': { region: 'r' } },
+    botocore: { 'profile a': { region: 'r\noutput = json' } },
   },
   {
     why: 'duplicate sections merge in the spec; botocore refuses the whole file (doctor reports them)',
     config: '[profile a]\nx = 1\n[profile a]\ny = 2\n',
-    rolehop: { a: { x: '1', y: '2' } },
+    rolehop: { 'profile a': { x: '1', y: '2' } },
     botocore: { error: 'ConfigParseError' },
   },
   {
     why: 'a line without "=" is skipped with a warning by rolehop; botocore refuses the whole file',
     config: '[profile a]\nx = 1\njunk\n',
-    rolehop: { a: { x: '1' } },
+    rolehop: { 'profile a': { x: '1' } },
     botocore: { error: 'ConfigParseError' },
   },
 ];
 
-test('known differences between the spec (followed) and botocore, pinned', (t) => {
+test('known differences between the spec (followed) and botocore, pinned', async (t) => {
   const home = tempHome(t);
-  const empty = path.join(home.home, 'no-credentials');
-  const pairs = differences.map((d, i): [string, string] => {
+  const botocore = new BotocoreReader();
+  t.after(() => botocore.close());
+  const files = differences.map((d, i): [string, FileKind] => {
     const c = path.join(home.home, `diff-${i}`);
     fs.writeFileSync(c, d.config);
-    return [c, empty];
+    return [c, 'config'];
   });
-  const boto = botocoreViews(pairs) as { profiles?: unknown; error?: string }[];
+  const boto = await botocore.read(files);
   differences.forEach((d, i) => {
-    const view = loadConfigView({ AWS_CONFIG_FILE: pairs[i]![0], AWS_SHARED_CREDENTIALS_FILE: empty });
-    assert.deepEqual(JSON.parse(JSON.stringify(view.profiles)), d.rolehop, d.why);
+    assert.deepEqual(rolehopReading(d.config, 'config'), { sections: d.rolehop }, d.why);
     const b = boto[i]!;
-    assert.deepEqual(b.error ? { error: b.error } : b.profiles, d.botocore, d.why);
+    assert.deepEqual('error' in b ? b : b.sections, d.botocore, d.why);
   });
 });
 
