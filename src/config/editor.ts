@@ -6,7 +6,7 @@
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { ConfigError } from '../util/errors.ts';
 import { type LockOptions, withLock } from '../util/lock.ts';
-import { ConfigDocument, type DocLine, type SectionBlock, startsBlock } from './document.ts';
+import { ConfigDocument, type DocLine, type LineInfo, type SectionBlock, startsBlock } from './document.ts';
 import { readConfigFile } from './load.ts';
 import type { Properties, PropertyValue } from './model.ts';
 import {
@@ -87,6 +87,23 @@ const indentText = (text: string): string => text.slice(0, indentOf(text));
 /** `key = value`, or `key =` for an empty value (no trailing blank). */
 const propertyLine = (key: string, value: string): string =>
   value === '' ? `${key} =` : `${key} = ${value}`;
+
+/** A cheap first test: a header can only name a section whose name its text holds, ending there. */
+function mayName(info: LineInfo, name: string): boolean {
+  if (info.type === 'section') return holdsName(info.header, name) || holdsName(info.js, name);
+  if (info.type !== 'disputed' || !info.header) return false;
+  return holdsName(info.headers.botocore ?? '', name) || holdsName(info.headers.js ?? '', name);
+}
+
+const NAME_CHAR = /[A-Za-z0-9_\-/.%@:+]/;
+
+function holdsName(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const after = text[at + name.length];
+    if (after === undefined || !NAME_CHAR.test(after)) return true;
+  }
+  return false;
+}
 
 /** Why botocore and the JS SDK read this line differently, if they do. */
 const disputeOf = (line: DocLine): string | undefined =>
@@ -169,19 +186,18 @@ export class ConfigEditor {
     }
     lines.forEach((line, i) => {
       const info = line.info;
+      if (!mayName(info, ref.name)) return;
+      const meaning = info.type === 'section' ? headerMeaning(info, this.kind) : undefined;
       const refs =
         info.type === 'disputed' && info.header
           ? disputedRefs(info.headers, this.kind)
-          : info.type === 'section'
-            ? ((m) => ('disputed' in m ? m.refs : []))(headerMeaning(info, this.kind))
+          : meaning && 'disputed' in meaning
+            ? meaning.refs
             : [];
       if (refs.some((r) => r.kind === ref.kind && r.name === ref.name)) {
         near.push({
           index: i,
-          why:
-            info.type === 'section'
-              ? (headerMeaning(info, this.kind) as { disputed: string }).disputed
-              : (info as { message: string }).message,
+          why: meaning && 'disputed' in meaning ? meaning.disputed : (info as { message: string }).message,
         });
       }
     });
@@ -211,7 +227,7 @@ export class ConfigEditor {
     const matching: { block: SectionBlock; unprefixed: boolean }[] = [];
     for (let i = 0; i < lines.length; i++) {
       const info = lines[i]!.info;
-      if (info.type !== 'section') continue;
+      if (info.type !== 'section' || !mayName(info, ref.name)) continue;
       const meaning = headerMeaning(info, this.kind);
       if (!('section' in meaning) || meaning.section.kind !== ref.kind || meaning.section.name !== ref.name)
         continue;

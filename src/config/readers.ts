@@ -5,17 +5,45 @@
 // (rolehop refuses to edit near it). Only structure is modelled, not values: those follow the spec.
 
 /** Whitespace to both readers: Python's str.isspace() and JS's \s share these. */
-const BOTH_WS = '\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000';
+const isSpace = (c: number): boolean =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000;
 /** Characters only one reader takes as whitespace (Python: \x1c-\x1f \x85; JS: U+FEFF). */
 export const ONE_SIDED_WS = /[\x1c-\x1f\x85\ufeff]/;
-const LEADING = new RegExp(`^[${BOTH_WS}]+`);
-const TRAILING = new RegExp(`[${BOTH_WS}]+$`);
-const FIRST_NON_WS = new RegExp(`[^${BOTH_WS}]`);
 
-export const trimBoth = (s: string): string => s.replace(LEADING, '').replace(TRAILING, '');
-export const rtrimBoth = (s: string): string => s.replace(TRAILING, '');
-/** Index of the first non-whitespace character (configparser's indent level). */
-export const indentOf = (s: string): number => FIRST_NON_WS.exec(s)?.index ?? 0;
+/** Index of the first non-whitespace character (configparser's indent level), or the length. */
+function firstNonSpace(s: string): number {
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+export function trimBoth(s: string): string {
+  const start = firstNonSpace(s);
+  let end = s.length;
+  while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+export function rtrimBoth(s: string): string {
+  let end = s.length;
+  while (end > 0 && isSpace(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** configparser's indent level: where the first non-whitespace character is (0 on a blank line). */
+export const indentOf = (s: string): number => {
+  const i = firstNonSpace(s);
+  return i === s.length ? 0 : i;
+};
 
 export type FileKind = 'config' | 'credentials';
 
@@ -173,7 +201,8 @@ export type JsLine =
 const JS_COMMENT = /(^|\s)[;#]/;
 
 export function jsStep(text: string, state: JsState): [JsLine, JsState] {
-  const trimmed = text.split(JS_COMMENT)[0]!.trim();
+  const comment = JS_COMMENT.exec(text);
+  const trimmed = (comment ? text.slice(0, comment.index) : text).trim();
   if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
     const inner = trimmed.slice(1, -1);
     return [
