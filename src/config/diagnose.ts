@@ -137,7 +137,7 @@ export function diagnoseFileText(
         severity: 'error',
         code: 'readers-disagree',
         ...base,
-        message: `line ${issue.line}: ${issue.message}`,
+        message: issue.message,
         fix: 'rewrite the line so botocore and the AWS SDK for JavaScript read it alike: [profile NAME] headers alone on their line, key = value settings starting in the first column',
       });
     } else if (info?.type === 'invalid') {
