@@ -152,6 +152,12 @@ test('after any splice, every line reads as in a fresh parse of the result (incr
     '',
     'junk',
     '[default]',
+    // Indent levels and the JS SDK's sub-section are state too.
+    '    k = v',
+    '\tregion = x',
+    '  s3 =',
+    'a: b',
+    '[profile a] x',
   );
   fc.assert(
     fc.property(
