@@ -252,7 +252,14 @@ const sectionBody = fc
 const configSection = fc
   .tuple(fc.constantFrom('profile', 'profile', 'sso-session', 'services'), sectionName)
   .chain(([kind, n]) =>
-    fc.tuple(headerLine(kind === 'profile' && n === 'default' ? 'default' : `${kind} ${n}`), sectionBody),
+    fc.tuple(
+      // The default profile as [default] or [profile default], in either order across sections.
+      (kind === 'profile' && n === 'default'
+        ? fc.constantFrom('default', 'profile default')
+        : fc.constant(`${kind} ${n}`)
+      ).chain(headerLine),
+      sectionBody,
+    ),
   );
 const credentialsSection = sectionName.chain((n) => fc.tuple(headerLine(n), sectionBody));
 
