@@ -98,6 +98,7 @@ function mayName(info: LineInfo, name: string): boolean {
 const NAME_CHAR = /[A-Za-z0-9_\-/.%@:+]/;
 
 function holdsName(text: string, name: string): boolean {
+  if (/["'\\]/.test(text)) return true; // botocore's shlex joins quoted and escaped parts
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     const after = text[at + name.length];
     if (after === undefined || !NAME_CHAR.test(after)) return true;
