@@ -130,7 +130,17 @@ export function diagnoseFileText(
   for (const issue of parsed.issues) {
     const info = doc.lines[issue.line - 1]?.info;
     const base = { file: file.path, line: issue.line };
-    if (info?.type === 'invalid') {
+    const disputedHeader = info?.type === 'section' && 'disputed' in headerMeaning(info, file.kind);
+    if (info?.type === 'disputed' || disputedHeader) {
+      findings.push({
+        // The AWS CLI and JS SDK programs would not use the same settings: a real problem.
+        severity: 'error',
+        code: 'readers-disagree',
+        ...base,
+        message: issue.message,
+        fix: 'rewrite the line so botocore and the AWS SDK for JavaScript read it alike: [profile NAME] headers alone on their line, key = value settings starting in the first column',
+      });
+    } else if (info?.type === 'invalid') {
       findings.push({
         severity: 'error',
         code: 'unparseable-line',
@@ -158,8 +168,9 @@ export function diagnoseFileText(
         code: 'default-twice',
         ...base,
         profile: 'default',
-        message:
-          'both [default] and [profile default] are present: [profile default] wins and [default] is ignored',
+        message: issue.message.includes('botocore reads this one')
+          ? issue.message
+          : 'both [default] and [profile default] are present: [profile default] wins and [default] is ignored',
         fix: 'merge the settings you need into one of them and delete the other',
       });
     } else {

@@ -104,6 +104,7 @@ export function loadConfigFiles(env: Env): LoadedConfig {
     ssoSessions: c.ssoSessions,
     services: c.services,
     warnings: [...c.warnings, ...k.warnings],
+    disputes: [...(c.disputes ?? []), ...(k.disputes ?? [])],
   };
   return { view, config, credentials };
 }
