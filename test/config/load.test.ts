@@ -79,6 +79,7 @@ test('a FIFO or a device at the path reads as absent, as botocore (os.path.isfil
     ssoSessions: {},
     services: {},
     warnings: [],
+    disputes: [],
   });
   assert.deepEqual(
     inspectConfigFiles(home.env).map((f) => f.exists),
