@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { agentStateFile } from '../../src/cli/agent-client.ts';
+import { readAgentState } from '../../src/server/agent-state.ts';
+import { exportsOf, get, stopAgentAfter } from '../harness/agent.ts';
+import { runCli } from '../harness/cli.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
+
+// The per-user agent through the built CLI: env --agent starts it, each target has its own token,
+// status and stop, and a killed agent comes back on the same port with the old tokens still good.
+
+const PROFILES = `
+[profile app]
+sso_session = dev
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+region = eu-west-1
+
+[profile reader]
+sso_session = dev
+sso_account_id = 222222222222
+sso_role_name = ReadOnlyAccess
+`;
+
+test('env --agent: a target per call with its own token, 403 across targets, status, stop, and a restart that heals old tokens', async (t) => {
+  const w = await signedInWorld(t);
+  fs.appendFileSync(w.home.configFile, PROFILES);
+  stopAgentAfter(t, w.env);
+  // No AWS_REGION in this shell: the profile's region is exported.
+  const { AWS_REGION: _, ...base } = w.env;
+  const env = { ...base, SHELL: '/bin/bash' };
+
+  const a = await runCli(['env', 'app', '--agent'], { env });
+  assert.equal(a.code, 0, a.stderr);
+  const va = exportsOf(a.stdout);
+  assert.match(va.AWS_CONTAINER_CREDENTIALS_FULL_URI!, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]+$/);
+  assert.equal(va.AWS_REGION, 'eu-west-1');
+  assert.equal(va.ROLEHOP_TARGET, 'app');
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+    assert.match(a.stdout, new RegExp(`^unset ${name};$`, 'm'));
+  }
+  const b = await runCli(['env', '--account', '222222222222', '--role', 'ReadOnlyAccess', '--agent'], {
+    env,
+  });
+  assert.equal(b.code, 0, b.stderr);
+  const vb = exportsOf(b.stdout);
+  assert.equal(vb.ROLEHOP_TARGET, '--sso-session dev --account 222222222222 --role ReadOnlyAccess');
+
+  const urlA = va.AWS_CONTAINER_CREDENTIALS_FULL_URI!;
+  const urlB = vb.AWS_CONTAINER_CREDENTIALS_FULL_URI!;
+  assert.equal(new URL(urlA).port, new URL(urlB).port, 'one agent serves both');
+  const own = await get(urlA, { Authorization: va.AWS_CONTAINER_AUTHORIZATION_TOKEN! });
+  assert.equal(own.status, 200, own.body);
+  const credsA = JSON.parse(own.body);
+  assert.deepEqual(Object.keys(credsA), ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration']);
+  const ownB = await get(urlB, { Authorization: vb.AWS_CONTAINER_AUTHORIZATION_TOKEN! });
+  assert.equal(ownB.status, 200);
+  assert.notEqual(JSON.parse(ownB.body).AccessKeyId, credsA.AccessKeyId);
+  // One shell's token for the other's target.
+  const cross = await get(urlB, { Authorization: va.AWS_CONTAINER_AUTHORIZATION_TOKEN! });
+  assert.equal(cross.status, 403);
+  assert.equal((await get(urlA, {})).status, 401);
+  assert.equal(
+    (await get(urlA, { Authorization: va.AWS_CONTAINER_AUTHORIZATION_TOKEN!, Host: 'rebind.example' }))
+      .status,
+    403,
+  );
+  const port = new URL(urlA).port;
+  assert.equal((await get(`http://127.0.0.1:${port}/_agent/status`, { Authorization: 'guess' })).status, 403);
+
+  // The state: 0600 in a 0700 folder, hashes only.
+  const file = agentStateFile(w.env);
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  assert.equal(fs.statSync(path.dirname(file)).mode & 0o777, 0o700);
+  const stateText = fs.readFileSync(file, 'utf8');
+  for (const secret of [
+    va.AWS_CONTAINER_AUTHORIZATION_TOKEN!,
+    vb.AWS_CONTAINER_AUTHORIZATION_TOKEN!,
+    credsA.SecretAccessKey,
+  ]) {
+    assert.equal(stateText.includes(secret), false, 'a token or key reached the state file');
+  }
+
+  const status = await runCli(['agent', 'status', '--json'], { env: w.env });
+  assert.equal(status.code, 0, status.stderr);
+  const s = JSON.parse(status.stdout);
+  assert.equal(s.running, true);
+  assert.deepEqual(
+    s.targets.map((x: { label: string }) => x.label),
+    ['app', '222222222222/ReadOnlyAccess'],
+  );
+  assert.ok(s.targets[0].lastFetch.ok);
+  assert.match(s.targets[0].lastFetch.expiration, /^\d{4}-/);
+  const text = await runCli(['agent', 'status'], { env: w.env });
+  assert.match(text.stdout, /^ {2}app +\S+ {2}last fetch .* ago, expires in \d+m$/m);
+
+  // Killed: status says how to fix it; the next env --agent restarts it on the same port and the
+  // first shell's token works again without a re-export.
+  const pid = readAgentState(file)!.pid;
+  process.kill(pid, 'SIGKILL');
+  await delay(200);
+  const dead = await runCli(['agent', 'status'], { env: w.env });
+  assert.equal(dead.code, 1);
+  assert.match(dead.stdout, /not running/);
+  assert.match(dead.stderr, /hint: run 'rolehop agent start'/);
+  const again = await runCli(['env', 'reader', '--agent'], { env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.notEqual(readAgentState(file)!.pid, pid);
+  const healed = await get(urlA, { Authorization: va.AWS_CONTAINER_AUTHORIZATION_TOKEN! });
+  assert.equal(healed.status, 200, healed.body);
+
+  const stop = await runCli(['agent', 'stop'], { env: w.env });
+  assert.equal(stop.code, 0, stop.stderr);
+  await assert.rejects(get(urlA, { Authorization: va.AWS_CONTAINER_AUTHORIZATION_TOKEN! }), /ECONNREFUSED/);
+});
