@@ -78,7 +78,10 @@ async function runAgent(idleSeconds: number, deps: Deps): Promise<number> {
 
   const persist = () => writeAgentState(file, state);
 
-  const depsFor = (spec: TargetSpec): RunPlanDeps => {
+  // Seen lifetime of each target's credentials (expiry minus the moment they first appeared).
+  const lifetimes = new Map<string, { expiration: number; lifetimeMs: number }>();
+
+  const depsFor = (spec: TargetSpec, minTtlSeconds: number): RunPlanDeps => {
     const targetEnv = {
       ...env,
       AWS_CONFIG_FILE: spec.configFile,
@@ -91,7 +94,7 @@ async function runAgent(idleSeconds: number, deps: Deps): Promise<number> {
       now: deps.now,
       log: deps.log,
       view,
-      minTtlSeconds: SERVE_MIN_TTL_SECONDS,
+      minTtlSeconds,
       sso: {
         // Never a sign-in from here: the answer tells the user to run rolehop login.
         getRoleCredentials: async (source) =>
@@ -106,7 +109,8 @@ async function runAgent(idleSeconds: number, deps: Deps): Promise<number> {
     const spec = target.spec as unknown as TargetSpec;
     const p = (async () => {
       try {
-        const creds = await runPlan(spec.plan, depsFor(spec));
+        const creds = await runPlan(spec.plan, depsFor(spec, minTtlFor(target.id)));
+        noteLifetime(target.id, creds);
         lastFetch.set(target.id, {
           at: deps.now(),
           ok: true,
@@ -123,6 +127,23 @@ async function runAgent(idleSeconds: number, deps: Deps): Promise<number> {
     })();
     inFlight.set(target.id, p);
     return p;
+  };
+
+  const noteLifetime = (id: string, creds: Credentials) => {
+    const expiration = creds.expiration?.getTime();
+    if (expiration === undefined || lifetimes.get(id)?.expiration === expiration) return;
+    lifetimes.set(id, { expiration, lifetimeMs: expiration - deps.now() });
+  };
+
+  /**
+   * Credentials are renewed below serve's 16 minutes, except when they never live that long (a
+   * 15-minute role chain, the sandbox's short lifetimes): then below a third of their lifetime, so
+   * that not every request costs a network call and a slow answer that trips the SDK's timeout.
+   */
+  const minTtlFor = (id: string): number => {
+    const seen = lifetimes.get(id);
+    if (!seen || seen.lifetimeMs >= 2 * SERVE_MIN_TTL_SECONDS * 1000) return SERVE_MIN_TTL_SECONDS;
+    return Math.max(1, Math.floor(seen.lifetimeMs / 3000));
   };
 
   // Ahead of expiry, so an SDK asking at its refresh time finds fresh credentials in the cache.
