@@ -5,9 +5,12 @@ import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { agentStateFile } from '../../src/cli/agent-client.ts';
 import { readAgentState } from '../../src/server/agent-state.ts';
+import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { exportsOf, get, stopAgentAfter } from '../harness/agent.ts';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runProcess } from '../harness/cli.ts';
+import { signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
+import { writeFile } from '../harness/temp-home.ts';
 
 // The per-user agent through the built CLI: env --agent starts it, each target has its own token,
 // status and stop, and a killed agent comes back on the same port with the old tokens still good.
@@ -115,4 +118,63 @@ test('env --agent: a target per call with its own token, 403 across targets, sta
   const stop = await runCli(['agent', 'stop'], { env: w.env });
   assert.equal(stop.code, 0, stop.stderr);
   await assert.rejects(get(urlA, { Authorization: va.AWS_CONTAINER_AUTHORIZATION_TOKEN! }), /ECONNREFUSED/);
+});
+
+test('sign-in expired: the agent answers 503 SignInRequired, which botocore shows; a new sign-in heals the same shell; exec --agent', async (t) => {
+  const w = await signedInWorld(t);
+  fs.appendFileSync(w.home.configFile, PROFILES);
+  stopAgentAfter(t, w.env);
+  await w.sandbox.admin.setLifetimes({ roleCredentialSeconds: 3 });
+  const r = await runCli(['env', 'app', '--agent', '--format', 'bash'], { env: w.env });
+  assert.equal(r.code, 0, r.stderr);
+  const v = exportsOf(r.stdout);
+  const url = v.AWS_CONTAINER_CREDENTIALS_FULL_URI!;
+  const token = v.AWS_CONTAINER_AUTHORIZATION_TOKEN!;
+  await w.sandbox.admin.revokeTokens();
+  await delay(3_500);
+  const refused = await get(url, { Authorization: token });
+  assert.equal(refused.status, 503, refused.body);
+  const body = JSON.parse(refused.body);
+  assert.equal(body.Code, 'SignInRequired');
+  assert.match(body.Message, /rolehop login --sso-session dev/);
+  const py = await runProcess(
+    'python3',
+    [
+      '-c',
+      'import botocore.session as s; print(s.get_session().get_credentials().get_frozen_credentials().access_key)',
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: w.env.HOME,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: url,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: token,
+      },
+    },
+  );
+  assert.notEqual(py.code, 0);
+  assert.match(py.stderr, /rolehop login --sso-session dev/);
+  // What `rolehop login` does: a new token in the SSO cache. The shell's endpoint works again.
+  const tokens = await signIn(w.sandbox);
+  writeFile(
+    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
+    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
+  );
+  const healed = await get(url, { Authorization: token });
+  assert.equal(healed.status, 200, healed.body);
+
+  const exec = await runCli(
+    [
+      'exec',
+      'reader',
+      '--agent',
+      '--',
+      process.execPath,
+      '-e',
+      'console.log(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, process.env.AWS_ACCESS_KEY_ID ?? "no-keys")',
+    ],
+    { env: { ...w.env, AWS_ACCESS_KEY_ID: 'AKIASTATICNOTUSED000' } },
+  );
+  assert.equal(exec.code, 0, exec.stderr);
+  assert.match(exec.stdout, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]+ no-keys\n$/);
 });
