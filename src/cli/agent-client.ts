@@ -105,7 +105,13 @@ export async function ensureAgent(options: StartAgentOptions): Promise<AgentStat
   const logFile = agentLogFile(options.env);
   fs.mkdirSync(path.dirname(logFile), { recursive: true, mode: 0o700 });
   const log = fs.openSync(logFile, 'a', 0o600);
-  const args = [script, 'agent', ...(options.idle ? ['--idle', options.idle] : [])];
+  // A small young generation keeps a long-lived process's memory low (as populate's, bin/rolehop.cjs).
+  const args = [
+    '--max-semi-space-size=2',
+    script,
+    'agent',
+    ...(options.idle ? ['--idle', options.idle] : []),
+  ];
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', log, log],

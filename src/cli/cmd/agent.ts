@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { loadConfigView } from '../../config/load.ts';
+import type { ConfigView } from '../../config/model.ts';
 import type { Plan } from '../../config/plan.ts';
 import { runPlan } from '../../creds/index.ts';
 import type { RunPlanDeps } from '../../creds/types.ts';
@@ -81,13 +83,34 @@ async function runAgent(idleSeconds: number, deps: Deps): Promise<number> {
   // Seen lifetime of each target's credentials (expiry minus the moment they first appeared).
   const lifetimes = new Map<string, { expiration: number; lifetimeMs: number }>();
 
+  // Parsed files per config/credentials pair, reused while neither file changed (a stat per request
+  // instead of a read and parse: less garbage in a process that answers thousands of requests).
+  const views = new Map<string, { stamp: string; view: ConfigView }>();
+  const stampOf = (file: string) => {
+    try {
+      const st = fs.statSync(file);
+      return `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      return 'absent';
+    }
+  };
+  const viewFor = (spec: TargetSpec, targetEnv: Record<string, string | undefined>): ConfigView => {
+    const key = `${spec.configFile}\0${spec.credentialsFile}`;
+    const stamp = `${stampOf(spec.configFile)}|${stampOf(spec.credentialsFile)}`;
+    const known = views.get(key);
+    if (known?.stamp === stamp) return known.view;
+    const view = loadConfigView(targetEnv);
+    views.set(key, { stamp, view });
+    return view;
+  };
+
   const depsFor = (spec: TargetSpec, minTtlSeconds: number): RunPlanDeps => {
     const targetEnv = {
       ...env,
       AWS_CONFIG_FILE: spec.configFile,
       AWS_SHARED_CREDENTIALS_FILE: spec.credentialsFile,
     };
-    const view = loadConfigView(targetEnv);
+    const view = viewFor(spec, targetEnv);
     const sso = ssoDepsFor({ ...deps, env: targetEnv }, view);
     return {
       env: targetEnv,
@@ -189,6 +212,8 @@ async function runAgent(idleSeconds: number, deps: Deps): Promise<number> {
       control: {
         status: () => ({
           pid: process.pid,
+          rssBytes: process.memoryUsage.rss(),
+          heapUsedBytes: process.memoryUsage().heapUsed,
           port: state.port,
           startedAt: state.startedAt,
           idleSeconds: state.idleSeconds,
