@@ -11,6 +11,7 @@ import { runCli, runProcess } from '../harness/cli.ts';
 import { signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 import { writeFile } from '../harness/temp-home.ts';
+import { startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
 // The per-user agent through the built CLI: env --agent starts it, each target has its own token,
 // status and stop, and a killed agent comes back on the same port with the old tokens still good.
@@ -177,4 +178,30 @@ test('sign-in expired: the agent answers 503 SignInRequired, which botocore show
   );
   assert.equal(exec.code, 0, exec.stderr);
   assert.match(exec.stdout, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]+ no-keys\n$/);
+});
+
+test('a foreground `rolehop agent` is reused by env --agent, refuses a second one, logs without secrets, and exits when idle', async (t) => {
+  const w = await signedInWorld(t);
+  fs.appendFileSync(w.home.configFile, PROFILES);
+  stopAgentAfter(t, w.env);
+  const fg = startCli(t, ['agent', '--idle', '4s', '--debug'], w.env);
+  await waitFor(() => /serving 0 target\(s\) on http/.test(fg.stderr()), 'the agent to listen');
+  const second = await runCli(['agent'], { env: w.env });
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /a rolehop agent is already running \(pid \d+/);
+  const r = await runCli(['env', 'app', '--agent', '--format', 'bash'], { env: w.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readAgentState(agentStateFile(w.env))!.pid, fg.child.pid, 'the foreground agent serves it');
+  const v = exportsOf(r.stdout);
+  const creds = await get(v.AWS_CONTAINER_CREDENTIALS_FULL_URI!, {
+    Authorization: v.AWS_CONTAINER_AUTHORIZATION_TOKEN!,
+  });
+  assert.equal(creds.status, 200);
+  const done = await fg.done;
+  assert.equal(done.code, 0);
+  assert.match(done.stderr, /new target app/);
+  assert.match(done.stderr, /no requests for 4s; exiting/);
+  for (const secret of [v.AWS_CONTAINER_AUTHORIZATION_TOKEN!, JSON.parse(creds.body).SecretAccessKey]) {
+    assert.equal(done.stderr.includes(secret), false, 'a secret reached the log');
+  }
 });
