@@ -155,6 +155,12 @@ test('sign-in expired: the agent answers 503 SignInRequired, which botocore show
   );
   assert.notEqual(py.code, 0);
   assert.match(py.stderr, /rolehop login --sso-session dev/);
+  // The JS SDK says only "Could not load credentials from any providers"; status names the fix.
+  const status = await runCli(['agent', 'status'], { env: w.env });
+  assert.match(
+    status.stdout,
+    /^ {2}app +\S+ {2}last fetch .* FAILED: .*hint: run rolehop login --sso-session dev$/m,
+  );
   // What `rolehop login` does: a new token in the SSO cache. The shell's endpoint works again.
   const tokens = await signIn(w.sandbox);
   writeFile(

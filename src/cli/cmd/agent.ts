@@ -18,7 +18,7 @@ import type { Credentials } from '../../util/credentials.ts';
 import { formatDuration, parseDurationSeconds } from '../../util/duration.ts';
 import { RolehopError, UsageError } from '../../util/errors.ts';
 import { withLock } from '../../util/lock.ts';
-import { registerSecret } from '../../util/redact.ts';
+import { redactText, registerSecret } from '../../util/redact.ts';
 import { agentLogFile, agentStateFile, controlRequest, ensureAgent, liveAgent } from '../agent-client.ts';
 import type { Deps } from '../deps.ts';
 import type { CommandRun } from '../spec.ts';
@@ -142,7 +142,13 @@ async function runAgent(idleSeconds: number, deps: Deps): Promise<number> {
         scheduleRefresh(target, creds);
         return creds;
       } catch (error) {
-        lastFetch.set(target.id, { at: deps.now(), ok: false, error: (error as Error).message });
+        // The JS SDK shows only "Could not load credentials from any providers": status shows this.
+        const hint = error instanceof RolehopError && error.hint ? `; hint: ${error.hint}` : '';
+        lastFetch.set(target.id, {
+          at: deps.now(),
+          ok: false,
+          error: redactText(`${(error as Error).message}${hint}`),
+        });
         throw error;
       } finally {
         inFlight.delete(target.id);
