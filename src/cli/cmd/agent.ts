@@ -295,6 +295,13 @@ async function runAgent(idleSeconds: number, deps: Deps): Promise<number> {
   }
   const housekeeping = setInterval(
     () => {
+      // Without its state file no client can find or authorize this agent again (the cache was
+      // removed, or another agent took over): it would only hold the port, so it leaves.
+      if (readAgentState(file)?.pid !== process.pid) {
+        deps.log.info(`agent: ${file} no longer names this agent; exiting`);
+        resolveStopped(0);
+        return;
+      }
       if (dirtyUse) {
         dirtyUse = false;
         persist();
