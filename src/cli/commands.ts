@@ -29,6 +29,11 @@ export const selectorOptions: Record<string, OptionSpec> = {
   },
 };
 
+const agentOption: OptionSpec = {
+  type: 'boolean',
+  description: 'point SDKs at the rolehop agent (renews credentials) instead of exporting keys',
+};
+
 export const commands: CommandSpec[] = [
   {
     name: 'setup',
@@ -123,10 +128,18 @@ export const commands: CommandSpec[] = [
   {
     name: 'env',
     summary: 'print credential exports for eval (Method 01)',
-    usage: 'rolehop env [PROFILE] [selectors] [--format bash|zsh|sh|fish|pwsh|cmd|dotenv|json] [--unset]',
+    usage:
+      'rolehop env [PROFILE] [selectors] [--agent] [--format bash|zsh|sh|fish|pwsh|cmd|dotenv|json] [--unset]',
+    description:
+      "--agent exports the agent's loopback endpoint and a token for this target instead of keys: every SDK and both AWS CLIs fetch and renew credentials from it, so a long-lived shell never holds an expiring key (the agent starts on first use; see 'rolehop agent'). Shell formats also set ROLEHOP_TARGET, which 'rolehop hook' and 'rolehop prompt' read.",
     positionals: 'PROFILE',
     options: {
       ...selectorOptions,
+      agent: agentOption,
+      again: {
+        type: 'boolean',
+        description: 'export again what $ROLEHOP_TARGET names (what the prompt hook runs)',
+      },
       format: {
         type: 'string',
         arg: 'FORMAT',
@@ -144,11 +157,12 @@ export const commands: CommandSpec[] = [
   {
     name: 'exec',
     summary: 'run a command with credentials in its environment',
-    usage: 'rolehop exec [PROFILE] [selectors] [--force] -- CMD [ARGS…]',
+    usage: 'rolehop exec [PROFILE] [selectors] [--agent] [--force] -- CMD [ARGS…]',
     positionals: 'PROFILE',
     passThrough: true,
     options: {
       ...selectorOptions,
+      agent: agentOption,
       force: { type: 'boolean', description: 'allow running inside another rolehop exec' },
     },
     examples: [
@@ -309,6 +323,46 @@ export const commands: CommandSpec[] = [
     ],
     load: () => import('./cmd/serve.ts'),
     issue: 7,
+  },
+  {
+    name: 'agent',
+    summary: 'the per-user credential agent behind env --agent: run, start, status, stop',
+    usage: 'rolehop agent [start|status|stop] [--idle 8h] [--json]',
+    positionals: 'ACTION',
+    description:
+      "Without an action, runs the agent in the foreground with its log on stderr. 'start' starts it in the background (env --agent does that by itself); 'status' lists its targets, their expiry and last fetch; 'stop' ends it. The agent listens on 127.0.0.1 only, gives each target its own token, answers from the same cache and locks as every other command, renews credentials before they expire, and exits after --idle without requests (0: never). Its state (port, pid, control secret, targets with token hashes) is in a 0600 file under the rolehop cache; a restarted agent takes the same port, so shells keep working.",
+    options: {
+      idle: { type: 'string', arg: '8h', description: 'exit after this long without requests (0: never)' },
+      ...json,
+    },
+    examples: ['rolehop agent status', 'rolehop agent stop', 'rolehop agent --idle 0 --debug'],
+    load: () => import('./cmd/agent.ts'),
+    issue: 15,
+  },
+  {
+    name: 'hook',
+    summary: 'print a prompt hook that re-exports credentials before they expire',
+    usage: 'rolehop hook bash|zsh|fish [--margin 10m]',
+    positionals: 'SHELL',
+    description:
+      'For tools that read only static keys. After eval "$(rolehop env PROFILE)", each prompt compares AWS_CREDENTIAL_EXPIRATION with the clock inside the shell (no process is started while the credentials are fresh) and, within --margin of expiry, runs rolehop env for the same target again.',
+    options: {
+      margin: { type: 'string', arg: '10m', description: 're-export when less than this is left' },
+    },
+    examples: ['eval "$(rolehop hook bash)"   # in ~/.bashrc', 'rolehop hook fish | source'],
+    load: () => import('./cmd/hook.ts'),
+    issue: 15,
+  },
+  {
+    name: 'prompt',
+    summary: 'print a short prompt segment: the exported target and the time left',
+    usage: 'rolehop prompt',
+    description:
+      "Reads the environment only (ROLEHOP_TARGET, AWS_CREDENTIAL_EXPIRATION, the agent's variables): no network, no files. Prints nothing when no rolehop export is active.",
+    options: {},
+    examples: ["PS1='$(rolehop prompt) \\$ '", 'rolehop prompt   # prod-deploy 42m'],
+    load: () => import('./cmd/prompt.ts'),
+    issue: 15,
   },
   {
     name: 'console',

@@ -44,6 +44,13 @@ const PROGRAMS = {
     pythonModules: ['awscli'],
     version: /^aws-cli\/1\./,
   },
+  // Debian's package is the AWS CLI v2 (2.9); tests call it by its full path, behind the v1 on PATH.
+  awscliV2: {
+    what: "the AWS CLI v2 at /usr/bin/aws (Debian's awscli)",
+    apt: 'awscli',
+    command: '/usr/bin/aws',
+    version: /^aws-cli\/2\./,
+  },
   chromium: { what: 'chromium', apt: 'chromium', command: 'chromium' },
   tmux: { what: 'tmux', apt: 'tmux', command: 'tmux' },
   bash: { what: 'bash', apt: 'bash', command: 'bash' },
@@ -65,8 +72,10 @@ const found = new Map<string, string | undefined>();
 export function which(command: string): string | undefined {
   if (!found.has(command)) {
     let hit: string | undefined;
-    for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-      const file = path.join(dir || '.', command);
+    const candidates = path.isAbsolute(command)
+      ? [command]
+      : (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir || '.', command));
+    for (const file of candidates) {
       try {
         fs.accessSync(file, fs.constants.X_OK);
         if (fs.statSync(file).isFile()) {

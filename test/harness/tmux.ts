@@ -5,12 +5,23 @@ import { setTimeout as delay } from 'node:timers/promises';
 // A real terminal for tests of what a person sees: a tmux session running bash, keys sent, the
 // screen read back. Shared by the picker and setup tests.
 
-export function terminal(t: TestContext, env: Record<string, string>) {
+/** The shells a terminal can run, started without the user's rc files. */
+export const SHELLS = {
+  bash: ['bash', '--norc', '--noprofile'],
+  zsh: ['zsh', '-f'],
+  fish: ['fish', '--no-config'],
+} as const;
+
+export function terminal(
+  t: TestContext,
+  env: Record<string, string>,
+  shell: readonly string[] = SHELLS.bash,
+) {
   const socket = `rolehop-tty-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ' };
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', 'bash', '--norc', '--noprofile');
+  tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', ...shell);
   t.after(() => {
     try {
       tmux('kill-server');

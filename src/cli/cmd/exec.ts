@@ -1,4 +1,4 @@
-import { envAssignments } from '../../emit/index.ts';
+import { containerEnvAssignments, envAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
 import { credentialsOf, targetOf } from '../run-plan.ts';
@@ -41,7 +41,11 @@ export const run: CommandRun = async (input, deps) => {
   const creds = await credentialsOf(target, input, deps, { allowLogin });
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(deps.env)) if (v !== undefined && !REMOVED.includes(k)) env[k] = v;
-  const { set } = envAssignments(creds, target.plan.region);
+  let set: Array<[string, string]>;
+  if (input.values.agent === true) {
+    const { agentEndpointFor } = await import('../agent-client.ts');
+    ({ set } = containerEnvAssignments(await agentEndpointFor(target, deps.env), target.plan.region));
+  } else ({ set } = envAssignments(creds, target.plan.region));
   for (const [k, v] of set) env[k] = v;
   env.ROLEHOP_EXEC = target.label;
 
