@@ -14,7 +14,15 @@ export interface CacheEntry {
   key: string;
   description: string;
   /** The chain's origin (no secrets), so logout can find what a session produced. */
-  origin: { kind: string; session?: string; startUrl?: string; accountId?: string; roleName?: string };
+  origin: {
+    kind: string;
+    session?: string;
+    startUrl?: string;
+    accountId?: string;
+    roleName?: string;
+    /** The SSO token file of the sign-in these credentials came from: served only while it exists. */
+    tokenFile?: string;
+  };
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -77,6 +85,8 @@ export function readFreshCredentials(
   if (!entry || entry.key !== key) return undefined;
   const expiration = new Date(entry.expiration);
   if (expiration.getTime() - nowMs <= minTtlMs) return undefined;
+  // Signed out (`aws sso logout`, `rolehop logout` deletes the token): what it produced is not served.
+  if (typeof entry.origin?.tokenFile === 'string' && !fs.existsSync(entry.origin.tokenFile)) return undefined;
   registerSecret(entry.secretAccessKey);
   registerSecret(entry.sessionToken);
   return {
