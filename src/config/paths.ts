@@ -43,6 +43,11 @@ export function rolehopCacheDir(env: Env): string {
   return path.join(env.XDG_CACHE_HOME || path.join(homeDir(env), '.cache'), 'rolehop');
 }
 
+/** The AWS CLI's cache of credentials it fetched (SSO role credentials, assumed roles). */
+export function awsCliCacheDir(env: Env): string {
+  return path.join(homeDir(env), '.aws', 'cli', 'cache');
+}
+
 /** The AWS CLI v2's SSO cache folder (tokens and client registrations). */
 export function ssoCacheDir(env: Env): string {
   return path.join(homeDir(env), '.aws', 'sso', 'cache');

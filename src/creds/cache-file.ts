@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { homeDir, rolehopCacheDir } from '../config/paths.ts';
 import { readPrivateFile } from '../util/private-file.ts';
@@ -16,7 +17,15 @@ export interface CacheEntry {
   key: string;
   description: string;
   /** The chain's origin (no secrets), so logout can find what a session produced. */
-  origin: { kind: string; session?: string; startUrl?: string; accountId?: string; roleName?: string };
+  origin: {
+    kind: string;
+    session?: string;
+    startUrl?: string;
+    accountId?: string;
+    roleName?: string;
+    /** The SSO token file of the sign-in these credentials came from: served only while it exists. */
+    tokenFile?: string;
+  };
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -86,6 +95,8 @@ export function readFreshCredentials(
   const expiration = new Date(entry.expiration);
   const left = expiration.getTime() - nowMs;
   if (left <= minTtlMs || left > MAX_SESSION_MS) return undefined;
+  // Signed out (`aws sso logout`, `rolehop logout` deletes the token): what it produced is not served.
+  if (typeof entry.origin?.tokenFile === 'string' && !fs.existsSync(entry.origin.tokenFile)) return undefined;
   registerSecret(entry.secretAccessKey);
   registerSecret(entry.sessionToken);
   return {

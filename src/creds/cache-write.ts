@@ -1,10 +1,11 @@
 import { homeDir } from '../config/paths.ts';
 import type { Source } from '../config/plan.ts';
+import { tokenCachePath } from '../sso/token-cache.ts';
 import { writePrivateCache } from '../util/private-file-write.ts';
 import { CACHE_FORMAT_VERSION, type CacheEntry } from './cache-file.ts';
 import type { Credentials, Env } from './types.ts';
 
-export function originOf(source: Source): CacheEntry['origin'] {
+export function originOf(source: Source, env: Env): CacheEntry['origin'] {
   if (source.kind === 'sso') {
     return {
       kind: 'sso',
@@ -12,6 +13,10 @@ export function originOf(source: Source): CacheEntry['origin'] {
       startUrl: source.startUrl,
       accountId: source.accountId,
       roleName: source.roleName,
+      tokenFile: tokenCachePath(env, {
+        ...(source.session ? { name: source.session } : {}),
+        startUrl: source.startUrl,
+      }),
     };
   }
   return { kind: source.kind };

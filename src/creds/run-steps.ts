@@ -20,7 +20,7 @@ interface Step {
 /** The miss path of runPlan: resume after the deepest fresh cached step, caching each new one. */
 export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps): Promise<Credentials> {
   const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
-  const origin = originOf(plan.source);
+  const origin = originOf(plan.source, deps.env);
   const wrap = (spec: StepSpec, provider: CredentialProvider): Step => ({
     spec,
     provider: spec.cacheable ? cachedProvider(spec, origin, provider, deps) : provider,

@@ -4,9 +4,9 @@ import { homeDir, rolehopCacheDir } from '../config/paths.ts';
 import { UsageError } from '../util/errors.ts';
 import { readPrivateFile } from '../util/private-file.ts';
 import { writePrivateCache } from '../util/private-file-write.ts';
-import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
+import type { GetAccessTokenOptions } from './access-token.ts';
 import type { SsoDeps } from './deps.ts';
-import { createPortalClient, type PortalAccount, type PortalClient } from './portal.ts';
+import { type PortalAccount, type PortalClient, withPortal } from './portal.ts';
 import type { SsoSessionRef } from './session.ts';
 
 // The accounts and roles a session can reach, cached for a while: listing a large organisation
@@ -74,21 +74,18 @@ function readCache(
   }
 }
 
-async function withPortal<T>(
+function portalOf<T>(
   session: SsoSessionRef,
   deps: SsoDeps,
   options: ListOptions,
   fn: (portal: PortalClient) => Promise<T>,
 ): Promise<T> {
-  const token = await getAccessToken(session, deps, options.token ?? {});
-  const portal = await createPortalClient(session, token.accessToken, deps, {
-    concurrency: options.concurrency ?? 8,
-  });
-  try {
-    return await fn(portal);
-  } finally {
-    portal.destroy();
-  }
+  return withPortal(
+    session,
+    deps,
+    { token: options.token ?? {}, portal: { concurrency: options.concurrency ?? 8 } },
+    fn,
+  );
 }
 
 /** Every account with its roles, from the cache when fresh. Sorted by name, then id. */
@@ -102,7 +99,7 @@ export async function listAccountsWithRoles(
     const hit = readCache(file, homeDir(deps.env), session, deps.now());
     if (hit) return { accounts: hit.accounts, cached: true };
   }
-  const accounts = await withPortal(session, deps, options, async (portal) => {
+  const accounts = await portalOf(session, deps, options, async (portal) => {
     const list = await portal.listAccounts();
     let done = 0;
     options.onProgress?.(0, list.length);
@@ -169,7 +166,7 @@ export async function resolveAccountId(
   let matches = find(list);
   if (matches.length === 0) {
     // Names alone are one paged call; no need to list every account's roles.
-    list = await withPortal(session, deps, options, (portal) => portal.listAccounts());
+    list = await portalOf(session, deps, options, (portal) => portal.listAccounts());
     matches = find(list);
     const body: CacheFile = {
       version: 1,

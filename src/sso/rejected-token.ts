@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { homeDir, rolehopCacheDir } from '../config/paths.ts';
 import { readPrivateFile } from '../util/private-file.ts';
@@ -52,5 +53,14 @@ export function tokenRejectedAt(env: Env, session: Session, accessToken: string)
     return Number.isFinite(at) ? at : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** After a refresh or a sign-in: the rejection was of a token that is gone. */
+export function clearRejectedToken(env: Env, session: Session): void {
+  try {
+    fs.rmSync(markerPath(env, session), { force: true });
+  } catch {
+    // as above: a stale marker only names a token that no longer matches
   }
 }

@@ -132,7 +132,8 @@ test('--no-browser prints the URL instead of opening one', async (t) => {
   const r = await cli.done;
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(spy.launches(), []);
-  // The client registration is cached beside the token, AWS CLI style, and reused by the next login.
+  // The client registration is cached beside the token, AWS CLI style (its own file: see
+  // registration-cache.ts), and reused by the next login.
   const registration = path.join(
     w.home.awsDir,
     'sso',
@@ -153,9 +154,12 @@ test('--no-browser prints the URL instead of opening one', async (t) => {
   assert.equal((await w.sandbox.admin.counts()).RegisterClient, 1);
 });
 
-/** The AWS CLI v2's registration cache key, spelled out (python json.dumps, sorted keys). */
+/**
+ * The AWS CLI v2's registration cache key, spelled out (python json.dumps, sorted keys), plus the
+ * grant types: a PKCE registration is kept out of the file older CLIs reuse for the device flow.
+ */
 function registrationKey(s: { startUrl: string; region: string }, session: string): string {
-  return `{"region": "${s.region}", "scopes": ["sso:account:access"], "session_name": "${session}", "startUrl": "${s.startUrl}", "tool": "botocore"}`;
+  return `{"grantTypes": ["authorization_code", "refresh_token"], "region": "${s.region}", "scopes": ["sso:account:access"], "session_name": "${session}", "startUrl": "${s.startUrl}", "tool": "botocore"}`;
 }
 
 test('20 processes that all need a login: one browser launch, the rest wait and then share the token', async (t) => {

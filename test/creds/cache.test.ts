@@ -4,15 +4,16 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { rolehopCacheDir } from '../../src/config/paths.ts';
 import type { Plan } from '../../src/config/plan.ts';
-import { cacheFileFor, fnv1a64 } from '../../src/creds/cache-file.ts';
+import { cacheFileFor, fnv1a64, readFreshCredentials } from '../../src/creds/cache-file.ts';
 import { cacheStatus, clearCachedCredentials } from '../../src/creds/cache-status.ts';
 import { runPlan } from '../../src/creds/run-plan.ts';
 import { planSteps } from '../../src/creds/step-key.ts';
+import type { SsoSource } from '../../src/creds/types.ts';
 import { exitCodeOf, FileAccessError, InterruptedError } from '../../src/util/errors.ts';
 import { acquireLock } from '../../src/util/lock.ts';
 import { runProcess } from '../harness/cli.ts';
 import { tempHome } from '../harness/temp-home.ts';
-import { baseDeps, fakeSso, fileMode, memoryLogger } from './helpers.ts';
+import { baseDeps, fakeSso, fileMode, memoryLogger, writeSignedInToken } from './helpers.ts';
 
 const ssoPlan: Plan = {
   source: {
@@ -215,6 +216,22 @@ test('a cache hit loads neither the AWS SDK nor crypto nor the miss path', async
     /crypto|@aws-sdk|@smithy|sdk\/clients|run-steps|util\/lock|atomic-file|child_process/.test(u),
   );
   assert.deepEqual(heavy, []);
+});
+
+test('cached SSO credentials are served only while the sign-in they came from has its token file', async (t) => {
+  const home = tempHome(t);
+  const sso = fakeSso();
+  await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  const entry = JSON.parse(
+    fs.readFileSync(cacheFileFor(home.env, planSteps(ssoPlan, { env: home.env }).source.key), 'utf8'),
+  );
+  const tokenFile = writeSignedInToken(home.env, ssoPlan.source as SsoSource);
+  assert.equal(entry.origin.tokenFile, tokenFile);
+  fs.rmSync(tokenFile); // signed out, by `aws sso logout` for instance
+  const hit = readFreshCredentials(home.env, cacheFileFor(home.env, entry.key), entry.key, Date.now(), 0);
+  assert.equal(hit, undefined);
+  await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  assert.equal(sso.calls.length, 2, 'a miss: the provider (here a fake sign-in) is asked again');
 });
 
 test('status lists cached steps without secrets; clearing by predicate removes only those', async (t) => {

@@ -4,7 +4,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pythonJsonDumps } from '../../src/sso/python-json.ts';
-import { registrationCacheKey, registrationCachePath } from '../../src/sso/registration-cache.ts';
+import {
+  readRegistration,
+  registrationCacheKey,
+  registrationCachePath,
+  writeRegistration,
+} from '../../src/sso/registration-cache.ts';
 import {
   CorruptTokenError,
   isRefreshable,
@@ -186,6 +191,49 @@ print(s); print(hashlib.sha1(s.encode('utf-8')).hexdigest())
   ).split('\n');
   assert.equal(registrationCacheKey(session, scopes), expected[0]);
   assert.equal(path.basename(registrationCachePath(env, session, scopes)), `${expected[1]}.json`);
+});
+
+test('a registration is reused only by the flow its grant types serve; a PKCE one has its own file', (t) => {
+  const { env } = tempHome(t);
+  const session = { name: 'dev', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1' };
+  const scopes = ['sso:account:access'];
+  const pkce = ['authorization_code', 'refresh_token'];
+  const now = Date.now();
+  const expiresAt = now + 30 * 86400_000;
+  assert.notEqual(
+    registrationCachePath(env, session, scopes, pkce),
+    registrationCachePath(env, session, scopes),
+  );
+  writeRegistration(env, session, scopes, {
+    clientId: 'pkce-client',
+    clientSecret: 'pkce-secret',
+    expiresAt,
+    grantTypes: pkce,
+  });
+  assert.equal(
+    readRegistration(env, session, scopes, undefined, now),
+    undefined,
+    'the device flow finds none',
+  );
+  assert.equal(readRegistration(env, session, scopes, pkce, now)?.clientId, 'pkce-client');
+  writeRegistration(env, session, scopes, {
+    clientId: 'device-client',
+    clientSecret: 'device-secret',
+    expiresAt,
+  });
+  assert.equal(readRegistration(env, session, scopes, undefined, now)?.clientId, 'device-client');
+  assert.equal(readRegistration(env, session, scopes, pkce, now)?.clientId, 'pkce-client');
+  // An AWS CLI 2.22+ PKCE registration in the shared file is not the device flow's to reuse.
+  fs.writeFileSync(
+    registrationCachePath(env, session, scopes),
+    pythonJsonDumps({
+      clientId: 'cli-pkce',
+      clientSecret: 's',
+      expiresAt: '2099-01-01T00:00:00Z',
+      grantTypes: pkce,
+    }),
+  );
+  assert.equal(readRegistration(env, session, scopes, undefined, now), undefined);
 });
 
 test('python-compatible JSON escapes like json.dumps (ensure_ascii)', (t) => {

@@ -24,6 +24,7 @@ import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../../cr
 import { resolveAccountId } from '../../sso/account-list.ts';
 import { pickSession } from '../../sso/session.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
+import { assumesFromSsoSession, oldAwsCliFinding } from '../aws-cli-version.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
@@ -327,5 +328,20 @@ export const run: CommandRun = async (input, deps) => {
     what: `profile "${req.name}"`,
     paint: diffPainters(input, deps),
   });
+  if (req.style !== 'process' && req.hops.length > 0) await warnIfAwsCliTooOld(req.name, deps);
   return 0;
 };
+
+/**
+ * With --assume the sso and credentials styles write role_arn + source_profile (the SDKs take role_arn
+ * before the credentials file's keys), which old AWS CLIs cannot read from an sso_session source.
+ */
+async function warnIfAwsCliTooOld(name: string, deps: Deps): Promise<void> {
+  const view = loadConfigView(deps.env);
+  if (!assumesFromSsoSession(view, name)) return;
+  const finding = await oldAwsCliFinding(deps.env, [name]);
+  if (finding)
+    deps.stderr.write(`warning: ${finding.message}
+  hint: ${finding.fix}
+`);
+}

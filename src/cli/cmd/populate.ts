@@ -27,9 +27,8 @@ import {
   renderTemplate,
 } from '../../config/profile-names.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
-import { getAccessToken } from '../../sso/access-token.ts';
 import type { SsoDeps } from '../../sso/deps.ts';
-import { createPortalClient, type PortalAccount } from '../../sso/portal.ts';
+import { type PortalAccount, withPortal } from '../../sso/portal.ts';
 import { pickSession, type SsoSessionRef } from '../../sso/session.ts';
 import { UsageError } from '../../util/errors.ts';
 import { readPrivateFile } from '../../util/private-file.ts';
@@ -119,11 +118,9 @@ export async function enumerateRoles(
   options: EnumerateOptions = {},
 ): Promise<AccountRoles[]> {
   const concurrency = options.concurrency ?? 8;
-  const token = await getAccessToken(session, deps);
-  // Many attempts: under a tight throttle every call may be refused a few times before it fits.
-  const portal = await createPortalClient(session, token.accessToken, deps, { concurrency, maxAttempts: 40 });
   const file = checkpointPath(deps.env, session);
-  try {
+  // Many attempts: under a tight throttle every call may be refused a few times before it fits.
+  return withPortal(session, deps, { portal: { concurrency, maxAttempts: 40 } }, async (portal) => {
     const accounts = await portal.listAccounts();
     const known = readCheckpoint(file, session, deps, deps.now());
     const roles = new Map<string, string[]>();
@@ -162,9 +159,7 @@ export async function enumerateRoles(
     }
     fs.rmSync(file, { force: true });
     return accounts.map((account) => ({ account, roles: roles.get(account.accountId) ?? [] }));
-  } finally {
-    portal.destroy();
-  }
+  });
 }
 
 /** A one-line bar redrawn on a terminal; elsewhere, a line at each quarter. */
