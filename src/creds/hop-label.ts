@@ -23,6 +23,8 @@ function sourceNameOf(plan: Plan): string {
       return s.profile ?? 'credential_process';
     case 'env':
       return 'environment';
+    case 'web-identity':
+      return s.profile ?? 'web identity';
     case 'credential-source':
       return `credential_source ${s.name}`;
   }

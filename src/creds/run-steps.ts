@@ -34,7 +34,7 @@ export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps):
       labels[i],
     );
   });
-  const steps: Step[] = [wrap(specs.source, sourceProvider(plan.source, deps))];
+  const steps: Step[] = [wrap(specs.source, sourceProvider(plan, specs.source, deps))];
   specs.hops.forEach((hop, i) => {
     const region = plan.region || defaultRegionFor(parseRoleArn(hop.hop.roleArn).partition);
     const endpoint = clientEndpoint('STS', deps.env, deps.view, hop.hop.profile ?? plan.profile);

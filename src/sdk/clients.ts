@@ -13,6 +13,8 @@ export {
   StartDeviceAuthorizationCommand,
 } from '@aws-sdk/client-sso-oidc';
 export { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+// The official providers of the sources the SDKs resolve; rolehop's runner adds its cache and locks.
+export { fromTokenFile } from '@aws-sdk/credential-provider-web-identity';
 
 /** What an SDK endpoint rule set is asked (the standard parameters of SSO, SSO OIDC and STS). */
 interface EndpointRuleParams {

@@ -39,6 +39,7 @@ const PACKAGE_LAYERS: Record<string, readonly string[]> = {
   '@aws-sdk/client-sso': ['sdk'],
   '@aws-sdk/client-sso-oidc': ['sdk'],
   '@aws-sdk/client-sts': ['sdk'],
+  '@aws-sdk/credential-provider-web-identity': ['sdk'],
   yaml: ['sandbox'],
 };
 
