@@ -103,11 +103,23 @@ function sourceStep(
     }
     case 'credential-source':
       return {
-        key: line(['credential-source', source.name, deps.env.AWS_ACCESS_KEY_ID ?? '']),
+        // What names the identity behind each source: the key id, the container URI, the IMDS endpoint.
+        key: line(['credential-source', source.name, credentialSourceIdentity(source.name, deps.env)]),
         description: `credential_source ${source.name}`,
         cacheable: false,
       };
   }
+}
+
+function credentialSourceIdentity(
+  name: Extract<Source, { kind: 'credential-source' }>['name'],
+  env: Env,
+): string {
+  if (name === 'Environment') return env.AWS_ACCESS_KEY_ID ?? '';
+  if (name === 'EcsContainer') {
+    return env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || '';
+  }
+  return env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? '';
 }
 
 /** The steps of a plan with their keys. Validates durations (no network involved). */

@@ -14,7 +14,9 @@ export {
 } from '@aws-sdk/client-sso-oidc';
 export { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 // The official providers of the sources the SDKs resolve; rolehop's runner adds its cache and locks.
+export { fromHttp } from '@aws-sdk/credential-provider-http';
 export { fromTokenFile } from '@aws-sdk/credential-provider-web-identity';
+export { fromInstanceMetadata } from '@smithy/credential-provider-imds';
 
 /** What an SDK endpoint rule set is asked (the standard parameters of SSO, SSO OIDC and STS). */
 interface EndpointRuleParams {

@@ -1,8 +1,8 @@
 import type { Plan } from '../../config/plan.ts';
-import { ConfigError } from '../../util/errors.ts';
 import type { StepSpec } from '../step-key.ts';
 import type { RunPlanDeps } from '../types.ts';
 import { envProvider } from './env-provider.ts';
+import { containerProvider, instanceMetadataProvider } from './metadata-provider.ts';
 import { processProvider } from './process-provider.ts';
 import type { CredentialProvider } from './provider.ts';
 import { ssoProvider } from './sso-provider.ts';
@@ -25,10 +25,7 @@ export function sourceProvider(plan: Plan, spec: StepSpec, deps: RunPlanDeps): C
       return webIdentityProvider(source, spec, plan, deps);
     case 'credential-source':
       if (source.name === 'Environment') return envProvider(deps, 'credential_source = Environment');
-      return async () => {
-        throw new ConfigError(`credential_source = ${source.name} is not supported yet`, {
-          hint: 'use credential_source = Environment, source_profile, or an sso profile as the source',
-        });
-      };
+      if (source.name === 'Ec2InstanceMetadata') return instanceMetadataProvider(deps);
+      return containerProvider(deps);
   }
 }
