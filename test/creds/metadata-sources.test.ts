@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { runCli } from '../harness/cli.ts';
-import { standInKeys, startContainerEndpoint, startImds } from '../harness/metadata-servers.ts';
+import { startContainerEndpoint, startImds } from '../harness/metadata-servers.ts';
 import { type Moto, startMoto } from '../harness/moto.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
