@@ -12,43 +12,11 @@ import { oidcClientConfig } from '../../src/sso/oidc.ts';
 import { portalClientConfig } from '../../src/sso/portal.ts';
 import { stsClientConfig } from '../../src/sts/assume-role.ts';
 import { createLogger } from '../../src/util/log.ts';
+import { urlOf } from '../harness/stop-before-network.ts';
 
 // FIPS and dual-stack reach the endpoint the plain SDK reaches: each client rolehop builds and a plain
 // SDK client (configured from process.env and the config file, as any SDK user's) send one request,
 // which a middleware stops before the network and records. GovCloud and China are in the matrix.
-
-interface Sendable {
-  middlewareStack: { add(mw: unknown, options: { step: string; name: string }): void };
-  send(command: unknown): Promise<unknown>;
-  destroy(): void;
-}
-
-class Stopped extends Error {
-  readonly url: string;
-  constructor(url: string) {
-    super('stopped before the network');
-    this.url = url;
-  }
-}
-
-async function urlOf(client: Sendable, command: unknown): Promise<string> {
-  client.middlewareStack.add(
-    () => async (args: { request: { protocol: string; hostname: string; port?: number; path: string } }) => {
-      const r = args.request;
-      throw new Stopped(`${r.protocol}//${r.hostname}${r.port ? `:${r.port}` : ''}${r.path}`);
-    },
-    { step: 'build', name: 'stopBeforeNetwork' },
-  );
-  try {
-    await client.send(command);
-    throw new Error('the request was not stopped');
-  } catch (error) {
-    if (error instanceof Stopped) return error.url;
-    return `error: ${(error as Error).message}`;
-  } finally {
-    client.destroy();
-  }
-}
 
 const keys = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-endpoints-'));
@@ -100,13 +68,10 @@ for (const setting of settings) {
   test(`STS, portal and OIDC endpoints with ${setting.name} match the plain SDK in every partition`, async () => {
     for (const region of regions) {
       const plain = await withSdkEnv(setting.env, setting.profile, async () => ({
-        sts: await urlOf(
-          new STSClient({ region, credentials: keys }) as never,
-          new GetCallerIdentityCommand({}),
-        ),
-        sso: await urlOf(new SSOClient({ region }) as never, new ListAccountsCommand({ accessToken: 't' })),
+        sts: await urlOf(new STSClient({ region, credentials: keys }), new GetCallerIdentityCommand({})),
+        sso: await urlOf(new SSOClient({ region }), new ListAccountsCommand({ accessToken: 't' })),
         oidc: await urlOf(
-          new SSOOIDCClient({ region }) as never,
+          new SSOOIDCClient({ region }),
           new RegisterClientCommand({ clientName: 'c', clientType: 'public' }),
         ),
       }));
@@ -119,17 +84,15 @@ for (const setting of settings) {
       const session = { startUrl: 'https://x.awsapps.com/start', region };
       const ours = {
         sts: await urlOf(
-          new STSClient(
-            stsClientConfig(keys, region, { endpoint: clientEndpoint('STS', env, view, 'p') }),
-          ) as never,
+          new STSClient(stsClientConfig(keys, region, { endpoint: clientEndpoint('STS', env, view, 'p') })),
           new GetCallerIdentityCommand({}),
         ),
         sso: await urlOf(
-          new SSOClient(portalClientConfig(session, ssoDeps)) as never,
+          new SSOClient(portalClientConfig(session, ssoDeps)),
           new ListAccountsCommand({ accessToken: 't' }),
         ),
         oidc: await urlOf(
-          new SSOOIDCClient(oidcClientConfig(session, ssoDeps)) as never,
+          new SSOOIDCClient(oidcClientConfig(session, ssoDeps)),
           new RegisterClientCommand({ clientName: 'c', clientType: 'public' }),
         ),
       };
@@ -142,7 +105,7 @@ test('FIPS reaches sts-fips in the commercial partition; GovCloud STS is FIPS on
   const env = { AWS_USE_FIPS_ENDPOINT: 'true' };
   const reach = (region: string) =>
     urlOf(
-      new STSClient(stsClientConfig(keys, region, { endpoint: clientEndpoint('STS', env) })) as never,
+      new STSClient(stsClientConfig(keys, region, { endpoint: clientEndpoint('STS', env) })),
       new GetCallerIdentityCommand({}),
     );
   assert.equal(await reach('us-east-1'), 'https://sts-fips.us-east-1.amazonaws.com/');
