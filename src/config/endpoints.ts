@@ -71,7 +71,7 @@ function flag(
  * dual-stack are off (botocore ignores them then; the JS SDK's rules would refuse the combination).
  */
 export function clientEndpoint(
-  service: Exclude<ServiceId, 'SIGNIN'>,
+  service: ServiceId,
   env: Env,
   view?: ConfigView,
   profileName?: string,

@@ -21,6 +21,8 @@ export type Source =
    * role_arn + web_identity_token_file, or AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE when nothing is named.
    */
   | { kind: 'web-identity'; roleArn: string; tokenFile: string; sessionName?: string; profile?: string }
+  /** A profile with login_session: the AWS CLI's `aws login` sign-in, read from ~/.aws/login/cache. */
+  | { kind: 'login'; session: string; profile: string }
   | { kind: 'credential-source'; name: 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer' };
 
 export interface AssumeRoleHop {

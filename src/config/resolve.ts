@@ -383,7 +383,7 @@ function staticSourceOf(props: Properties, profile: string, chain: string[]): So
   return { kind: 'static', profile };
 }
 
-/** A profile's own credentials, when it does not assume a role: web identity, sso, static keys, then process. */
+/** A profile's own credentials, when it does not assume a role: web identity, sso, static keys, process, then login_session. */
 function directSourceOf(view: ConfigView, profile: string, chain: string[]): Source {
   const props = own(view.profiles, profile)!;
   if (has(props, 'web_identity_token_file')) return webIdentitySourceOf(props, profile, chain);
@@ -393,10 +393,13 @@ function directSourceOf(view: ConfigView, profile: string, chain: string[]): Sou
   }
   const command = str(props, 'credential_process');
   if (command !== undefined) return { kind: 'process', command, profile };
+  // Last, as in the JS SDK: a profile written by `aws login` (AWS CLI 2.32+).
+  const login = str(props, 'login_session');
+  if (login !== undefined && login.trim() !== '') return { kind: 'login', session: login.trim(), profile };
   throw new ProfileResolutionError(
     'no-credentials',
     profile,
-    `${where(profile, chain)} did not contain credential information (no role_arn, web_identity_token_file, sso_*, static keys or credential_process)`,
+    `${where(profile, chain)} did not contain credential information (no role_arn, web_identity_token_file, sso_*, static keys, credential_process or login_session)`,
     `configure it with 'rolehop configure ${profile} --account A --role R', or point source_profile at a profile that has credentials`,
   );
 }

@@ -101,6 +101,13 @@ function sourceStep(
         sessionName,
       };
     }
+    case 'login':
+      // The AWS CLI's login cache is the cache: rolehop reads it every time and keeps no copy.
+      return {
+        key: line(['login', source.session]),
+        description: `aws login session ${source.session} of profile ${source.profile}`,
+        cacheable: false,
+      };
     case 'credential-source':
       return {
         // What names the identity behind each source: the key id, the container URI, the IMDS endpoint.

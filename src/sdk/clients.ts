@@ -15,6 +15,7 @@ export {
 export { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 // The official providers of the sources the SDKs resolve; rolehop's runner adds its cache and locks.
 export { fromHttp } from '@aws-sdk/credential-provider-http';
+export { fromLoginCredentials } from '@aws-sdk/credential-provider-login';
 export { fromTokenFile } from '@aws-sdk/credential-provider-web-identity';
 export { fromInstanceMetadata } from '@smithy/credential-provider-imds';
 

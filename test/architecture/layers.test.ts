@@ -40,6 +40,7 @@ const PACKAGE_LAYERS: Record<string, readonly string[]> = {
   '@aws-sdk/client-sso-oidc': ['sdk'],
   '@aws-sdk/client-sts': ['sdk'],
   '@aws-sdk/credential-provider-http': ['sdk'],
+  '@aws-sdk/credential-provider-login': ['sdk'],
   '@aws-sdk/credential-provider-web-identity': ['sdk'],
   '@smithy/credential-provider-imds': ['sdk'],
   yaml: ['sandbox'],

@@ -1,7 +1,7 @@
 import { ConfigError, NetworkError } from '../../util/errors.ts';
 import { redactText, registerSecret } from '../../util/redact.ts';
-import type { Credentials, RunPlanDeps } from '../types.ts';
-import type { CredentialProvider } from './provider.ts';
+import type { RunPlanDeps } from '../types.ts';
+import { type CredentialProvider, fromSdkCredentials } from './provider.ts';
 
 // credential_source = Ec2InstanceMetadata | EcsContainer through the SDK's own providers
 // (@smithy/credential-provider-imds, @aws-sdk/credential-provider-http), loaded only when the step runs.
@@ -23,17 +23,6 @@ function metadataError(what: string, error: unknown, hint: string): Error {
   return new ConfigError(`${what} failed: ${message}`, { hint, cause: error });
 }
 
-function keep(c: Credentials): Credentials {
-  registerSecret(c.secretAccessKey);
-  registerSecret(c.sessionToken);
-  return {
-    accessKeyId: c.accessKeyId,
-    secretAccessKey: c.secretAccessKey,
-    ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
-    ...(c.expiration ? { expiration: c.expiration } : {}),
-  };
-}
-
 /**
  * IMDSv2 (token, role name, credentials; IMDSv1 only where the SDK falls back to it). The SDK reads
  * AWS_EC2_METADATA_SERVICE_ENDPOINT(_MODE) and AWS_EC2_METADATA_V1_DISABLED from process.env and the
@@ -52,7 +41,7 @@ export function instanceMetadataProvider(deps: RunPlanDeps): CredentialProvider 
     }
     const sdk = await import('../../sdk/clients.ts');
     try {
-      return keep(await sdk.fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })());
+      return fromSdkCredentials(await sdk.fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })());
     } catch (error) {
       throw metadataError(
         `${what}: the instance metadata service`,
@@ -92,7 +81,7 @@ export function containerProvider(deps: RunPlanDeps): CredentialProvider {
         maxRetries: 1,
         logger: { debug: () => {}, info: () => {}, warn: (m: string) => deps.log.warn(m), error: () => {} },
       });
-      return keep(await provider());
+      return fromSdkCredentials(await provider());
     } catch (error) {
       throw metadataError(
         `${what}: the container endpoint ${relative ? `169.254.170.2${relative}` : full}`,

@@ -2,6 +2,7 @@ import type { Plan } from '../../config/plan.ts';
 import type { StepSpec } from '../step-key.ts';
 import type { RunPlanDeps } from '../types.ts';
 import { envProvider } from './env-provider.ts';
+import { loginProvider } from './login-provider.ts';
 import { containerProvider, instanceMetadataProvider } from './metadata-provider.ts';
 import { processProvider } from './process-provider.ts';
 import type { CredentialProvider } from './provider.ts';
@@ -23,6 +24,8 @@ export function sourceProvider(plan: Plan, spec: StepSpec, deps: RunPlanDeps): C
       return envProvider(deps, 'the environment');
     case 'web-identity':
       return webIdentityProvider(source, spec, plan, deps);
+    case 'login':
+      return loginProvider(source, deps);
     case 'credential-source':
       if (source.name === 'Environment') return envProvider(deps, 'credential_source = Environment');
       if (source.name === 'Ec2InstanceMetadata') return instanceMetadataProvider(deps);
