@@ -155,7 +155,11 @@ test('sources that cannot produce keys fail clearly and write nothing', async (t
     [{ kind: 'env' }, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/],
     [
       { kind: 'credential-source', name: 'Ec2InstanceMetadata' },
-      /credential_source = Ec2InstanceMetadata is not supported yet/,
+      /AWS_EC2_METADATA_DISABLED=true turns the instance metadata service off/,
+    ],
+    [
+      { kind: 'credential-source', name: 'EcsContainer' },
+      /neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set/,
     ],
   ];
   for (const [source, message] of cases) {
