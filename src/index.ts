@@ -102,7 +102,10 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
       ...(typeof mfa === 'string' ? { mfaCode: mfa } : {}),
       ...(typeof mfa === 'function' ? { promptMfa: mfa } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      sso: { getRoleCredentials: (source) => getRoleCredentials(source, sso) },
+      sso: {
+        getRoleCredentials: (source, o) =>
+          getRoleCredentials(source, o?.profile !== undefined ? { ...sso, profile: o.profile } : sso),
+      },
     });
     return {
       accessKeyId: creds.accessKeyId,

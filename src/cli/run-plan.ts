@@ -209,9 +209,13 @@ export function runPlanDeps(
     ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
     ...(mfaCode !== undefined ? { mfaCode: validateMfaCode(mfaCode) } : {}),
     sso: {
-      getRoleCredentials: async (source: Parameters<typeof getRoleCredentials>[0]) => {
+      getRoleCredentials: async (
+        source: Parameters<typeof getRoleCredentials>[0],
+        o?: { profile?: string },
+      ) => {
         const portal = await import('../sso/portal.ts');
-        return portal.getRoleCredentials(source, sso, tokenOptions(deps, options));
+        const ssoOfProfile = o?.profile !== undefined ? { ...sso, profile: o.profile } : sso;
+        return portal.getRoleCredentials(source, ssoOfProfile, tokenOptions(deps, options));
       },
     },
     promptMfa: async (serial: string): Promise<string> => {

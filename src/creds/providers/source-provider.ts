@@ -15,7 +15,7 @@ export function sourceProvider(plan: Plan, spec: StepSpec, deps: RunPlanDeps): C
   const source = plan.source;
   switch (source.kind) {
     case 'sso':
-      return ssoProvider(source, deps);
+      return ssoProvider(source, deps, plan.profile);
     case 'static':
       return staticProvider(source.profile, deps);
     case 'process':
