@@ -66,7 +66,8 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
     const profile =
       opts.profile ?? (opts.account === undefined && opts.role === undefined ? env.AWS_PROFILE : undefined);
     if (profile !== undefined) return { plan: planForProfile(view, { ...opts, profile }, env), view };
-    const webIdentity = opts.account === undefined ? webIdentityFromEnv(env) : undefined;
+    const webIdentity =
+      opts.account === undefined && opts.ssoSession === undefined ? webIdentityFromEnv(env) : undefined;
     if (webIdentity) return { plan: planForWebIdentity(webIdentity, opts, env), view };
     if (opts.account === undefined || opts.role === undefined) {
       throw new UsageError(noTargetError('env').message, {

@@ -109,7 +109,8 @@ export async function targetOf(
     });
   }
   // The SDKs' default chain ends with web identity from the environment (CI, EKS): --assume chains from it.
-  const webIdentity = sel.account === undefined ? webIdentityFromEnv(deps.env) : undefined;
+  const webIdentity =
+    sel.account === undefined && sel.ssoSession === undefined ? webIdentityFromEnv(deps.env) : undefined;
   if (webIdentity)
     return { plan: planForWebIdentity(webIdentity, sel, deps.env), view, label: 'web identity' };
   if (sel.account === undefined && sel.assume?.length && !(options.picker !== false && isTerminal(deps))) {

@@ -6,6 +6,7 @@ import { clientEndpoint } from '../../src/config/endpoints.ts';
 import { loadConfigView } from '../../src/config/load.ts';
 import { resolvePlan } from '../../src/config/resolve.ts';
 import { runPlan } from '../../src/creds/run-plan.ts';
+import { fromRolehop } from '../../src/index.ts';
 import { getCallerIdentity } from '../../src/sts/assume-role.ts';
 import { runInProcess } from '../harness/cli.ts';
 import { type Moto, startMoto } from '../harness/moto.ts';
