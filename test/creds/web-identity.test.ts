@@ -102,6 +102,14 @@ test('with nothing named, AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN are the sou
   );
   assert.equal(chained.code, 0, chained.stderr);
   assert.equal(JSON.parse(chained.stdout).Arn, 'arn:aws:sts::123456789012:assumed-role/Deploy/d1');
+
+  // The library takes the same road.
+  const library = await fromRolehop({ env, assume: [deployRole], sessionName: 'lib' })();
+  const sts = { endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }) };
+  assert.equal(
+    (await getCallerIdentity(library, 'us-east-1', sts)).arn,
+    'arn:aws:sts::123456789012:assumed-role/Deploy/lib',
+  );
 });
 
 test('web identity mistakes are clear errors (exit 1) with the fix', async (t) => {
