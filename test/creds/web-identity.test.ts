@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fromTokenFile } from '@aws-sdk/credential-provider-web-identity';
@@ -137,4 +138,34 @@ test('web identity mistakes are clear errors (exit 1) with the fix', async (t) =
   const partial = await runInProcess(['env', 'w'], env);
   assert.equal(partial.code, 1);
   assert.match(partial.stderr, /profile "w" uses web identity but has no role_arn/);
+});
+
+test('a token STS refuses is exit 1 naming the token file and the trust policy, never the token', async (t) => {
+  const home = tempHome(t);
+  const tokenFile = path.join(home.home, 'token.jwt');
+  writeFile(tokenFile, TOKEN);
+  // STS as it answers an expired or untrusted token.
+  const server = http.createServer((_req, res) => {
+    res.writeHead(400, { 'content-type': 'text/xml' });
+    res.end(
+      '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
+        '<Code>InvalidIdentityToken</Code><Message>Incorrect token audience</Message></Error>' +
+        '<RequestId>1</RequestId></ErrorResponse>',
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const r = await runInProcess(['env'], {
+    ...home.env,
+    AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+    AWS_ROLE_ARN: ciRole,
+  });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /the web identity token was refused \(InvalidIdentityToken(Exception)?: Incorrect token audience\)/,
+  );
+  assert.match(r.stderr, /hint: the token in .*token\.jwt is expired or not trusted by the role/);
+  assert.doesNotMatch(r.stderr, new RegExp(TOKEN.slice(0, 20)));
 });
