@@ -2,12 +2,14 @@
 
 import { loadConfigView } from './config/load.ts';
 import type { Plan } from './config/plan.ts';
+import { webIdentityFromEnv } from './config/web-identity-env.ts';
 import { runPlan } from './creds/index.ts';
 import {
   ACCOUNT_ID,
   noTargetError,
   planForAccount,
   planForProfile,
+  planForWebIdentity,
   type Selection,
 } from './creds/selection.ts';
 import { resolveAccountId } from './sso/account-list.ts';
@@ -64,6 +66,9 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
     const profile =
       opts.profile ?? (opts.account === undefined && opts.role === undefined ? env.AWS_PROFILE : undefined);
     if (profile !== undefined) return { plan: planForProfile(view, { ...opts, profile }, env), view };
+    const webIdentity =
+      opts.account === undefined && opts.ssoSession === undefined ? webIdentityFromEnv(env) : undefined;
+    if (webIdentity) return { plan: planForWebIdentity(webIdentity, opts, env), view };
     if (opts.account === undefined || opts.role === undefined) {
       throw new UsageError(noTargetError('env').message, {
         hint: "pass fromRolehop('PROFILE') or fromRolehop({ account: 'ID|NAME', role: 'NAME' })",
@@ -98,7 +103,10 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
       ...(typeof mfa === 'string' ? { mfaCode: mfa } : {}),
       ...(typeof mfa === 'function' ? { promptMfa: mfa } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      sso: { getRoleCredentials: (source) => getRoleCredentials(source, sso) },
+      sso: {
+        getRoleCredentials: (source, o) =>
+          getRoleCredentials(source, o?.profile !== undefined ? { ...sso, profile: o.profile } : sso),
+      },
     });
     return {
       accessKeyId: creds.accessKeyId,

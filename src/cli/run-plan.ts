@@ -1,6 +1,7 @@
 import { loadConfigView } from '../config/load.ts';
 import type { ConfigView } from '../config/model.ts';
 import type { Plan } from '../config/plan.ts';
+import { webIdentityFromEnv } from '../config/web-identity-env.ts';
 import { runPlan } from '../creds/index.ts';
 import {
   ACCOUNT_ID,
@@ -9,6 +10,7 @@ import {
   parseHopOptions,
   planForAccount,
   planForProfile,
+  planForWebIdentity,
   type Selection,
 } from '../creds/selection.ts';
 import type { Credentials } from '../creds/types.ts';
@@ -106,6 +108,11 @@ export async function targetOf(
       hint: "select with --account ID|NAME --role NAME; 'rolehop ls' lists your accounts and roles",
     });
   }
+  // The SDKs' default chain ends with web identity from the environment (CI, EKS): --assume chains from it.
+  const webIdentity =
+    sel.account === undefined && sel.ssoSession === undefined ? webIdentityFromEnv(deps.env) : undefined;
+  if (webIdentity)
+    return { plan: planForWebIdentity(webIdentity, sel, deps.env), view, label: 'web identity' };
   if (sel.account === undefined && sel.assume?.length && !(options.picker !== false && isTerminal(deps))) {
     throw new UsageError('--assume needs credentials to start from', {
       hint: `name a profile (rolehop ${command} PROFILE --assume ARN) or add --account ID|NAME --role NAME`,
@@ -203,9 +210,13 @@ export function runPlanDeps(
     ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
     ...(mfaCode !== undefined ? { mfaCode: validateMfaCode(mfaCode) } : {}),
     sso: {
-      getRoleCredentials: async (source: Parameters<typeof getRoleCredentials>[0]) => {
+      getRoleCredentials: async (
+        source: Parameters<typeof getRoleCredentials>[0],
+        o?: { profile?: string },
+      ) => {
         const portal = await import('../sso/portal.ts');
-        return portal.getRoleCredentials(source, sso, tokenOptions(deps, options));
+        const ssoOfProfile = o?.profile !== undefined ? { ...sso, profile: o.profile } : sso;
+        return portal.getRoleCredentials(source, ssoOfProfile, tokenOptions(deps, options));
       },
     },
     promptMfa: async (serial: string): Promise<string> => {

@@ -5,7 +5,7 @@ import { loadConfigFiles, type RawConfigFile } from './load.ts';
 import type { ConfigView } from './model.ts';
 import { duplicateSections, type FileKind, headerMeaning, type ParsedFile, viewOfDocument } from './parse.ts';
 import { rolehopCacheDir, ssoCacheDir } from './paths.ts';
-import { ProfileResolutionError, type ResolveErrorCode, resolvePlan } from './resolve.ts';
+import { ProfileResolutionError, resolvePlan } from './resolve.ts';
 
 // `rolehop doctor`: every problem in the user's files, each with its fix. Pure checks take data
 // (a view, a parsed file, file modes) so they are tested without a disk; diagnoseUserFiles reads.
@@ -27,8 +27,6 @@ export interface Finding {
 /** Where a profile's section header is, for pointing findings at a line. */
 export type ProfileLocator = (profile: string, code: string) => { file: string; line: number } | undefined;
 
-const WARNING_CODES: ReadonlySet<string> = new Set<ResolveErrorCode>(['unsupported-source']);
-
 /** Resolves every profile and reports each distinct problem once, at the profile that needs fixing. */
 export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () => undefined): Finding[] {
   const seen = new Set<string>();
@@ -46,7 +44,7 @@ export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () =
       seen.add(key);
       const at = locate(error.code === 'loop' ? name : error.profile, error.code);
       findings.push({
-        severity: WARNING_CODES.has(error.code) ? 'warning' : 'error',
+        severity: 'error',
         code: error.code,
         ...(at ?? {}),
         profile: error.code === 'loop' ? name : error.profile,

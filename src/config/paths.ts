@@ -48,6 +48,11 @@ export function awsCliCacheDir(env: Env): string {
   return path.join(homeDir(env), '.aws', 'cli', 'cache');
 }
 
+/** The AWS CLI's `aws login` cache folder (AWS_LOGIN_CACHE_DIRECTORY, as the SDKs read it). */
+export function loginCacheDir(env: Env): string {
+  return env.AWS_LOGIN_CACHE_DIRECTORY || path.join(homeDir(env), '.aws', 'login', 'cache');
+}
+
 /** The AWS CLI v2's SSO cache folder (tokens and client registrations). */
 export function ssoCacheDir(env: Env): string {
   return path.join(homeDir(env), '.aws', 'sso', 'cache');

@@ -1,4 +1,4 @@
-import { endpointFor } from '../config/endpoints.ts';
+import { clientEndpoint } from '../config/endpoints.ts';
 import type { Plan } from '../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
 import { validateHopInput } from '../sts/validate.ts';
@@ -34,10 +34,10 @@ export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps):
       labels[i],
     );
   });
-  const steps: Step[] = [wrap(specs.source, sourceProvider(plan.source, deps))];
+  const steps: Step[] = [wrap(specs.source, sourceProvider(plan, specs.source, deps))];
   specs.hops.forEach((hop, i) => {
     const region = plan.region || defaultRegionFor(parseRoleArn(hop.hop.roleArn).partition);
-    const endpoint = endpointFor('STS', region, deps.env, deps.view, hop.hop.profile ?? plan.profile);
+    const endpoint = clientEndpoint('STS', deps.env, deps.view, hop.hop.profile ?? plan.profile);
     steps.push(wrap(hop, assumeRoleProvider(hop, { region, endpoint, label: labels[i]! }, deps)));
   });
 

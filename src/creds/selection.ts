@@ -176,6 +176,17 @@ export function planForAccount(target: ResolvedAccount, sel: Selection, env: Env
   return applyHops({ source, hops: [], ...(region ? { region } : {}) }, options);
 }
 
+/** A plan from the environment's web identity (nothing named: the SDKs' default chain), plus hops. */
+export function planForWebIdentity(
+  source: Extract<Source, { kind: 'web-identity' }>,
+  sel: Selection,
+  env: Env,
+): Plan {
+  const options = parseHopOptions(sel);
+  const region = selectorRegion(sel, env);
+  return applyHops({ source, hops: [], ...(region ? { region } : {}) }, options);
+}
+
 export const ACCOUNT_ID = /^\d{12}$/;
 
 /** The usage error for "nothing selected" (no terminal for the picker). */
@@ -194,6 +205,8 @@ export function describePlan(plan: Plan): string {
   } else if (s.kind === 'static') source = `static keys of profile "${s.profile}"`;
   else if (s.kind === 'process') source = 'credential_process';
   else if (s.kind === 'env') source = 'environment variables';
+  else if (s.kind === 'web-identity') source = `web identity ${s.roleArn}`;
+  else if (s.kind === 'login') source = `aws login session of profile "${s.profile}"`;
   else source = `credential_source ${s.name}`;
   const head = plan.profile ? `profile ${plan.profile}: ${source}` : source;
   return [head, ...plan.hops.map((h) => `assume ${h.roleArn}`)].join(' -> ');

@@ -1,4 +1,4 @@
-import { endpointFor } from '../config/endpoints.ts';
+import { clientEndpoint, unresolvableEndpoint } from '../config/endpoints.ts';
 import type { Source } from '../config/plan.ts';
 import { closeMatches } from '../config/resolve.ts';
 import type { Credentials } from '../util/credentials.ts';
@@ -82,6 +82,18 @@ function classify(error: unknown): AttemptOutcome {
   return 'fail';
 }
 
+/** The portal client settings; exported so a test can compare the URL they reach with the plain SDK's. */
+export function portalClientConfig(session: SsoSessionRef, deps: SsoDeps) {
+  return {
+    region: session.region,
+    ...clientEndpoint('SSO', deps.env, deps.view, deps.profile),
+    // Retries are ours (the limiter), so throttling is shared across concurrent calls.
+    maxAttempts: 1,
+    // Without throwOnRequestTimeout the SDK only logs a warning and a silent portal hangs us for ever.
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
+  };
+}
+
 export async function createPortalClient(
   session: SsoSessionRef,
   accessToken: string,
@@ -89,15 +101,15 @@ export async function createPortalClient(
   options: PortalOptions = {},
 ): Promise<PortalClient> {
   const sdk = await import('../sdk/clients.ts');
-  const endpoint = endpointFor('SSO', session.region, deps.env, deps.view, deps.profile);
-  // Retries are ours (the limiter), so throttling is shared across concurrent calls.
-  const client = new sdk.SSOClient({
-    region: session.region,
-    endpoint,
-    maxAttempts: 1,
-    // Without throwOnRequestTimeout the SDK only logs a warning and a silent portal hangs us for ever.
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
-  });
+  const config = portalClientConfig(session, deps);
+  const client = new sdk.SSOClient(config);
+  let endpoint: string;
+  try {
+    endpoint = sdk.endpointUrlOf(client, session.region, config);
+  } catch (error) {
+    client.destroy();
+    throw unresolvableEndpoint('SSO', session.region, error);
+  }
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
   const limiter = createLimiter({
     concurrency: options.concurrency ?? 8,

@@ -51,10 +51,11 @@ test('a settings-only profile is fine; an empty source profile is not', () => {
   );
 });
 
-test('web identity profiles are a warning, not an error', () => {
-  const [f] = diagnoseProfiles(view({ w: { role_arn: ARN, web_identity_token_file: '/t' } }));
-  assert.equal(f?.severity, 'warning');
-  assert.equal(f?.code, 'unsupported-source');
+test('web identity profiles resolve; one without role_arn is an error', () => {
+  assert.deepEqual(diagnoseProfiles(view({ w: { role_arn: ARN, web_identity_token_file: '/t' } })), []);
+  const [f] = diagnoseProfiles(view({ w: { web_identity_token_file: '/t' } }));
+  assert.equal(f?.severity, 'error');
+  assert.equal(f?.code, 'partial-web-identity');
 });
 
 test('an incomplete sso-session is reported once, even when several profiles use it', () => {

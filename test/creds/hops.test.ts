@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, test } from 'node:test';
+import { clientEndpoint } from '../../src/config/endpoints.ts';
 import type { ConfigView } from '../../src/config/model.ts';
 import type { Plan } from '../../src/config/plan.ts';
 import { cacheFileFor } from '../../src/creds/cache-file.ts';
@@ -47,7 +48,9 @@ test('a 2-hop chain runs each step once, then resumes after the deepest cached s
   const first = await runPlan(plan, baseDeps(env, { sso }));
   assert.equal(sso.calls.length, 1);
   assert.equal(proxy.counts.AssumeRole, 2);
-  const who = await getCallerIdentity(first, 'us-east-1', { endpoint: moto.url });
+  const who = await getCallerIdentity(first, 'us-east-1', {
+    endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }),
+  });
   assert.equal(who.arn, 'arn:aws:sts::123456789012:assumed-role/HopB/last-hop');
 
   const again = await runPlan(plan, baseDeps(env, { sso }));
@@ -134,7 +137,9 @@ test('static, env and credential_process sources feed a hop; they are never cach
   for (const [source, extraEnv] of sources) {
     const plan: Plan = { source, hops: [{ roleArn: roleA, sessionName: `from-${source.kind}` }] };
     const creds = await runPlan(plan, baseDeps({ ...env, ...extraEnv }, { view }));
-    const who = await getCallerIdentity(creds, 'us-east-1', { endpoint: moto.url });
+    const who = await getCallerIdentity(creds, 'us-east-1', {
+      endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }),
+    });
     assert.equal(who.arn, `arn:aws:sts::123456789012:assumed-role/HopA/from-${source.kind}`);
     const steps = planSteps(plan, { env: { ...env, ...extraEnv }, view });
     assert.equal(fs.existsSync(cacheFileFor(env, steps.source.key)), false, `${source.kind} not cached`);
@@ -157,7 +162,11 @@ test('sources that cannot produce keys fail clearly and write nothing', async (t
     [{ kind: 'env' }, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/],
     [
       { kind: 'credential-source', name: 'Ec2InstanceMetadata' },
-      /credential_source = Ec2InstanceMetadata is not supported yet/,
+      /AWS_EC2_METADATA_DISABLED=true turns the instance metadata service off/,
+    ],
+    [
+      { kind: 'credential-source', name: 'EcsContainer' },
+      /neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set/,
     ],
   ];
   for (const [source, message] of cases) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { clientEndpoint } from '../../src/config/endpoints.ts';
 import { assumeRole, getCallerIdentity } from '../../src/sts/assume-role.ts';
 import { SourceCredentialsError } from '../../src/sts/sts-errors.ts';
 import { AccessDeniedError, exitCodeOf } from '../../src/util/errors.ts';
@@ -20,7 +21,11 @@ after(() => moto?.stop());
 
 test('AssumeRole against moto with authorization: options, a 2-hop chain, caller identity', async (t) => {
   if (!requires(t, 'moto')) return;
-  const endpoint = moto.url;
+  // The SDK would read these from process.env itself and refuse FIPS with a custom endpoint; an explicit
+  // endpoint wins, as in botocore.
+  process.env.AWS_USE_FIPS_ENDPOINT = 'true';
+  process.env.AWS_USE_DUALSTACK_ENDPOINT = 'true';
+  const endpoint = clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url, AWS_USE_FIPS_ENDPOINT: 'true' });
 
   const me = await getCallerIdentity(seeded.admin, 'us-east-1', { endpoint });
   assert.equal(me.arn, 'arn:aws:iam::123456789012:user/admin');
@@ -60,7 +65,7 @@ test('AccessDenied maps to exit 4 naming the role; unknown keys say the source c
   await assert.rejects(
     assumeRole(
       { source: seeded.nobody, hop: { roleArn, profile: 'prod' }, sessionName: 'denied' },
-      { endpoint: moto.url },
+      { endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }) },
     ),
     (error: unknown) => {
       assert.ok(error instanceof AccessDeniedError);
@@ -81,7 +86,7 @@ test('AccessDenied maps to exit 4 naming the role; unknown keys say the source c
         hop: { roleArn },
         sessionName: 's1',
       },
-      { endpoint: moto.url },
+      { endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }) },
     ),
     (error: unknown) => {
       assert.ok(error instanceof SourceCredentialsError);

@@ -1,4 +1,4 @@
-import { endpointFor } from '../../config/endpoints.ts';
+import { clientEndpoint } from '../../config/endpoints.ts';
 import { describePlan } from '../../creds/selection.ts';
 import { isoSeconds } from '../../emit/index.ts';
 import { getCallerIdentity } from '../../sts/assume-role.ts';
@@ -15,7 +15,7 @@ export const run: CommandRun = async (input, deps) => {
   const creds = await credentialsOf(target, input, deps, { allowLogin });
   const region = target.plan.region ?? 'us-east-1';
   const identity = await getCallerIdentity(creds, region, {
-    endpoint: endpointFor('STS', region, deps.env, target.view, target.plan.profile),
+    endpoint: clientEndpoint('STS', deps.env, target.view, target.plan.profile),
     signal: deps.signal,
   });
   if (input.values.json === true) {
