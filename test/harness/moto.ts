@@ -18,7 +18,12 @@ export async function startMoto(t?: TestContext): Promise<Moto> {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, rejectStart) => {
+    // A moto that failed to start in time is killed: left running, it would hold the test file open for ever.
+    const reject = (error: Error) => {
+      child.kill('SIGKILL');
+      rejectStart(error);
+    };
     let seen = '';
     const onData = (d: Buffer) => {
       seen += d.toString();
@@ -29,7 +34,7 @@ export async function startMoto(t?: TestContext): Promise<Moto> {
     child.stderr?.on('data', onData);
     child.on('error', (e) => reject(new Error(`moto did not start: ${e.message}`)));
     child.on('exit', (code) => reject(new Error(`moto exited early (${code}): ${seen}`)));
-    setTimeout(() => reject(new Error(`moto did not start within 30 s: ${seen}`)), 30_000).unref();
+    setTimeout(() => reject(new Error(`moto did not start within 60 s: ${seen}`)), 60_000).unref();
   });
   const url = `http://127.0.0.1:${port}`;
   const setAuth = async (body: string) => {
