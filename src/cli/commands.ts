@@ -3,6 +3,11 @@ import type { CommandSpec, OptionSpec } from './spec.ts';
 // The command table: metadata only, so `--help` and argument checks load no implementation.
 
 const json: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON' } };
+const maxAgeOption: OptionSpec = {
+  type: 'string',
+  arg: 'DURATION',
+  description: "trust an account's listed roles this long (default 1d)",
+};
 
 /** Selectors usable wherever a profile is (design.md). */
 export const selectorOptions: Record<string, OptionSpec> = {
@@ -109,11 +114,12 @@ export const commands: CommandSpec[] = [
   {
     name: 'ls',
     summary: 'list accounts and their roles',
-    usage: 'rolehop ls [FILTER] [--sso-session S] [--json] [--refresh]',
+    usage: 'rolehop ls [FILTER] [--sso-session S] [--json] [--refresh] [--max-age 1d]',
     positionals: 'FILTER',
     options: {
       'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to list' },
-      refresh: { type: 'boolean', description: 'bypass the account list cache' },
+      refresh: { type: 'boolean', description: "list every account's roles again" },
+      'max-age': maxAgeOption,
       ...json,
     },
     examples: ['rolehop ls', 'rolehop ls prod --json'],
@@ -259,14 +265,19 @@ export const commands: CommandSpec[] = [
     name: 'populate',
     summary: 'write a profile for every account and role you can reach',
     usage:
-      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R] [--style …] [--prune] [--dry-run]",
+      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R] [--style …] [--prune] [--refresh] [--max-age 1d] [--dry-run]",
     description:
-      'Template fields: {account_name}, {account_id}, {role_name}, {sso_session}, {account_email}; names are cleaned to letters, digits and -_.@+, and a clash gets -ACCOUNT_ID appended. The profiles live between "# rolehop:begin populate SESSION" and "# rolehop:end populate SESSION"; nothing outside those lines is touched. A failed listing resumes where it stopped.',
+      'Template fields: {account_name}, {account_id}, {role_name}, {sso_session}, {account_email}; names are cleaned to letters, digits and -_.@+, and a clash gets -ACCOUNT_ID appended. The profiles live between "# rolehop:begin populate SESSION" and "# rolehop:end populate SESSION"; nothing outside those lines is touched. Accounts are listed on every run; roles come from the inventory when younger than --max-age (default 1d), so a re-run of an unchanged organisation costs a few calls. --prune and --refresh list every role again. A failed listing resumes where it stopped.',
     options: {
       'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to enumerate' },
       template: { type: 'string', arg: 'TEMPLATE', description: 'profile name template' },
       style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
-      prune: { type: 'boolean', description: 'remove managed profiles that no longer exist' },
+      prune: {
+        type: 'boolean',
+        description: 'remove managed profiles that no longer exist (lists every role again)',
+      },
+      refresh: { type: 'boolean', description: "list every account's roles again" },
+      'max-age': maxAgeOption,
       'dry-run': { type: 'boolean', description: 'print the diff without writing' },
     },
     examples: [

@@ -82,7 +82,7 @@ test('populate writes one sso profile per account × role inside its block, leav
   assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), text);
 });
 
-test('vanished assignments are kept without --prune and removed exactly with it; --dry-run prints the diff and writes nothing', async (t) => {
+test('vanished assignments are kept without --prune (a removed account at once, a removed role after --refresh) and removed exactly with it; --dry-run prints the diff and writes nothing', async (t) => {
   if (!requires(t, 'botocore')) return;
   const w = await world(t);
   const first = await runCli(['populate'], { env: w.env });
@@ -94,7 +94,12 @@ test('vanished assignments are kept without --prune and removed exactly with it;
   byAccount.set('111111111111', ['AdministratorAccess']);
   byAccount.delete('444444444444');
 
-  const kept = await runCli(['populate'], { env: w.env });
+  // A re-run lists the accounts (security is gone) but trusts prod's roles from the inventory.
+  const cheap = await runCli(['populate'], { env: w.env });
+  assert.equal(cheap.code, 0, cheap.stderr);
+  assert.match(cheap.stderr, /1 no longer assigned, kept; --prune removes them/);
+  assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), written);
+  const kept = await runCli(['populate', '--refresh'], { env: w.env });
   assert.equal(kept.code, 0, kept.stderr);
   assert.match(kept.stderr, /2 no longer assigned, kept; --prune removes them/);
   assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), written);
@@ -118,6 +123,46 @@ test('vanished assignments are kept without --prune and removed exactly with it;
   assert.equal(Object.keys(botocoreProfiles(w.env)).length, profileCount(after) + 1);
 });
 
+test('a re-run reads roles from the inventory: only new accounts and entries past --max-age are listed again', async (t) => {
+  const w = await world(t);
+  const first = await runCli(['populate'], { env: w.env });
+  assert.equal(first.code, 0, first.stderr);
+  const calls = async () => {
+    const c = await w.sandbox.admin.counts();
+    return { accounts: c.ListAccounts ?? 0, roles: c.ListAccountRoles ?? 0 };
+  };
+  let before = await calls();
+  const again = await runCli(['populate'], { env: w.env });
+  assert.equal(again.code, 0, again.stderr);
+  let after = await calls();
+  assert.equal(after.roles - before.roles, 0, 'no account was asked for its roles again');
+  assert.equal(after.accounts - before.accounts, 1, 'the accounts were listed (one page)');
+
+  // A new account: only its roles are asked for.
+  const d = w.sandbox.directory!;
+  d.accounts.push({ id: '777777777777', name: 'sandbox-new', email: 'new@example.com' });
+  d.assignments.get('alice')!.set('777777777777', ['ReadOnlyAccess']);
+  before = after;
+  const grown = await runCli(['populate'], { env: w.env });
+  assert.equal(grown.code, 0, grown.stderr);
+  after = await calls();
+  assert.equal(after.roles - before.roles, 1, grown.stderr);
+  assert.match(fs.readFileSync(w.home.configFile, 'utf8'), /\[profile sandbox-new\.ReadOnlyAccess\]/);
+
+  // ls, the picker and selectors read the same inventory: no portal call at all.
+  before = after;
+  const ls = await runCli(['ls', 'sandbox-new'], { env: w.env });
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.match(ls.stdout, /777777777777 {2}sandbox-new/);
+  assert.deepEqual(await calls(), before);
+
+  // Entries past their age are listed again.
+  const aged = await runCli(['populate', '--max-age', '0'], { env: w.env });
+  assert.equal(aged.code, 0, aged.stderr);
+  after = await calls();
+  assert.equal(after.roles - before.roles, 6);
+});
+
 test('names are sanitised and collisions settled the same way every run, never onto a user profile', async (t) => {
   if (!requires(t, 'botocore')) return;
   const w = await world(t);
@@ -126,7 +171,7 @@ test('names are sanitised and collisions settled the same way every run, never o
   const r = await runCli(['populate', '--template', '{role_name}'], { env: w.env });
   assert.equal(r.code, 0, r.stderr);
   const text = fs.readFileSync(w.home.configFile, 'utf8');
-  for (const id of ['111111111111', '222222222222', '333333333333', '555555555555']) {
+  for (const id of ['111111111111', '222222222222', '333333333333', '777777777777']) {
     assert.match(
       text,
       new RegExp(`\\[profile AdministratorAccess-${id}\\]\\nsso_session = dev\\nsso_account_id = ${id}\\n`),
@@ -155,6 +200,7 @@ test('bad populate input is refused with exit 2, the fix, and no file changed', 
     [['populate', '--style', 'fancy'], /unknown --style "fancy"[\s\S]*hint: use sso/],
     [['populate', '--sso-session', 'nope'], /no sso-session named "nope"[\s\S]*configured sso-sessions: dev/],
     [['populate', '--region', 'Mars'], /"Mars" is not an AWS region name/],
+    [['populate', '--max-age', 'soon'], /invalid --max-age "soon"[\s\S]*hint: use seconds/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(args, { env: w.env });
@@ -196,7 +242,7 @@ test('a failed listing resumes from its checkpoint instead of listing every acco
   const before = (await w.sandbox.admin.counts()).ListAccountRoles ?? 0;
   const resumed = await runCli(['populate'], { env: w.env });
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.match(resumed.stderr, /resuming: \d+ of 200 accounts already listed/);
+  assert.match(resumed.stderr, /reusing: \d+ of 200 accounts already listed/);
   const calls = ((await w.sandbox.admin.counts()).ListAccountRoles ?? 0) - before;
   assert.ok(calls < 200 - 50, `the resumed run listed ${calls} accounts again`);
   assert.equal(profileCount(fs.readFileSync(w.home.configFile, 'utf8')), 601);
