@@ -290,10 +290,19 @@ test('behind a portal throttle every profile still arrives, paced near the throt
   // add about a second of back-off. Measured against the same listing unthrottled, so the machine's
   // speed cancels out; the margin only catches a back-off that waits far longer than it needs.
   await w.sandbox.admin.setFaults({ throttleTps: 0 });
-  const free = await timed(() => runCli(['populate'], { env: w.env }));
+  // --refresh: otherwise the inventory answers and the second run lists no role at all.
+  const free = await timed(() => runCli(['populate', '--refresh'], { env: w.env }));
   assert.equal(free.result.code, 0, free.result.stderr);
   const extra = throttled.seconds - free.seconds;
   assert.ok(extra < 10, `the throttle added ${extra} s (${throttled.seconds} s against ${free.seconds} s)`);
+});
+
+test('under a sustained throttle at a quarter of the documented rate, populate slows down and completes', async (t) => {
+  // 5 calls/s against a limiter that starts at 20: it must back off and keep going, not give up.
+  const w = await world(t, { accounts: 40, throttleTps: 5 });
+  const r = await runCli(['populate'], { env: w.env, timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(profileCount(fs.readFileSync(w.home.configFile, 'utf8')), 121);
 });
 
 async function timed<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number }> {
