@@ -132,6 +132,13 @@ export function readInventory(
   return inv.accounts.map(toEntry);
 }
 
+/** How old the inventory's account list is, in ms; undefined without one. */
+export function inventoryAge(session: SsoSessionRef, deps: Pick<SsoDeps, 'env' | 'now'>): number | undefined {
+  const now = deps.now();
+  const inv = readInventoryFile(inventoryPath(deps.env, session), homeDir(deps.env), session, now);
+  return inv ? now - inv.listedAt : undefined;
+}
+
 async function withPortal<T>(
   session: SsoSessionRef,
   deps: SsoDeps,

@@ -163,6 +163,39 @@ test('a re-run reads roles from the inventory: only new accounts and entries pas
   assert.equal(after.roles - before.roles, 6);
 });
 
+test('after the session loses access, doctor names exactly the managed profiles that no longer resolve, from the inventory alone', async (t) => {
+  const w = await world(t);
+  assert.equal((await runCli(['populate'], { env: w.env })).code, 0);
+  const clean = await runCli(['doctor'], { env: w.env });
+  assert.equal(clean.code, 0, clean.stdout);
+  const byAccount = w.sandbox.directory!.assignments.get('alice')!;
+  byAccount.set('111111111111', ['AdministratorAccess']);
+  byAccount.delete('444444444444');
+  assert.equal((await runCli(['ls', '--refresh'], { env: w.env })).code, 0);
+
+  const before = await w.sandbox.admin.counts();
+  const r = await runCli(['doctor', '--json'], { env: w.env });
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(await w.sandbox.admin.counts(), before, 'doctor made no portal call');
+  const findings = (
+    JSON.parse(r.stdout) as { code: string; profile: string; message: string; fix: string }[]
+  ).filter((f) => f.code === 'unreachable-role');
+  assert.deepEqual(findings.map((f) => f.profile).sort(), ['prod.ReadOnlyAccess', 'security.ReadOnlyAccess']);
+  assert.match(
+    findings.find((f) => f.profile === 'prod.ReadOnlyAccess')!.message,
+    /role "ReadOnlyAccess" is no longer assigned to you in account 111111111111 \(prod\)/,
+  );
+  assert.match(
+    findings.find((f) => f.profile === 'security.ReadOnlyAccess')!.message,
+    /account 444444444444 is no longer reachable/,
+  );
+  for (const f of findings) assert.equal(f.fix, 'rolehop populate --sso-session dev --prune');
+
+  assert.equal((await runCli(['populate', '--prune'], { env: w.env })).code, 0);
+  const after = await runCli(['doctor'], { env: w.env });
+  assert.equal(after.code, 0, after.stdout);
+});
+
 test('names are sanitised and collisions settled the same way every run, never onto a user profile', async (t) => {
   if (!requires(t, 'botocore')) return;
   const w = await world(t);

@@ -1,5 +1,6 @@
 import { type Diagnosis, diagnoseUserFiles, type Finding } from '../../config/diagnose.ts';
 import { homeDir } from '../../config/paths.ts';
+import { unreachableSsoProfiles } from '../../sso/access-check.ts';
 import { type Paint, painterFor } from '../color.ts';
 import type { CommandRun } from '../spec.ts';
 
@@ -26,7 +27,7 @@ function sorted(findings: Finding[]): Finding[] {
 
 export const run: CommandRun = (input, deps) => {
   const diagnosis: Diagnosis = diagnoseUserFiles(deps.env);
-  const findings = sorted(diagnosis.findings);
+  const findings = sorted([...diagnosis.findings, ...unreachableSsoProfiles(deps.env, deps.now())]);
   if (input.values.json === true) {
     deps.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     return findings.length === 0 ? 0 : 1;
