@@ -150,16 +150,33 @@ export const commands: CommandSpec[] = [
   {
     name: 'exec',
     summary: 'run a command with credentials in its environment',
-    usage: 'rolehop exec [PROFILE] [selectors] [--force] -- CMD [ARGS…]',
+    usage:
+      'rolehop exec [PROFILE] [selectors] [--force] -- CMD [ARGS…]\n       rolehop exec --each PATTERN [--account GLOB --role GLOB] [--parallel N] [--output-dir DIR] [--json] -- CMD [ARGS…]',
+    description:
+      "--each runs CMD once per profile whose name matches PATTERN (* and ?), or with --account/--role once per account × role from the account inventory whose account name or id and role match (PATTERN then matches 'account/role'), each with its own credentials, at most --parallel at a time (default: the core count). Output lines start with the target's name, or go to DIR/<target>.log (0600). A table of target, exit code and duration ends the run on stderr (--json: on stdout); the exit code is 0 only if every command succeeded. A target whose credentials are refused is reported and skipped; Ctrl-C stops every command.",
     positionals: 'PROFILE',
     passThrough: true,
     options: {
       ...selectorOptions,
       force: { type: 'boolean', description: 'allow running inside another rolehop exec' },
+      each: {
+        type: 'string',
+        arg: 'PATTERN',
+        description: 'run CMD for every matching profile (or account/role)',
+      },
+      parallel: {
+        type: 'string',
+        arg: 'N',
+        description: 'with --each: at most N at a time (default: the core count)',
+      },
+      'output-dir': { type: 'string', arg: 'DIR', description: 'with --each: one output file per target' },
+      ...json,
     },
     examples: [
       'rolehop exec prod-deploy -- aws s3 ls',
       'rolehop exec --account 111122223333 --role ReadOnly -- terraform plan',
+      "rolehop exec --each 'prod-*' --parallel 4 -- aws sts get-caller-identity",
+      "rolehop exec --each '*' --account 'prod-*' --role ReadOnly --output-dir out -- aws s3 ls",
     ],
     load: () => import('./cmd/exec.ts'),
     issue: 5,
