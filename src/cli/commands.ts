@@ -342,17 +342,27 @@ export const commands: CommandSpec[] = [
     name: 'console',
     summary: 'open or print an AWS console sign-in URL',
     usage:
-      'rolehop console [PROFILE] [selectors] [--print | --open] [--destination URL|SERVICE] [--region R]',
+      'rolehop console [PROFILE] [selectors] [--print | --open | --isolate [--browser NAME|PATH]] [--destination URL|SERVICE] [--region R]',
     description:
-      'The sign-in URL works for about 15 minutes for whoever holds it: --print writes it to stdout only; --open (the default where a browser can be shown) gives the browser a single-use 127.0.0.1 address that redirects to it. SessionDuration is asked for only when the credentials come from one AssumeRole on long-term keys (--duration sets it); AWS refuses it for role chains. AWS_ENDPOINT_URL_SIGNIN points at another federation endpoint (the sandbox).',
+      'The sign-in URL works for about 15 minutes for whoever holds it: --print writes it to stdout only; --open (the default where a browser can be shown) gives the browser a single-use 127.0.0.1 address that redirects to it. SessionDuration is asked for only when the credentials come from one AssumeRole on long-term keys (--duration sets it); AWS refuses it for role chains. AWS_ENDPOINT_URL_SIGNIN points at another federation endpoint (the sandbox). --isolate opens the console in a browser profile of its own per AWS profile (under the cache folder, 0700), so several stay signed in side by side: Chromium, Chrome, Edge and Brave through --user-data-dir, Firefox through -profile.',
     positionals: 'PROFILE',
     options: {
       ...selectorOptions,
       print: { type: 'boolean', description: 'print the URL' },
       open: { type: 'boolean', description: 'open the URL in a browser (default on a desktop)' },
+      isolate: { type: 'boolean', description: 'open in a browser profile of its own for this AWS profile' },
+      browser: {
+        type: 'string',
+        arg: 'NAME|PATH',
+        description: 'with --isolate: chromium, chrome, edge, brave, firefox or a path',
+      },
       destination: { type: 'string', arg: 'URL|SERVICE', description: 'console page to land on, e.g. s3' },
     },
-    examples: ['rolehop console prod-deploy', 'rolehop console prod-deploy --destination cloudwatch --print'],
+    examples: [
+      'rolehop console prod-deploy',
+      'rolehop console prod-deploy --destination cloudwatch --print',
+      'rolehop console prod-deploy --isolate --browser chrome',
+    ],
     load: () => import('./cmd/console.ts'),
     issue: 7,
   },
