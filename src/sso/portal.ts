@@ -105,7 +105,7 @@ export async function createPortalClient(
       if (isNetworkFailure(error)) return networkError('the portal call', endpoint, error);
       const info = sdkErrorInfo(error);
       return new NetworkError(`the SSO portal kept failing (${info.name}, ${attempts} attempts)`, {
-        hint: 'the portal refused every call for a minute; try again later',
+        hint: 'the portal kept refusing or failing every call; try again later',
       });
     },
   });
