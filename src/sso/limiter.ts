@@ -98,7 +98,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const maxAttempts = options.maxAttempts ?? 8;
   const base = options.baseDelayMs ?? 100;
   const cap = options.maxDelayMs ?? 5000;
-  const stallMs = options.stallMs ?? 30_000;
+  const stallMs = options.stallMs ?? 20_000;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms, signal) => sleepFor(ms, undefined, signal ? { signal } : {}));
   const pacing = new AdaptiveRate(options);
