@@ -204,7 +204,7 @@ test('names are sanitised and collisions settled the same way every run, never o
   const r = await runCli(['populate', '--template', '{role_name}'], { env: w.env });
   assert.equal(r.code, 0, r.stderr);
   const text = fs.readFileSync(w.home.configFile, 'utf8');
-  for (const id of ['111111111111', '222222222222', '333333333333', '777777777777']) {
+  for (const id of ['111111111111', '222222222222', '333333333333', '555555555555']) {
     assert.match(
       text,
       new RegExp(`\\[profile AdministratorAccess-${id}\\]\\nsso_session = dev\\nsso_account_id = ${id}\\n`),
