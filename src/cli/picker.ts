@@ -8,6 +8,8 @@ import { terminalSafe } from '../util/terminal-text.ts';
 export interface PickerItem<T> {
   label: string;
   value: T;
+  /** What typing matches instead of the label (the label plus e.g. the account's email), lower case. */
+  search?: string;
 }
 
 export interface PickerTerminal {
@@ -22,12 +24,22 @@ export interface PickerTerminal {
  * term must appear in order as a substring (best) or as a subsequence.
  */
 export function matchScore(text: string, query: string): number | undefined {
-  const hay = text.toLowerCase();
+  return scoreTerms(text.toLowerCase(), query.toLowerCase().split(/\s+/).filter(Boolean));
+}
+
+/** A word starts after anything but a letter, digit or underscore. */
+function atWordStart(hay: string, at: number): boolean {
+  if (at === 0) return true;
+  const c = hay.charCodeAt(at - 1);
+  return !((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95);
+}
+
+function scoreTerms(hay: string, terms: string[]): number | undefined {
   let score = 0;
-  for (const term of query.toLowerCase().split(/\s+/).filter(Boolean)) {
+  for (const term of terms) {
     const at = hay.indexOf(term);
     if (at >= 0) {
-      score += at === 0 || /\W/.test(hay[at - 1]!) ? 0 : 1;
+      score += atWordStart(hay, at) ? 0 : 1;
       continue;
     }
     let i = 0;
@@ -45,9 +57,11 @@ export function matchScore(text: string, query: string): number | undefined {
 
 export function filterItems<T>(items: PickerItem<T>[], query: string): PickerItem<T>[] {
   if (!query.trim()) return items;
+  // Split and lower the query once: this runs over every target on every keystroke.
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
   const scored: { item: PickerItem<T>; score: number; index: number }[] = [];
   items.forEach((item, index) => {
-    const score = matchScore(item.label, query);
+    const score = scoreTerms(item.search ?? item.label.toLowerCase(), terms);
     if (score !== undefined) scored.push({ item, score, index });
   });
   scored.sort((a, b) => a.score - b.score || a.index - b.index);

@@ -140,11 +140,23 @@ export async function targetOf(
     const { listAccountsWithRoles } = await import('../sso/account-list.ts');
     const { pick } = await import('./picker.ts');
     const { accounts } = await listAccountsWithRoles(session, sso, { token });
-    const items = accounts.flatMap((a) =>
-      a.roles.map((r) => ({
-        label: `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`,
-        value: { accountId: a.accountId, accountName: a.accountName, roleName: r },
-      })),
+    const history = await import('./pick-history.ts');
+    const keyOf = (v: { accountId: string; roleName: string }) =>
+      `${session.startUrl} ${v.accountId} ${v.roleName}`;
+    const items = history.rankByHistory(
+      accounts.flatMap((a) =>
+        a.roles.map((r) => {
+          const label = `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`;
+          return {
+            label,
+            search: `${label} ${a.emailAddress ?? ''}`.toLowerCase(),
+            value: { accountId: a.accountId, accountName: a.accountName, roleName: r },
+          };
+        }),
+      ),
+      keyOf,
+      deps.env,
+      deps.now(),
     );
     if (items.length === 0) {
       throw new UsageError('no account or role is assigned to you in this sso-session', {
@@ -153,6 +165,7 @@ export async function targetOf(
     }
     const chosen = await pick('account and role:', items, { input: deps.stdin, output: deps.stderr });
     ({ accountId, roleName, accountName } = chosen);
+    history.recordPick(keyOf(chosen), deps.env, deps.now(), (m) => deps.log.warn(m));
     deps.stderr.write(`Selected ${accountName ?? accountId} (${accountId}) ${roleName}\n`);
   }
   const plan = planForAccount({ session, accountId, roleName }, sel, deps.env);

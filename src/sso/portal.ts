@@ -120,7 +120,7 @@ export async function createPortalClient(
       if (isNetworkFailure(error)) return networkError('the portal call', endpoint, error);
       const info = sdkErrorInfo(error);
       return new NetworkError(`the SSO portal kept failing (${info.name}, ${attempts} attempts)`, {
-        hint: 'try again later; for large organisations, lower the concurrency',
+        hint: 'the portal kept refusing or failing every call; try again later',
       });
     },
   });

@@ -1,6 +1,7 @@
 import { type Diagnosis, diagnoseUserFiles, type Finding } from '../../config/diagnose.ts';
 import { loadConfigView } from '../../config/load.ts';
 import { homeDir } from '../../config/paths.ts';
+import { unreachableSsoProfiles } from '../../sso/access-check.ts';
 import { assumesFromSsoSession, oldAwsCliFinding } from '../aws-cli-version.ts';
 import { type Paint, painterFor } from '../color.ts';
 import type { CommandRun } from '../spec.ts';
@@ -41,7 +42,11 @@ async function awsCliFindings(deps: Parameters<CommandRun>[1]): Promise<Finding[
 
 export const run: CommandRun = async (input, deps) => {
   const diagnosis: Diagnosis = diagnoseUserFiles(deps.env);
-  const findings = sorted([...diagnosis.findings, ...(await awsCliFindings(deps))]);
+  const findings = sorted([
+    ...diagnosis.findings,
+    ...unreachableSsoProfiles(deps.env, deps.now()),
+    ...(await awsCliFindings(deps)),
+  ]);
   if (input.values.json === true) {
     deps.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     return findings.length === 0 ? 0 : 1;

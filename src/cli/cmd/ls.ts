@@ -1,13 +1,14 @@
 import { loadConfigView } from '../../config/load.ts';
 import { filterAccounts, listAccountsWithRoles } from '../../sso/account-list.ts';
 import { pickSession } from '../../sso/session.ts';
+import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import { terminalSafe } from '../../util/terminal-text.ts';
 import type { CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
-// Accounts and their roles. Slow for large organisations (a call per account), so it shows
-// progress after a moment and caches the result for a while.
+// Accounts and their roles, from the inventory (one day unless --max-age). Listing is slow for large
+// organisations (a call per account), so it shows progress after a moment.
 
 const PROGRESS_AFTER_MS = 1000;
 
@@ -22,8 +23,11 @@ export const run: CommandRun = async (input, deps) => {
   const started = deps.now();
   let shown = false;
   const tty = deps.stderr.isTTY === true;
+  const maxAge = input.values['max-age'];
+  const maxAgeSeconds = typeof maxAge === 'string' ? parseDurationSeconds(maxAge, '--max-age') : undefined;
   const { accounts } = await listAccountsWithRoles(session, ssoDepsFor(deps, view), {
     refresh: input.values.refresh === true,
+    ...(maxAgeSeconds !== undefined ? { maxAgeMs: maxAgeSeconds * 1000 } : {}),
     onProgress: (done, total) => {
       if (deps.now() - started < PROGRESS_AFTER_MS) return;
       if (tty) {

@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { credentialProcessLine, type RolehopInvocation } from '../../config/credential-process-line.ts';
 import { type KeysToWrite, managedKeyProfiles, writeKeys } from '../../config/credentials-block.ts';
 import { ConfigDocument } from '../../config/document.ts';
@@ -12,7 +9,7 @@ import {
   type SectionSpec,
 } from '../../config/managed-blocks.ts';
 import { viewOfDocument } from '../../config/parse.ts';
-import { configPaths, homeDir, rolehopCacheDir } from '../../config/paths.ts';
+import { configPaths } from '../../config/paths.ts';
 import {
   commonEntries,
   type Entries,
@@ -27,12 +24,12 @@ import {
   renderTemplate,
 } from '../../config/profile-names.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
+import { listAccountsWithRoles } from '../../sso/account-list.ts';
 import type { SsoDeps } from '../../sso/deps.ts';
-import { type PortalAccount, withPortal } from '../../sso/portal.ts';
+import type { PortalAccount } from '../../sso/portal.ts';
 import { pickSession, type SsoSessionRef } from '../../sso/session.ts';
+import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
-import { readPrivateFile } from '../../util/private-file.ts';
-import { writePrivateCache } from '../../util/private-file-write.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
@@ -40,126 +37,41 @@ import { ssoDepsFor } from '../sso-deps.ts';
 import { parseStyle, rolehopInvocation } from './configure.ts';
 import { fetchKeys } from './sync.ts';
 
-// `rolehop populate`: one profile per account × role in the block `populate SESSION`. Listing is
-// concurrent and throttle-aware (the portal client's shared back-off); progress is checkpointed so a
-// failed run resumes where it stopped instead of listing thousands of accounts again.
+// `rolehop populate`: one profile per account × role in the block `populate SESSION`. The listing
+// comes from the inventory (sso/account-list.ts): concurrent, throttle-aware, cheap on a re-run, and
+// resumable after a failure.
 
 export interface AccountRoles {
   account: PortalAccount;
   roles: string[];
 }
 
-interface Checkpoint {
-  version: 1;
-  startUrl: string;
-  session: string;
-  savedAt: number;
-  roles: Record<string, string[]>;
-}
-
-/** A checkpoint is trusted for an hour: assignments rarely change faster. */
-const CHECKPOINT_TTL_MS = 60 * 60_000;
-
-export function checkpointPath(env: Deps['env'], session: SsoSessionRef): string {
-  const key = createHash('sha256')
-    .update(`${session.name ?? ''}\n${session.startUrl}`)
-    .digest('hex')
-    .slice(0, 32);
-  return path.join(rolehopCacheDir(env), 'populate', `${key}.json`);
-}
-
-function readCheckpoint(
-  file: string,
-  session: SsoSessionRef,
-  deps: SsoDeps,
-  now: number,
-): Map<string, string[]> {
-  const bytes = readPrivateFile(file, homeDir(deps.env));
-  if (!bytes) return new Map();
-  try {
-    const c = JSON.parse(bytes.toString('utf8')) as Checkpoint;
-    if (c.version !== 1 || c.startUrl !== session.startUrl || c.session !== (session.name ?? ''))
-      return new Map();
-    if (now - c.savedAt > CHECKPOINT_TTL_MS || c.savedAt > now) return new Map();
-    return new Map(Object.entries(c.roles).filter(([, r]) => Array.isArray(r)));
-  } catch {
-    return new Map(); // a damaged checkpoint only costs a full listing
-  }
-}
-
-function saveCheckpoint(
-  file: string,
-  session: SsoSessionRef,
-  deps: SsoDeps,
-  now: number,
-  roles: Map<string, string[]>,
-): void {
-  const body: Checkpoint = {
-    version: 1,
-    startUrl: session.startUrl,
-    session: session.name ?? '',
-    savedAt: now,
-    roles: Object.fromEntries(roles),
-  };
-  writePrivateCache('the populate checkpoint', file, JSON.stringify(body), homeDir(deps.env), (m) =>
-    deps.log.warn(m),
-  );
-}
-
 export interface EnumerateOptions {
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
+  /** List every account's roles again (`--refresh`, and `--prune`, which must not act on old roles). */
+  refresh?: boolean;
+  maxAgeMs?: number;
 }
 
-/** Every account with its roles; resumes from the checkpoint of an earlier failed run. */
+/**
+ * Every account with its roles, through the inventory: the accounts are listed again (new ones
+ * appear, removed ones vanish), roles only where missing or older than the max age. The inventory
+ * is saved as it fills, so a failed run resumes.
+ */
 export async function enumerateRoles(
   session: SsoSessionRef,
   deps: SsoDeps,
   options: EnumerateOptions = {},
 ): Promise<AccountRoles[]> {
-  const concurrency = options.concurrency ?? 8;
-  const file = checkpointPath(deps.env, session);
-  // Many attempts: under a tight throttle every call may be refused a few times before it fits.
-  return withPortal(session, deps, { portal: { concurrency, maxAttempts: 40 } }, async (portal) => {
-    const accounts = await portal.listAccounts();
-    const known = readCheckpoint(file, session, deps, deps.now());
-    const roles = new Map<string, string[]>();
-    for (const a of accounts) {
-      const r = known.get(a.accountId);
-      if (r) roles.set(a.accountId, r);
-    }
-    const todo = accounts.filter((a) => !roles.has(a.accountId));
-    if (roles.size > 0)
-      deps.log.info(`resuming: ${roles.size} of ${accounts.length} accounts already listed`);
-    let next = 0;
-    let failure: unknown;
-    let lastSave = deps.now();
-    options.onProgress?.(roles.size, accounts.length);
-    const worker = async () => {
-      while (failure === undefined && next < todo.length) {
-        const account = todo[next++]!;
-        try {
-          const list = await portal.listAccountRoles(account.accountId);
-          roles.set(account.accountId, list.map((r) => r.roleName).sort());
-        } catch (error) {
-          failure ??= error;
-          return;
-        }
-        options.onProgress?.(roles.size, accounts.length);
-        if (deps.now() - lastSave > 2000) {
-          lastSave = deps.now();
-          saveCheckpoint(file, session, deps, lastSave, roles);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
-    if (failure !== undefined) {
-      saveCheckpoint(file, session, deps, deps.now(), roles);
-      throw failure;
-    }
-    fs.rmSync(file, { force: true });
-    return accounts.map((account) => ({ account, roles: roles.get(account.accountId) ?? [] }));
+  const { accounts } = await listAccountsWithRoles(session, deps, {
+    relist: true,
+    concurrency: options.concurrency ?? 8,
+    ...(options.refresh ? { refresh: true } : {}),
+    ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  return accounts.map(({ roles, ...account }) => ({ account, roles }));
 }
 
 /** A one-line bar redrawn on a terminal; elsewhere, a line at each quarter. */
@@ -324,7 +236,13 @@ export const run: CommandRun = async (input, deps) => {
   const view = loadConfigView(deps.env);
   const session = pickSession(view, typeof v['sso-session'] === 'string' ? v['sso-session'] : undefined);
   const sso = ssoDepsFor(deps, view);
-  const listing = await enumerateRoles(session, sso, { onProgress: progressBar(deps.stderr) });
+  const maxAge =
+    typeof v['max-age'] === 'string' ? parseDurationSeconds(v['max-age'], '--max-age') : undefined;
+  const listing = await enumerateRoles(session, sso, {
+    onProgress: progressBar(deps.stderr),
+    refresh: v.refresh === true || v.prune === true,
+    ...(maxAge !== undefined ? { maxAgeMs: maxAge * 1000 } : {}),
+  });
   const req: PopulateRequest = {
     session: session.name!,
     template,
