@@ -49,6 +49,13 @@ await Promise.all([
     format: 'cjs',
     plugins: [splitChunks],
   }),
+  // The warm entry: a credential-process cache hit, without the CLI bundle (docs/architecture.md).
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/cli/warm.ts'],
+    outfile: 'dist/warm.cjs',
+    format: 'cjs',
+  }),
   ...Object.entries(chunks).map(([source, out]) =>
     esbuild.build({
       ...common,
