@@ -1,11 +1,13 @@
 import { loadConfigView } from '../config/load.ts';
 import { lookUpCache } from '../creds/cache-hit.ts';
 import { ACCOUNT_ID, planForAccount, planForProfile, type Selection } from '../creds/selection.ts';
+import { defaultShellFormat, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
 import { credentialProcessJson } from '../emit/json.ts';
 import { pickSession } from '../sso/session.ts';
 import { fdSink } from './fd-sink.ts';
+import { encodeTargetWords, targetWordsOf } from './target-words.ts';
 
-// The warm entry (dist/warm.cjs): `credential-process` on a cache hit, answered without loading the
+// The warm entry (dist/warm.cjs): `credential-process` and `env` on a cache hit, answered without loading the
 // CLI bundle. It understands only the plain selectors; anything else, a miss or any error returns
 // false and bin/rolehop.cjs runs the full CLI, which parses, validates and reports as always. So
 // every decision stays in one place: this module only reuses the pieces the full path uses.
@@ -20,7 +22,11 @@ const SELECTORS: Record<string, keyof Selection> = {
 };
 
 /** The selection of a plain command line, or undefined for anything the full parser must see. */
-function plainSelection(args: readonly string[], env: Env): Selection | undefined {
+function plainSelection(
+  args: readonly string[],
+  env: Env,
+  extra: Record<string, string>,
+): Selection | undefined {
   const sel: Selection = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -33,7 +39,12 @@ function plainSelection(args: readonly string[], env: Env): Selection | undefine
     const name = eq < 0 ? arg : arg.slice(0, eq);
     const key = SELECTORS[name];
     const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
-    if (key === undefined || value === undefined || value === '' || value.startsWith('-')) return undefined;
+    if (value === undefined || value === '' || value.startsWith('-')) return undefined;
+    if (name in extra && extra[name] === '') {
+      extra[name] = value;
+      continue;
+    }
+    if (key === undefined) return undefined;
     if (sel[key] !== undefined) return undefined;
     (sel as Record<string, string>)[key] = value;
   }
@@ -43,12 +54,15 @@ function plainSelection(args: readonly string[], env: Env): Selection | undefine
   return sel;
 }
 
-/** Serves `credential-process` from the cache; false when the full CLI must run instead. */
+/** Serves `credential-process` or `env` from the cache; false when the full CLI must run instead. */
 export function serveWarm(argv: readonly string[], env: Env = process.env): boolean {
-  if (argv[0] !== 'credential-process') return false;
-  let json: string;
+  const command = argv[0];
+  if (command !== 'credential-process' && command !== 'env') return false;
+  let text: string;
   try {
-    const sel = plainSelection(argv.slice(1), env);
+    // env's one extra option; --again, --unset, --agent and the rest are the full CLI's.
+    const extra: Record<string, string> = command === 'env' ? { '--format': '' } : {};
+    const sel = plainSelection(argv.slice(1), env, extra);
     if (!sel) return false;
     const view = loadConfigView(env);
     let plan: ReturnType<typeof planForAccount>;
@@ -59,11 +73,21 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): bool
     } else return false;
     const { hit } = lookUpCache(plan, { env, view, now: Date.now });
     if (!hit) return false;
-    json = credentialProcessJson(hit);
+    if (command === 'credential-process') text = `${credentialProcessJson(hit)}\n`;
+    else {
+      const format = extra['--format'] ? parseEnvFormat(extra['--format']) : defaultShellFormat(env);
+      const input = {
+        values: { 'sso-session': sel.ssoSession, account: sel.account, role: sel.role },
+        positionals: sel.profile === undefined ? [] : [sel.profile],
+        globals: {},
+      };
+      const target = encodeTargetWords(targetWordsOf(input, plan));
+      text = formatEnv(format, hit, { ...(plan.region ? { region: plan.region } : {}), target });
+    }
   } catch {
     return false;
   }
   // Outside the try: once anything may have been written, the full CLI must not answer again.
-  fdSink(1, () => process.stdout).write(`${json}\n`);
+  fdSink(1, () => process.stdout).write(text);
   return true;
 }

@@ -40,6 +40,29 @@ process.on('exit', () => {
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm call made no portal call');
 });
 
+test('a warm env is answered by the warm entry alone, with the same text the full CLI prints', async (t) => {
+  const w = await signedInWorld(t);
+  const args = ['env', '--account', '111111111111', '--role', 'AdministratorAccess', '--format', 'bash'];
+  const cold = await runCli(args, { env: w.env });
+  assert.equal(cold.code, 0, cold.stderr);
+  const probe = path.join(w.env.HOME!, 'probe.cjs');
+  const loadedFile = path.join(w.env.HOME!, 'loaded.json');
+  fs.writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
+  );
+  const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env: w.env });
+  assert.equal(warm.code, 0, warm.stderr);
+  const files: string[] = JSON.parse(fs.readFileSync(loadedFile, 'utf8'));
+  assert.ok(!files.some((f) => f.endsWith('cli.cjs')), `the CLI bundle was loaded: ${files.join(' ')}`);
+  // --debug is not the warm entry's: the full CLI answers, and must print the same exports.
+  const full = await runCli([...args, '--debug'], { env: w.env });
+  assert.equal(full.code, 0, full.stderr);
+  assert.equal(warm.stdout, full.stdout);
+  assert.equal(warm.stdout, cold.stdout);
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm calls made no portal call');
+});
+
 test('the warm entry hands anything beyond a plain hit to the full CLI, which answers as before', async (t) => {
   const w = await signedInWorld(t);
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
