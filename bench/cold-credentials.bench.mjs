@@ -1,11 +1,17 @@
-// Scenario 2: cold role credentials with the SSO token cached — every run calls the portal and STS.
-// rolehop's credential cache is emptied before each of its runs; the peers keep none across processes.
+// Scenario 2: cold role credentials with the SSO token cached — every run calls the portal (and STS
+// for the chain). rolehop's credential cache is emptied before each of its runs; the peers keep none
+// across processes. Goal (issue 14): rolehop ≤ 0.80× the JS SDK's fromIni at 0 and 50 ms latency,
+// for an SSO profile and a two-hop chain (SSO → AssumeRole).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   baselineAndPeers,
   benchHome,
+  goal,
+  medianOf,
   node,
+  peakMemoryMiB,
+  peerNotes,
   rolehop,
   rolehopBin,
   startSandboxProcess,
@@ -15,31 +21,43 @@ import {
 
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const out = [];
+const goals = [];
+let memory;
 for (const latencyMs of [0, 50]) {
   const sandbox = await startSandboxProcess(['--latency-ms', String(latencyMs)]);
   const h = benchHome(sandbox);
   try {
     rolehop(['login', '--sso-session', 'bench', '--device-code', '--no-browser'], h.env);
     const cacheDir = path.join(h.home, '.cache', 'rolehop');
-    const rows = timeCandidates(
-      [
-        ...baselineAndPeers(h.env, 'chained'),
-        {
-          name: 'rolehop credential-process (cold)',
-          cmd: node,
-          args: [rolehopBin, 'credential-process', 'chained'],
-          env: h.env,
-          before: () => fs.rmSync(cacheDir, { recursive: true, force: true }),
-        },
-      ],
-      runs,
-    );
-    out.push(`#### sandbox latency ${latencyMs} ms\n\n${table(rows, 'node -e 0')}\n`);
+    for (const profile of ['sso', 'chained']) {
+      const ours = {
+        name: 'rolehop credential-process (cold)',
+        cmd: node,
+        args: [rolehopBin, 'credential-process', profile],
+        env: h.env,
+        before: () => fs.rmSync(cacheDir, { recursive: true, force: true }),
+      };
+      const rows = timeCandidates([...(await baselineAndPeers(h.env, profile)), ours], runs);
+      const label = `${profile === 'sso' ? 'SSO profile' : 'two-hop chain'}, sandbox latency ${latencyMs} ms`;
+      out.push(`#### ${label}\n\n${table(rows, 'node -e 0')}\n`);
+      goals.push(
+        goal(
+          `cold ${label} vs JS SDK fromIni`,
+          medianOf(rows, ours.name) / medianOf(rows, 'JS SDK fromIni'),
+          0.8,
+        ),
+      );
+      if (latencyMs === 0 && profile === 'chained') memory = peakMemoryMiB(ours);
+    }
   } finally {
     h.cleanup();
     await sandbox.close();
   }
 }
 process.stdout.write(
-  `### Cold role credentials, token cached (${runs} runs each, interleaved)\n\n${out.join('\n')}`,
+  `### Cold role credentials, token cached (${runs} runs each, interleaved)\n\n${out.join('\n')}\n${goals.join('\n')}\n${[...peerNotes].map((n) => `\n${n}\n`).join('')}${
+    memory === undefined
+      ? ''
+      : `\nPeak memory of a cold two-hop credential-process: ${memory.toFixed(1)} MiB.\n`
+  }`,
 );

@@ -140,8 +140,37 @@ export function table(rows, baseline) {
   return lines.join('\n');
 }
 
-/** The floor and the peers, resolving `profile` in the same HOME: `node -e 0`, botocore, the JS SDK. */
-export function baselineAndPeers(env, profile) {
+/**
+ * The AWS CLI v2 (Debian's /usr/bin/aws) as a peer, or none when it is not installed. It predates
+ * AWS_ENDPOINT_URL_*, so AWS_DATA_PATH replaces its endpoint rules (test/harness/awscli-v2.ts).
+ */
+async function awsCliV2Peer(env, profile) {
+  const { AWS_CLI_V2, awsCliV2Version, awsDataPath } = await import('../test/harness/awscli-v2.ts');
+  if (!awsCliV2Version) return [];
+  const dataPath = awsDataPath(env.HOME, { sso: env.AWS_ENDPOINT_URL_SSO, sts: env.AWS_ENDPOINT_URL_STS });
+  const peer = {
+    name: `AWS CLI v${awsCliV2Version} export-credentials`,
+    cmd: AWS_CLI_V2,
+    args: ['configure', 'export-credentials', '--profile', profile],
+    env: { ...env, AWS_DATA_PATH: dataPath, AWS_PAGER: '' },
+  };
+  // One trial run: a profile this CLI cannot resolve is left out of the table, with its reason.
+  const trial = spawnSync(peer.cmd, peer.args, { env: peer.env, encoding: 'utf8' });
+  if (trial.status === 0) return [peer];
+  peerNotes.add(
+    `${peer.name} could not resolve profile "${profile}" (exit ${trial.status}: ${trial.stderr.trim().split('\n').at(-1)}), so it is missing from that table.`,
+  );
+  return [];
+}
+
+/** Why a peer is missing from a table: printed under it by the bench. */
+export const peerNotes = new Set();
+
+/**
+ * The floor and the peers, resolving `profile` in the same HOME: `node -e 0`, botocore, the JS SDK
+ * and the AWS CLI v2 when installed.
+ */
+export async function baselineAndPeers(env, profile) {
   return [
     { name: 'node -e 0', cmd: node, args: ['-e', '0'], env },
     { name: 'botocore get_credentials', cmd: 'python3', args: ['-c', PY_BOTOCORE, profile], env },
@@ -151,7 +180,30 @@ export function baselineAndPeers(env, profile) {
       args: ['--input-type=module', '-e', JS_FROM_INI, profile],
       env: { ...env, NODE_PATH: `${root}/node_modules` },
     },
+    ...(await awsCliV2Peer(env, profile)),
   ];
+}
+
+/**
+ * Peak RSS in MiB of one run (GNU time's %M), or undefined without /usr/bin/time. Not interleaved:
+ * memory does not depend on the machine's load.
+ */
+export function peakMemoryMiB({ cmd, args, env, before }) {
+  if (!fs.existsSync('/usr/bin/time')) return undefined;
+  before?.();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
+  return Number(r.stderr.trim().split('\n').at(-1)) / 1024;
+}
+
+/** One goal line: the measured ratio against its limit, and whether it holds. */
+export function goal(what, ratio, limit) {
+  return `- ${what}: ${ratio.toFixed(2)}× (goal ≤ ${limit.toFixed(2)}×) — ${ratio <= limit ? 'holds' : 'MISSED'}`;
+}
+
+/** The median of a row by name, for ratios between any two rows. */
+export function medianOf(rows, name) {
+  return rows.find((r) => r.name === name)?.median;
 }
 
 export const PY_BOTOCORE =

@@ -1,10 +1,15 @@
 // Scenario 1: warm cache, chained profile (SSO → one AssumeRole). rolehop answers from its own cache;
-// botocore and the JS SDK have no cross-process cache for role credentials, so each of their runs
-// calls the sandbox (token cached, 0 ms latency).
+// botocore, the JS SDK and the AWS CLI v2 have no cross-process cache for role credentials, so each
+// of their runs calls the sandbox (token cached, 0 ms latency). Goal (issue 14): credential-process,
+// env and exec (exec runs /bin/true, so its child is counted too) ≤ 1.10× `node -e 0`.
 import {
   baselineAndPeers,
   benchHome,
+  goal,
+  medianOf,
   node,
+  peakMemoryMiB,
+  peerNotes,
   rolehop,
   rolehopBin,
   startSandboxProcess,
@@ -18,20 +23,24 @@ const h = benchHome(sandbox);
 try {
   rolehop(['login', '--sso-session', 'bench', '--device-code', '--no-browser'], h.env);
   rolehop(['credential-process', 'chained'], h.env); // fill the cache
-  const rows = timeCandidates(
-    [
-      ...baselineAndPeers(h.env, 'chained'),
-      {
-        name: 'rolehop credential-process (warm)',
-        cmd: node,
-        args: [rolehopBin, 'credential-process', 'chained'],
-        env: h.env,
-      },
-    ],
-    runs,
-  );
+  const ours = [
+    ['rolehop credential-process (warm)', ['credential-process', 'chained']],
+    ['rolehop env (warm)', ['env', 'chained', '--format', 'bash']],
+    ['rolehop exec (warm) -- /bin/true', ['exec', 'chained', '--', '/bin/true']],
+    ['rolehop --help', ['--help']],
+    ['rolehop prompt', ['prompt']],
+  ].map(([name, args]) => ({ name, cmd: node, args: [rolehopBin, ...args], env: h.env }));
+  const rows = timeCandidates([...(await baselineAndPeers(h.env, 'chained')), ...ours], runs);
+  const base = medianOf(rows, 'node -e 0');
+  const goals = ['credential-process', 'env', 'exec'].map((command) => {
+    const row = rows.find((r) => r.name.startsWith(`rolehop ${command} (warm)`));
+    return goal(`warm ${command}`, row.median / base, 1.1);
+  });
+  const memory = peakMemoryMiB(ours[0]);
   process.stdout.write(
-    `### Warm cache, chained profile (${runs} runs each, interleaved)\n\n${table(rows, 'node -e 0')}\n`,
+    `### Warm cache, chained profile (${runs} runs each, interleaved)\n\n${table(rows, 'node -e 0')}\n\n${goals.join('\n')}\n${[...peerNotes].map((n) => `\n${n}\n`).join('')}${
+      memory === undefined ? '' : `\nPeak memory of a warm credential-process: ${memory.toFixed(1)} MiB.\n`
+    }`,
   );
 } finally {
   h.cleanup();

@@ -43,6 +43,12 @@ if (process.argv[2] === 'populate' && !process.execArgv.some((a) => a.startsWith
     for (const [name, handler] of Object.entries(forward)) process.off(name, handler);
     process.kill(process.pid, signal);
   });
-} else {
+} else if (
+  !(
+    (process.argv[2] === 'credential-process' || process.argv[2] === 'env') &&
+    require('../dist/warm.cjs').serveWarm(process.argv.slice(2))
+  )
+) {
+  // A cache hit is answered by the small warm entry alone; anything else runs the whole CLI.
   require('../dist/cli.cjs');
 }

@@ -6,18 +6,28 @@ import { ensurePrivateDir, isTrustedOwner } from './private-file.ts';
 
 // Writing rolehop's private caches (see private-file.ts for what is trusted on reading).
 
-/** Writes a private file: 0600 in a private folder; a symlink at the path is replaced, never followed. */
-export function writePrivateFile(file: string, data: string | Uint8Array, home: string): void {
+/**
+ * Writes a private file: 0600 in a private folder; a symlink at the path is replaced, never followed.
+ * Durable (fsync) unless `durable: false`: the SSO token and registration are not refetchable (a
+ * rotated refresh token exists nowhere else), so only writePrivateCache passes false.
+ */
+export function writePrivateFile(
+  file: string,
+  data: string | Uint8Array,
+  home: string,
+  { durable = true }: { durable?: boolean } = {},
+): void {
   ensurePrivateDir(path.dirname(file), home);
   // Root refreshing a user's token keeps it theirs; a file planted by someone else becomes ours.
   const owner = fs.lstatSync(file, { throwIfNoEntry: false })?.uid;
   const keepOwner = owner !== undefined && isTrustedOwner(owner, home);
-  writeFileAtomic(file, data, { mode: SECRET_FILE_MODE, forceMode: true, keepOwner });
+  writeFileAtomic(file, data, { mode: SECRET_FILE_MODE, forceMode: true, keepOwner, durable });
 }
 
 /**
  * For a cache that only saves time (credentials, account lists, the populate checkpoint): a failed
  * write leaves the old file as it was and is reported; the command carries on with what it fetched.
+ * Not fsynced: each reader treats a damaged file as a miss, and what was fetched can be fetched again.
  */
 export function writePrivateCache(
   what: string,
@@ -27,7 +37,7 @@ export function writePrivateCache(
   warn: (message: string) => void,
 ): void {
   try {
-    writePrivateFile(file, data, home);
+    writePrivateFile(file, data, home, { durable: false });
   } catch (error) {
     if (!(error instanceof FileAccessError)) throw error;
     warn(`could not cache ${what}: ${error.message}`);

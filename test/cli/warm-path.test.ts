@@ -31,7 +31,55 @@ process.on('exit', () => {
     assert.ok(!loaded.includes(heavy), `${heavy} was loaded: ${loaded.join(' ')}`);
   }
   assert.ok(!files.some((f: string) => f.endsWith('sdk.cjs')), 'the AWS SDK bundle was loaded');
+  // The hit is the warm entry's alone: the CLI bundle is not even compiled.
+  assert.ok(
+    files.some((f: string) => f.endsWith('warm.cjs')),
+    'the warm entry answered',
+  );
+  assert.ok(!files.some((f: string) => f.endsWith('cli.cjs')), 'the CLI bundle was loaded on a hit');
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm call made no portal call');
+});
+
+test('a warm env is answered by the warm entry alone, with the same text the full CLI prints', async (t) => {
+  const w = await signedInWorld(t);
+  const args = ['env', '--account', '111111111111', '--role', 'AdministratorAccess', '--format', 'bash'];
+  const cold = await runCli(args, { env: w.env });
+  assert.equal(cold.code, 0, cold.stderr);
+  const probe = path.join(w.env.HOME!, 'probe.cjs');
+  const loadedFile = path.join(w.env.HOME!, 'loaded.json');
+  fs.writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
+  );
+  const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env: w.env });
+  assert.equal(warm.code, 0, warm.stderr);
+  const files: string[] = JSON.parse(fs.readFileSync(loadedFile, 'utf8'));
+  assert.ok(!files.some((f) => f.endsWith('cli.cjs')), `the CLI bundle was loaded: ${files.join(' ')}`);
+  // --debug is not the warm entry's: the full CLI answers, and must print the same exports.
+  const full = await runCli([...args, '--debug'], { env: w.env });
+  assert.equal(full.code, 0, full.stderr);
+  assert.equal(warm.stdout, full.stdout);
+  assert.equal(warm.stdout, cold.stdout);
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm calls made no portal call');
+});
+
+test('the warm entry hands anything beyond a plain hit to the full CLI, which answers as before', async (t) => {
+  const w = await signedInWorld(t);
+  const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
+  const cold = await runCli(args, { env: w.env });
+  assert.equal(cold.code, 0, cold.stderr);
+  // An option the warm entry does not parse, a usage error and a miss all reach the full CLI.
+  const withTtl = await runCli([...args, '--min-ttl', '5m'], { env: w.env });
+  assert.equal(withTtl.code, 0, withTtl.stderr);
+  assert.equal(JSON.parse(withTtl.stdout).AccessKeyId, JSON.parse(cold.stdout).AccessKeyId);
+  const both = await runCli(['credential-process', 'p', '--account', '111111111111'], { env: w.env });
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--account/);
+  assert.equal(both.stdout, '');
+  const miss = await runCli(['credential-process', '--account', '111111111111', '--role', 'ReadOnly'], {
+    env: w.env,
+  });
+  assert.notEqual(miss.stdout.split('\n').filter(Boolean).length, 2, 'answered once, not twice');
 });
 
 test('output through writeSync survives a non-blocking pipe and a slow reader, in order', async (t) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
+import fsModule, * as fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { writeFileAtomic } from '../../src/util/atomic-file.ts';
@@ -128,4 +129,24 @@ test('a symlink planted at a cache path is replaced, its target never written', 
   assert.equal(fs.readFileSync(victim, 'utf8'), 'echo hi\n');
   assert.ok(fs.lstatSync(entry).isFile());
   assert.equal(fs.readFileSync(entry, 'utf8'), '{"secret":1}');
+});
+
+test('durable: false skips the fsyncs but still replaces atomically with 0600 and no temp file', (t) => {
+  const { home } = tempHome(t);
+  const file = path.join(home, 'cache', 'creds.json');
+  // A spy on the real fs (counting calls only): a cache that can be refetched is not worth an fsync.
+  const fsyncs = t.mock.method(fsModule, 'fsyncSync');
+  syncBuiltinESMExports();
+  t.after(() => {
+    fsyncs.mock.restore();
+    syncBuiltinESMExports();
+  });
+  writeFileAtomic(file, 'old');
+  const durableSyncs = fsyncs.mock.callCount();
+  assert.ok(durableSyncs >= 1, 'a durable write fsyncs');
+  writeFileAtomic(file, 'new', { durable: false });
+  assert.equal(fsyncs.mock.callCount(), durableSyncs, 'no fsync without durability');
+  assert.equal(fs.readFileSync(file, 'utf8'), 'new');
+  assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), ['creds.json']);
 });

@@ -1,0 +1,93 @@
+import { loadConfigView } from '../config/load.ts';
+import { lookUpCache } from '../creds/cache-hit.ts';
+import { ACCOUNT_ID, planForAccount, planForProfile, type Selection } from '../creds/selection.ts';
+import { defaultShellFormat, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
+import { credentialProcessJson } from '../emit/json.ts';
+import { pickSession } from '../sso/session.ts';
+import { fdSink } from './fd-sink.ts';
+import { encodeTargetWords, targetWordsOf } from './target-words.ts';
+
+// The warm entry (dist/warm.cjs): `credential-process` and `env` on a cache hit, answered without loading the
+// CLI bundle. It understands only the plain selectors; anything else, a miss or any error returns
+// false and bin/rolehop.cjs runs the full CLI, which parses, validates and reports as always. So
+// every decision stays in one place: this module only reuses the pieces the full path uses.
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const SELECTORS: Record<string, keyof Selection> = {
+  '--profile': 'profile',
+  '--sso-session': 'ssoSession',
+  '--account': 'account',
+  '--role': 'role',
+};
+
+/** The selection of a plain command line, or undefined for anything the full parser must see. */
+function plainSelection(
+  args: readonly string[],
+  env: Env,
+  extra: Record<string, string>,
+): Selection | undefined {
+  const sel: Selection = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-')) {
+      if (sel.profile !== undefined) return undefined;
+      sel.profile = arg;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    const key = SELECTORS[name];
+    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+    if (value === undefined || value === '' || value.startsWith('-')) return undefined;
+    if (name in extra && extra[name] === '') {
+      extra[name] = value;
+      continue;
+    }
+    if (key === undefined) return undefined;
+    if (sel[key] !== undefined) return undefined;
+    (sel as Record<string, string>)[key] = value;
+  }
+  if (sel.profile === undefined && sel.account === undefined && sel.role === undefined && env.AWS_PROFILE) {
+    sel.profile = env.AWS_PROFILE;
+  }
+  return sel;
+}
+
+/** Serves `credential-process` or `env` from the cache; false when the full CLI must run instead. */
+export function serveWarm(argv: readonly string[], env: Env = process.env): boolean {
+  const command = argv[0];
+  if (command !== 'credential-process' && command !== 'env') return false;
+  let text: string;
+  try {
+    // env's one extra option; --again, --unset, --agent and the rest are the full CLI's.
+    const extra: Record<string, string> = command === 'env' ? { '--format': '' } : {};
+    const sel = plainSelection(argv.slice(1), env, extra);
+    if (!sel) return false;
+    const view = loadConfigView(env);
+    let plan: ReturnType<typeof planForAccount>;
+    if (sel.profile !== undefined) plan = planForProfile(view, { ...sel, profile: sel.profile }, env);
+    else if (sel.account !== undefined && sel.role !== undefined && ACCOUNT_ID.test(sel.account)) {
+      const session = pickSession(view, sel.ssoSession);
+      plan = planForAccount({ session, accountId: sel.account, roleName: sel.role }, sel, env);
+    } else return false;
+    const { hit } = lookUpCache(plan, { env, view, now: Date.now });
+    if (!hit) return false;
+    if (command === 'credential-process') text = `${credentialProcessJson(hit)}\n`;
+    else {
+      const format = extra['--format'] ? parseEnvFormat(extra['--format']) : defaultShellFormat(env);
+      const input = {
+        values: { 'sso-session': sel.ssoSession, account: sel.account, role: sel.role },
+        positionals: sel.profile === undefined ? [] : [sel.profile],
+        globals: {},
+      };
+      const target = encodeTargetWords(targetWordsOf(input, plan));
+      text = formatEnv(format, hit, { ...(plan.region ? { region: plan.region } : {}), target });
+    }
+  } catch {
+    return false;
+  }
+  // Outside the try: once anything may have been written, the full CLI must not answer again.
+  fdSink(1, () => process.stdout).write(text);
+  return true;
+}
