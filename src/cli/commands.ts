@@ -229,7 +229,7 @@ export const commands: CommandSpec[] = [
     name: 'configure',
     summary: 'write one named profile (Method 02) that refreshes itself',
     usage:
-      'rolehop configure NAME (--account A --role R | --profile-from P) [--assume ARN]… [--region R] [--output FMT] [--style sso|process|credentials]',
+      'rolehop configure NAME (--account A --role R | --profile-from P) [--assume ARN]… [--region R | --no-region] [--output FMT] [--style sso|process|credentials]',
     description:
       'sso (default): the AWS CLI keys (sso_session, sso_account_id, sso_role_name; role_arn + source_profile per --assume), refreshed by the AWS CLI and every SDK. process: credential_process = rolehop credential-process …. credentials: short-term keys in ~/.aws/credentials for tools that read only that file; rolehop sync refreshes them. Shows the diff; re-running with the same arguments writes nothing.',
     positionals: 'NAME',
@@ -246,6 +246,11 @@ export const commands: CommandSpec[] = [
         description: 'output format for the AWS CLI (json, text, table)',
       },
       style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
+      'no-region': {
+        type: 'boolean',
+        description:
+          'write no region (default: --region, AWS_REGION, AWS_DEFAULT_REGION, [default] region, then the sso_region)',
+      },
       'dry-run': { type: 'boolean', description: 'show the change without writing' },
     },
     examples: [
@@ -259,7 +264,7 @@ export const commands: CommandSpec[] = [
     name: 'populate',
     summary: 'write a profile for every account and role you can reach',
     usage:
-      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R] [--style …] [--prune] [--dry-run]",
+      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R | --no-region] [--style …] [--prune] [--dry-run]",
     description:
       'Template fields: {account_name}, {account_id}, {role_name}, {sso_session}, {account_email}; names are cleaned to letters, digits and -_.@+, and a clash gets -ACCOUNT_ID appended. The profiles live between "# rolehop:begin populate SESSION" and "# rolehop:end populate SESSION"; nothing outside those lines is touched. A failed listing resumes where it stopped.',
     options: {
@@ -267,6 +272,12 @@ export const commands: CommandSpec[] = [
       template: { type: 'string', arg: 'TEMPLATE', description: 'profile name template' },
       style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
       prune: { type: 'boolean', description: 'remove managed profiles that no longer exist' },
+      'no-region': {
+        type: 'boolean',
+        description:
+          'write no region (default: --region, AWS_REGION, AWS_DEFAULT_REGION, [default] region, then the sso_region)',
+      },
+
       'dry-run': { type: 'boolean', description: 'print the diff without writing' },
     },
     examples: [

@@ -1,20 +1,13 @@
 import { loadConfigView } from '../config/load.ts';
 import type { ConfigView } from '../config/model.ts';
-import type { Plan } from '../config/plan.ts';
 import { runPlan } from '../creds/index.ts';
-import {
-  ACCOUNT_ID,
-  applyHops,
-  noTargetError,
-  parseHopOptions,
-  planForAccount,
-  planForProfile,
-  type Selection,
-} from '../creds/selection.ts';
+import type { Selection } from '../creds/selection.ts';
+import { type Target as PlannedTarget, planForSelection } from '../creds/target.ts';
 import type { Credentials } from '../creds/types.ts';
 import type { GetAccessTokenOptions } from '../sso/access-token.ts';
+import type { SsoDeps } from '../sso/deps.ts';
 import type { getRoleCredentials } from '../sso/portal.ts';
-import { pickSession } from '../sso/session.ts';
+import type { SsoSessionRef } from '../sso/session.ts';
 import { validateMfaCode } from '../sts/validate.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
 import { InterruptedError, UsageError } from '../util/errors.ts';
@@ -27,11 +20,8 @@ import { ssoDepsFor } from './sso-deps.ts';
 // (profile, selectors or the picker) and the runPlan deps (sso source, MFA prompt, min-ttl).
 // The account list, picker and portal are imported on demand: a cache hit loads none of them.
 
-export interface Target {
-  plan: Plan;
+export interface Target extends PlannedTarget {
   view: ConfigView;
-  /** The profile name or `account/role`, for messages and ROLEHOP_EXEC. */
-  label: string;
 }
 
 export interface CredentialOptions {
@@ -71,9 +61,41 @@ export function isTerminal(deps: Deps): boolean {
   return deps.stdin.isTTY === true && deps.stderr.isTTY === true;
 }
 
+/** The road's picker: every account × role of the session, chosen on the terminal. */
+async function pickAccountRole(
+  session: SsoSessionRef,
+  sso: SsoDeps,
+  token: GetAccessTokenOptions,
+  deps: Deps,
+) {
+  const { listAccountsWithRoles } = await import('../sso/account-list.ts');
+  const { pick } = await import('./picker.ts');
+  const { accounts } = await listAccountsWithRoles(session, sso, { token });
+  const items = accounts.flatMap((a) =>
+    a.roles.map((r) => ({
+      label: `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`,
+      value: { accountId: a.accountId, accountName: a.accountName, roleName: r },
+    })),
+  );
+  if (items.length === 0) {
+    throw new UsageError('no account or role is assigned to you in this sso-session', {
+      hint: 'ask your administrator for an assignment',
+    });
+  }
+  const chosen = await pick('account and role:', items, { input: deps.stdin, output: deps.stderr });
+  deps.stderr.write(
+    `Selected ${chosen.accountName ?? chosen.accountId} (${chosen.accountId}) ${chosen.roleName}\n`,
+  );
+  return {
+    accountId: chosen.accountId,
+    roleName: chosen.roleName,
+    ...(chosen.accountName ? { accountName: chosen.accountName } : {}),
+  };
+}
+
 /**
- * The plan a command line names: a profile (positional, --profile, then AWS_PROFILE when no
- * account is selected), --account/--role in an sso-session, or the picker on a terminal.
+ * The plan a command line names, through the one road (creds/target.ts): a profile, selectors,
+ * or the picker on a terminal; names are looked up in the portal's account list on demand.
  */
 export async function targetOf(
   input: CommandInput,
@@ -87,69 +109,21 @@ export async function targetOf(
     });
   }
   checkCredentialOptions(input);
-  const sel = selectionOf(input);
-  if (
-    sel.profile === undefined &&
-    sel.account === undefined &&
-    sel.role === undefined &&
-    deps.env.AWS_PROFILE
-  ) {
-    sel.profile = deps.env.AWS_PROFILE;
-  }
   const view = loadConfigView(deps.env);
-  if (sel.profile !== undefined) {
-    const plan = planForProfile(view, { ...sel, profile: sel.profile }, deps.env);
-    return { plan, view, label: sel.profile };
-  }
-  if ((sel.account === undefined) !== (sel.role === undefined)) {
-    throw new UsageError(sel.account === undefined ? '--role needs --account' : '--account needs --role', {
-      hint: "select with --account ID|NAME --role NAME; 'rolehop ls' lists your accounts and roles",
-    });
-  }
-  if (sel.account === undefined && sel.assume?.length && !(options.picker !== false && isTerminal(deps))) {
-    throw new UsageError('--assume needs credentials to start from', {
-      hint: `name a profile (rolehop ${command} PROFILE --assume ARN) or add --account ID|NAME --role NAME`,
-    });
-  }
-  if (sel.account === undefined && !(options.picker !== false && isTerminal(deps))) {
-    throw noTargetError(command);
-  }
-  // Validate hop options before any network call (name lookups, the picker, sign-in).
-  applyHops({ source: { kind: 'env' }, hops: [] }, parseHopOptions(sel));
-  const session = pickSession(view, sel.ssoSession);
   const sso = ssoDepsFor(deps, view);
   const token = tokenOptions(deps, options);
-  let accountId: string;
-  let roleName: string;
-  let accountName: string | undefined;
-  if (sel.account !== undefined) {
-    if (ACCOUNT_ID.test(sel.account)) accountId = sel.account;
-    else {
+  const picker = options.picker !== false && isTerminal(deps);
+  const target = await planForSelection(selectionOf(input), {
+    view,
+    env: deps.env,
+    command,
+    resolveAccount: async (session, name) => {
       const { resolveAccountId } = await import('../sso/account-list.ts');
-      ({ accountId, accountName } = await resolveAccountId(session, sel.account, sso, { token }));
-    }
-    roleName = sel.role!;
-  } else {
-    const { listAccountsWithRoles } = await import('../sso/account-list.ts');
-    const { pick } = await import('./picker.ts');
-    const { accounts } = await listAccountsWithRoles(session, sso, { token });
-    const items = accounts.flatMap((a) =>
-      a.roles.map((r) => ({
-        label: `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`,
-        value: { accountId: a.accountId, accountName: a.accountName, roleName: r },
-      })),
-    );
-    if (items.length === 0) {
-      throw new UsageError('no account or role is assigned to you in this sso-session', {
-        hint: 'ask your administrator for an assignment',
-      });
-    }
-    const chosen = await pick('account and role:', items, { input: deps.stdin, output: deps.stderr });
-    ({ accountId, roleName, accountName } = chosen);
-    deps.stderr.write(`Selected ${accountName ?? accountId} (${accountId}) ${roleName}\n`);
-  }
-  const plan = planForAccount({ session, accountId, roleName }, sel, deps.env);
-  return { plan, view, label: `${accountName ?? accountId}/${roleName}` };
+      return resolveAccountId(session, name, sso, { token });
+    },
+    ...(picker ? { pick: (session: SsoSessionRef) => pickAccountRole(session, sso, token, deps) } : {}),
+  });
+  return { ...target, view };
 }
 
 /** One line from the terminal (a one-time code needs no hidden echo). */

@@ -2,6 +2,7 @@ import { ConfigError } from '../util/errors.ts';
 import { DURATION_SECONDS, EXTERNAL_ID, MFA_SERIAL, readRoleArn, SESSION_NAME } from './hop-rules.ts';
 import type { ConfigView, Properties } from './model.ts';
 import type { AssumeRoleHop, Plan, Source } from './plan.ts';
+import { chooseRegion, type RegionChoice } from './region.ts';
 
 // Profile → Plan, with botocore's precedence (aws-protocols.md §5): on the selected profile role_arn
 // wins over static keys; on a source profile static keys win and end the chain; otherwise the
@@ -55,7 +56,7 @@ export interface PlanTrace {
   chain: string[];
   /** The profile that supplies the first credentials. */
   sourceProfile: string;
-  region?: { value: string; from: string };
+  region?: RegionChoice;
 }
 
 const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const;
@@ -376,15 +377,6 @@ function directSourceOf(view: ConfigView, profile: string, chain: string[]): Sou
   );
 }
 
-function regionOf(view: ConfigView, profile: string, options: ResolveOptions): PlanTrace['region'] {
-  const env = options.env ?? {};
-  if (options.regionOverride) return { value: options.regionOverride, from: '--region' };
-  if (env.AWS_REGION) return { value: env.AWS_REGION, from: 'AWS_REGION' };
-  if (env.AWS_DEFAULT_REGION) return { value: env.AWS_DEFAULT_REGION, from: 'AWS_DEFAULT_REGION' };
-  const fromProfile = str(own(view.profiles, profile) ?? {}, 'region');
-  return fromProfile ? { value: fromProfile, from: `profile "${profile}"` } : undefined;
-}
-
 /** resolvePlan plus where each part came from. */
 export function resolvePlanWithTrace(
   view: ConfigView,
@@ -459,7 +451,11 @@ export function resolvePlanWithTrace(
   }
   // Validate hop options after the source so the first problem reported is the deepest one.
   const hops = assuming.reverse().map(({ name: n, chain: c }) => hopOf(own(view.profiles, n)!, n, c));
-  const region = regionOf(view, profile, options);
+  const region = chooseRegion(view, options.env ?? {}, {
+    override: options.regionOverride,
+    profile,
+    signIn: source.kind === 'sso' ? source : undefined,
+  });
   const sourceProfile = chain[chain.length - 1]!;
   const plan: Plan = { profile, sourceProfile, source, hops };
   if (region) plan.region = region.value;

@@ -26,6 +26,7 @@ import { pickSession } from '../../sso/session.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
+import { regionToWrite } from '../region.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
@@ -148,12 +149,10 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
       hint: 'add --assume ROLE_ARN, or use the profile itself',
     });
   }
-  const region = input.globals.region;
   const output = parseOutput(str(v.output));
   return {
     name,
     style,
-    ...(region ? { region } : {}),
     ...(output ? { output } : {}),
     hops,
     dryRun: v['dry-run'] === true,
@@ -264,6 +263,7 @@ export const run: CommandRun = async (input, deps) => {
   const parsed = parseRequest(input);
   const view = loadConfigView(deps.env);
   let from: Request['from'];
+  let region: string | undefined;
   if (parsed.profileFrom !== undefined) {
     if (!Object.hasOwn(view.profiles, parsed.profileFrom)) {
       throw new UsageError(`no profile named "${parsed.profileFrom}" to start the chain from`, {
@@ -274,6 +274,7 @@ export const run: CommandRun = async (input, deps) => {
       throw new UsageError('--profile-from cannot name the profile being configured');
     }
     from = { profile: parsed.profileFrom };
+    region = regionToWrite(input, deps, view, from);
   } else {
     const session = pickSession(view, parsed.session);
     let accountId = parsed.account!;
@@ -281,8 +282,9 @@ export const run: CommandRun = async (input, deps) => {
       accountId = (await resolveAccountId(session, accountId, ssoDepsFor(deps, view))).accountId;
     }
     from = { role: { session: session.name!, accountId, roleName: parsed.role! } };
+    region = regionToWrite(input, deps, view, { session });
   }
-  const req: Request = { ...parsed, from, processArgs: [] };
+  const req: Request = { ...parsed, ...(region ? { region } : {}), from, processArgs: [] };
   req.processArgs = processArgs(req, parsed.sel);
   const paths = configPaths(deps.env);
   const invocation = rolehopInvocation(deps);

@@ -1,6 +1,7 @@
 import { loadConfigView } from '../../config/load.ts';
 import type { AssumeRoleHop, Plan, Source } from '../../config/plan.ts';
 import { type PlanTrace, resolvePlanWithTrace } from '../../config/resolve.ts';
+import { defaultProfileName } from '../../creds/target.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { CommandRun } from '../spec.ts';
 
@@ -49,12 +50,7 @@ export const run: CommandRun = (input, deps) => {
       hint: "run 'rolehop explain --help'",
     });
   }
-  const profile =
-    input.positionals[0] ??
-    input.globals.profile ??
-    deps.env.AWS_PROFILE ??
-    deps.env.AWS_DEFAULT_PROFILE ??
-    'default';
+  const profile = input.positionals[0] ?? input.globals.profile ?? defaultProfileName(deps.env);
   const options = {
     env: deps.env,
     ...(input.globals.region ? { regionOverride: input.globals.region } : {}),
@@ -62,7 +58,7 @@ export const run: CommandRun = (input, deps) => {
   const { plan, trace } = resolvePlanWithTrace(loadConfigView(deps.env), profile, options);
   if (input.values.json === true) {
     deps.stdout.write(
-      `${JSON.stringify({ profile, region: plan.region ?? null, source: plan.source, hops: plan.hops }, null, 2)}\n`,
+      `${JSON.stringify({ profile, region: plan.region ?? null, regionFrom: trace.region?.from ?? null, source: plan.source, hops: plan.hops }, null, 2)}\n`,
     );
   } else {
     deps.stdout.write(human(plan, trace));

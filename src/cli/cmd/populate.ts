@@ -35,6 +35,7 @@ import { readFileIfExists, writeFileAtomic } from '../../util/atomic-file.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
+import { regionToWrite } from '../region.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 import { parseStyle, rolehopInvocation } from './configure.ts';
@@ -316,9 +317,9 @@ export const run: CommandRun = async (input, deps) => {
     throw new UsageError((error as Error).message, { hint: (error as UsageError).hint });
   }
   const style = parseStyle(typeof v.style === 'string' ? v.style : undefined);
-  const region = input.globals.region;
   const view = loadConfigView(deps.env);
   const session = pickSession(view, typeof v['sso-session'] === 'string' ? v['sso-session'] : undefined);
+  const region = regionToWrite(input, deps, view, { session });
   const sso = ssoDepsFor(deps, view);
   const listing = await enumerateRoles(session, sso, { onProgress: progressBar(deps.stderr) });
   const req: PopulateRequest = {

@@ -1,6 +1,6 @@
 import { loadConfigView } from '../../config/load.ts';
 import { runPlan } from '../../creds/index.ts';
-import { planForProfile } from '../../creds/selection.ts';
+import { planForProfile } from '../../creds/target.ts';
 import {
   containerCredentialsEnv,
   type ServedCredentials,

@@ -9,8 +9,8 @@ import type { ConfigView } from '../../config/model.ts';
 import { configPaths } from '../../config/paths.ts';
 import type { Plan } from '../../config/plan.ts';
 import type { FileChange } from '../../config/profile-writer.ts';
-import { resolvePlan } from '../../config/resolve.ts';
 import { type Credentials, runPlan } from '../../creds/index.ts';
+import { planForAccount, planForProfile } from '../../creds/target.ts';
 import { sessionFromView } from '../../sso/session.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../../util/errors.ts';
 import { redactText } from '../../util/redact.ts';
@@ -25,20 +25,9 @@ import type { CommandInput, CommandRun } from '../spec.ts';
 
 /** The plan a recipe names: a config profile's, or an SSO role of a configured sso-session. */
 export function planOfRecipe(recipe: KeyRecipe, view: ConfigView, env: Deps['env']): Plan {
-  if ('profile' in recipe) return resolvePlan(view, recipe.profile, { env });
+  if ('profile' in recipe) return planForProfile(view, { profile: recipe.profile }, env);
   const session = sessionFromView(view, recipe.ssoSession);
-  return {
-    source: {
-      kind: 'sso',
-      session: recipe.ssoSession,
-      startUrl: session.startUrl,
-      ssoRegion: session.region,
-      accountId: recipe.accountId,
-      roleName: recipe.roleName,
-      ...(session.scopes ? { registrationScopes: session.scopes } : {}),
-    },
-    hops: [],
-  };
+  return planForAccount({ session, accountId: recipe.accountId, roleName: recipe.roleName }, {}, view, env);
 }
 
 /** Keys from the recipe's plan; `view` defaults to the files as they are now. */
