@@ -1,6 +1,6 @@
 import type { ConfigView } from '../config/model.ts';
 import { chooseRegion } from '../config/region.ts';
-import type { SsoSessionRef } from '../sso/session.ts';
+import type { SsoSessionRef } from '../config/sso-session.ts';
 import { UsageError } from '../util/errors.ts';
 import type { Deps } from './deps.ts';
 import type { CommandInput } from './spec.ts';

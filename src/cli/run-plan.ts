@@ -1,5 +1,6 @@
 import { loadConfigView } from '../config/load.ts';
 import type { ConfigView } from '../config/model.ts';
+import type { SsoSessionRef } from '../config/sso-session.ts';
 import { runPlan } from '../creds/index.ts';
 import type { Selection } from '../creds/selection.ts';
 import { type Target as PlannedTarget, planForSelection } from '../creds/target.ts';
@@ -7,7 +8,6 @@ import type { Credentials } from '../creds/types.ts';
 import type { GetAccessTokenOptions } from '../sso/access-token.ts';
 import type { SsoDeps } from '../sso/deps.ts';
 import type { getRoleCredentials } from '../sso/portal.ts';
-import type { SsoSessionRef } from '../sso/session.ts';
 import { validateMfaCode } from '../sts/validate.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
 import { InterruptedError, UsageError } from '../util/errors.ts';

@@ -3,6 +3,7 @@ import { DURATION_SECONDS, EXTERNAL_ID, MFA_SERIAL, readRoleArn, SESSION_NAME } 
 import type { ConfigView, Properties } from './model.ts';
 import type { AssumeRoleHop, Plan, Source } from './plan.ts';
 import { chooseRegion, type RegionChoice } from './region.ts';
+import { parseScopes, ssoSessionSection } from './sso-session.ts';
 
 // Profile → Plan, with botocore's precedence (aws-protocols.md §5): on the selected profile role_arn
 // wins over static keys; on a source profile static keys win and end the chain; otherwise the
@@ -254,7 +255,7 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
   let ssoRegion: string | undefined;
   let registrationScopes: string[] | undefined;
   if (sessionName !== undefined) {
-    const session = own(view.ssoSessions, sessionName);
+    const session = ssoSessionSection(view, sessionName);
     if (!session) {
       throw new ProfileResolutionError(
         'missing-sso-session',
@@ -298,13 +299,7 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
         `add ${missingInSession.join(' and ')} to [sso-session ${sessionName}], e.g. 'rolehop config set --sso-session ${sessionName} sso_region eu-west-1'`,
       );
     }
-    const scopes = str(session, 'sso_registration_scopes');
-    if (scopes !== undefined) {
-      registrationScopes = scopes
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-    }
+    registrationScopes = parseScopes(str(session, 'sso_registration_scopes'));
   } else {
     startUrl = str(props, 'sso_start_url');
     ssoRegion = str(props, 'sso_region');

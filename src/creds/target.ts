@@ -2,7 +2,7 @@ import type { ConfigView } from '../config/model.ts';
 import type { Plan, Source } from '../config/plan.ts';
 import { chooseRegion } from '../config/region.ts';
 import { resolvePlan } from '../config/resolve.ts';
-import { pickSession, type SsoSessionRef } from '../sso/session.ts';
+import { pickSession, type SsoSessionRef } from '../config/sso-session.ts';
 import { ConfigError, UsageError } from '../util/errors.ts';
 import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from './selection.ts';
 

@@ -19,10 +19,10 @@ import {
   ssoEntries,
 } from '../../config/profile-layout.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
+import { pickSession } from '../../config/sso-session.ts';
 import type { Credentials } from '../../creds/index.ts';
 import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../../creds/selection.ts';
 import { resolveAccountId } from '../../sso/account-list.ts';
-import { pickSession } from '../../sso/session.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';

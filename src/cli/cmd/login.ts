@@ -1,14 +1,15 @@
 import { updateConfigFile } from '../../config/editor.ts';
 import { loadConfigView } from '../../config/load.ts';
 import { configPaths } from '../../config/paths.ts';
-import { login } from '../../sso/login.ts';
 import {
   DEFAULT_SCOPES,
   pickSession,
   type SsoSessionRef,
   sessionFromView,
+  ssoSessionSection,
   validateStartUrl,
-} from '../../sso/session.ts';
+} from '../../config/sso-session.ts';
+import { login } from '../../sso/login.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import { prefersDeviceCode } from '../browser.ts';
@@ -52,8 +53,7 @@ export const run: CommandRun = async (input, deps) => {
         hint: 'use letters, digits and . _ - @ +, starting with a letter or digit',
       });
     }
-    const existing = view.ssoSessions[sessionName];
-    if (existing) {
+    if (ssoSessionSection(view, sessionName)) {
       session = sessionFromView(view, sessionName);
       if (session.startUrl !== startUrl || session.region !== region) {
         throw new UsageError(

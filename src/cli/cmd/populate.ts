@@ -27,10 +27,10 @@ import {
   renderTemplate,
 } from '../../config/profile-names.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
+import { pickSession, type SsoSessionRef } from '../../config/sso-session.ts';
 import { getAccessToken } from '../../sso/access-token.ts';
 import type { SsoDeps } from '../../sso/deps.ts';
 import { createPortalClient, type PortalAccount } from '../../sso/portal.ts';
-import { pickSession, type SsoSessionRef } from '../../sso/session.ts';
 import { readFileIfExists, writeFileAtomic } from '../../util/atomic-file.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';

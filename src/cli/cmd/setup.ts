@@ -1,8 +1,13 @@
 import { loadConfigView } from '../../config/load.ts';
 import { DEFAULT_TEMPLATE, renderTemplate } from '../../config/profile-names.ts';
+import {
+  pickSession,
+  type SsoSessionRef,
+  ssoSessionSection,
+  validateStartUrl,
+} from '../../config/sso-session.ts';
 import { REFRESH_WINDOW_MS } from '../../sso/access-token.ts';
 import { tokenRejectedAt } from '../../sso/rejected-token.ts';
-import { pickSession, type SsoSessionRef, validateStartUrl } from '../../sso/session.ts';
 import { readToken } from '../../sso/token-cache.ts';
 import { RolehopError, UsageError } from '../../util/errors.ts';
 import { findCommand } from '../commands.ts';
@@ -62,7 +67,7 @@ async function chooseSession(input: CommandInput, deps: Deps): Promise<SsoSessio
   const view = loadConfigView(deps.env);
   const named = str(v['sso-session']);
   let startUrl = str(v['start-url']);
-  if (named && view.ssoSessions[named] && startUrl === undefined) return pickSession(view, named);
+  if (named && ssoSessionSection(view, named) && startUrl === undefined) return pickSession(view, named);
   const known = Object.keys(view.ssoSessions).map((n) => {
     try {
       return pickSession(view, n);
