@@ -6,7 +6,6 @@ import { runPlan } from './creds/index.ts';
 import type { Selection } from './creds/selection.ts';
 import { planForSelection } from './creds/target.ts';
 import { resolveAccountId } from './sso/account-list.ts';
-import { getRoleCredentials } from './sso/portal.ts';
 import { type Logger, silentLogger } from './util/log.ts';
 
 export type { AssumeRoleHop, Plan, Source } from './config/plan.ts';
@@ -76,7 +75,6 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
       planned = undefined;
       throw error;
     }
-    const sso = { env, now, log, view: ready.view, ...(opts.signal ? { signal: opts.signal } : {}) };
     const mfa = opts.mfaCode;
     const creds = await runPlan(ready.plan, {
       env,
@@ -87,7 +85,6 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
       ...(typeof mfa === 'string' ? { mfaCode: mfa } : {}),
       ...(typeof mfa === 'function' ? { promptMfa: mfa } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      sso: { getRoleCredentials: (source) => getRoleCredentials(source, sso) },
     });
     return {
       accessKeyId: creds.accessKeyId,

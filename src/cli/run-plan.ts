@@ -7,11 +7,10 @@ import { type Target as PlannedTarget, planForSelection } from '../creds/target.
 import type { Credentials } from '../creds/types.ts';
 import type { GetAccessTokenOptions } from '../sso/access-token.ts';
 import type { SsoDeps } from '../sso/deps.ts';
-import type { getRoleCredentials } from '../sso/portal.ts';
 import { validateMfaCode } from '../sts/validate.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
 import { InterruptedError, UsageError } from '../util/errors.ts';
-import { prefersDeviceCode } from './browser.ts';
+import { openBrowser, prefersDeviceCode } from './browser.ts';
 import type { Deps } from './deps.ts';
 import type { CommandInput } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
@@ -167,7 +166,6 @@ export function runPlanDeps(
 ) {
   const mfaCode = str(input.values['mfa-code']);
   const minTtl = str(input.values['min-ttl']);
-  const sso = ssoDepsFor(deps, view);
   return {
     env: deps.env,
     now: deps.now,
@@ -176,11 +174,10 @@ export function runPlanDeps(
     signal: deps.signal,
     ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
     ...(mfaCode !== undefined ? { mfaCode: validateMfaCode(mfaCode) } : {}),
-    sso: {
-      getRoleCredentials: async (source: Parameters<typeof getRoleCredentials>[0]) => {
-        const portal = await import('../sso/portal.ts');
-        return portal.getRoleCredentials(source, sso, tokenOptions(deps, options));
-      },
+    signIn: {
+      token: tokenOptions(deps, options),
+      stderr: deps.stderr,
+      openBrowser: (url: string) => openBrowser(url, { env: deps.env }),
     },
     promptMfa: async (serial: string): Promise<string> => {
       if (!isTerminal(deps)) {
