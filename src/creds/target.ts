@@ -104,6 +104,18 @@ export function planForAccount(target: ResolvedAccount, sel: Selection, view: Co
   return applyHops({ source, hops: [], ...(region ? { region } : {}) }, options);
 }
 
+/** `--account ID|NAME --role R [--sso-session S]` with the account id known (names looked up). */
+export async function accountInSession(
+  view: ConfigView,
+  sel: { ssoSession?: string | undefined; account: string; role: string },
+  resolveAccount: TargetDeps['resolveAccount'],
+): Promise<ResolvedAccount> {
+  const session = pickSession(view, sel.ssoSession);
+  if (ACCOUNT_ID.test(sel.account)) return { session, accountId: sel.account, roleName: sel.role };
+  const { accountId, accountName } = await resolveAccount(session, sel.account);
+  return { session, accountId, roleName: sel.role, ...(accountName ? { accountName } : {}) };
+}
+
 /** The usage error for "nothing selected" (no terminal for the picker, no default profile). */
 export function noTargetError(command: string, hint?: string): UsageError {
   return new UsageError('no profile or account selected', {
@@ -147,14 +159,13 @@ export async function planForSelection(sel: Selection, deps: TargetDeps): Promis
   }
   // Validate hop options before any network call (name lookups, the picker, sign-in).
   applyHops({ source: { kind: 'env' }, hops: [] }, parseHopOptions(sel));
-  const session = pickSession(view, sel.ssoSession);
-  let chosen: Omit<ResolvedAccount, 'session'>;
-  if (sel.account === undefined) chosen = await deps.pick!(session);
-  else if (ACCOUNT_ID.test(sel.account)) chosen = { accountId: sel.account, roleName: sel.role! };
-  else {
-    const { accountId, accountName } = await deps.resolveAccount(session, sel.account);
-    chosen = { accountId, roleName: sel.role!, ...(accountName ? { accountName } : {}) };
-  }
-  const plan = planForAccount({ session, ...chosen }, sel, view, env);
+  const chosen =
+    sel.account === undefined
+      ? await (async () => {
+          const session = pickSession(view, sel.ssoSession);
+          return { session, ...(await deps.pick!(session)) };
+        })()
+      : await accountInSession(view, { ...sel, account: sel.account, role: sel.role! }, deps.resolveAccount);
+  const plan = planForAccount(chosen, sel, view, env);
   return { plan, label: `${chosen.accountName ?? chosen.accountId}/${chosen.roleName}` };
 }

@@ -19,9 +19,9 @@ import {
   ssoEntries,
 } from '../../config/profile-layout.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
-import { pickSession } from '../../config/sso-session.ts';
 import type { Credentials } from '../../creds/index.ts';
-import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../../creds/selection.ts';
+import { applyHops, parseHopOptions, type Selection } from '../../creds/selection.ts';
+import { accountInSession } from '../../creds/target.ts';
 import { resolveAccountId } from '../../sso/account-list.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
@@ -276,11 +276,11 @@ export const run: CommandRun = async (input, deps) => {
     from = { profile: parsed.profileFrom };
     region = regionToWrite(input, deps, view, from);
   } else {
-    const session = pickSession(view, parsed.session);
-    let accountId = parsed.account!;
-    if (!ACCOUNT_ID.test(accountId)) {
-      accountId = (await resolveAccountId(session, accountId, ssoDepsFor(deps, view))).accountId;
-    }
+    const { session, accountId } = await accountInSession(
+      view,
+      { ssoSession: parsed.session, account: parsed.account!, role: parsed.role! },
+      (session, name) => resolveAccountId(session, name, ssoDepsFor(deps, view)),
+    );
     from = { role: { session: session.name!, accountId, roleName: parsed.role! } };
     region = regionToWrite(input, deps, view, { session });
   }
