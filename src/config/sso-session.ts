@@ -49,6 +49,13 @@ export function validateStartUrl(text: string): string {
   });
 }
 
+/** `my-org` from https://my-org.awsapps.com/start; `local` for loopback sandboxes. */
+export function nameFromStartUrl(startUrl: string): string {
+  const host = new URL(startUrl).hostname;
+  if (host === '127.0.0.1' || host === 'localhost' || host.startsWith('[')) return 'local';
+  return host.split('.')[0] || 'default';
+}
+
 /** `sso_registration_scopes = a, b` as a list; undefined when absent or empty. */
 export function parseScopes(value: unknown): string[] | undefined {
   if (typeof value !== 'string') return undefined;

@@ -3,6 +3,7 @@ import { loadConfigView } from '../../config/load.ts';
 import { configPaths } from '../../config/paths.ts';
 import {
   DEFAULT_SCOPES,
+  nameFromStartUrl,
   pickSession,
   type SsoSessionRef,
   sessionFromView,
@@ -18,13 +19,6 @@ import type { CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@+-]*$/;
-
-/** `my-org` from https://my-org.awsapps.com/start; `local` for loopback sandboxes. */
-export function nameFromStartUrl(startUrl: string): string {
-  const host = new URL(startUrl).hostname;
-  if (host === '127.0.0.1' || host === 'localhost' || host.startsWith('[')) return 'local';
-  return host.split('.')[0] || 'default';
-}
 
 export const run: CommandRun = async (input, deps) => {
   const v = input.values;
