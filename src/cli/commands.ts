@@ -53,7 +53,6 @@ export const commands: CommandSpec[] = [
       'rolehop setup --start-url https://my-org.awsapps.com/start --sso-region eu-west-1',
     ],
     load: () => import('./cmd/setup.ts'),
-    issue: 11,
   },
   {
     name: 'login',
@@ -83,7 +82,6 @@ export const commands: CommandSpec[] = [
       'rolehop login --sso-session my-org --device-code',
     ],
     load: () => import('./cmd/login.ts'),
-    issue: 4,
   },
   {
     name: 'logout',
@@ -95,7 +93,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop logout --sso-session my-org', 'rolehop logout --all'],
     load: () => import('./cmd/logout.ts'),
-    issue: 4,
   },
   {
     name: 'status',
@@ -104,7 +101,6 @@ export const commands: CommandSpec[] = [
     options: { ...json },
     examples: ['rolehop status', 'rolehop status --json | jq .sessions'],
     load: () => import('./cmd/status.ts'),
-    issue: 4,
   },
   {
     name: 'ls',
@@ -118,7 +114,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop ls', 'rolehop ls prod --json'],
     load: () => import('./cmd/ls.ts'),
-    issue: 5,
   },
   {
     name: 'env',
@@ -139,7 +134,6 @@ export const commands: CommandSpec[] = [
       'rolehop env --account prod --role Admin --format fish | source',
     ],
     load: () => import('./cmd/env.ts'),
-    issue: 5,
   },
   {
     name: 'exec',
@@ -156,7 +150,6 @@ export const commands: CommandSpec[] = [
       'rolehop exec --account 111122223333 --role ReadOnly -- terraform plan',
     ],
     load: () => import('./cmd/exec.ts'),
-    issue: 5,
   },
   {
     name: 'credential-process',
@@ -168,7 +161,6 @@ export const commands: CommandSpec[] = [
       'credential_process = rolehop credential-process --sso-session my-org --account prod --role Admin',
     ],
     load: () => import('./cmd/credential-process.ts'),
-    issue: 5,
   },
   {
     name: 'whoami',
@@ -178,7 +170,6 @@ export const commands: CommandSpec[] = [
     options: { ...selectorOptions, ...json },
     examples: ['rolehop whoami prod-deploy', 'rolehop whoami --account prod --role Admin --json'],
     load: () => import('./cmd/whoami.ts'),
-    issue: 5,
   },
   {
     name: 'explain',
@@ -187,7 +178,6 @@ export const commands: CommandSpec[] = [
     positionals: 'PROFILE',
     options: { ...json },
     examples: ['rolehop explain prod-deploy', 'rolehop explain prod-deploy --json'],
-    issue: 2,
     load: () => import('./cmd/explain.ts'),
   },
   {
@@ -196,7 +186,6 @@ export const commands: CommandSpec[] = [
     usage: 'rolehop doctor [--json]',
     options: { ...json },
     examples: ['rolehop doctor'],
-    issue: 2,
     load: () => import('./cmd/doctor.ts'),
   },
   {
@@ -223,7 +212,6 @@ export const commands: CommandSpec[] = [
       'rolehop config list --json',
     ],
     load: () => import('./cmd/config.ts'),
-    issue: 2,
   },
   {
     name: 'configure',
@@ -258,7 +246,6 @@ export const commands: CommandSpec[] = [
       'rolehop configure legacy --account dev --role ReadOnly --style credentials',
     ],
     load: () => import('./cmd/configure.ts'),
-    issue: 6,
   },
   {
     name: 'populate',
@@ -285,7 +272,6 @@ export const commands: CommandSpec[] = [
       "rolehop populate --template '{account_name}-{role_name}' --prune --dry-run",
     ],
     load: () => import('./cmd/populate.ts'),
-    issue: 6,
   },
   {
     name: 'sync',
@@ -299,7 +285,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop sync legacy', 'rolehop sync --all'],
     load: () => import('./cmd/sync.ts'),
-    issue: 6,
   },
   {
     name: 'serve',
@@ -319,7 +304,6 @@ export const commands: CommandSpec[] = [
       'rolehop serve prod-deploy --port 9911',
     ],
     load: () => import('./cmd/serve.ts'),
-    issue: 7,
   },
   {
     name: 'console',
@@ -337,7 +321,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop console prod-deploy', 'rolehop console prod-deploy --destination cloudwatch --print'],
     load: () => import('./cmd/console.ts'),
-    issue: 7,
   },
   {
     name: 'sandbox',
@@ -360,7 +343,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop sandbox --auto-approve', 'rolehop sandbox --accounts 2000 --throttle-tps 20'],
     load: () => import('./cmd/sandbox.ts'),
-    issue: 3,
   },
   {
     name: 'completion',
@@ -373,7 +355,6 @@ export const commands: CommandSpec[] = [
       'rolehop completion fish > ~/.config/fish/completions/rolehop.fish',
     ],
     load: () => import('./cmd/completion.ts'),
-    issue: 7,
   },
   {
     name: '__complete',
@@ -384,7 +365,6 @@ export const commands: CommandSpec[] = [
     examples: ['rolehop __complete profiles'],
     load: () => import('./cmd/complete.ts'),
     hidden: true,
-    issue: 7,
   },
 ];
 

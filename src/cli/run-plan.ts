@@ -12,7 +12,7 @@ import { parseDurationSeconds } from '../util/duration.ts';
 import { InterruptedError, UsageError } from '../util/errors.ts';
 import { openBrowser, prefersDeviceCode } from './browser.ts';
 import type { Deps } from './deps.ts';
-import type { CommandInput } from './spec.ts';
+import { type CommandInput, stringValue } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
 
 // What the credential commands share: the selection from the command line, the plan it names
@@ -28,10 +28,6 @@ export interface CredentialOptions {
   allowLogin?: boolean;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** The selectors of a command line (design.md), unvalidated. */
 export function selectionOf(input: CommandInput): Selection {
   const v = input.values;
@@ -41,15 +37,15 @@ export function selectionOf(input: CommandInput): Selection {
   const set = <K extends keyof Selection>(key: K, value: Selection[K] | undefined) => {
     if (value !== undefined) sel[key] = value;
   };
-  set('ssoSession', str(v['sso-session']));
-  set('account', str(v.account));
-  set('role', str(v.role));
+  set('ssoSession', stringValue(v['sso-session']));
+  set('account', stringValue(v.account));
+  set('role', stringValue(v.role));
   set('assume', Array.isArray(v.assume) ? v.assume : undefined);
-  set('externalId', str(v['external-id']));
-  set('mfaSerial', str(v['mfa-serial']));
-  set('sessionName', str(v['session-name']));
-  set('duration', str(v.duration));
-  set('sourceIdentity', str(v['source-identity']));
+  set('externalId', stringValue(v['external-id']));
+  set('mfaSerial', stringValue(v['mfa-serial']));
+  set('sessionName', stringValue(v['session-name']));
+  set('duration', stringValue(v.duration));
+  set('sourceIdentity', stringValue(v['source-identity']));
   set('tags', Array.isArray(v.tag) ? v.tag : undefined);
   set('region', input.globals.region);
   return sel;
@@ -164,8 +160,8 @@ export function runPlanDeps(
   view: ConfigView,
   options: CredentialOptions = {},
 ) {
-  const mfaCode = str(input.values['mfa-code']);
-  const minTtl = str(input.values['min-ttl']);
+  const mfaCode = stringValue(input.values['mfa-code']);
+  const minTtl = stringValue(input.values['min-ttl']);
   return {
     env: deps.env,
     now: deps.now,
@@ -193,9 +189,9 @@ export function runPlanDeps(
 
 /** Validates the non-selector options (min-ttl, mfa-code) up front, before any network call. */
 export function checkCredentialOptions(input: CommandInput): void {
-  const minTtl = str(input.values['min-ttl']);
+  const minTtl = stringValue(input.values['min-ttl']);
   if (minTtl !== undefined) parseDurationSeconds(minTtl, '--min-ttl');
-  const mfaCode = str(input.values['mfa-code']);
+  const mfaCode = stringValue(input.values['mfa-code']);
   if (mfaCode !== undefined) validateMfaCode(mfaCode);
 }
 

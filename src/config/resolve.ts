@@ -1,6 +1,7 @@
 import { ConfigError } from '../util/errors.ts';
 import { DURATION_SECONDS, EXTERNAL_ID, MFA_SERIAL, readRoleArn, SESSION_NAME } from './hop-rules.ts';
 import type { ConfigView, Properties } from './model.ts';
+import { own } from './parse.ts';
 import type { AssumeRoleHop, Plan, Source } from './plan.ts';
 import { chooseRegion, type RegionChoice } from './region.ts';
 import { parseScopes, ssoSessionSection } from './sso-session.ts';
@@ -63,11 +64,6 @@ export interface PlanTrace {
 const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const;
 type CredentialSourceName = (typeof CREDENTIAL_SOURCES)[number];
 const SSO_PROFILE_KEYS = ['sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name'] as const;
-
-/** Own properties only: a profile named `constructor` or `__proto__` must not find Object.prototype. */
-function own<T>(record: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
 
 function str(props: Properties, key: string): string | undefined {
   const v = own(props, key);

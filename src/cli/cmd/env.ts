@@ -1,5 +1,5 @@
 import { defaultShellFormat, formatEnv, formatUnsetEnv, parseEnvFormat } from '../../emit/index.ts';
-import { credentialsOf, targetOf } from '../run-plan.ts';
+import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
 // Method 01: the exports for `eval "$(rolehop env …)"`. Only shell code reaches stdout.
@@ -11,7 +11,7 @@ export const run: CommandRun = async (input, deps) => {
     deps.stdout.write(formatUnsetEnv(format));
     return 0;
   }
-  const allowLogin = deps.stdin.isTTY === true && deps.stderr.isTTY === true;
+  const allowLogin = isTerminal(deps);
   const target = await targetOf(input, deps, 'env', { allowLogin });
   const creds = await credentialsOf(target, input, deps, { allowLogin });
   deps.stdout.write(formatEnv(format, creds, target.plan.region ? { region: target.plan.region } : {}));

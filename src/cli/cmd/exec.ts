@@ -1,7 +1,7 @@
 import { envAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
-import { credentialsOf, targetOf } from '../run-plan.ts';
+import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
 // Runs CMD directly (no shell: argv is passed untouched) with the credentials in its environment;
@@ -36,7 +36,7 @@ export const run: CommandRun = async (input, deps) => {
       hint: 'exit that shell first, or pass --force to nest anyway',
     });
   }
-  const allowLogin = deps.stdin.isTTY === true && deps.stderr.isTTY === true;
+  const allowLogin = isTerminal(deps);
   const target = await targetOf(input, deps, 'exec', { allowLogin });
   const creds = await credentialsOf(target, input, deps, { allowLogin });
   const env: Record<string, string> = {};
