@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { rolehopOnPath, signedInWorld } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 import { hasTmux, terminal } from '../harness/tmux.ts';
 
@@ -67,10 +68,7 @@ test('on a terminal, a command that needs a sign-in starts one (device code over
   skip: !hasTmux(),
 }, async (t) => {
   const w = await sandboxWorld(t, { autoApprove: true, lifetimes: { deviceIntervalSeconds: 1 } });
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox)}`);
   const env: Record<string, string> = { ...rolehopOnPath(w.env), SSH_CONNECTION: '10.0.0.1 22 10.0.0.2 22' };
   delete env.BROWSER;
   delete env.DISPLAY;

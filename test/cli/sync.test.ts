@@ -4,6 +4,7 @@ import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli, runProcess } from '../harness/cli.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
 // The credentials style against the sandbox's own STS: keys in ~/.aws/credentials, refreshed by
@@ -15,10 +16,7 @@ const USER_KEYS =
 async function world(t: TestContext) {
   const w = await sandboxWorld(t);
   const tokens = await signIn(w.sandbox);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox)}`);
   writeFile(w.home.credentialsFile, USER_KEYS);
   writeFile(
     tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),

@@ -4,6 +4,7 @@ import type { TestContext } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { rolehopBin } from './cli.ts';
 import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from './sandbox.ts';
+import { devSession } from './sso-session.ts';
 import { writeFile } from './temp-home.ts';
 
 // Shared by the credential command tests: a sandbox (optionally minting through moto) and a temp
@@ -13,10 +14,7 @@ import { writeFile } from './temp-home.ts';
 export async function signedInWorld(t: TestContext, options: StartOptions & { moto?: boolean } = {}) {
   const w = await sandboxWorld(t, options);
   const tokens = await signIn(w.sandbox);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox)}`);
   writeFile(
     tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
     JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),

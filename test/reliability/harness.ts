@@ -11,6 +11,7 @@ import {
   signIn,
   tokenCacheEntry,
 } from '../harness/sandbox.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
 // The in-process runner lives with the other CLI harness; re-exported for the reliability tests.
@@ -78,7 +79,7 @@ export const CONFIGURE_LEGACY_KEYS = [
 
 export function configFor(w: Pick<SandboxWorld, 'sandbox'>, extra = ''): string {
   return (
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n` +
+    `${devSession(w.sandbox, { scopes: false })}` +
     `sso_registration_scopes = sso:account:access\n\n` +
     `[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\nregion = us-east-1\n` +
     extra
