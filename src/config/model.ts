@@ -12,3 +12,11 @@ export interface ConfigView {
   /** Lines and sections that were ignored, for `doctor` and --debug. */
   warnings: string[];
 }
+
+/** The sections of one kind (`[profile]`, `[sso-session]`, `[services]`): the bucket a section ref names. */
+export function sectionsOfKind(
+  view: Pick<ConfigView, 'profiles' | 'ssoSessions' | 'services'>,
+  kind: 'profile' | 'sso-session' | 'services',
+): Record<string, Properties> {
+  return kind === 'profile' ? view.profiles : kind === 'sso-session' ? view.ssoSessions : view.services;
+}

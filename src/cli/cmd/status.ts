@@ -57,27 +57,18 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
     startUrl: entry.ref?.startUrl ?? null,
     region: entry.ref?.region ?? null,
   };
-  if (!entry.ref) {
-    return {
-      ...base,
-      signedIn: false,
-      expiresAt: null,
-      refreshable: false,
-      rejectedAt: null,
-      problem: entry.problem ?? null,
-    };
-  }
+  const signedOut = (problem: string | null): SessionStatus => ({
+    ...base,
+    signedIn: false,
+    expiresAt: null,
+    refreshable: false,
+    rejectedAt: null,
+    problem,
+  });
+  if (!entry.ref) return signedOut(entry.problem ?? null);
   try {
     const token = readToken(deps.env, entry.ref);
-    if (!token)
-      return {
-        ...base,
-        signedIn: false,
-        expiresAt: null,
-        refreshable: false,
-        rejectedAt: null,
-        problem: null,
-      };
+    if (!token) return signedOut(null);
     const now = deps.now();
     const rejectedAt = tokenRejectedAt(deps.env, entry.ref, token.accessToken);
     return {
