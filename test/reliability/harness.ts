@@ -48,20 +48,7 @@ export function modesUnder(root: string): { path: string; dir: boolean; mode: nu
   return out;
 }
 
-/** Polls until check() is truthy; fails with what it waited for after the deadline. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../harness/poll.ts';
 
 /** The seed's Method 02 through rolehop: short-term keys in ~/.aws/credentials for profile `legacy`. */
 export const CONFIGURE_LEGACY_KEYS = [
