@@ -5,21 +5,35 @@ import { setTimeout as delay } from 'node:timers/promises';
 // A real terminal for tests of what a person sees: a tmux session running bash, keys sent, the
 // screen read back. Shared by the picker and setup tests.
 
-export function hasTmux(): boolean {
+export function hasCommand(name: string): boolean {
   try {
-    execFileSync('sh', ['-c', 'command -v tmux'], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
 
-export function terminal(t: TestContext, env: Record<string, string>) {
+export function hasTmux(): boolean {
+  return hasCommand('tmux');
+}
+
+export interface TerminalOptions {
+  /** The shell and its arguments (default: bash without rc files). */
+  shell?: string[];
+  /** Columns (default 160). */
+  width?: number;
+  /** How long waitFor waits by default (default 30 s). */
+  timeoutMs?: number;
+}
+
+export function terminal(t: TestContext, env: Record<string, string>, options: TerminalOptions = {}) {
   const socket = `rolehop-tty-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ' };
+  const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ', PROMPT: '$ ' };
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', 'bash', '--norc', '--noprofile');
+  const shell = options.shell ?? ['bash', '--norc', '--noprofile'];
+  tmux('new-session', '-d', '-s', 'main', '-x', String(options.width ?? 160), '-y', '40', ...shell);
   t.after(() => {
     try {
       tmux('kill-server');
@@ -29,7 +43,8 @@ export function terminal(t: TestContext, env: Record<string, string>) {
   });
   return {
     send: (...keys: string[]) => tmux('send-keys', '-t', 'main', ...keys),
-    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    screen: () => tmux('capture-pane', '-p', '-t', 'main'),
+    async waitFor(pattern: RegExp, timeoutMs = options.timeoutMs ?? 30_000): Promise<string> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const text = tmux('capture-pane', '-p', '-t', 'main');
