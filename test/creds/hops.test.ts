@@ -9,6 +9,7 @@ import { planSteps } from '../../src/creds/step-key.ts';
 import { getCallerIdentity } from '../../src/sts/assume-role.ts';
 import { ConfigError, exitCodeOf, UsageError } from '../../src/util/errors.ts';
 import { type Moto, startMoto } from '../harness/moto.ts';
+import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { baseDeps, countingStsProxy, fakeSso, memoryLogger } from './helpers.ts';
 
@@ -20,14 +21,7 @@ before(async () => {
 });
 after(() => moto?.stop());
 
-const ssoSource: Plan['source'] = {
-  kind: 'sso',
-  session: 'corp',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  ssoRegion: 'us-east-1',
-  accountId: '111122223333',
-  roleName: 'Admin',
-};
+const ssoSource: Plan['source'] = SSO_SOURCE;
 const roleA = 'arn:aws:iam::123456789012:role/HopA';
 const roleB = 'arn:aws:iam::123456789012:role/HopB';
 
