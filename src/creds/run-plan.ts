@@ -20,5 +20,5 @@ export async function runPlan(plan: Plan, deps: RunPlanDeps): Promise<Credential
     }
   }
   const { runSteps } = await import('./run-steps.ts');
-  return runSteps(plan, steps, deps);
+  return runSteps(plan, steps, deps, { lastChecked: last.cacheable });
 }
