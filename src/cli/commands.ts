@@ -4,6 +4,13 @@ import type { CommandSpec, OptionSpec } from './spec.ts';
 
 const json: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON' } };
 
+/** configure and populate: write profiles without a region line (cli/region.ts regionToWrite). */
+const noRegionOption: OptionSpec = {
+  type: 'boolean',
+  description:
+    "write no region (default: --region, the profile's, AWS_REGION, AWS_DEFAULT_REGION, [default] region, then the sso_region)",
+};
+
 /** Selectors usable wherever a profile is (design.md). */
 export const selectorOptions: Record<string, OptionSpec> = {
   'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to use' },
@@ -234,11 +241,7 @@ export const commands: CommandSpec[] = [
         description: 'output format for the AWS CLI (json, text, table)',
       },
       style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
-      'no-region': {
-        type: 'boolean',
-        description:
-          'write no region (default: --region, AWS_REGION, AWS_DEFAULT_REGION, [default] region, then the sso_region)',
-      },
+      'no-region': noRegionOption,
       'dry-run': { type: 'boolean', description: 'show the change without writing' },
     },
     examples: [
@@ -259,12 +262,7 @@ export const commands: CommandSpec[] = [
       template: { type: 'string', arg: 'TEMPLATE', description: 'profile name template' },
       style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
       prune: { type: 'boolean', description: 'remove managed profiles that no longer exist' },
-      'no-region': {
-        type: 'boolean',
-        description:
-          'write no region (default: --region, AWS_REGION, AWS_DEFAULT_REGION, [default] region, then the sso_region)',
-      },
-
+      'no-region': noRegionOption,
       'dry-run': { type: 'boolean', description: 'print the diff without writing' },
     },
     examples: [
