@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
-import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { type StartOptions, sandboxWorld } from '../harness/sandbox.ts';
+import { signInAsDev } from '../harness/signed-in-world.ts';
 import { devSession } from '../harness/sso-session.ts';
-import { writeFile } from '../harness/temp-home.ts';
 
 const USER_TOP = `# my own notes, keep them\n[default]\nregion = eu-west-1   \n\n`;
 const USER_BOTTOM = `\n; written by hand\n[profile mine]\noutput = json\n`;
@@ -15,13 +15,7 @@ const USER_BOTTOM = `\n; written by hand\n[profile mine]\noutput = json\n`;
 /** A temp HOME signed in to the sandbox as sso-session "dev", with user-written text around. */
 async function world(t: TestContext, options: StartOptions = {}) {
   const w = await sandboxWorld(t, options);
-  const tokens = await signIn(w.sandbox);
-  writeFile(w.home.configFile, `${USER_TOP}${devSession(w.sandbox, { scopes: false })}${USER_BOTTOM}`);
-  writeFile(
-    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
-    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
-  );
-  return w;
+  return signInAsDev(w, `${USER_TOP}${devSession(w.sandbox, { scopes: false })}${USER_BOTTOM}`);
 }
 
 const profileCount = (text: string) => (text.match(/^\[profile /gm) ?? []).length;
