@@ -65,7 +65,8 @@ export function prefersDeviceCode(ctx: BrowserContext): boolean {
 
 // child_process is loaded here, not at the top: credential commands import this module on their
 // warm path, where loading it would cost more than the rest of the work.
-async function trySpawn(argv: string[], env: Env): Promise<boolean> {
+/** Starts a browser detached from us; false when it could not be started. */
+export async function trySpawn(argv: string[], env: Env): Promise<boolean> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     try {

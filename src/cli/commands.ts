@@ -3,6 +3,11 @@ import type { CommandSpec, OptionSpec } from './spec.ts';
 // The command table: metadata only, so `--help` and argument checks load no implementation.
 
 const json: Record<string, OptionSpec> = { json: { type: 'boolean', description: 'print JSON' } };
+const maxAgeOption: OptionSpec = {
+  type: 'string',
+  arg: 'DURATION',
+  description: "trust an account's listed roles this long (default 1d)",
+};
 
 /** configure and populate: write profiles without a region line (cli/region.ts regionToWrite). */
 const noRegionOption: OptionSpec = {
@@ -34,6 +39,11 @@ export const selectorOptions: Record<string, OptionSpec> = {
     arg: '10m',
     description: 'refresh cached credentials with less than this left',
   },
+};
+
+const agentOption: OptionSpec = {
+  type: 'boolean',
+  description: 'point SDKs at the rolehop agent (renews credentials) instead of exporting keys',
 };
 
 export const commands: CommandSpec[] = [
@@ -112,11 +122,12 @@ export const commands: CommandSpec[] = [
   {
     name: 'ls',
     summary: 'list accounts and their roles',
-    usage: 'rolehop ls [FILTER] [--sso-session S] [--json] [--refresh]',
+    usage: 'rolehop ls [FILTER] [--sso-session S] [--json] [--refresh] [--max-age 1d]',
     positionals: 'FILTER',
     options: {
       'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to list' },
-      refresh: { type: 'boolean', description: 'bypass the account list cache' },
+      refresh: { type: 'boolean', description: "list every account's roles again" },
+      'max-age': maxAgeOption,
       ...json,
     },
     examples: ['rolehop ls', 'rolehop ls prod --json'],
@@ -125,10 +136,18 @@ export const commands: CommandSpec[] = [
   {
     name: 'env',
     summary: 'print credential exports for eval (Method 01)',
-    usage: 'rolehop env [PROFILE] [selectors] [--format bash|zsh|sh|fish|pwsh|cmd|dotenv|json] [--unset]',
+    usage:
+      'rolehop env [PROFILE] [selectors] [--agent] [--format bash|zsh|sh|fish|pwsh|cmd|dotenv|json] [--unset]',
+    description:
+      "--agent exports the agent's loopback endpoint and a token for this target instead of keys: every SDK and both AWS CLIs fetch and renew credentials from it, so a long-lived shell never holds an expiring key (the agent starts on first use; see 'rolehop agent'). Shell formats also set ROLEHOP_TARGET, which 'rolehop hook' and 'rolehop prompt' read.",
     positionals: 'PROFILE',
     options: {
       ...selectorOptions,
+      agent: agentOption,
+      again: {
+        type: 'boolean',
+        description: 'export again what $ROLEHOP_TARGET names (what the prompt hook runs)',
+      },
       format: {
         type: 'string',
         arg: 'FORMAT',
@@ -145,16 +164,34 @@ export const commands: CommandSpec[] = [
   {
     name: 'exec',
     summary: 'run a command with credentials in its environment',
-    usage: 'rolehop exec [PROFILE] [selectors] [--force] -- CMD [ARGS…]',
+    usage:
+      'rolehop exec [PROFILE] [selectors] [--agent] [--force] -- CMD [ARGS…]\n       rolehop exec --each PATTERN [--account GLOB --role GLOB] [--parallel N] [--output-dir DIR] [--json] -- CMD [ARGS…]',
+    description:
+      "--each runs CMD once per profile whose name matches PATTERN (* and ?), or with --account/--role once per account × role from the account inventory whose account name or id and role match (PATTERN then matches 'account/role'), each with its own credentials, at most --parallel at a time (default: the core count). Output lines start with the target's name, or go to DIR/<target>.log (0600). A table of target, exit code and duration ends the run on stderr (--json: on stdout); the exit code is 0 only if every command succeeded. A target whose credentials are refused is reported and skipped; Ctrl-C stops every command.",
     positionals: 'PROFILE',
     passThrough: true,
     options: {
       ...selectorOptions,
+      agent: agentOption,
       force: { type: 'boolean', description: 'allow running inside another rolehop exec' },
+      each: {
+        type: 'string',
+        arg: 'PATTERN',
+        description: 'run CMD for every matching profile (or account/role)',
+      },
+      parallel: {
+        type: 'string',
+        arg: 'N',
+        description: 'with --each: at most N at a time (default: the core count)',
+      },
+      'output-dir': { type: 'string', arg: 'DIR', description: 'with --each: one output file per target' },
+      ...json,
     },
     examples: [
       'rolehop exec prod-deploy -- aws s3 ls',
       'rolehop exec --account 111122223333 --role ReadOnly -- terraform plan',
+      "rolehop exec --each 'prod-*' --parallel 4 -- aws sts get-caller-identity",
+      "rolehop exec --each '*' --account 'prod-*' --role ReadOnly --output-dir out -- aws s3 ls",
     ],
     load: () => import('./cmd/exec.ts'),
   },
@@ -254,14 +291,19 @@ export const commands: CommandSpec[] = [
     name: 'populate',
     summary: 'write a profile for every account and role you can reach',
     usage:
-      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R | --no-region] [--style …] [--prune] [--dry-run]",
+      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R | --no-region] [--style …] [--prune] [--refresh] [--max-age 1d] [--dry-run]",
     description:
-      'Template fields: {account_name}, {account_id}, {role_name}, {sso_session}, {account_email}; names are cleaned to letters, digits and -_.@+, and a clash gets -ACCOUNT_ID appended. The profiles live between "# rolehop:begin populate SESSION" and "# rolehop:end populate SESSION"; nothing outside those lines is touched. A failed listing resumes where it stopped.',
+      'Template fields: {account_name}, {account_id}, {role_name}, {sso_session}, {account_email}; names are cleaned to letters, digits and -_.@+, and a clash gets -ACCOUNT_ID appended. The profiles live between "# rolehop:begin populate SESSION" and "# rolehop:end populate SESSION"; nothing outside those lines is touched. Accounts are listed on every run; roles come from the inventory when younger than --max-age (default 1d), so a re-run of an unchanged organisation costs a few calls. --prune and --refresh list every role again. A failed listing resumes where it stopped.',
     options: {
       'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to enumerate' },
       template: { type: 'string', arg: 'TEMPLATE', description: 'profile name template' },
       style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
-      prune: { type: 'boolean', description: 'remove managed profiles that no longer exist' },
+      prune: {
+        type: 'boolean',
+        description: 'remove managed profiles that no longer exist (lists every role again)',
+      },
+      refresh: { type: 'boolean', description: "list every account's roles again" },
+      'max-age': maxAgeOption,
       'no-region': noRegionOption,
       'dry-run': { type: 'boolean', description: 'print the diff without writing' },
     },
@@ -295,7 +337,7 @@ export const commands: CommandSpec[] = [
       port: { type: 'string', arg: 'N', description: 'port on 127.0.0.1 (default: any free port)' },
     },
     description:
-      'With -- CMD, runs CMD with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN set (static AWS_* variables removed), stops when it exits and passes its exit code on. Without CMD, prints the two variables to export and serves until Ctrl-C. The URL path /<profile> serves another profile from the same files. Credentials are renewed through the cache once less than 16 minutes remain (--min-ttl changes that), before any SDK would refresh them; the listener is 127.0.0.1 only and needs the token.',
+      'With -- CMD, runs CMD with AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN set (static AWS_* variables removed), stops when it exits and passes its exit code on. Without CMD, prints the two variables to export and serves until Ctrl-C. The token serves only this target, at the one URL printed (any other path is 404). Credentials are renewed through the cache once less than 16 minutes remain (--min-ttl changes that), before any SDK would refresh them; the listener is 127.0.0.1 only and needs the token.',
     examples: [
       'rolehop serve prod-deploy -- node server.js',
       'rolehop serve --account 111122223333 --role ReadOnlyAccess -- python3 worker.py',
@@ -304,20 +346,67 @@ export const commands: CommandSpec[] = [
     load: () => import('./cmd/serve.ts'),
   },
   {
+    name: 'agent',
+    summary: 'the per-user credential agent behind env --agent: run, start, status, stop',
+    usage: 'rolehop agent [start|status|stop] [--idle 8h] [--json]',
+    positionals: 'ACTION',
+    description:
+      "Without an action, runs the agent in the foreground with its log on stderr. 'start' starts it in the background (env --agent does that by itself); 'status' lists its targets, their expiry and last fetch; 'stop' ends it. The agent listens on 127.0.0.1 only, gives each target its own token, answers from the same cache and locks as every other command, renews credentials before they expire, and exits after --idle without requests (0: never). Its state (port, pid, control secret, targets with token hashes) is in a 0600 file under the rolehop cache; a restarted agent takes the same port, so shells keep working.",
+    options: {
+      idle: { type: 'string', arg: '8h', description: 'exit after this long without requests (0: never)' },
+      ...json,
+    },
+    examples: ['rolehop agent status', 'rolehop agent stop', 'rolehop agent --idle 0 --debug'],
+    load: () => import('./cmd/agent.ts'),
+  },
+  {
+    name: 'hook',
+    summary: 'print a prompt hook that re-exports credentials before they expire',
+    usage: 'rolehop hook bash|zsh|fish [--margin 10m]',
+    positionals: 'SHELL',
+    description:
+      'For tools that read only static keys. After eval "$(rolehop env PROFILE)", each prompt compares AWS_CREDENTIAL_EXPIRATION with the clock inside the shell (no process is started while the credentials are fresh) and, within --margin of expiry, runs rolehop env for the same target again.',
+    options: {
+      margin: { type: 'string', arg: '10m', description: 're-export when less than this is left' },
+    },
+    examples: ['eval "$(rolehop hook bash)"   # in ~/.bashrc', 'rolehop hook fish | source'],
+    load: () => import('./cmd/hook.ts'),
+  },
+  {
+    name: 'prompt',
+    summary: 'print a short prompt segment: the exported target and the time left',
+    usage: 'rolehop prompt',
+    description:
+      "Reads the environment only (ROLEHOP_TARGET, AWS_CREDENTIAL_EXPIRATION, the agent's variables): no network, no files. Prints nothing when no rolehop export is active.",
+    options: {},
+    examples: ["PS1='$(rolehop prompt) \\$ '", 'rolehop prompt   # prod-deploy 42m'],
+    load: () => import('./cmd/prompt.ts'),
+  },
+  {
     name: 'console',
     summary: 'open or print an AWS console sign-in URL',
     usage:
-      'rolehop console [PROFILE] [selectors] [--print | --open] [--destination URL|SERVICE] [--region R]',
+      'rolehop console [PROFILE] [selectors] [--print | --open | --isolate [--browser NAME|PATH]] [--destination URL|SERVICE] [--region R]',
     description:
-      'The sign-in URL works for about 15 minutes for whoever holds it: --print writes it to stdout only; --open (the default where a browser can be shown) gives the browser a single-use 127.0.0.1 address that redirects to it. SessionDuration is asked for only when the credentials come from one AssumeRole on long-term keys (--duration sets it); AWS refuses it for role chains. AWS_ENDPOINT_URL_SIGNIN points at another federation endpoint (the sandbox).',
+      'The sign-in URL works for about 15 minutes for whoever holds it: --print writes it to stdout only; --open (the default where a browser can be shown) gives the browser a single-use 127.0.0.1 address that redirects to it. SessionDuration is asked for only when the credentials come from one AssumeRole on long-term keys (--duration sets it); AWS refuses it for role chains. AWS_ENDPOINT_URL_SIGNIN points at another federation endpoint (the sandbox). --isolate opens the console in a browser profile of its own per AWS profile (under the cache folder, 0700), so several stay signed in side by side: Chromium, Chrome, Edge and Brave through --user-data-dir, Firefox through -profile.',
     positionals: 'PROFILE',
     options: {
       ...selectorOptions,
       print: { type: 'boolean', description: 'print the URL' },
       open: { type: 'boolean', description: 'open the URL in a browser (default on a desktop)' },
+      isolate: { type: 'boolean', description: 'open in a browser profile of its own for this AWS profile' },
+      browser: {
+        type: 'string',
+        arg: 'NAME|PATH',
+        description: 'with --isolate: chromium, chrome, edge, brave, firefox or a path',
+      },
       destination: { type: 'string', arg: 'URL|SERVICE', description: 'console page to land on, e.g. s3' },
     },
-    examples: ['rolehop console prod-deploy', 'rolehop console prod-deploy --destination cloudwatch --print'],
+    examples: [
+      'rolehop console prod-deploy',
+      'rolehop console prod-deploy --destination cloudwatch --print',
+      'rolehop console prod-deploy --isolate --browser chrome',
+    ],
     load: () => import('./cmd/console.ts'),
   },
   {

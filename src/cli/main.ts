@@ -3,6 +3,7 @@ import { closeMatches } from '../config/resolve.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../util/errors.ts';
 import { createLogger } from '../util/log.ts';
 import { redactText } from '../util/redact.ts';
+import { terminalSafe } from '../util/terminal-text.ts';
 import { colorOn } from './color.ts';
 import { commands, findCommand } from './commands.ts';
 import type { Deps, GlobalOptions } from './deps.ts';
@@ -87,15 +88,17 @@ export function defaultDeps(debug: boolean, noColor: boolean): Deps {
   };
 }
 
+/** Error text often quotes servers, files or argv: redacted, and stripped of terminal controls. */
 function printError(deps: Pick<Deps, 'stderr'>, error: unknown, debug: boolean): void {
+  const shown = (text: string) => terminalSafe(redactText(text));
   if (error instanceof RolehopError) {
-    deps.stderr.write(`rolehop: ${redactText(error.message)}\n`);
-    if (error.hint) deps.stderr.write(`  hint: ${redactText(error.hint)}\n`);
+    deps.stderr.write(`rolehop: ${shown(error.message)}\n`);
+    if (error.hint) deps.stderr.write(`  hint: ${shown(error.hint)}\n`);
   } else {
     const e = error as Error;
-    deps.stderr.write(`rolehop: unexpected error: ${redactText(e?.message ?? String(error))}\n`);
+    deps.stderr.write(`rolehop: unexpected error: ${shown(e?.message ?? String(error))}\n`);
   }
-  if (debug && error instanceof Error && error.stack) deps.stderr.write(`${redactText(error.stack)}\n`);
+  if (debug && error instanceof Error && error.stack) deps.stderr.write(`${shown(error.stack)}\n`);
 }
 
 /** Runs one command line; returns the exit code. */

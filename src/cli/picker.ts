@@ -1,5 +1,6 @@
 import { InterruptedError } from '../util/errors.ts';
 import type { TextSink } from '../util/log.ts';
+import { terminalSafe } from '../util/terminal-text.ts';
 
 // An interactive fuzzy picker over account × role: type to filter, arrows to move, Enter to pick,
 // Esc or Ctrl-C to cancel. Drawn on stderr so `eval "$(rolehop env)"` still captures only exports.
@@ -7,6 +8,8 @@ import type { TextSink } from '../util/log.ts';
 export interface PickerItem<T> {
   label: string;
   value: T;
+  /** What typing matches instead of the label (the label plus e.g. the account's email), lower case. */
+  search?: string;
 }
 
 export interface PickerTerminal {
@@ -21,12 +24,22 @@ export interface PickerTerminal {
  * term must appear in order as a substring (best) or as a subsequence.
  */
 export function matchScore(text: string, query: string): number | undefined {
-  const hay = text.toLowerCase();
+  return scoreTerms(text.toLowerCase(), query.toLowerCase().split(/\s+/).filter(Boolean));
+}
+
+/** A word starts after anything but a letter, digit or underscore. */
+function atWordStart(hay: string, at: number): boolean {
+  if (at === 0) return true;
+  const c = hay.charCodeAt(at - 1);
+  return !((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95);
+}
+
+function scoreTerms(hay: string, terms: string[]): number | undefined {
   let score = 0;
-  for (const term of query.toLowerCase().split(/\s+/).filter(Boolean)) {
+  for (const term of terms) {
     const at = hay.indexOf(term);
     if (at >= 0) {
-      score += at === 0 || /\W/.test(hay[at - 1]!) ? 0 : 1;
+      score += atWordStart(hay, at) ? 0 : 1;
       continue;
     }
     let i = 0;
@@ -44,9 +57,11 @@ export function matchScore(text: string, query: string): number | undefined {
 
 export function filterItems<T>(items: PickerItem<T>[], query: string): PickerItem<T>[] {
   if (!query.trim()) return items;
+  // Split and lower the query once: this runs over every target on every keystroke.
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
   const scored: { item: PickerItem<T>; score: number; index: number }[] = [];
   items.forEach((item, index) => {
-    const score = matchScore(item.label, query);
+    const score = scoreTerms(item.search ?? item.label.toLowerCase(), terms);
     if (score !== undefined) scored.push({ item, score, index });
   });
   scored.sort((a, b) => a.score - b.score || a.index - b.index);
@@ -101,7 +116,8 @@ export function pick<T>(prompt: string, items: PickerItem<T>[], term: PickerTerm
     if (selected >= top + rows) top = selected - rows + 1;
     const lines = [`? ${prompt} ${query}`];
     for (let i = top; i < Math.min(shown.length, top + rows); i++) {
-      lines.push(`${i === selected ? '❯' : ' '} ${shown[i]!.label}`);
+      // Labels quote the portal (account names): no terminal controls get through.
+      lines.push(`${i === selected ? '❯' : ' '} ${terminalSafe(shown[i]!.label)}`);
     }
     lines.push(
       shown.length === 0

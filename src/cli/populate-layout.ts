@@ -15,10 +15,16 @@ import {
   ssoEntries,
 } from '../config/profile-layout.ts';
 import { assignProfileNames, renderTemplate } from '../config/profile-names.ts';
-import type { AccountRoles } from '../sso/role-listing.ts';
+import type { PortalAccount } from '../sso/portal.ts';
 
 // The block `populate SESSION` for a listing: a profile per account × role, named by the template,
 // in the chosen style; managed profiles that vanished are kept unless --prune.
+
+/** One account of the listing with the roles it grants (sso/account-list.ts's inventory). */
+export interface AccountRoles {
+  account: PortalAccount;
+  roles: string[];
+}
 
 export interface PopulateRequest {
   session: string;

@@ -66,11 +66,24 @@ async function pickAccountRole(
   const { listAccountsWithRoles } = await import('../sso/account-list.ts');
   const { pick } = await import('./picker.ts');
   const { accounts } = await listAccountsWithRoles(session, sso, { token });
-  const items = accounts.flatMap((a) =>
-    a.roles.map((r) => ({
-      label: `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`,
-      value: { accountId: a.accountId, accountName: a.accountName, roleName: r },
-    })),
+  // Recently picked roles first (cli/pick-history.ts); the search also matches account emails.
+  const history = await import('./pick-history.ts');
+  const keyOf = (v: { accountId: string; roleName: string }) =>
+    `${session.startUrl} ${v.accountId} ${v.roleName}`;
+  const items = history.rankByHistory(
+    accounts.flatMap((a) =>
+      a.roles.map((r) => {
+        const label = `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`;
+        return {
+          label,
+          search: `${label} ${a.emailAddress ?? ''}`.toLowerCase(),
+          value: { accountId: a.accountId, accountName: a.accountName, roleName: r },
+        };
+      }),
+    ),
+    keyOf,
+    deps.env,
+    deps.now(),
   );
   if (items.length === 0) {
     throw new UsageError('no account or role is assigned to you in this sso-session', {
@@ -78,6 +91,7 @@ async function pickAccountRole(
     });
   }
   const chosen = await pick('account and role:', items, { input: deps.stdin, output: deps.stderr });
+  history.recordPick(keyOf(chosen), deps.env, deps.now(), (m) => deps.log.warn(m));
   deps.stderr.write(
     `Selected ${chosen.accountName ?? chosen.accountId} (${chosen.accountId}) ${chosen.roleName}\n`,
   );

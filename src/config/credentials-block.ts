@@ -3,6 +3,7 @@
 // config profile whose plan gives the keys) or `… sso-session=S account=ID role=R` (populate: an SSO
 // role). `rolehop sync` rewrites only profiles found in such blocks.
 
+import { checkReplaceableFile } from '../util/atomic-file.ts';
 import { ConfigError } from '../util/errors.ts';
 import { ConfigDocument } from './document.ts';
 import { readConfigFile } from './load.ts';
@@ -84,6 +85,7 @@ function userSectionError(path: string, name: string): ConfigError {
 
 /** Fails early (before the config file is touched) when `[NAME]` in the credentials file is the user's. */
 export function checkKeysWritable(path: string, name: string): void {
+  checkReplaceableFile(path, { dotfile: true }); // a device, read-only or hard-linked file: refuse before any write
   const doc = ConfigDocument.parse(readConfigFile(path, 'credentials').text);
   if (profileNamesOutside(doc, 'credentials', blockId(name)).has(name)) throw userSectionError(path, name);
 }

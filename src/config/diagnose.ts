@@ -5,7 +5,7 @@ import { loadConfigFiles, type RawConfigFile } from './load.ts';
 import type { ConfigView } from './model.ts';
 import { duplicateSections, type FileKind, headerMeaning, type ParsedFile, viewOfDocument } from './parse.ts';
 import { rolehopCacheDir, ssoCacheDir } from './paths.ts';
-import { ProfileResolutionError, type ResolveErrorCode, resolvePlan } from './resolve.ts';
+import { ProfileResolutionError, resolvePlan } from './resolve.ts';
 import { startUrlProblem } from './sso-session.ts';
 
 // `rolehop doctor`: every problem in the user's files, each with its fix. Pure checks take data
@@ -28,8 +28,6 @@ export interface Finding {
 /** Where a profile's section header is, for pointing findings at a line. */
 export type ProfileLocator = (profile: string, code: string) => { file: string; line: number } | undefined;
 
-const WARNING_CODES: ReadonlySet<string> = new Set<ResolveErrorCode>(['unsupported-source']);
-
 /** Resolves every profile and reports each distinct problem once, at the profile that needs fixing. */
 export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () => undefined): Finding[] {
   const seen = new Set<string>();
@@ -47,7 +45,7 @@ export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () =
       seen.add(key);
       const at = locate(error.code === 'loop' ? name : error.profile, error.code);
       findings.push({
-        severity: WARNING_CODES.has(error.code) ? 'warning' : 'error',
+        severity: 'error',
         code: error.code,
         ...(at ?? {}),
         profile: error.code === 'loop' ? name : error.profile,
@@ -133,7 +131,17 @@ export function diagnoseFileText(
   for (const issue of parsed.issues) {
     const info = doc.lines[issue.line - 1]?.info;
     const base = { file: file.path, line: issue.line };
-    if (info?.type === 'invalid') {
+    const disputedHeader = info?.type === 'section' && 'disputed' in headerMeaning(info, file.kind);
+    if (info?.type === 'disputed' || disputedHeader) {
+      findings.push({
+        // The AWS CLI and JS SDK programs would not use the same settings: a real problem.
+        severity: 'error',
+        code: 'readers-disagree',
+        ...base,
+        message: issue.message,
+        fix: 'rewrite the line so botocore and the AWS SDK for JavaScript read it alike: [profile NAME] headers alone on their line, key = value settings starting in the first column',
+      });
+    } else if (info?.type === 'invalid') {
       findings.push({
         severity: 'error',
         code: 'unparseable-line',
@@ -161,8 +169,9 @@ export function diagnoseFileText(
         code: 'default-twice',
         ...base,
         profile: 'default',
-        message:
-          'both [default] and [profile default] are present: [profile default] wins and [default] is ignored',
+        message: issue.message.includes('botocore reads this one')
+          ? issue.message
+          : 'both [default] and [profile default] are present: [profile default] wins and [default] is ignored',
         fix: 'merge the settings you need into one of them and delete the other',
       });
     } else {

@@ -1,23 +1,52 @@
 // A lossless, line-based view of an AWS config or credentials file: every raw line is kept with its
 // own line ending, so `toString()` gives back the exact input, whatever it holds. Each line is also
-// classified with the cross-SDK profile-file grammar (aws-protocols.md §5) so the semantic view and
-// the editor share one reading of the file.
+// classified by what botocore and the JS SDK both read there (readers.ts), in the terms of the
+// cross-SDK profile-file grammar (aws-protocols.md §5), so the semantic view and the editor share one
+// reading of the file. A line the two readers read differently is `disputed`: rolehop neither reads
+// it as a setting nor edits near it.
+
+import {
+  type BotocoreLine,
+  type BotocoreState,
+  botocoreStep,
+  indentOf,
+  type JsState,
+  jsStep,
+  ONE_SIDED_WS,
+  trimBoth,
+} from './readers.ts';
 
 export type LineEnding = '\n' | '\r\n' | '';
 
 export type LineInfo =
   | { type: 'blank' }
   | { type: 'comment' }
-  /** `header` is the text inside the brackets, trimmed; `prefix` the first word when there are two. */
-  | { type: 'section'; header: string; prefix: string | undefined; name: string }
-  /** `key` as written (trimmed, case kept); `value` with a trailing ` # comment` removed. */
-  | { type: 'property'; key: string; value: string }
+  /**
+   * `header`: botocore's section name (between the `[` and the last `]`), `js`: the JS SDK's;
+   * `prefix` and `name`: botocore's name split in two words, as the spec does.
+   */
+  | { type: 'section'; header: string; js: string; prefix: string | undefined; name: string }
+  /**
+   * `key` as written (trimmed, case kept); `value` with a trailing ` # comment` removed; `disputed`:
+   * why rolehop will not edit next to it though both readers read a setting (a key not in lower case).
+   */
+  | { type: 'property'; key: string; value: string; disputed?: string }
   /** An indented `key = value` under a property whose own value is empty. */
   | { type: 'sub-property'; key: string; value: string }
   /** An indented line that continues the previous property's value. */
   | { type: 'continuation'; value: string }
   /** `header` marks a broken section header: it still ends the section above it. */
-  | { type: 'invalid'; message: string; header?: boolean };
+  | { type: 'invalid'; message: string; header?: boolean }
+  /**
+   * botocore and the JS SDK read this line differently. `header`: at least one of them starts a new
+   * section here (so it ends the block above); `headers`: the section name each one reads, if any.
+   */
+  | { type: 'disputed'; message: string; header: boolean; headers: DisputedHeaders };
+
+export interface DisputedHeaders {
+  botocore?: string | undefined;
+  js?: string | undefined;
+}
 
 export interface DocLine {
   /** The line without its ending. */
@@ -35,20 +64,19 @@ export interface SectionBlock {
   info: Extract<LineInfo, { type: 'section' }> | undefined;
 }
 
-const WHITESPACE = /^[ \t]+|[ \t]+$/g;
-const trimWs = (s: string): string => s.replace(WHITESPACE, '');
+const isSpace = (ch: string): boolean => trimBoth(ch) === '';
 
 /**
  * Drops a comment from a line (the spec's `prepare_line`): `#` or `;` starts a comment anywhere in a
  * section header, but after a property value only when whitespace comes before it (`v#c` keeps it).
  */
 export function stripComment(line: string, needsWhitespace: boolean): string {
-  const text = trimWs(line);
+  const text = trimBoth(line);
   let prevWhitespace = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if ((ch === '#' || ch === ';') && (prevWhitespace || !needsWhitespace)) return trimWs(text.slice(0, i));
-    prevWhitespace = ch === ' ' || ch === '\t';
+    if ((ch === '#' || ch === ';') && (prevWhitespace || !needsWhitespace)) return trimBoth(text.slice(0, i));
+    prevWhitespace = isSpace(ch);
   }
   return text;
 }
@@ -58,17 +86,17 @@ function splitProperty(line: string): { key: string; value: string } | { error: 
   const text = stripComment(line, true);
   const eq = text.indexOf('=');
   if (eq < 0) return { error: 'no-equals' };
-  const key = trimWs(text.slice(0, eq));
+  const key = trimBoth(text.slice(0, eq));
   if (key === '') return { error: 'no-name' };
-  return { key, value: trimWs(text.slice(eq + 1)) };
+  return { key, value: trimBoth(text.slice(eq + 1)) };
 }
 
 /** The section name rules of the spec: a prefix word, then the name, both trimmed. */
 export function parseHeader(inner: string): { prefix: string | undefined; name: string } {
-  const text = trimWs(inner);
-  const m = /[ \t]/.exec(text);
+  const text = trimBoth(inner);
+  const m = /\s/.exec(text);
   if (!m) return { prefix: undefined, name: text };
-  return { prefix: text.slice(0, m.index), name: trimWs(text.slice(m.index + 1)) };
+  return { prefix: text.slice(0, m.index), name: trimBoth(text.slice(m.index + 1)) };
 }
 
 /** Splits text into lines on `\n`, keeping `\r\n` or `\n` (a lone `\r` stays inside the line). */
@@ -88,60 +116,165 @@ export function splitLines(text: string): { text: string; eol: LineEnding }[] {
   return lines;
 }
 
-// Parser state between lines: inside a section or not, and what an indented line would continue.
-const PROPERTY = { none: 0, value: 1, sub: 2 } as const;
-type PropertyState = (typeof PROPERTY)[keyof typeof PROPERTY];
-/** `inSection * 3 + property`: a small number, so states compare with ===. */
-type ParserState = number;
-const INITIAL: ParserState = 0;
+/** Both readers' states between lines: what an indented line continues, which section we are in. */
+interface ParserState {
+  botocore: BotocoreState;
+  js: JsState;
+}
+const INITIAL: ParserState = {
+  botocore: { section: false, option: undefined, nested: false, indent: 0 },
+  js: { section: false, sub: undefined },
+};
+const sameState = (a: ParserState, b: ParserState): boolean =>
+  a.botocore.section === b.botocore.section &&
+  a.botocore.option === b.botocore.option &&
+  a.botocore.nested === b.botocore.nested &&
+  a.botocore.indent === b.botocore.indent &&
+  a.js.section === b.js.section &&
+  a.js.sub === b.js.sub;
 
 /** The state each line was read in and the state after it, for incremental re-reads. */
 const lineStates = new WeakMap<DocLine, [before: ParserState, after: ParserState]>();
 
-function classifyOne(text: string, state: ParserState): [LineInfo, ParserState] {
-  const inSection = state >= 3;
-  const property = (state % 3) as PropertyState;
-  const next = (section: boolean, prop: PropertyState): ParserState => (section ? 3 : 0) + prop;
-  if (trimWs(text) === '') return [{ type: 'blank' }, state];
-  const first = text[0];
-  if (first === '#' || first === ';') return [{ type: 'comment' }, state];
-  if (first === '[') {
-    const stripped = stripComment(text, false);
-    if (!stripped.endsWith(']')) {
-      return [
-        { type: 'invalid', message: "Profile definition must end with ']'", header: true },
-        next(false, 0),
-      ];
-    }
-    const header = trimWs(stripped.slice(1, -1));
-    return [{ type: 'section', header, ...parseHeader(header) }, next(true, 0)];
+/** A line the two readers read differently: never a setting to rolehop, and edits near it are refused. */
+const disputed = (message: string, header: boolean, headers: DisputedHeaders = {}): LineInfo => ({
+  type: 'disputed',
+  message,
+  header,
+  headers,
+});
+
+/** configparser splits lines at a lone CR too (universal newlines); parseIni does not. */
+function botocoreSteps(text: string, state: BotocoreState): [BotocoreLine, BotocoreState] {
+  const pieces = text.replace(/\r+$/, '').split('\r');
+  let step: [BotocoreLine, BotocoreState] = [{ type: 'skip' }, state];
+  let header: string | undefined;
+  for (const piece of pieces) {
+    step = botocoreStep(piece, step[1]);
+    if (step[0].type === 'header') header ??= step[0].header;
   }
-  if (first === ' ' || first === '\t') {
-    if (!inSection) return [{ type: 'invalid', message: 'Expected a profile definition' }, state];
-    if (property === PROPERTY.none) {
-      return [{ type: 'invalid', message: 'Expected a property definition, found continuation' }, state];
+  if (pieces.length > 1 && header !== undefined) return [{ type: 'header', header }, step[1]];
+  return step;
+}
+
+/** A line botocore cannot parse (it then refuses the whole file), with the spec's message. */
+function invalidFor(text: string, b: BotocoreState): LineInfo {
+  if (trimBoth(text).startsWith('[')) {
+    return { type: 'invalid', message: "Profile definition must end with ']'", header: true };
+  }
+  if (!b.section) return { type: 'invalid', message: 'Expected a profile definition' };
+  if (indentOf(text) > 0 && b.option === undefined) {
+    return { type: 'invalid', message: 'Expected a property definition, found continuation' };
+  }
+  const prop = splitProperty(text);
+  if ('error' in prop && prop.error === 'no-name')
+    return { type: 'invalid', message: 'Property did not have a name' };
+  return { type: 'invalid', message: "Expected an '=' sign defining a property" };
+}
+
+function classifyOne(text: string, state: ParserState): [LineInfo, ParserState] {
+  const [b, botocore] = botocoreSteps(text, state.botocore);
+  const [j, js] = jsStep(text, state.js);
+  const after = { botocore, js };
+  const info = ((): LineInfo => {
+    if (/\r[^\r]/.test(text)) {
+      return disputed('a lone carriage return (CR) ends the line for botocore but not for the JS SDK', true, {
+        botocore: b.type === 'header' ? b.header : undefined,
+        js: j.type === 'header' ? j.inner : undefined,
+      });
     }
-    if (property === PROPERTY.sub) {
+    if (ONE_SIDED_WS.test(text)) {
+      return disputed(
+        'holds a character only one of botocore and the JS SDK reads as a space (U+FEFF, U+0085 or a control)',
+        trimBoth(text).startsWith('['),
+      );
+    }
+    if (b.type === 'skip') return trimBoth(text) === '' ? { type: 'blank' } : { type: 'comment' };
+    if (b.type === 'header' && j.type === 'header') {
+      return { type: 'section', header: b.header, js: j.inner, ...parseHeader(b.header) };
+    }
+    if (b.type === 'header') {
+      return disputed(
+        'botocore reads a section header here, the JS SDK does not (text after the "]"?)',
+        true,
+        {
+          botocore: b.header,
+        },
+      );
+    }
+    if (j.type === 'header') {
+      return disputed(
+        b.type === 'continuation'
+          ? 'the JS SDK reads a section header here, botocore reads the indented line as part of the value above'
+          : 'the JS SDK reads a section header here, botocore does not',
+        true,
+        { js: j.inner },
+      );
+    }
+    if (b.type === 'error') return invalidFor(text, state.botocore);
+    const prop = splitProperty(text);
+    if (b.type === 'option') {
+      if (b.delimiter === ':') {
+        return disputed(
+          "botocore reads ':' as the separator of a setting here, the JS SDK only reads '='",
+          false,
+        );
+      }
+      if (j.type === 'skip' && !state.js.section && 'key' in prop) return { type: 'property', ...prop };
+      if (j.type === 'skip' || !('key' in prop)) {
+        return disputed(
+          'botocore reads a setting here, the JS SDK does not (a " #" or " ;" before the "="?)',
+          false,
+        );
+      }
+      if (j.key.toLowerCase() !== b.key) {
+        return disputed('botocore and the JS SDK read a different key name on this line', false);
+      }
+      if (j.type === 'key' && j.sub !== undefined) {
+        return disputed(
+          `the JS SDK reads this indented line as a sub-setting of "${j.sub}", botocore as a setting of its own`,
+          false,
+        );
+      }
+      if (j.key !== b.key) {
+        // botocore lower-cases keys, the JS SDK keeps them: read as botocore and the spec do, but an
+        // edit would change which setting the JS SDK sees.
+        return {
+          type: 'property',
+          ...prop,
+          disputed:
+            'botocore reads this key in lower case, the JS SDK as written: they name different settings',
+        };
+      }
+      return { type: 'property', ...prop };
+    }
+    // b.type === 'continuation'
+    if (j.type === 'skip') {
+      if (!b.nested) return { type: 'continuation', value: trimBoth(text) };
       const sub = splitProperty(text);
       if ('error' in sub) {
         const message =
           sub.error === 'no-name'
             ? 'Sub-property did not have a name'
             : "Expected an '=' sign defining a sub-property";
-        return [{ type: 'invalid', message }, state];
+        return { type: 'invalid', message };
       }
-      return [{ type: 'sub-property', ...sub }, state];
+      if (!state.js.section) return { type: 'sub-property', ...sub };
+      return disputed('botocore reads a sub-setting here, the JS SDK does not', false);
     }
-    return [{ type: 'continuation', value: text.trim() }, state];
-  }
-  if (!inSection) return [{ type: 'invalid', message: 'Expected a profile definition' }, next(false, 0)];
-  const prop = splitProperty(text);
-  if ('error' in prop) {
-    const message =
-      prop.error === 'no-name' ? 'Property did not have a name' : "Expected an '=' sign defining a property";
-    return [{ type: 'invalid', message }, next(true, 0)];
-  }
-  return [{ type: 'property', ...prop }, next(true, prop.value === '' ? PROPERTY.sub : PROPERTY.value)];
+    const underParent = b.nested && state.js.sub?.toLowerCase() === b.of && 'key' in prop;
+    if (j.type === 'key' && j.sub !== undefined && j.sub.toLowerCase() === b.of && underParent) {
+      return { type: 'sub-property', ...prop };
+    }
+    // `  name =`: botocore stores an empty sub-property, the JS SDK nothing; both agree on the rest
+    // only while no line follows at that depth, which the next line's own reading checks.
+    if (j.type === 'parent' && underParent) return { type: 'sub-property', ...prop };
+    return disputed(
+      `botocore reads this indented line as part of "${b.of}" above, the JS SDK as a ${j.type === 'parent' ? 'new parent' : 'setting'} of its own`,
+      false,
+    );
+  })();
+  return [info, after];
 }
 
 function classifiedLine(text: string, eol: LineEnding, state: ParserState): [DocLine, ParserState] {
@@ -153,7 +286,7 @@ function classifiedLine(text: string, eol: LineEnding, state: ParserState): [Doc
 
 /**
  * Classifies lines in order: whether an indented line continues a value, lists sub-properties or is
- * an error depends on what came before, exactly as in the spec's parser.
+ * a setting of its own depends on what came before, for each reader.
  */
 export function classifyLines(lines: { text: string; eol: LineEnding }[]): DocLine[] {
   let state = INITIAL;
@@ -163,6 +296,10 @@ export function classifyLines(lines: { text: string; eol: LineEnding }[]): DocLi
     return line;
   });
 }
+
+/** A header, or a broken or disputed one: each ends the section above. */
+export const startsBlock = (info: LineInfo): boolean =>
+  info.type === 'section' || ((info.type === 'invalid' || info.type === 'disputed') && info.header === true);
 
 export class ConfigDocument {
   /** The file started with a UTF-8 byte order mark (kept on output). */
@@ -236,7 +373,7 @@ export class ConfigDocument {
     for (let i = start + added.length; i < this.lines.length; i++) {
       const old = this.lines[i]!;
       const known = lineStates.get(old);
-      if (known && known[0] === state) break;
+      if (known && sameState(known[0], state)) break;
       const [line, after] = classifiedLine(old.text, old.eol, state);
       this.lines[i] = line;
       state = after;
@@ -254,7 +391,7 @@ export class ConfigDocument {
     let current: SectionBlock = { header: -1, end: 0, info: undefined };
     this.lines.forEach((line, i) => {
       const info = line.info;
-      if (info.type === 'section' || (info.type === 'invalid' && info.header)) {
+      if (startsBlock(info)) {
         current.end = i;
         blocks.push(current);
         current = { header: i, end: i + 1, info: info.type === 'section' ? info : undefined };

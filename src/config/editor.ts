@@ -6,10 +6,12 @@
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { ConfigError } from '../util/errors.ts';
 import { type LockOptions, withLock } from '../util/lock.ts';
-import { ConfigDocument, type DocLine, type SectionBlock } from './document.ts';
+import { ConfigDocument, type DocLine, type LineInfo, type SectionBlock, startsBlock } from './document.ts';
 import { readConfigFile } from './load.ts';
 import { type Properties, type PropertyValue, sectionsOfKind } from './model.ts';
 import {
+  defaultOrderDispute,
+  disputedRefs,
   duplicateSections,
   type FileKind,
   headerMeaning,
@@ -19,6 +21,7 @@ import {
   type SectionRef,
   viewOfDocument,
 } from './parse.ts';
+import { indentOf } from './readers.ts';
 
 export type { FileKind, SectionRef };
 
@@ -78,13 +81,38 @@ function checkRef(ref: SectionRef, kind: FileKind): void {
   }
 }
 
+/** The leading spaces and tabs of a line. */
+const indentText = (text: string): string => text.slice(0, indentOf(text));
+
 /** `key = value`, or `key =` for an empty value (no trailing blank). */
 const propertyLine = (key: string, value: string): string =>
   value === '' ? `${key} =` : `${key} = ${value}`;
 
-/** A header, or a broken one: either ends the section above (as in ConfigDocument.sections). */
-const startsBlock = (line: DocLine): boolean =>
-  line.info.type === 'section' || (line.info.type === 'invalid' && line.info.header === true);
+/** A cheap first test: a header can only name a section whose name its text holds, ending there. */
+function mayName(info: LineInfo, name: string): boolean {
+  if (info.type === 'section') return holdsName(info.header, name) || holdsName(info.js, name);
+  if (info.type !== 'disputed' || !info.header) return false;
+  return holdsName(info.headers.botocore ?? '', name) || holdsName(info.headers.js ?? '', name);
+}
+
+const NAME_CHAR = /[A-Za-z0-9_\-/.%@:+]/;
+
+function holdsName(text: string, name: string): boolean {
+  if (/["'\\]/.test(text)) return true; // botocore's shlex joins quoted and escaped parts
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    const after = text[at + name.length];
+    if (after === undefined || !NAME_CHAR.test(after)) return true;
+  }
+  return false;
+}
+
+/** Why botocore and the JS SDK read this line differently, if they do. */
+const disputeOf = (line: DocLine): string | undefined =>
+  line.info.type === 'disputed'
+    ? line.info.message
+    : line.info.type === 'property'
+      ? line.info.disputed
+      : undefined;
 
 const isContent = (line: DocLine): boolean => line.info.type !== 'blank' && line.info.type !== 'comment';
 
@@ -127,23 +155,85 @@ export class ConfigEditor {
   /** Raw line edits whose meaning we cannot predict: the read-back check then only looks for new errors. */
   private rawEdits = false;
 
-  constructor(document: ConfigDocument, kind: FileKind) {
+  /** Names the file in messages (its path). */
+  private readonly label: string;
+
+  constructor(document: ConfigDocument, kind: FileKind, label: string = `the ${kind} file`) {
     this.document = document;
     this.kind = kind;
+    this.label = label;
+  }
+
+  /**
+   * Refuses to edit `ref` where botocore and the JS SDK read nearby lines differently: an edit there
+   * could add a second key or section next to one rolehop cannot see, and botocore would then refuse
+   * the whole file. Names the first such line.
+   */
+  private refuseIfDisputed(ref: SectionRef, what: string): void {
+    const lines = this.document.lines;
+    const near: { index: number; why: string }[] = [];
+    for (const block of this.blocksFor(ref, true)) {
+      for (let i = block.header + 1; i < block.end; i++) {
+        const why = disputeOf(lines[i]!);
+        if (why) near.push({ index: i, why });
+      }
+      const next = lines[block.end]?.info;
+      if (
+        next?.type === 'disputed' &&
+        (next.headers.botocore === undefined || next.headers.js === undefined)
+      ) {
+        near.push({ index: block.end, why: next.message });
+      }
+    }
+    lines.forEach((line, i) => {
+      const info = line.info;
+      if (!mayName(info, ref.name)) return;
+      const meaning = info.type === 'section' ? headerMeaning(info, this.kind) : undefined;
+      const refs =
+        info.type === 'disputed' && info.header
+          ? disputedRefs(info.headers, this.kind)
+          : meaning && 'disputed' in meaning
+            ? meaning.refs
+            : [];
+      if (refs.some((r) => r.kind === ref.kind && r.name === ref.name)) {
+        near.push({
+          index: i,
+          why: meaning && 'disputed' in meaning ? meaning.disputed : (info as { message: string }).message,
+        });
+      }
+    });
+    if (ref.kind === 'profile' && ref.name === 'default') {
+      const pair = defaultOrderDispute(lines, this.kind);
+      if (pair) {
+        near.push({
+          index: pair[1] - 1,
+          why: `[default] comes after [profile default] (line ${pair[0]}): botocore reads [default], the JS SDK [profile default]`,
+        });
+      }
+    }
+    if (near.length === 0) return;
+    const first = near.sort((a, b) => a.index - b.index)[0]!;
+    throw new ConfigError(
+      `cannot ${what} in ${headerFor(ref, this.kind)}: ${this.label}:${first.index + 1}: ${first.why}`,
+      {
+        hint: `edit line ${first.index + 1} by hand so botocore and the AWS SDK for JavaScript read it the same way (sections as [profile NAME], settings as key = value starting in the first column), then retry`,
+      },
+    );
   }
 
   /** The section blocks that make up `ref` (for the config default: `[profile default]` wins). */
   private blocksFor(ref: SectionRef, includeShadowed = false): SectionBlock[] {
-    // Scans header lines only and checks the name first: populate calls this thousands of times.
+    // Scans header lines only (their meaning is cached): populate calls this thousands of times.
     const lines = this.document.lines;
     const matching: { block: SectionBlock; unprefixed: boolean }[] = [];
     for (let i = 0; i < lines.length; i++) {
       const info = lines[i]!.info;
-      if (info.type !== 'section' || info.name !== ref.name) continue;
+      if (info.type !== 'section' || !mayName(info, ref.name)) continue;
       const meaning = headerMeaning(info, this.kind);
-      if (!('section' in meaning) || meaning.section.kind !== ref.kind) continue;
+      if (!('section' in meaning) || meaning.section.kind !== ref.kind || meaning.section.name !== ref.name)
+        continue;
       let end = i + 1;
-      while (end < lines.length && !startsBlock(lines[end]!)) end++;
+      while (end < lines.length && !startsBlock(lines[end]!.info)) end++;
       matching.push({ block: { header: i, end, info }, unprefixed: meaning.unprefixedDefault });
     }
     if (!includeShadowed && matching.some((m) => !m.unprefixed) && matching.some((m) => m.unprefixed)) {
@@ -183,6 +273,7 @@ export class ConfigEditor {
     checkRef(ref, this.kind);
     const { parent, sub } = splitKey(key);
     checkValue(key, value);
+    this.refuseIfDisputed(ref, `set ${key}`);
     this.intents.push({ op: 'set', ref, parent, sub, value });
     const block = this.singleBlock(ref, key);
     if (!block) {
@@ -199,7 +290,7 @@ export class ConfigEditor {
       if (last) {
         const single = last.end === last.start + 1 || !lines.slice(last.start + 1, last.end).some(isContent);
         if (single && last.value === value) return;
-        this.document.splice(last.start, last.end, [propertyLine(parent, value)]);
+        this.replaceProperty(last, propertyLine(parent, value));
       } else {
         this.insertInBlock(block, [propertyLine(parent, value)]);
       }
@@ -217,12 +308,13 @@ export class ConfigEditor {
         },
       );
     }
-    let indent = '  ';
+    // Sub-properties sit deeper than their parent, or botocore reads them as settings of their own.
+    let indent = `${indentText(lines[last.start]!.text)}  `;
     let lastSub = last.start;
     for (let i = last.start + 1; i < last.end; i++) {
       const info = lines[i]!.info;
       if (info.type !== 'sub-property') continue;
-      indent = /^[ \t]+/.exec(lines[i]!.text)![0];
+      indent = indentText(lines[i]!.text);
       lastSub = i;
     }
     for (let i = last.end - 1; i > last.start; i--) {
@@ -240,6 +332,7 @@ export class ConfigEditor {
   unset(ref: SectionRef, key: string): boolean {
     checkRef(ref, this.kind);
     const { parent, sub } = splitKey(key);
+    this.refuseIfDisputed(ref, `unset ${key}`);
     const blocks = this.blocksFor(ref);
     const holders = blocks.filter((b) => propertiesIn(this.document.lines, b).some((p) => p.key === parent));
     if (holders.length === 0) return false;
@@ -247,7 +340,7 @@ export class ConfigEditor {
     this.intents.push({ op: 'unset', ref, parent, sub });
     const props = propertiesIn(this.document.lines, block).filter((p) => p.key === parent);
     if (sub === undefined) {
-      for (const p of props.reverse()) this.document.splice(p.start, p.end, []);
+      for (const p of props.reverse()) this.document.splice(p.start, p.end, this.commentsIn(p));
       return true;
     }
     const last = props[props.length - 1]!;
@@ -262,7 +355,7 @@ export class ConfigEditor {
     }
     if (subs.length === 0) return false;
     if (others === 0) {
-      this.document.splice(last.start, last.end, []);
+      this.document.splice(last.start, last.end, this.commentsIn(last));
     } else {
       for (const i of subs.reverse()) this.document.splice(i, i + 1, []);
     }
@@ -276,6 +369,7 @@ export class ConfigEditor {
    */
   addSection(ref: SectionRef, entries: [string, string][] = [], options: { at?: number } = {}): void {
     checkRef(ref, this.kind);
+    this.refuseIfDisputed(ref, 'add the section');
     if (this.blocksFor(ref, true).length > 0) {
       throw new ConfigError(`${headerFor(ref, this.kind)} already exists`);
     }
@@ -315,6 +409,7 @@ export class ConfigEditor {
 
   /** Removes every block of the section (duplicates too); comments above it stay. */
   removeSection(ref: SectionRef): boolean {
+    this.refuseIfDisputed(ref, 'remove the section');
     const blocks = this.blocksFor(ref, true);
     if (blocks.length === 0) return false;
     this.intents.push({ op: 'remove', ref });
@@ -353,6 +448,23 @@ export class ConfigEditor {
     return -1;
   }
 
+  /**
+   * Replaces a property and its continuation lines with one line at the property's own indent (a
+   * shallower line could turn the lines below into settings for botocore); comments inside it stay.
+   */
+  private replaceProperty(block: PropertyBlock, line: string): void {
+    const indent = indentText(this.document.lines[block.start]!.text);
+    this.document.splice(block.start, block.end, [indent + line, ...this.commentsIn(block)]);
+  }
+
+  /** Comment lines inside a property's lines: an edit of the property keeps them. */
+  private commentsIn(block: PropertyBlock): string[] {
+    return this.document.lines
+      .slice(block.start + 1, block.end)
+      .filter((l) => l.info.type === 'comment')
+      .map((l) => l.text);
+  }
+
   private appendSection(ref: SectionRef, body: string[]): void {
     const lines = this.document.lines;
     const last = lines[lines.length - 1];
@@ -381,7 +493,23 @@ export class ConfigEditor {
       });
     };
     if (errors(now) > errors(was)) fail('the edit would add a line readers cannot parse');
-    if (duplicateSections(this.document, this.kind).length > duplicateSections(before, this.kind).length) {
+    const disputed = (d: ConfigDocument) => d.lines.filter((l) => disputeOf(l) !== undefined);
+    const disputedBefore = new Set(disputed(before).map((l) => l.text));
+    const fresh = this.document.lines.findIndex(
+      (l) => disputeOf(l) !== undefined && !disputedBefore.has(l.text),
+    );
+    if (disputed(this.document).length > disputed(before).length || fresh >= 0) {
+      const line = this.document.lines[fresh];
+      fail(
+        line
+          ? `after the edit, line ${fresh + 1} would be read differently by botocore and the JS SDK (${disputeOf(line)})`
+          : 'botocore and the JS SDK would read an edited line differently',
+      );
+    }
+    if (
+      duplicateSections(this.document, this.kind).length > duplicateSections(before, this.kind).length ||
+      repeatedBotocoreHeaders(this.document) > repeatedBotocoreHeaders(before)
+    ) {
       fail('the edit would duplicate a section');
     }
     if (this.rawEdits) return;
@@ -411,6 +539,20 @@ export class ConfigEditor {
     const actual = { profiles: now.profiles, ssoSessions: now.ssoSessions, services: now.services };
     if (canonical(actual) !== canonical(expected)) fail('the result would not read back as intended');
   }
+}
+
+/** Headers botocore reads more than once (it then refuses the file), disputed ones included. */
+function repeatedBotocoreHeaders(doc: ConfigDocument): number {
+  const seen = new Set<string>();
+  let repeats = 0;
+  for (const { info } of doc.lines) {
+    const header =
+      info.type === 'section' ? info.header : info.type === 'disputed' ? info.headers.botocore : undefined;
+    if (header === undefined) continue;
+    if (seen.has(header)) repeats++;
+    seen.add(header);
+  }
+  return repeats;
 }
 
 function applySet(props: Properties, key: { parent: string; sub: string | undefined }, value: string): void {
@@ -475,12 +617,12 @@ export async function updateConfigFile(
         });
       }
       const original = ConfigDocument.parse(file.text);
-      const editor = new ConfigEditor(ConfigDocument.parse(file.text), kind);
+      const editor = new ConfigEditor(ConfigDocument.parse(file.text), kind, path);
       await edit(editor);
       editor.verify(original);
       const after = editor.document.toString();
       if (after === file.text) return { changed: false, before: file.text, after };
-      if (!options.dryRun) writeFileAtomic(path, after);
+      if (!options.dryRun) writeFileAtomic(path, after, { dotfile: true });
       return { changed: true, before: file.text, after };
     },
     options,

@@ -1,3 +1,4 @@
+import { ConfigError } from '../util/errors.ts';
 import type { ConfigView } from './model.ts';
 
 // Endpoint precedence shared by all AWS SDKs (aws-protocols.md §5):
@@ -32,6 +33,76 @@ export function endpointOverride(
   return typeof profile.endpoint_url === 'string' ? profile.endpoint_url : undefined;
 }
 
+/**
+ * How an SDK client reaches a service. An explicit endpoint is passed only when one is configured;
+ * otherwise the SDK's endpoint rules pick it from the region and the FIPS and dual-stack settings, as
+ * they do for the AWS CLI and the SDKs. Every field is set, so the SDK never reads process.env or the
+ * files itself (the library may run with another env).
+ */
+export interface ClientEndpoint {
+  endpoint?: string;
+  useFipsEndpoint: boolean;
+  useDualstackEndpoint: boolean;
+  /** Stops the SDK from looking up AWS_ENDPOINT_URL_* and [services] again on its own. */
+  ignoreConfiguredEndpointUrls: true;
+}
+
+/** A boolean setting as the SDKs read it: the variable, else the profile's key; "true"/"false" only. */
+function flag(
+  env: Env,
+  variable: string,
+  profile: Record<string, unknown> | undefined,
+  key: string,
+): boolean {
+  const fromEnv = env[variable];
+  const [raw, where] =
+    fromEnv !== undefined && fromEnv !== '' ? [fromEnv, variable] : [profile?.[key], `the profile's ${key}`];
+  if (raw === undefined) return false;
+  const value = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${where} is ${JSON.stringify(raw)}: expected true or false`, {
+    hint: `set ${where === variable ? variable : key} to true or false`,
+  });
+}
+
+/**
+ * The endpoint settings for a client of the service in a region. With an endpoint configured, FIPS and
+ * dual-stack are off (botocore ignores them then; the JS SDK's rules would refuse the combination).
+ */
+export function clientEndpoint(
+  service: ServiceId,
+  env: Env,
+  view?: ConfigView,
+  profileName?: string,
+): ClientEndpoint {
+  const override = endpointOverride(service, env, view, profileName);
+  if (override) {
+    return {
+      endpoint: override.replace(/\/+$/, ''),
+      useFipsEndpoint: false,
+      useDualstackEndpoint: false,
+      ignoreConfiguredEndpointUrls: true,
+    };
+  }
+  const profile = profileName && view ? view.profiles[profileName] : undefined;
+  return {
+    useFipsEndpoint: flag(env, 'AWS_USE_FIPS_ENDPOINT', profile, 'use_fips_endpoint'),
+    useDualstackEndpoint: flag(env, 'AWS_USE_DUALSTACK_ENDPOINT', profile, 'use_dualstack_endpoint'),
+    ignoreConfiguredEndpointUrls: true,
+  };
+}
+
+/** The endpoint rules refused the settings (say FIPS with dual-stack where a partition has neither). */
+export function unresolvableEndpoint(service: ServiceId, region: string, error: unknown): ConfigError {
+  return new ConfigError(
+    `no ${service} endpoint for region ${region} with these settings: ${(error as Error)?.message ?? String(error)}`,
+    {
+      hint: 'check the region, AWS_USE_FIPS_ENDPOINT / use_fips_endpoint and AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint',
+    },
+  );
+}
+
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
 export function partitionOfRegion(region: string): Partition {
@@ -40,32 +111,12 @@ export function partitionOfRegion(region: string): Partition {
   return 'aws';
 }
 
-function dnsSuffix(region: string): string {
-  return partitionOfRegion(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
-}
-
-/** The service's endpoint in a region, honouring overrides. */
-export function endpointFor(
-  service: ServiceId,
-  region: string,
-  env: Env,
-  view?: ConfigView,
-  profileName?: string,
-): string {
-  const override = endpointOverride(service, env, view, profileName);
+/** The partition's console sign-in (federation) endpoint, honouring overrides; not an SDK client. */
+export function signinEndpoint(region: string, env: Env, view?: ConfigView, profileName?: string): string {
+  const override = endpointOverride('SIGNIN', env, view, profileName);
   if (override) return override.replace(/\/+$/, '');
-  switch (service) {
-    case 'SSO':
-      return `https://portal.sso.${region}.${dnsSuffix(region)}`;
-    case 'SSO_OIDC':
-      return `https://oidc.${region}.${dnsSuffix(region)}`;
-    case 'STS':
-      return `https://sts.${region}.${dnsSuffix(region)}`;
-    case 'SIGNIN': {
-      const partition = partitionOfRegion(region);
-      if (partition === 'aws-cn') return 'https://signin.amazonaws.cn';
-      if (partition === 'aws-us-gov') return 'https://signin.amazonaws-us-gov.com';
-      return 'https://signin.aws.amazon.com';
-    }
-  }
+  const partition = partitionOfRegion(region);
+  if (partition === 'aws-cn') return 'https://signin.amazonaws.cn';
+  if (partition === 'aws-us-gov') return 'https://signin.amazonaws-us-gov.com';
+  return 'https://signin.aws.amazon.com';
 }

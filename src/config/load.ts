@@ -29,16 +29,35 @@ export interface RawConfigFile {
   mode: number | undefined;
 }
 
-/** Reads one file; a missing file reads as empty, any other failure is a ConfigError. */
+/** Opened without blocking (a FIFO would wait for a writer for ever), read only when a regular file. */
+function readIfRegular(path: string): { bytes: Buffer; mode: number } | undefined {
+  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const st = fs.fstatSync(fd);
+    // A folder stays an error (a mistyped AWS_CONFIG_FILE is worth saying); other non-files read as absent.
+    if (st.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
+    if (!st.isFile()) return undefined;
+    return { bytes: fs.readFileSync(fd), mode: st.mode & 0o7777 };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads one file; a missing file reads as empty, and so does anything but a regular file (a FIFO,
+ * a device such as /dev/null), as botocore does (os.path.isfile). Any other failure is a ConfigError.
+ */
 export function readConfigFile(path: string, kind: FileKind): RawConfigFile {
   let bytes: Buffer;
   let mode: number;
+  const absent: RawConfigFile = { path, kind, exists: false, text: '', utf8: true, mode: undefined };
   try {
-    bytes = fs.readFileSync(path);
-    mode = fs.statSync(path).mode & 0o7777;
+    const read = readIfRegular(path);
+    if (!read) return absent;
+    ({ bytes, mode } = read);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { path, kind, exists: false, text: '', utf8: true, mode: undefined };
+    if (code === 'ENOENT') return absent;
     throw new ConfigError(`cannot read the AWS ${kind} file ${path} (${code ?? String(error)})`, {
       hint:
         code === 'EISDIR'

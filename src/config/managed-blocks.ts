@@ -10,7 +10,7 @@
 
 import { ConfigError } from '../util/errors.ts';
 import type { ConfigDocument } from './document.ts';
-import { type FileKind, headerMeaning, type SectionRef } from './parse.ts';
+import { disputedRefs, type FileKind, headerMeaning, type SectionRef } from './parse.ts';
 
 const BEGIN = '# rolehop:begin ';
 const END = '# rolehop:end ';
@@ -181,6 +181,13 @@ export function profileNamesOutside(doc: ConfigDocument, kind: FileKind, blockId
     if (own && block.header > own.begin && block.header < own.end) continue;
     const meaning = headerMeaning(block.info, kind);
     if ('section' in meaning && meaning.section.kind === 'profile') names.add(meaning.section.name);
+    // A name botocore or the JS SDK reads here is taken too: a second section would shadow it.
+    if ('disputed' in meaning) for (const r of meaning.refs) if (r.kind === 'profile') names.add(r.name);
   }
+  doc.lines.forEach((line, i) => {
+    if (line.info.type !== 'disputed' || !line.info.header) return;
+    if (own && i > own.begin && i < own.end) return;
+    for (const r of disputedRefs(line.info.headers, kind)) if (r.kind === 'profile') names.add(r.name);
+  });
   return names;
 }

@@ -11,6 +11,15 @@ export interface ConfigView {
   services: Record<string, Properties>;
   /** Lines and sections that were ignored, for `doctor` and --debug. */
   warnings: string[];
+  /** Sections with a line botocore and the JS SDK read differently (rolehop reads neither way). */
+  disputes?: Dispute[];
+}
+
+export interface Dispute {
+  kind: 'profile' | 'sso-session' | 'services';
+  name: string;
+  /** `file:line: why`, never the line itself (it may hold a secret). */
+  where: string;
 }
 
 /** The sections of one kind (`[profile]`, `[sso-session]`, `[services]`): the bucket a section ref names. */

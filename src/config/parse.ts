@@ -3,10 +3,11 @@
 // would fail the whole file, we ignore the line and record an issue instead, so one bad line does
 // not hide every profile; `issues` keeps what the spec calls errors apart from mere warnings.
 
-import { ConfigDocument, type DocLine, type LineInfo } from './document.ts';
+import { ConfigDocument, type DisputedHeaders, type DocLine, type LineInfo } from './document.ts';
 import type { ConfigView, Properties } from './model.ts';
+import { botocoreSection, type FileKind, jsSection, type SectionId } from './readers.ts';
 
-export type FileKind = 'config' | 'credentials';
+export type { FileKind };
 export type SectionKind = 'profile' | 'sso-session' | 'services';
 
 export interface SectionRef {
@@ -50,47 +51,87 @@ const KNOWN_OTHER_SECTIONS = new Set(['plugins', 'preview', 'toplevel']);
 
 export type HeaderMeaning =
   | { section: SectionRef; unprefixedDefault: boolean }
-  | { ignored: string | undefined /* reason, or undefined when silently ignored */ };
+  | { ignored: string | undefined /* reason, or undefined when silently ignored */ }
+  /** botocore and the JS SDK name different sections here: `refs` are the ones either names. */
+  | { disputed: string; refs: SectionRef[] };
 
-/** What a section header means in a file of this kind. */
-export function headerMeaning(
-  info: { prefix: string | undefined; name: string },
-  kind: FileKind,
-): HeaderMeaning {
-  const { prefix, name } = info;
-  if (kind === 'credentials') {
-    if (prefix !== undefined) {
-      return {
-        ignored:
-          prefix === 'profile'
-            ? `[profile ${name}] ignored: the credentials file names profiles without a prefix, as [${name}]`
-            : `section [${prefix} ${name}] ignored: not a valid profile name in the credentials file`,
-      };
-    }
-    if (!isValidIdentifier(name))
-      return { ignored: `profile [${name}] ignored: "${name}" is not a valid name` };
-    return { section: { kind: 'profile', name }, unprefixedDefault: false };
-  }
-  if (prefix === undefined) {
-    if (name === 'default') return { section: { kind: 'profile', name }, unprefixedDefault: true };
-    if (KNOWN_OTHER_SECTIONS.has(name)) return { ignored: undefined };
+/** A section rolehop can name: a profile, session or services block with a valid name. */
+function addressable(id: SectionId | undefined): SectionRef | undefined {
+  return id && id.kind !== 'other' && isValidIdentifier(id.name)
+    ? { kind: id.kind, name: id.name }
+    : undefined;
+}
+
+const sameRef = (a: SectionRef | undefined, b: SectionRef | undefined): boolean =>
+  a?.kind === b?.kind && a?.name === b?.name;
+
+/** The sections either reader names on a disputed header line. */
+export function disputedRefs(headers: DisputedHeaders, kind: FileKind): SectionRef[] {
+  const refs: SectionRef[] = [];
+  const b = headers.botocore === undefined ? undefined : addressable(botocoreSection(headers.botocore, kind));
+  const j = headers.js === undefined ? undefined : addressable(jsSection(headers.js, kind));
+  if (b) refs.push(b);
+  if (j && !sameRef(b, j)) refs.push(j);
+  return refs;
+}
+
+/**
+ * What a section header means in a file of this kind: the section botocore and the JS SDK both read
+ * there, or why rolehop ignores it (neither reads a section rolehop can name), or that they disagree.
+ */
+export function headerMeaning(info: SectionInfo, kind: FileKind): HeaderMeaning {
+  const cached = meanings.get(info) ?? {};
+  meanings.set(info, cached);
+  cached[kind] ??= readHeader(info, kind);
+  return cached[kind];
+}
+
+type SectionInfo = { header: string; js: string; prefix: string | undefined; name: string };
+/** Header lines are immutable and looked up often (populate edits big files thousands of times). */
+const meanings = new WeakMap<SectionInfo, Partial<Record<FileKind, HeaderMeaning>>>();
+
+function readHeader(info: SectionInfo, kind: FileKind): HeaderMeaning {
+  const boto = addressable(botocoreSection(info.header, kind));
+  const js = addressable(jsSection(info.js, kind));
+  if (!sameRef(boto, js)) {
+    const refs = [boto, js].filter((r): r is SectionRef => r !== undefined);
+    const names = refs.map((r) => `${r.kind} "${r.name}"`).join(' / ');
     return {
-      ignored: `section [${name}] ignored: profiles in the config file (other than [default]) need a prefix, as [profile ${name}]`,
+      disputed: `botocore and the JS SDK read different sections here (${boto ? 'botocore' : 'the JS SDK'} reads ${names}, the other ${boto && js ? 'the other name' : 'none'})`,
+      refs,
     };
   }
-  if (!isValidIdentifier(name)) {
-    return { ignored: `section [${prefix} ${name}] ignored: "${name}" is not a valid name` };
+  if (boto) {
+    const unprefixedDefault = kind === 'config' && info.header === 'default';
+    return { section: boto, unprefixedDefault };
+  }
+  return { ignored: ignoredReason(info, kind) };
+}
+
+/** Why neither reader sees a section rolehop can name here (undefined: the AWS CLI's own sections). */
+function ignoredReason(info: { header: string; prefix: string | undefined; name: string }, kind: FileKind) {
+  const { prefix, name } = info;
+  if (info.header !== info.header.trim()) {
+    return `section [${info.header}] ignored: botocore and the JS SDK read the spaces inside the brackets as part of its name`;
+  }
+  if (kind === 'credentials') {
+    if (prefix === 'profile') {
+      return `[profile ${name}] ignored: the credentials file names profiles without a prefix, as [${name}]`;
+    }
+    return `profile [${info.header}] ignored: "${info.header}" is not a valid name`;
+  }
+  if (prefix === undefined) {
+    if (KNOWN_OTHER_SECTIONS.has(name)) return undefined;
+    return `section [${name}] ignored: profiles in the config file (other than [default]) need a prefix, as [profile ${name}]`;
   }
   if (prefix === 'profile' || prefix === 'sso-session' || prefix === 'services') {
-    return { section: { kind: prefix, name }, unprefixedDefault: false };
+    return `section [${info.header}] ignored: "${name}" is not a valid name`;
   }
-  return {
-    ignored: `section [${prefix} ${name}] ignored: unknown section type "${prefix}" (expected profile, sso-session or services)`,
-  };
+  return `section [${info.header}] ignored: unknown section type "${prefix}" (expected profile, sso-session or services)`;
 }
 
 function emptyFile(kind: FileKind): ParsedFile {
-  return { kind, profiles: {}, ssoSessions: {}, services: {}, warnings: [], issues: [] };
+  return { kind, profiles: {}, ssoSessions: {}, services: {}, warnings: [], issues: [], disputes: [] };
 }
 
 function bucketOf(file: ParsedFile, kind: SectionKind): Record<string, Properties> {
@@ -99,27 +140,55 @@ function bucketOf(file: ParsedFile, kind: SectionKind): Record<string, Propertie
   return file.services;
 }
 
-/** True when the file has a valid `[profile default]`, which hides every `[default]` (spec). */
+/** True when the file has a valid `[profile default]`, which hides every `[default]` (spec, JS SDK). */
 export function hasPrefixedDefault(lines: DocLine[], kind: FileKind): boolean {
-  if (kind !== 'config') return false;
-  return lines.some(
-    (l) =>
-      l.info.type === 'section' &&
-      l.info.prefix === 'profile' &&
-      l.info.name === 'default' &&
-      'section' in headerMeaning(l.info, kind),
-  );
+  return prefixedDefaultLines(lines, kind).length > 0;
+}
+
+function prefixedDefaultLines(lines: DocLine[], kind: FileKind): number[] {
+  if (kind !== 'config') return [];
+  const out: number[] = [];
+  lines.forEach((l, i) => {
+    if (l.info.type !== 'section') return;
+    const meaning = headerMeaning(l.info, kind);
+    if ('section' in meaning && meaning.section.name === 'default' && meaning.section.kind === 'profile') {
+      if (!meaning.unprefixedDefault) out.push(i);
+    }
+  });
+  return out;
+}
+
+/**
+ * `[default]` after `[profile default]`: botocore takes the later section, the JS SDK (and the spec)
+ * `[profile default]`. Returns the 1-based lines of both headers, or undefined when they agree.
+ */
+export function defaultOrderDispute(lines: DocLine[], kind: FileKind): [number, number] | undefined {
+  const prefixed = prefixedDefaultLines(lines, kind);
+  if (prefixed.length === 0) return undefined;
+  const first = prefixed[0]!;
+  for (let i = lines.length - 1; i > first; i--) {
+    const info = lines[i]!.info;
+    if (info.type !== 'section') continue;
+    const meaning = headerMeaning(info, kind);
+    if ('section' in meaning && meaning.unprefixedDefault) return [first + 1, i + 1];
+  }
+  return undefined;
 }
 
 /** Builds the semantic view of one parsed document. `label` prefixes warnings (a file name). */
 export function viewOfDocument(doc: ConfigDocument, kind: FileKind, label: string = kind): ParsedFile {
   const out = emptyFile(kind);
   const skipUnprefixedDefault = hasPrefixedDefault(doc.lines, kind);
+  const defaultDispute = defaultOrderDispute(doc.lines, kind);
   let target: Properties | undefined;
+  let targetRef: SectionRef | undefined;
   let key: string | undefined;
   const issue = (index: number, severity: ParseIssue['severity'], message: string) => {
     out.issues.push({ line: index + 1, severity, message });
     out.warnings.push(`${label}:${index + 1}: ${message}`);
+  };
+  const dispute = (refs: (SectionRef | undefined)[], index: number, why: string) => {
+    for (const ref of refs) if (ref) out.disputes!.push({ ...ref, where: `${label}:${index + 1}: ${why}` });
   };
 
   doc.lines.forEach((line, index) => {
@@ -133,21 +202,54 @@ export function viewOfDocument(doc: ConfigDocument, kind: FileKind, label: strin
         if (info.header) target = undefined;
         key = undefined;
         return;
+      case 'disputed': {
+        issue(index, 'warning', `${info.message}; rolehop ignores the line and will not edit next to it`);
+        // A reader that sees no header here keeps reading into the section above.
+        const continues =
+          !info.header || info.headers.botocore === undefined || info.headers.js === undefined;
+        dispute(
+          [continues ? targetRef : undefined, ...(info.header ? disputedRefs(info.headers, kind) : [])],
+          index,
+          info.message,
+        );
+        if (info.header) {
+          target = undefined;
+          targetRef = undefined;
+        }
+        key = undefined;
+        return;
+      }
       case 'section': {
         key = undefined;
         target = undefined;
+        targetRef = undefined;
         const meaning = headerMeaning(info, kind);
         if ('ignored' in meaning) {
           if (meaning.ignored) issue(index, 'warning', meaning.ignored);
           return;
         }
+        if ('disputed' in meaning) {
+          issue(index, 'warning', `${meaning.disputed}; rolehop will not edit it`);
+          dispute(meaning.refs, index, meaning.disputed);
+          return;
+        }
         if (meaning.unprefixedDefault && skipUnprefixedDefault) {
-          issue(index, 'warning', '[default] ignored: [profile default] is also present and wins');
+          if (defaultDispute?.[1] === index + 1) {
+            dispute([meaning.section], index, 'botocore reads this [default], the JS SDK [profile default]');
+          }
+          issue(
+            index,
+            'warning',
+            defaultDispute?.[1] === index + 1
+              ? `[default] comes after [profile default] (line ${defaultDispute[0]}): botocore reads this one, the JS SDK [profile default]; rolehop will not edit either`
+              : '[default] ignored: [profile default] is also present and wins',
+          );
           return;
         }
         const bucket = bucketOf(out, meaning.section.kind);
         if (!Object.hasOwn(bucket, meaning.section.name)) put(bucket, meaning.section.name, {});
         target = own(bucket, meaning.section.name);
+        targetRef = meaning.section;
         return;
       }
       case 'property': {
@@ -201,6 +303,7 @@ export function mergeViews(
     services: config.services,
     warnings: [...config.warnings, ...credentials.warnings],
     issues: [...config.issues, ...credentials.issues],
+    disputes: [...(config.disputes ?? []), ...(credentials.disputes ?? [])],
   };
 }
 
@@ -210,12 +313,6 @@ export interface DuplicateSection {
   lines: number[];
   /** botocore refuses to load the file when the same header text appears twice. */
   rejectedByBotocore: boolean;
-}
-
-/** Header text as Python's configparser keys sections: between the first `[` and the last `]`. */
-function botocoreSectionName(text: string): string {
-  const t = text.trim();
-  return t.slice(1, t.lastIndexOf(']'));
 }
 
 /** Sections of one file that appear more than once (the spec merges them; botocore may refuse). */
@@ -235,7 +332,8 @@ export function duplicateSections(doc: ConfigDocument, kind: FileKind): Duplicat
   const out: DuplicateSection[] = [];
   for (const { section, indexes } of groups.values()) {
     if (indexes.length < 2) continue;
-    const names = indexes.map((i) => botocoreSectionName(doc.lines[i]!.text));
+    // configparser keys sections by the text between `[` and the last `]`.
+    const names = indexes.map((i) => (doc.lines[i]!.info as SectionInfo).header);
     out.push({
       section,
       lines: indexes.map((i) => i + 1),

@@ -43,6 +43,16 @@ export function rolehopCacheDir(env: Env): string {
   return path.join(env.XDG_CACHE_HOME || path.join(homeDir(env), '.cache'), 'rolehop');
 }
 
+/** The AWS CLI's cache of credentials it fetched (SSO role credentials, assumed roles). */
+export function awsCliCacheDir(env: Env): string {
+  return path.join(homeDir(env), '.aws', 'cli', 'cache');
+}
+
+/** The AWS CLI's `aws login` cache folder (AWS_LOGIN_CACHE_DIRECTORY, as the SDKs read it). */
+export function loginCacheDir(env: Env): string {
+  return env.AWS_LOGIN_CACHE_DIRECTORY || path.join(homeDir(env), '.aws', 'login', 'cache');
+}
+
 /** The AWS CLI v2's SSO cache folder (tokens and client registrations). */
 export function ssoCacheDir(env: Env): string {
   return path.join(homeDir(env), '.aws', 'sso', 'cache');

@@ -16,6 +16,13 @@ export type Source =
   | { kind: 'static'; profile: string }
   | { kind: 'process'; command: string; profile?: string }
   | { kind: 'env' }
+  /**
+   * STS AssumeRoleWithWebIdentity with the token read from `tokenFile` at run time (CI, EKS): a profile's
+   * role_arn + web_identity_token_file, or AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE when nothing is named.
+   */
+  | { kind: 'web-identity'; roleArn: string; tokenFile: string; sessionName?: string; profile?: string }
+  /** A profile with login_session: the AWS CLI's `aws login` sign-in, read from ~/.aws/login/cache. */
+  | { kind: 'login'; session: string; profile: string }
   | { kind: 'credential-source'; name: 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer' };
 
 export interface AssumeRoleHop {

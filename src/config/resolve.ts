@@ -38,7 +38,7 @@ export type ResolveErrorCode =
   | 'invalid-session-name'
   | 'invalid-external-id'
   | 'invalid-mfa-serial'
-  | 'unsupported-source';
+  | 'partial-web-identity';
 
 /** A ConfigError that says which profile is at fault, so `doctor` can group and de-duplicate. */
 export class ProfileResolutionError extends ConfigError {
@@ -330,6 +330,38 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
   return source;
 }
 
+/** role_arn + web_identity_token_file (+ role_session_name): botocore's web identity profile. */
+function webIdentitySourceOf(props: Properties, profile: string, chain: string[]): Source {
+  const tokenFile = str(props, 'web_identity_token_file') ?? '';
+  if (tokenFile.trim() === '' || !has(props, 'role_arn')) {
+    throw new ProfileResolutionError(
+      'partial-web-identity',
+      profile,
+      `${where(profile, chain)} uses web identity but ${tokenFile.trim() === '' ? 'web_identity_token_file is empty' : 'has no role_arn'}`,
+      `set both role_arn and web_identity_token_file in [profile ${profile}]`,
+    );
+  }
+  const source: Source = {
+    kind: 'web-identity',
+    roleArn: validateRoleArn(str(props, 'role_arn') ?? '', profile, chain),
+    tokenFile: tokenFile.trim(),
+    profile,
+  };
+  const sessionName = str(props, 'role_session_name');
+  if (sessionName !== undefined) {
+    if (!SESSION_NAME.accepts(sessionName)) {
+      throw new ProfileResolutionError(
+        'invalid-session-name',
+        profile,
+        `${where(profile, chain)} has role_session_name "${sessionName}": expected ${SESSION_NAME.expected}`,
+        `e.g. 'rolehop config set --profile ${profile} role_session_name ci-deploy'`,
+      );
+    }
+    source.sessionName = sessionName;
+  }
+  return source;
+}
+
 function staticSourceOf(props: Properties, profile: string, chain: string[]): Source {
   const missing = ['aws_access_key_id', 'aws_secret_access_key'].filter((k) => !has(props, k));
   if (missing.length > 0) {
@@ -343,27 +375,23 @@ function staticSourceOf(props: Properties, profile: string, chain: string[]): So
   return { kind: 'static', profile };
 }
 
-/** A profile's own credentials, when it does not assume a role: sso, then static keys, then process. */
+/** A profile's own credentials, when it does not assume a role: web identity, sso, static keys, process, then login_session. */
 function directSourceOf(view: ConfigView, profile: string, chain: string[]): Source {
   const props = own(view.profiles, profile)!;
-  if (has(props, 'web_identity_token_file')) {
-    throw new ProfileResolutionError(
-      'unsupported-source',
-      profile,
-      `${where(profile, chain)} uses web_identity_token_file, which rolehop does not support yet`,
-      `use the AWS CLI or SDK directly for web identity profiles, or source this chain from an SSO or static-key profile`,
-    );
-  }
+  if (has(props, 'web_identity_token_file')) return webIdentitySourceOf(props, profile, chain);
   if (hasSsoConfig(props)) return ssoSourceOf(view, profile, chain);
   if (has(props, 'aws_access_key_id') || has(props, 'aws_secret_access_key')) {
     return staticSourceOf(props, profile, chain);
   }
   const command = str(props, 'credential_process');
   if (command !== undefined) return { kind: 'process', command, profile };
+  // Last, as in the JS SDK: a profile written by `aws login` (AWS CLI 2.32+).
+  const login = str(props, 'login_session');
+  if (login !== undefined && login.trim() !== '') return { kind: 'login', session: login.trim(), profile };
   throw new ProfileResolutionError(
     'no-credentials',
     profile,
-    `${where(profile, chain)} did not contain credential information (no role_arn, sso_*, static keys or credential_process)`,
+    `${where(profile, chain)} did not contain credential information (no role_arn, web_identity_token_file, sso_*, static keys, credential_process or login_session)`,
     `configure it with 'rolehop configure ${profile} --account A --role R', or point source_profile at a profile that has credentials`,
   );
 }

@@ -108,6 +108,14 @@ export function sessionFromView(view: ConfigView, name: string): SsoSessionRef {
     });
   }
   if ('missing' in read) {
+    // A `key: value` line botocore reads may be why: `config set` would then add a second key.
+    const dispute = view.disputes?.find((d) => d.kind === 'sso-session' && d.name === name);
+    if (dispute) {
+      throw new ConfigError(
+        `[sso-session ${name}] is missing ${read.missing.join(' and ')} as rolehop reads it; botocore and the JS SDK read a line of it differently: ${dispute.where}`,
+        { hint: 'rewrite that line as key = value (with "=", starting in the first column), then retry' },
+      );
+    }
     throw new ConfigError(`[sso-session ${name}] is missing ${read.missing.join(' and ')}`, {
       hint: `set it with: rolehop config set --sso-session ${name} ${read.missing[0]} VALUE`,
     });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { rolehopCacheDir } from '../config/paths.ts';
+import { homeDir, rolehopCacheDir } from '../config/paths.ts';
+import { readPrivateFile } from '../util/private-file.ts';
 import { registerSecret } from '../util/redact.ts';
 import type { Credentials, Env } from './types.ts';
 
@@ -8,13 +9,23 @@ import type { Credentials, Env } from './types.ts';
 
 export const CACHE_FORMAT_VERSION = 1;
 export const DEFAULT_MIN_TTL_SECONDS = 600;
+/** No AWS session lasts longer (GetSessionToken's maximum): a later expiry was not written by rolehop. */
+export const MAX_SESSION_MS = 36 * 60 * 60_000;
 
 export interface CacheEntry {
   version: number;
   key: string;
   description: string;
   /** The chain's origin (no secrets), so logout can find what a session produced. */
-  origin: { kind: string; session?: string; startUrl?: string; accountId?: string; roleName?: string };
+  origin: {
+    kind: string;
+    session?: string;
+    startUrl?: string;
+    accountId?: string;
+    roleName?: string;
+    /** The SSO token file of the sign-in these credentials came from: served only while it exists. */
+    tokenFile?: string;
+  };
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -40,6 +51,11 @@ export function cacheFileFor(env: Env, key: string): string {
   return path.join(rolehopCacheDir(env), `creds-${fnv1a64(key)}.json`);
 }
 
+/** A string rolehop could have written: no NUL byte (nothing downstream expects one). */
+function isCleanString(value: unknown): value is string {
+  return typeof value === 'string' && !value.includes('\0');
+}
+
 export function parseCacheEntry(text: string): CacheEntry | undefined {
   try {
     const entry = JSON.parse(text) as CacheEntry;
@@ -47,8 +63,9 @@ export function parseCacheEntry(text: string): CacheEntry | undefined {
       !entry ||
       entry.version !== CACHE_FORMAT_VERSION ||
       typeof entry.key !== 'string' ||
-      typeof entry.accessKeyId !== 'string' ||
-      typeof entry.secretAccessKey !== 'string' ||
+      !isCleanString(entry.accessKeyId) ||
+      !isCleanString(entry.secretAccessKey) ||
+      (entry.sessionToken !== undefined && !isCleanString(entry.sessionToken)) ||
       typeof entry.expiration !== 'string' ||
       Number.isNaN(Date.parse(entry.expiration))
     ) {
@@ -60,23 +77,26 @@ export function parseCacheEntry(text: string): CacheEntry | undefined {
   }
 }
 
-/** The cached credentials for `key` with more than `minTtlMs` left, else undefined (corrupt = miss). */
+/**
+ * The cached credentials for `key` with more than `minTtlMs` left, else undefined: a corrupt,
+ * untrusted (see readPrivateFile) or implausible entry (expiring after any AWS session could) is a miss.
+ */
 export function readFreshCredentials(
+  env: Env,
   file: string,
   key: string,
   nowMs: number,
   minTtlMs: number,
 ): Credentials | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const entry = parseCacheEntry(text);
+  const bytes = readPrivateFile(file, homeDir(env));
+  if (!bytes) return undefined;
+  const entry = parseCacheEntry(bytes.toString('utf8'));
   if (!entry || entry.key !== key) return undefined;
   const expiration = new Date(entry.expiration);
-  if (expiration.getTime() - nowMs <= minTtlMs) return undefined;
+  const left = expiration.getTime() - nowMs;
+  if (left <= minTtlMs || left > MAX_SESSION_MS) return undefined;
+  // Signed out (`aws sso logout`, `rolehop logout` deletes the token): what it produced is not served.
+  if (typeof entry.origin?.tokenFile === 'string' && !fs.existsSync(entry.origin.tokenFile)) return undefined;
   registerSecret(entry.secretAccessKey);
   registerSecret(entry.sessionToken);
   return {

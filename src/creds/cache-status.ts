@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { rolehopCacheDir } from '../config/paths.ts';
+import { homeDir, rolehopCacheDir } from '../config/paths.ts';
+import { readPrivateFile } from '../util/private-file.ts';
 import { type CacheEntry, parseCacheEntry } from './cache-file.ts';
 import type { Env } from './types.ts';
 
@@ -27,7 +28,8 @@ function entries(env: Env): { file: string; entry: CacheEntry | undefined }[] {
       const file = path.join(dir, n);
       let entry: CacheEntry | undefined;
       try {
-        entry = parseCacheEntry(fs.readFileSync(file, 'utf8'));
+        const bytes = readPrivateFile(file, homeDir(env));
+        entry = bytes ? parseCacheEntry(bytes.toString('utf8')) : undefined;
       } catch {
         entry = undefined;
       }

@@ -1,9 +1,11 @@
+import { homeDir } from '../config/paths.ts';
 import type { Source } from '../config/plan.ts';
-import { writeFileAtomic } from '../util/atomic-file.ts';
+import { tokenCachePath } from '../sso/token-cache.ts';
+import { writePrivateCache } from '../util/private-file-write.ts';
 import { CACHE_FORMAT_VERSION, type CacheEntry } from './cache-file.ts';
-import type { Credentials } from './types.ts';
+import type { Credentials, Env } from './types.ts';
 
-export function originOf(source: Source): CacheEntry['origin'] {
+export function originOf(source: Source, env: Env): CacheEntry['origin'] {
   if (source.kind === 'sso') {
     return {
       kind: 'sso',
@@ -11,6 +13,10 @@ export function originOf(source: Source): CacheEntry['origin'] {
       startUrl: source.startUrl,
       accountId: source.accountId,
       roleName: source.roleName,
+      tokenFile: tokenCachePath(env, {
+        ...(source.session ? { name: source.session } : {}),
+        startUrl: source.startUrl,
+      }),
     };
   }
   return { kind: source.kind };
@@ -18,11 +24,13 @@ export function originOf(source: Source): CacheEntry['origin'] {
 
 /** Writes one step's credentials (0600, folder 0700, atomic); credentials without expiry are not cached. */
 export function writeCacheEntry(
+  env: Env,
   file: string,
   step: { key: string; description: string },
   origin: CacheEntry['origin'],
   creds: Credentials,
   nowMs: number,
+  warn: (message: string) => void,
 ): void {
   if (!creds.expiration) return;
   const entry: CacheEntry = {
@@ -36,5 +44,5 @@ export function writeCacheEntry(
     expiration: creds.expiration.toISOString(),
     createdAt: new Date(nowMs).toISOString(),
   };
-  writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o600, forceMode: true });
+  writePrivateCache('credentials', file, `${JSON.stringify(entry, null, 2)}\n`, homeDir(env), warn);
 }

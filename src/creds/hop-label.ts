@@ -23,6 +23,10 @@ function sourceNameOf(plan: Plan): string {
       return s.profile ?? 'credential_process';
     case 'env':
       return 'environment';
+    case 'login':
+      return s.profile;
+    case 'web-identity':
+      return s.profile ?? 'web identity';
     case 'credential-source':
       return `credential_source ${s.name}`;
   }

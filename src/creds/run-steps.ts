@@ -1,4 +1,4 @@
-import { endpointFor } from '../config/endpoints.ts';
+import { clientEndpoint } from '../config/endpoints.ts';
 import type { Plan } from '../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
 import { validateHopInput } from '../sts/validate.ts';
@@ -29,7 +29,7 @@ export async function runSteps(
   options: { lastChecked?: boolean } = {},
 ): Promise<Credentials> {
   const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
-  const origin = originOf(plan.source);
+  const origin = originOf(plan.source, deps.env);
   const wrap = (spec: StepSpec, provider: CredentialProvider): Step => ({
     spec,
     provider: spec.cacheable ? cachedProvider(spec, origin, provider, deps) : provider,
@@ -43,10 +43,10 @@ export async function runSteps(
       labels[i],
     );
   });
-  const steps: Step[] = [wrap(specs.source, sourceProvider(plan.source, deps))];
+  const steps: Step[] = [wrap(specs.source, sourceProvider(plan, specs.source, deps))];
   specs.hops.forEach((hop, i) => {
     const region = plan.region || defaultRegionFor(parseRoleArn(hop.hop.roleArn).partition);
-    const endpoint = endpointFor('STS', region, deps.env, deps.view, hop.hop.profile ?? plan.profile);
+    const endpoint = clientEndpoint('STS', deps.env, deps.view, hop.hop.profile ?? plan.profile);
     steps.push(wrap(hop, assumeRoleProvider(hop, { region, endpoint, label: labels[i]! }, deps)));
   });
 
@@ -55,7 +55,13 @@ export async function runSteps(
   for (let i = steps.length - (options.lastChecked ? 2 : 1); i >= 0; i--) {
     const spec = steps[i]!.spec;
     if (!spec.cacheable) continue;
-    const hit = readFreshCredentials(cacheFileFor(deps.env, spec.key), spec.key, deps.now(), minTtlMs);
+    const hit = readFreshCredentials(
+      deps.env,
+      cacheFileFor(deps.env, spec.key),
+      spec.key,
+      deps.now(),
+      minTtlMs,
+    );
     if (hit) {
       deps.log.debug(`cached: ${spec.description}`);
       creds = hit;

@@ -122,6 +122,8 @@ export function describePlan(plan: Plan): string {
   } else if (s.kind === 'static') source = `static keys of profile "${s.profile}"`;
   else if (s.kind === 'process') source = 'credential_process';
   else if (s.kind === 'env') source = 'environment variables';
+  else if (s.kind === 'web-identity') source = `web identity ${s.roleArn}`;
+  else if (s.kind === 'login') source = `aws login session of profile "${s.profile}"`;
   else source = `credential_source ${s.name}`;
   const head = plan.profile ? `profile ${plan.profile}: ${source}` : source;
   return [head, ...plan.hops.map((h) => `assume ${h.roleArn}`)].join(' -> ');

@@ -13,8 +13,10 @@ export interface StepSpec {
   key: string;
   /** For people (`rolehop status`): never a secret. */
   description: string;
-  /** Only sso and assume-role steps are cached on disk. */
+  /** Only sso, web identity and assume-role steps are cached on disk. */
   cacheable: boolean;
+  /** A web identity source's RoleSessionName after the default. */
+  sessionName?: string;
 }
 
 export interface HopSpec extends StepSpec {
@@ -43,7 +45,12 @@ function line(values: unknown[]): string {
   return JSON.stringify(values);
 }
 
-function sourceStep(source: Source, deps: Pick<RunPlanDeps, 'env' | 'view'>, profile?: string): StepSpec {
+function sourceStep(
+  source: Source,
+  deps: Pick<RunPlanDeps, 'env' | 'view'>,
+  profile: string | undefined,
+  defaultName: () => string,
+): StepSpec {
   switch (source.kind) {
     case 'sso':
       return {
@@ -78,26 +85,64 @@ function sourceStep(source: Source, deps: Pick<RunPlanDeps, 'env' | 'view'>, pro
         description: 'environment variables',
         cacheable: false,
       };
+    case 'web-identity': {
+      // The token rotates (EKS renews it hourly) but names the same identity: the file, not its text, is in the key.
+      const sessionName = source.sessionName || defaultName();
+      return {
+        key: line([
+          'web-identity',
+          source.roleArn,
+          source.tokenFile,
+          sessionName,
+          endpointOverride('STS', deps.env, deps.view, source.profile ?? profile) ?? '',
+        ]),
+        description: `web identity ${source.roleArn} (session ${sessionName}, token ${source.tokenFile})`,
+        cacheable: true,
+        sessionName,
+      };
+    }
+    case 'login':
+      // The AWS CLI's login cache is the cache: rolehop reads it every time and keeps no copy.
+      return {
+        key: line(['login', source.session]),
+        description: `aws login session ${source.session} of profile ${source.profile}`,
+        cacheable: false,
+      };
     case 'credential-source':
       return {
-        key: line(['credential-source', source.name, deps.env.AWS_ACCESS_KEY_ID ?? '']),
+        // What names the identity behind each source: the key id, the container URI, the IMDS endpoint.
+        key: line(['credential-source', source.name, credentialSourceIdentity(source.name, deps.env)]),
         description: `credential_source ${source.name}`,
         cacheable: false,
       };
   }
 }
 
+function credentialSourceIdentity(
+  name: Extract<Source, { kind: 'credential-source' }>['name'],
+  env: Env,
+): string {
+  if (name === 'Environment') return env.AWS_ACCESS_KEY_ID ?? '';
+  if (name === 'EcsContainer') {
+    return env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || '';
+  }
+  return env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? '';
+}
+
 /** The steps of a plan with their keys. Validates durations (no network involved). */
 export function planSteps(plan: Plan, deps: Pick<RunPlanDeps, 'env' | 'view'>): PlanSteps {
-  const source = sourceStep(plan.source, deps, plan.profile);
+  let user: string | undefined;
+  const defaultName = () => {
+    user ??= osUser(deps.env) ?? '';
+    return defaultSessionName(user);
+  };
+  const source = sourceStep(plan.source, deps, plan.profile, defaultName);
   const hops: HopSpec[] = [];
   let prev = source;
-  // SSO role credentials are a role session too, so their first hop is already role chaining.
-  let chained = plan.source.kind === 'sso';
-  let user: string | undefined;
+  // SSO and web identity credentials are a role session too, so their first hop is already role chaining.
+  let chained = plan.source.kind === 'sso' || plan.source.kind === 'web-identity';
   for (const hop of plan.hops) {
-    if (!hop.sessionName && user === undefined) user = osUser(deps.env) ?? '';
-    const sessionName = hop.sessionName || defaultSessionName(user);
+    const sessionName = hop.sessionName || defaultName();
     const duration = effectiveDuration(hop.durationSeconds, chained);
     const tags = Object.entries(hop.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const endpoint = endpointOverride('STS', deps.env, deps.view, hop.profile ?? plan.profile) ?? '';

@@ -3,6 +3,7 @@ import type { Plan, Source } from '../config/plan.ts';
 import { chooseRegion } from '../config/region.ts';
 import { resolvePlan } from '../config/resolve.ts';
 import { pickSession, type SsoSessionRef } from '../config/sso-session.ts';
+import { webIdentityFromEnv } from '../config/web-identity-env.ts';
 import { ConfigError, UsageError } from '../util/errors.ts';
 import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from './selection.ts';
 
@@ -104,6 +105,18 @@ export function planForAccount(target: ResolvedAccount, sel: Selection, view: Co
   return applyHops({ source, hops: [], ...(region ? { region } : {}) }, options);
 }
 
+/** A plan from the environment's web identity (nothing named: the SDKs' default chain), plus hops. */
+export function planForWebIdentity(
+  source: Extract<Source, { kind: 'web-identity' }>,
+  sel: Selection,
+  view: ConfigView,
+  env: Env,
+): Plan {
+  const options = parseHopOptions(sel);
+  const region = chooseRegion(view, env, { override: sel.region })?.value;
+  return applyHops({ source, hops: [], ...(region ? { region } : {}) }, options);
+}
+
 /** `--account ID|NAME --role R [--sso-session S]` with the account id known (names looked up). */
 export async function accountInSession(
   view: ConfigView,
@@ -131,8 +144,9 @@ function profileTarget(view: ConfigView, sel: Selection, profile: string, env: E
 
 /**
  * The Plan a selection names. A named profile wins; with no profile and no selectors
- * (--sso-session, --account, --role) the environment's profile; then the picker when there is
- * one; then the `default` profile when it exists.
+ * (--sso-session, --account, --role) the environment's profile, then the environment's web
+ * identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN; --assume chains from it); then the picker
+ * when there is one; then the `default` profile when it exists.
  */
 export async function planForSelection(sel: Selection, deps: TargetDeps): Promise<Target> {
   const { view, env, command } = deps;
@@ -141,6 +155,11 @@ export async function planForSelection(sel: Selection, deps: TargetDeps): Promis
   if (!selectors) {
     const named = envProfileName(env);
     if (named !== undefined) return profileTarget(view, sel, named, env);
+    // Web identity before `default`, unlike the SDKs' chain (which tries an ini `default` first):
+    // the token variables are set on purpose by CI or EKS, while a [default] profile is often only a
+    // region line that would fail where the token works. AWS_PROFILE still wins, as it is named too.
+    const webIdentity = webIdentityFromEnv(env);
+    if (webIdentity) return { plan: planForWebIdentity(webIdentity, sel, view, env), label: 'web identity' };
     if (!deps.pick && Object.hasOwn(view.profiles, 'default'))
       return profileTarget(view, sel, 'default', env);
   }

@@ -11,7 +11,11 @@ export type SsoSource = Extract<Source, { kind: 'sso' }>;
 
 /** What the sso layer provides: role credentials for an account/role of a signed-in session. */
 export interface SsoRoleCredentialsProvider {
-  getRoleCredentials(source: SsoSource, options?: { signal?: AbortSignal }): Promise<Credentials>;
+  /** `profile`: the plan's profile, whose endpoint_url, [services] and use_fips/dualstack settings reach the portal. */
+  getRoleCredentials(
+    source: SsoSource,
+    options?: { signal?: AbortSignal; profile?: string },
+  ): Promise<Credentials>;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;

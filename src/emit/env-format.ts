@@ -10,6 +10,8 @@ export type EnvFormat = (typeof ENV_FORMATS)[number];
 
 export interface EnvOptions {
   region?: string;
+  /** What was exported (ROLEHOP_TARGET, see cli/target-words.ts), for the prompt hook; shell formats only. */
+  target?: string;
   /** Print the lines that clear the variables instead of setting them (shell formats only). */
   unset?: boolean;
 }
@@ -22,6 +24,25 @@ export const EMITTED_VARIABLES = [
   'AWS_CREDENTIAL_EXPIRATION',
   'AWS_REGION',
   'AWS_DEFAULT_REGION',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  'ROLEHOP_TARGET',
+] as const;
+
+/**
+ * What an SDK reads before the container provider, or instead of our token: static keys, a
+ * profile, a RELATIVE_URI, a token file. Cleared wherever the agent's endpoint is exported.
+ */
+const BEFORE_CONTAINER_CREDENTIALS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
 ] as const;
 
 export function parseEnvFormat(name: string): EnvFormat {
@@ -59,8 +80,24 @@ export function envAssignments(
   if (region) set.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
   // botocore skips environment credentials when AWS_PROFILE is set.
   clear.push('AWS_PROFILE');
+  // Keys replace an agent endpoint exported earlier in the same shell.
+  clear.push('AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN');
   for (const [name, value] of set) assertNoNul(name, value);
   return { set, clear };
+}
+
+/** The variables that point SDKs at a loopback container endpoint (the agent) instead of keys. */
+export function containerEnvAssignments(
+  endpoint: { url: string; token: string },
+  region?: string,
+): { set: Array<[string, string]>; clear: string[] } {
+  const set: Array<[string, string]> = [
+    ['AWS_CONTAINER_CREDENTIALS_FULL_URI', endpoint.url],
+    ['AWS_CONTAINER_AUTHORIZATION_TOKEN', endpoint.token],
+  ];
+  if (region) set.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
+  for (const [name, value] of set) assertNoNul(name, value);
+  return { set, clear: [...BEFORE_CONTAINER_CREDENTIALS] };
 }
 
 interface ShellSyntax {
@@ -106,11 +143,27 @@ const SHELLS: Record<'bash' | 'zsh' | 'sh' | 'fish' | 'pwsh' | 'cmd', ShellSynta
 export function formatEnv(format: EnvFormat, creds: Credentials | null, options: EnvOptions = {}): string {
   if (options.unset) return formatUnsetEnv(format);
   if (!creds) throw new RolehopError('no credentials to print');
-  const { set, clear } = envAssignments(creds, options.region || undefined);
+  return formatAssignments(format, envAssignments(creds, options.region || undefined), options.target);
+}
+
+/**
+ * Assignments as `format` writes them. ROLEHOP_TARGET goes to shells only: the hook and the prompt
+ * segment read it there, while dotenv and JSON feed programs.
+ */
+export function formatAssignments(
+  format: EnvFormat,
+  assignments: { set: Array<[string, string]>; clear: string[] },
+  target?: string,
+): string {
+  const { set, clear } = assignments;
   if (format === 'json') return `${JSON.stringify(Object.fromEntries(set), null, 2)}\n`;
   if (format === 'dotenv') return set.map(([n, v]) => `${n}=${quoteForDotenv(v)}\n`).join('');
   const shell = SHELLS[format];
   const lines = [...clear.map((n) => shell.clear(n)), ...set.map(([n, v]) => shell.set(n, v))];
+  if (target !== undefined) {
+    assertNoNul('ROLEHOP_TARGET', target);
+    lines.push(shell.set('ROLEHOP_TARGET', target));
+  }
   return lines.map((l) => l + shell.eol).join('');
 }
 

@@ -2,12 +2,14 @@
 export { assertNoNul, type Credentials, isoSeconds } from './credentials.ts';
 export { parseDotenv, quoteForDotenv } from './dotenv.ts';
 export {
+  containerEnvAssignments,
   defaultShellFormat,
   EMITTED_VARIABLES,
   ENV_FORMATS,
   type EnvFormat,
   type EnvOptions,
   envAssignments,
+  formatAssignments,
   formatEnv,
   formatUnsetEnv,
   parseEnvFormat,

@@ -68,16 +68,35 @@ function login(ctx: SandboxContext, q: URLSearchParams, res: ServerResponse) {
     return badRequest(res, 'Destination must be an http(s) URL');
   }
   ctx.store.signinTokens.delete(token);
+  // Like the real console, the sign-in lives in a cookie of the browser profile: two identities in
+  // one profile replace each other, in two profiles they stay side by side (console --isolate).
+  const identity = ctx.store.credentials.get(stored.accessKeyId)?.arn ?? stored.accessKeyId;
+  res.setHeader(
+    'set-cookie',
+    `${CONSOLE_COOKIE}=${encodeURIComponent(identity)}; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax`,
+  );
   redirect(res, target.toString());
 }
 
+const CONSOLE_COOKIE = 'sandbox-console-identity';
+
+function signedInAs(req: Request): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === CONSOLE_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
 /** A stand-in console page, handy as a Destination in tests and demos. */
-export function consolePage(ctx: SandboxContext, res: ServerResponse) {
+export function consolePage(ctx: SandboxContext, req: Request, res: ServerResponse) {
+  const identity = signedInAs(req);
   sendText(
     res,
     200,
     `<!doctype html><html><head><meta charset="utf-8"><title>AWS Management Console (sandbox)</title></head>` +
-      `<body><h1>AWS Management Console</h1><p>Sandbox for ${escapeHtml(ctx.store.directory.startUrl)}</p></body></html>`,
+      `<body><h1>AWS Management Console</h1><p>Sandbox for ${escapeHtml(ctx.store.directory.startUrl)}</p>` +
+      `<p id="identity">${identity ? `Signed in as ${escapeHtml(identity)}` : 'Not signed in'}</p></body></html>`,
     'text/html; charset=utf-8',
   );
 }

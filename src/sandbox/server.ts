@@ -51,7 +51,7 @@ function findRoute(ctx: SandboxContext, req: Request, res: ServerResponse): Rout
     case 'POST /device':
       return { operation: 'DeviceDecision', service: 'page', run: () => handleDevicePost(ctx, req, res) };
     case 'GET /console':
-      return { operation: 'Console', service: 'page', run: () => consolePage(ctx, res) };
+      return { operation: 'Console', service: 'page', run: () => consolePage(ctx, req, res) };
     case 'GET /federation': {
       const action = req.query.get('Action') ?? '';
       const operation =

@@ -12,25 +12,26 @@ import { newServerToken, tokensEqual } from './token.ts';
 export type ServedCredentials = Credentials;
 
 export interface CredentialServerOptions {
-  /** Called per request with the URL path: `/` for the default profile, `/<profile>` for others. */
-  getCredentials: (path: string) => Promise<ServedCredentials>;
+  /**
+   * Called per authorised request for `/`, the only path served: one server (one token) hands out
+   * one set of credentials, so a client that finds the token gets nothing it was not given.
+   */
+  getCredentials: () => Promise<ServedCredentials>;
   /** 0 or absent: any free port. */
   port?: number;
   /** Only loopback is allowed: `127.0.0.1` (the default) or `localhost`. */
   host?: string;
   /** Told about each failed getCredentials, for logging; the client sees only a short message. */
-  onError?: (error: unknown, path: string) => void;
+  onError?: (error: unknown) => void;
   /** Told about each answered request (method, path without query, status), for --debug logs. */
   onRequest?: (entry: { method: string; path: string; status: number }) => void;
 }
 
 export interface CredentialServer {
-  /** `http://127.0.0.1:<port>/`: the default profile's URL. */
+  /** `http://127.0.0.1:<port>/`: the one URL that serves credentials. */
   url: string;
   port: number;
   token: string;
-  /** The URL serving one profile's credentials. */
-  urlFor(profile?: string): string;
   address(): AddressInfo;
   close(): Promise<void>;
 }
@@ -108,20 +109,13 @@ export async function startCredentialServer(options: CredentialServerOptions): P
       if (presented === undefined) return send(res, 401, { message: 'missing Authorization token' });
       if (!tokensEqual(presented, token)) return send(res, 403, { message: 'wrong Authorization token' });
       if (req.method !== 'GET') return send(res, 405, { message: 'only GET is allowed' }, { Allow: 'GET' });
-      let path: string;
-      try {
-        // Not new URL(): it would read `//name` as a host and drop it from the path.
-        const raw = (req.url ?? '/').split('?')[0]!;
-        if (!raw.startsWith('/')) throw new Error('not a path');
-        path = decodeURIComponent(raw);
-      } catch {
-        return send(res, 400, { message: 'malformed path' });
-      }
+      // ECS clients use AWS_CONTAINER_CREDENTIALS_FULL_URI as given: `/`, perhaps with a query.
+      if ((req.url ?? '/').split('?')[0] !== '/') return send(res, 404, { message: 'not found' });
       let creds: ServedCredentials;
       try {
-        creds = await options.getCredentials(path);
+        creds = await options.getCredentials();
       } catch (error) {
-        options.onError?.(error, path);
+        options.onError?.(error);
         const { status, message } = failureOf(error);
         return send(res, status, { message });
       }
@@ -168,7 +162,6 @@ export async function startCredentialServer(options: CredentialServerOptions): P
     url,
     port,
     token,
-    urlFor: (profile?: string) => (profile ? `${url}${encodeURIComponent(profile)}` : url),
     address: () => server.address() as AddressInfo,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {

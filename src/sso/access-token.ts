@@ -1,8 +1,9 @@
-import { NetworkError, SignInRequiredError } from '../util/errors.ts';
+import { FileAccessError, NetworkError, SignInRequiredError } from '../util/errors.ts';
 import { withLock } from '../util/lock.ts';
 import type { SsoDeps } from './deps.ts';
 import { type LoginOptions, login } from './login.ts';
 import { createOidcClient, OidcError } from './oidc.ts';
+import { clearRejectedToken } from './rejected-token.ts';
 import { loginCommandFor, type SsoSessionRef, sessionLabel } from './session.ts';
 import {
   CorruptTokenError,
@@ -68,19 +69,49 @@ export async function getAccessToken(
   );
 }
 
-/** One process refreshes; the others wait on the lock and then read its result. */
-async function refreshSingleFlight(session: SsoSessionRef, deps: SsoDeps): Promise<SsoToken | undefined> {
+/**
+ * A new access token after the portal rejected `rejectedAccessToken` before its cached expiry
+ * (Identity Center ends sessions early: the IdP, an admin, a sign-out elsewhere). Refreshes once,
+ * single-flight; a token another process already put in its place is used as it is. Undefined when
+ * the session cannot be refreshed: a sign-in is needed.
+ */
+export async function refreshRejectedToken(
+  session: SsoSessionRef,
+  rejectedAccessToken: string,
+  deps: SsoDeps,
+): Promise<AccessToken | undefined> {
+  const next = await refreshSingleFlight(session, deps, rejectedAccessToken);
+  return next && next.accessToken !== rejectedAccessToken ? toAccessToken(next) : undefined;
+}
+
+/**
+ * One process refreshes; the others wait on the lock and then read its result. Without `rejected`
+ * a token with 15 minutes left is kept; with it, only a token other than the rejected one is.
+ */
+async function refreshSingleFlight(
+  session: SsoSessionRef,
+  deps: SsoDeps,
+  rejected?: string,
+): Promise<SsoToken | undefined> {
   const file = tokenCachePath(deps.env, session);
   return withLock(
     file,
     async () => {
       const current = readToken(deps.env, session);
       if (!current) return undefined;
-      if (current.expiresAt - deps.now() >= REFRESH_WINDOW_MS) return current;
+      const left = current.expiresAt - deps.now();
+      if (
+        rejected === undefined
+          ? left >= REFRESH_WINDOW_MS
+          : current.accessToken !== rejected && left > MIN_USABLE_MS
+      )
+        return current;
       if (!isRefreshable(current, deps.now())) return undefined;
       try {
         const next = await refreshToken(session, current, deps);
-        writeToken(deps.env, session, next);
+        saveRefreshedToken(session, next, deps);
+        // The portal's rejection was of the old token; status must not report it for the new one.
+        clearRejectedToken(deps.env, session);
         deps.log.debug(`refreshed the SSO token for ${sessionLabel(session)}`);
         return next;
       } catch (error) {
@@ -98,7 +129,8 @@ async function refreshSingleFlight(session: SsoSessionRef, deps: SsoDeps): Promi
           }
           return undefined;
         }
-        if (error instanceof NetworkError && current.expiresAt - deps.now() > MIN_USABLE_MS) {
+        // A rejected token is no use while it lasts: the network error stands.
+        if (rejected === undefined && error instanceof NetworkError && left > MIN_USABLE_MS) {
           deps.log.warn(`could not refresh the SSO token (${error.message}); using it while it lasts`);
           return current;
         }
@@ -109,6 +141,25 @@ async function refreshSingleFlight(session: SsoSessionRef, deps: SsoDeps): Promi
     // holder whose event loop is blocked (loading the SDK on a loaded machine) losing the lock mid-refresh.
     { signal: deps.signal, timeoutMs: 120_000, staleMs: 120_000 },
   );
+}
+
+/**
+ * A refreshed token that cannot be saved fails the command: the file keeps the previous token, and
+ * the service may already have rotated its refresh token, so the user must hear about it now.
+ */
+function saveRefreshedToken(session: SsoSessionRef, token: SsoToken, deps: SsoDeps): void {
+  try {
+    writeToken(deps.env, session, token);
+  } catch (error) {
+    if (!(error instanceof FileAccessError)) throw error;
+    throw new FileAccessError(
+      `the SSO token for ${sessionLabel(session)} was refreshed but could not be saved: ${error.message}`,
+      {
+        hint: `${error.hint ? `${error.hint}; ` : ''}the file still holds the previous token; if its refresh is refused, run ${loginCommandFor(session)}`,
+        cause: error,
+      },
+    );
+  }
 }
 
 /** CreateToken with the refresh token; keeps the old refresh token when no new one comes back. */

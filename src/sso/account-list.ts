@@ -1,19 +1,25 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { rolehopCacheDir } from '../config/paths.ts';
-import { readFileIfExists, writeFileAtomic } from '../util/atomic-file.ts';
+import { homeDir, rolehopCacheDir } from '../config/paths.ts';
+import { formatDuration } from '../util/duration.ts';
 import { UsageError } from '../util/errors.ts';
-import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
+import { readPrivateFile } from '../util/private-file.ts';
+import { writePrivateCache } from '../util/private-file-write.ts';
+import type { GetAccessTokenOptions } from './access-token.ts';
 import type { SsoDeps } from './deps.ts';
-import { createPortalClient, type PortalAccount, type PortalClient } from './portal.ts';
+import { type PortalAccount, type PortalClient, withPortal } from './portal.ts';
 import type { SsoSessionRef } from './session.ts';
 
-// The accounts and roles a session can reach, cached for a while: listing a large organisation
-// costs one call per account, and `ls`, the picker and `--account NAME` all need it.
+// The inventory: the accounts a session can reach and each account's roles, one file per session.
+// It is the only enumeration path and the only cache of it: `ls`, the picker, `--account NAME`,
+// `populate` and `doctor` all read it. Each account's roles carry the time they were listed, so a
+// re-run lists the accounts (one paged call) and asks for roles only of new accounts and of entries
+// older than the max age. It is saved every few seconds while roles are listed, so a failed run
+// resumes where it stopped.
 
-export const ACCOUNT_LIST_TTL_MS = 15 * 60_000;
-/** Names → ids change rarely, and `--account NAME` is on the warm path of every call. */
-export const ACCOUNT_NAMES_TTL_MS = 24 * 3600_000;
+/** How long an account's roles are trusted: assignments rarely change within a day. */
+export const INVENTORY_MAX_AGE_MS = 24 * 3600_000;
+const SAVE_EVERY_MS = 2000;
 
 export interface AccountEntry {
   accountId: string;
@@ -22,107 +28,202 @@ export interface AccountEntry {
   roles: string[];
 }
 
-interface CacheFile {
-  version: 1;
+/** An account as stored: roles and their listing time are absent until listed. */
+interface StoredAccount extends PortalAccount {
+  roles?: string[];
+  rolesAt?: number;
+}
+
+interface InventoryFile {
+  version: 2;
   startUrl: string;
   region: string;
-  fetchedAt: number;
-  accounts: AccountEntry[];
+  session: string;
+  /** When the account list was last complete. */
+  listedAt: number;
+  accounts: StoredAccount[];
 }
 
 export interface ListOptions {
-  /** Bypass the cache (and refill it). */
+  /** List every account's roles again, whatever their age. */
   refresh?: boolean;
+  /** Ask the portal for the account list even when the inventory's is fresh (populate: new accounts). */
+  relist?: boolean;
+  /** Trust listed roles this long (default one day). */
+  maxAgeMs?: number;
   /** Called as role listings complete (done, total), for a progress line. */
   onProgress?: (done: number, total: number) => void;
-  /** Portal concurrency (the limiter backs off on 429 whatever this is). */
+  /** Portal concurrency (the limiter adapts to throttling whatever this is). */
   concurrency?: number;
   /** Sign in when there is no usable token (commands on a terminal). */
   token?: GetAccessTokenOptions;
 }
 
 /** In a subfolder: `status` and `logout` read the top level as credential steps. */
-export function accountListPath(
-  env: SsoDeps['env'],
-  session: SsoSessionRef,
-  kind: 'roles' | 'names' = 'roles',
-): string {
+export function inventoryPath(env: SsoDeps['env'], session: SsoSessionRef): string {
   const key = createHash('sha256')
     .update(`${session.name ?? ''}\n${session.startUrl}\n${session.region}`)
     .digest('hex')
     .slice(0, 32);
-  return path.join(rolehopCacheDir(env), 'accounts', kind === 'roles' ? `${key}.json` : `${key}.names.json`);
+  return path.join(rolehopCacheDir(env), 'accounts', `${key}.json`);
 }
 
-function readCache(
-  file: string,
-  session: SsoSessionRef,
-  now: number,
-  ttlMs = ACCOUNT_LIST_TTL_MS,
-): CacheFile | undefined {
-  const bytes = readFileIfExists(file);
+function readInventoryFile(file: string, home: string, session: SsoSessionRef, now: number) {
+  const bytes = readPrivateFile(file, home);
   if (!bytes) return undefined;
   try {
-    const c = JSON.parse(bytes.toString('utf8')) as CacheFile;
-    if (c.version !== 1 || c.startUrl !== session.startUrl || !Array.isArray(c.accounts)) return undefined;
-    if (typeof c.fetchedAt !== 'number' || now - c.fetchedAt > ttlMs || c.fetchedAt > now) return undefined;
+    const c = JSON.parse(bytes.toString('utf8')) as InventoryFile;
+    if (c.version !== 2 || c.startUrl !== session.startUrl || c.session !== (session.name ?? ''))
+      return undefined;
+    if (!Array.isArray(c.accounts) || typeof c.listedAt !== 'number' || c.listedAt > now) return undefined;
     return c;
   } catch {
-    return undefined; // a damaged cache is just refetched
+    return undefined; // a damaged inventory is just listed again
   }
 }
 
-async function withPortal<T>(
+function saveInventory(
+  file: string,
+  session: SsoSessionRef,
+  deps: SsoDeps,
+  listedAt: number,
+  accounts: StoredAccount[],
+): void {
+  const body: InventoryFile = {
+    version: 2,
+    startUrl: session.startUrl,
+    region: session.region,
+    session: session.name ?? '',
+    listedAt,
+    accounts,
+  };
+  writePrivateCache('the account list', file, `${JSON.stringify(body)}\n`, homeDir(deps.env), (m) =>
+    deps.log.warn(m),
+  );
+}
+
+const rolesFresh = (
+  a: StoredAccount,
+  now: number,
+  maxAgeMs: number,
+): a is StoredAccount & { roles: string[] } =>
+  Array.isArray(a.roles) && typeof a.rolesAt === 'number' && a.rolesAt <= now && now - a.rolesAt <= maxAgeMs;
+
+const toEntry = (a: StoredAccount): AccountEntry => ({
+  accountId: a.accountId,
+  ...(a.accountName ? { accountName: a.accountName } : {}),
+  ...(a.emailAddress ? { emailAddress: a.emailAddress } : {}),
+  roles: a.roles ?? [],
+});
+
+/**
+ * The inventory as it is on disk, without any network call; undefined unless the account list and
+ * every account's roles are younger than `maxAgeMs` (doctor, offline checks).
+ */
+export function readInventory(
+  session: SsoSessionRef,
+  deps: Pick<SsoDeps, 'env' | 'now'>,
+  maxAgeMs = INVENTORY_MAX_AGE_MS,
+): AccountEntry[] | undefined {
+  const now = deps.now();
+  const inv = readInventoryFile(inventoryPath(deps.env, session), homeDir(deps.env), session, now);
+  if (!inv || now - inv.listedAt > maxAgeMs) return undefined;
+  if (!inv.accounts.every((a) => rolesFresh(a, now, maxAgeMs))) return undefined;
+  return inv.accounts.map(toEntry);
+}
+
+/** How old the inventory's account list is, in ms; undefined without one. */
+export function inventoryAge(session: SsoSessionRef, deps: Pick<SsoDeps, 'env' | 'now'>): number | undefined {
+  const now = deps.now();
+  const inv = readInventoryFile(inventoryPath(deps.env, session), homeDir(deps.env), session, now);
+  return inv ? now - inv.listedAt : undefined;
+}
+
+function portalOf<T>(
   session: SsoSessionRef,
   deps: SsoDeps,
   options: ListOptions,
   fn: (portal: PortalClient) => Promise<T>,
 ): Promise<T> {
-  const token = await getAccessToken(session, deps, options.token ?? {});
-  const portal = await createPortalClient(session, token.accessToken, deps, {
-    concurrency: options.concurrency ?? 8,
-  });
-  try {
-    return await fn(portal);
-  } finally {
-    portal.destroy();
-  }
+  return withPortal(
+    session,
+    deps,
+    { token: options.token ?? {}, portal: { concurrency: options.concurrency ?? 8 } },
+    fn,
+  );
 }
 
-/** Every account with its roles, from the cache when fresh. Sorted by name, then id. */
+/**
+ * Every account with its roles, sorted by name then id. Served from the inventory when it is fresh;
+ * otherwise lists the accounts and only the roles that are missing or older than the max age.
+ */
 export async function listAccountsWithRoles(
   session: SsoSessionRef,
   deps: SsoDeps,
   options: ListOptions = {},
-): Promise<{ accounts: AccountEntry[]; cached: boolean }> {
-  const file = accountListPath(deps.env, session);
-  if (!options.refresh) {
-    const hit = readCache(file, session, deps.now());
-    if (hit) return { accounts: hit.accounts, cached: true };
+): Promise<{ accounts: AccountEntry[]; cached: boolean; listedRoles: number }> {
+  const maxAgeMs = options.maxAgeMs ?? INVENTORY_MAX_AGE_MS;
+  const file = inventoryPath(deps.env, session);
+  const start = deps.now();
+  const inv = readInventoryFile(file, homeDir(deps.env), session, start);
+  if (!options.refresh && !options.relist) {
+    const fresh = readInventory(session, deps, maxAgeMs);
+    if (fresh) return { accounts: fresh, cached: true, listedRoles: 0 };
   }
-  const accounts = await withPortal(session, deps, options, async (portal) => {
-    const list = await portal.listAccounts();
-    let done = 0;
-    options.onProgress?.(0, list.length);
-    const roles = await Promise.all(
-      list.map(async (a) => {
-        const r = await portal.listAccountRoles(a.accountId);
-        options.onProgress?.(++done, list.length);
-        return r.map((x) => x.roleName).sort();
-      }),
-    );
-    return list.map((a, i): AccountEntry => ({ ...a, roles: roles[i]! }));
+  return portalOf(session, deps, options, async (portal) => {
+    const reuseList = inv && !options.relist && !options.refresh && start - inv.listedAt <= maxAgeMs;
+    const listed = reuseList ? inv.accounts : await portal.listAccounts();
+    const known = new Map((inv?.accounts ?? []).map((a) => [a.accountId, a]));
+    // Accounts gone from the listing drop out; names and emails come from the newest listing.
+    const accounts: StoredAccount[] = listed.map((a) => {
+      const old = known.get(a.accountId);
+      const { roles: _r, rolesAt: _t, ...account } = a as StoredAccount;
+      return old && !options.refresh && rolesFresh(old, start, maxAgeMs)
+        ? { ...account, roles: old.roles, rolesAt: old.rolesAt }
+        : account;
+    });
+    accounts.sort(byName);
+    const todo = accounts.filter((a) => a.rolesAt === undefined);
+    const reused = accounts.length - todo.length;
+    if (reused > 0 && todo.length > 0) {
+      deps.log.info(
+        `reusing: ${reused} of ${accounts.length} accounts already listed (younger than ${formatDuration(Math.round(maxAgeMs / 1000))}); listing ${todo.length}`,
+      );
+    }
+    let done = reused;
+    options.onProgress?.(done, accounts.length);
+    let next = 0;
+    let failure: unknown;
+    let lastSave = deps.now();
+    // Until this run completes, the file keeps the previous listing time: a half-done run is not fresh.
+    const listedAt = inv?.listedAt ?? 0;
+    const worker = async () => {
+      while (failure === undefined && next < todo.length) {
+        const account = todo[next++]!;
+        try {
+          const roles = await portal.listAccountRoles(account.accountId);
+          account.roles = roles.map((r) => r.roleName).sort();
+          account.rolesAt = deps.now();
+        } catch (error) {
+          failure ??= error;
+          return;
+        }
+        options.onProgress?.(++done, accounts.length);
+        if (deps.now() - lastSave > SAVE_EVERY_MS) {
+          lastSave = deps.now();
+          saveInventory(file, session, deps, listedAt, accounts);
+        }
+      }
+    };
+    const concurrency = Math.max(1, options.concurrency ?? 8);
+    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+    if (failure !== undefined) {
+      saveInventory(file, session, deps, listedAt, accounts);
+      throw failure;
+    }
+    saveInventory(file, session, deps, reuseList ? listedAt : start, accounts);
+    return { accounts: accounts.map(toEntry), cached: false, listedRoles: todo.length };
   });
-  accounts.sort(byName);
-  const body: CacheFile = {
-    version: 1,
-    startUrl: session.startUrl,
-    region: session.region,
-    fetchedAt: deps.now(),
-    accounts,
-  };
-  writeFileAtomic(file, `${JSON.stringify(body)}\n`);
-  return { accounts, cached: false };
 }
 
 function byName(a: PortalAccount, b: PortalAccount): number {
@@ -157,24 +258,25 @@ export async function resolveAccountId(
     if (exact.length > 0) return exact;
     return list.filter((a) => (a.accountName ?? '').toLowerCase() === account.toLowerCase());
   };
-  const namesFile = accountListPath(deps.env, session, 'names');
-  const cached =
-    readCache(accountListPath(deps.env, session), session, deps.now()) ??
-    readCache(namesFile, session, deps.now(), ACCOUNT_NAMES_TTL_MS);
-  let list: PortalAccount[] = cached?.accounts ?? [];
+  const file = inventoryPath(deps.env, session);
+  const now = deps.now();
+  // Names → ids change rarely, and `--account NAME` is on the warm path of every call: any listing will do.
+  const read = readInventoryFile(file, homeDir(deps.env), session, now);
+  const inv = read && now - read.listedAt <= INVENTORY_MAX_AGE_MS ? read : undefined;
+  let list: PortalAccount[] = inv?.accounts ?? [];
   let matches = find(list);
   if (matches.length === 0) {
     // Names alone are one paged call; no need to list every account's roles.
-    list = await withPortal(session, deps, options, (portal) => portal.listAccounts());
+    const listed = await portalOf(session, deps, options, (portal) => portal.listAccounts());
+    const known = new Map((inv?.accounts ?? []).map((a) => [a.accountId, a]));
+    const merged: StoredAccount[] = listed.map((a) => {
+      const old = known.get(a.accountId);
+      return old?.rolesAt !== undefined ? { ...a, roles: old.roles ?? [], rolesAt: old.rolesAt } : a;
+    });
+    merged.sort(byName);
+    saveInventory(file, session, deps, now, merged);
+    list = listed;
     matches = find(list);
-    const body: CacheFile = {
-      version: 1,
-      startUrl: session.startUrl,
-      region: session.region,
-      fetchedAt: deps.now(),
-      accounts: list.map((a) => ({ ...a, roles: [] })),
-    };
-    writeFileAtomic(namesFile, `${JSON.stringify(body)}\n`);
   }
   if (matches.length === 1) {
     const m = matches[0]!;

@@ -1,5 +1,6 @@
 import type { ConfigView } from '../config/model.ts';
 import type { Logger, TextSink } from '../util/log.ts';
+import { terminalSafe } from '../util/terminal-text.ts';
 
 /** What the sso layer needs from its caller; plain data so the CLI and the library can build it. */
 export interface SsoDeps {
@@ -16,7 +17,8 @@ export interface SsoDeps {
   openBrowser?: (url: string) => Promise<boolean>;
 }
 
+/** Prompts quote the OIDC service (verification URL, user code): no terminal controls get through. */
 export function tell(deps: SsoDeps, message: string): void {
-  if (deps.stderr) deps.stderr.write(`${message}\n`);
+  if (deps.stderr) deps.stderr.write(`${terminalSafe(message)}\n`);
   else deps.log.info(message);
 }

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readFileIfExists } from '../util/atomic-file.ts';
+import { homeDir } from '../config/paths.ts';
 import { InterruptedError, SignInRequiredError } from '../util/errors.ts';
 import { acquireLock, withLock } from '../util/lock.ts';
+import { readPrivateFile } from '../util/private-file.ts';
 import { type SsoDeps, tell } from './deps.ts';
 import { startLoopbackListener } from './loopback.ts';
 import { createOidcClient, type OidcClient, OidcError, type TokenResponse } from './oidc.ts';
@@ -43,8 +44,8 @@ export function loginTimeoutMs(deps: SsoDeps, options: LoginOptions): number {
   return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 1000 : 300_000;
 }
 
-function safeRead(file: string, session: SsoSessionRef): { text?: string; token?: SsoToken } {
-  const data = readFileIfExists(file);
+function safeRead(file: string, session: SsoSessionRef, deps: SsoDeps): { text?: string; token?: SsoToken } {
+  const data = readPrivateFile(file, homeDir(deps.env));
   if (!data) return {};
   const text = data.toString('utf8');
   try {
@@ -64,7 +65,7 @@ export async function login(
   options: LoginOptions = {},
 ): Promise<LoginResult> {
   const file = tokenCachePath(deps.env, session);
-  const before = safeRead(file, session).text;
+  const before = safeRead(file, session, deps).text;
   const timeoutMs = loginTimeoutMs(deps, options);
   let waited = false;
   const lock = await acquireLock(`${file}.login`, {
@@ -80,7 +81,7 @@ export async function login(
     },
   });
   try {
-    const current = safeRead(file, session);
+    const current = safeRead(file, session, deps);
     const reuse = options.reuse ?? 'changed';
     if (
       current.token &&

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InterruptedError, SignInRequiredError } from '../util/errors.ts';
+import { terminalSafe } from '../util/terminal-text.ts';
 import { constantTimeEqual } from './pkce.ts';
 
 // The PKCE redirect target: bound on 127.0.0.1:0 before the browser opens and held until the flow
@@ -28,6 +29,11 @@ const PAGE_STYLE =
 function page(title: string, text: string): string {
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title><style>${PAGE_STYLE}</style></head><body><h1>${esc(title)}</h1><p>${esc(text)}</p></body></html>`;
+}
+
+/** Callback text for the terminal: no controls, and short (it is only a reason, not a page). */
+function callbackText(value: string | null): string {
+  return terminalSafe(value ?? '').slice(0, 200);
 }
 
 function isLoopbackHost(host: string | undefined, port: number): boolean {
@@ -64,23 +70,27 @@ export async function startLoopbackListener(options: LoopbackOptions): Promise<L
     const q = url.searchParams;
     if (done)
       return send(400, 'Already used', 'This sign-in link was already used. Return to your terminal.');
+    const state = q.get('state');
+    // A callback without our state is not from our sign-in (another local user can find the port):
+    // refuse it, success or error alike, and keep waiting for the real one.
+    if (state === null || !constantTimeEqual(state, options.state))
+      return send(400, 'Sign-in failed', 'The state did not match.');
     if (q.has('error')) {
-      const reason = q.get('error') ?? 'error';
+      const reason = callbackText(q.get('error')) || 'error';
+      const description = callbackText(q.get('error_description'));
       send(200, 'Sign-in failed', `Sign-in did not complete (${reason}). You can close this tab.`);
       const denied = reason === 'access_denied';
       return finish({
         error: new SignInRequiredError(
-          denied ? 'sign-in was denied in the browser' : `sign-in failed in the browser: ${reason}`,
+          denied
+            ? 'sign-in was denied in the browser'
+            : `sign-in failed in the browser: ${reason}${description ? ` (${description})` : ''}`,
           { hint: `to try again, run: ${options.retryCommand}` },
         ),
       });
     }
     const got = q.get('code');
-    const state = q.get('state');
-    if (!got || state === null) return send(400, 'Bad request', 'Missing code or state.');
-    // A request with a wrong state is not ours (or forged): refuse it and keep waiting for the real one.
-    if (!constantTimeEqual(state, options.state))
-      return send(400, 'Sign-in failed', 'The state did not match.');
+    if (!got) return send(400, 'Bad request', 'Missing code.');
     send(
       200,
       'Signed in',

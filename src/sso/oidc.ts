@@ -1,4 +1,4 @@
-import { endpointFor } from '../config/endpoints.ts';
+import { clientEndpoint, unresolvableEndpoint } from '../config/endpoints.ts';
 import { NetworkError, RolehopError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
 import type { SsoDeps } from './deps.ts';
@@ -63,20 +63,28 @@ export class OidcError extends RolehopError {
   }
 }
 
-export function oidcEndpoint(session: SsoSessionRef, deps: SsoDeps): string {
-  return endpointFor('SSO_OIDC', session.region, deps.env, deps.view, deps.profile);
+/** The OIDC client settings; exported so a test can compare the URL they reach with the plain SDK's. */
+export function oidcClientConfig(session: SsoSessionRef, deps: SsoDeps) {
+  return {
+    region: session.region,
+    ...clientEndpoint('SSO_OIDC', deps.env, deps.view, deps.profile),
+    maxAttempts: 3,
+    // Without throwOnRequestTimeout the SDK only logs a warning and a silent server hangs us for ever.
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
+  };
 }
 
 export async function createOidcClient(session: SsoSessionRef, deps: SsoDeps): Promise<OidcClient> {
   const sdk = await import('../sdk/clients.ts');
-  const endpoint = oidcEndpoint(session, deps);
-  const client = new sdk.SSOOIDCClient({
-    region: session.region,
-    endpoint,
-    maxAttempts: 3,
-    // Without throwOnRequestTimeout the SDK only logs a warning and a silent server hangs us for ever.
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
-  });
+  const config = oidcClientConfig(session, deps);
+  const client = new sdk.SSOOIDCClient(config);
+  let endpoint: string;
+  try {
+    endpoint = sdk.endpointUrlOf(client, session.region, config);
+  } catch (error) {
+    client.destroy();
+    throw unresolvableEndpoint('SSO_OIDC', session.region, error);
+  }
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();

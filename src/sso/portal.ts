@@ -1,10 +1,10 @@
-import { endpointFor } from '../config/endpoints.ts';
+import { clientEndpoint, unresolvableEndpoint } from '../config/endpoints.ts';
 import type { Source } from '../config/plan.ts';
 import { closeMatches } from '../config/resolve.ts';
 import type { Credentials } from '../util/credentials.ts';
 import { AccessDeniedError, NetworkError, SignInRequiredError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
-import { type GetAccessTokenOptions, getAccessToken } from './access-token.ts';
+import { type GetAccessTokenOptions, getAccessToken, refreshRejectedToken } from './access-token.ts';
 import type { SsoDeps } from './deps.ts';
 import { type AttemptOutcome, createLimiter } from './limiter.ts';
 import { recordRejectedToken } from './rejected-token.ts';
@@ -46,6 +46,9 @@ export interface PortalOptions {
 
 const ACCESS_KEY_ID = /^\w{16,128}$/;
 
+/** The portal refused the access token (UnauthorizedException), whatever its cached expiry said. */
+export class TokenRejectedError extends SignInRequiredError {}
+
 /** The next page token; a token seen before means the portal is looping, which would never end. */
 function nextPage(seen: Set<string>, token: string | undefined, operation: string): string | undefined {
   if (!token) return undefined;
@@ -79,6 +82,18 @@ function classify(error: unknown): AttemptOutcome {
   return 'fail';
 }
 
+/** The portal client settings; exported so a test can compare the URL they reach with the plain SDK's. */
+export function portalClientConfig(session: SsoSessionRef, deps: SsoDeps) {
+  return {
+    region: session.region,
+    ...clientEndpoint('SSO', deps.env, deps.view, deps.profile),
+    // Retries are ours (the limiter), so throttling is shared across concurrent calls.
+    maxAttempts: 1,
+    // Without throwOnRequestTimeout the SDK only logs a warning and a silent portal hangs us for ever.
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
+  };
+}
+
 export async function createPortalClient(
   session: SsoSessionRef,
   accessToken: string,
@@ -86,15 +101,15 @@ export async function createPortalClient(
   options: PortalOptions = {},
 ): Promise<PortalClient> {
   const sdk = await import('../sdk/clients.ts');
-  const endpoint = endpointFor('SSO', session.region, deps.env, deps.view, deps.profile);
-  // Retries are ours (the limiter), so throttling is shared across concurrent calls.
-  const client = new sdk.SSOClient({
-    region: session.region,
-    endpoint,
-    maxAttempts: 1,
-    // Without throwOnRequestTimeout the SDK only logs a warning and a silent portal hangs us for ever.
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
-  });
+  const config = portalClientConfig(session, deps);
+  const client = new sdk.SSOClient(config);
+  let endpoint: string;
+  try {
+    endpoint = sdk.endpointUrlOf(client, session.region, config);
+  } catch (error) {
+    client.destroy();
+    throw unresolvableEndpoint('SSO', session.region, error);
+  }
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
   const limiter = createLimiter({
     concurrency: options.concurrency ?? 8,
@@ -105,7 +120,7 @@ export async function createPortalClient(
       if (isNetworkFailure(error)) return networkError('the portal call', endpoint, error);
       const info = sdkErrorInfo(error);
       return new NetworkError(`the SSO portal kept failing (${info.name}, ${attempts} attempts)`, {
-        hint: 'try again later; for large organisations, lower the concurrency',
+        hint: 'the portal kept refusing or failing every call; try again later',
       });
     },
   });
@@ -116,7 +131,7 @@ export async function createPortalClient(
     const info = sdkErrorInfo(error);
     if (info.status === 401 || info.name === 'UnauthorizedException') {
       recordRejectedToken(deps.env, session, accessToken, deps.now());
-      return new SignInRequiredError(
+      return new TokenRejectedError(
         `the SSO sign-in for ${session.name ?? session.startUrl} is no longer valid`,
         {
           hint: `run ${loginCommandFor(session)}`,
@@ -275,23 +290,57 @@ export function sessionOfSource(source: Extract<Source, { kind: 'sso' }>): SsoSe
   };
 }
 
+/**
+ * Runs `fn` with a portal client on the session's token (refreshed if near expiry). Identity Center
+ * rejects tokens before their cached expiry (a session ended by the IdP or an admin): then the token
+ * is refreshed once, single-flight, and `fn` runs again on the new one. Only when no refresh is
+ * possible does the rejection stand (exit 3).
+ */
+export async function withPortal<T>(
+  session: SsoSessionRef,
+  deps: SsoDeps,
+  options: { token?: GetAccessTokenOptions; portal?: PortalOptions },
+  fn: (portal: PortalClient) => Promise<T>,
+): Promise<T> {
+  const runWith = async (accessToken: string) => {
+    const portal = await createPortalClient(session, accessToken, deps, options.portal);
+    try {
+      return await fn(portal);
+    } finally {
+      portal.destroy();
+    }
+  };
+  const token = await getAccessToken(session, deps, options.token);
+  try {
+    return await runWith(token.accessToken);
+  } catch (error) {
+    if (!(error instanceof TokenRejectedError)) throw error;
+    const refreshed = await refreshRejectedToken(session, token.accessToken, deps);
+    if (!refreshed) throw error;
+    deps.log.debug('the portal rejected the SSO token before its expiry; refreshed it and retrying');
+    return runWith(refreshed.accessToken);
+  }
+}
+
 /** Role credentials for a Plan's sso source: token (refreshed if needed), then GetRoleCredentials. */
 export async function getRoleCredentials(
   source: Extract<Source, { kind: 'sso' }>,
   deps: SsoDeps,
   options: GetAccessTokenOptions = {},
 ): Promise<RoleCredentials> {
-  const session = sessionOfSource(source);
-  const token = await getAccessToken(session, deps, options);
-  const portal = await createPortalClient(session, token.accessToken, deps, { concurrency: 1 });
-  try {
-    return await portal.getRoleCredentials(source.accountId, source.roleName);
-  } catch (error) {
-    if (error instanceof AccessDeniedError) throw await explainDeniedRole(portal, source, error);
-    throw error;
-  } finally {
-    portal.destroy();
-  }
+  return withPortal(
+    sessionOfSource(source),
+    deps,
+    { token: options, portal: { concurrency: 1 } },
+    async (portal) => {
+      try {
+        return await portal.getRoleCredentials(source.accountId, source.roleName);
+      } catch (error) {
+        if (error instanceof AccessDeniedError) throw await explainDeniedRole(portal, source, error);
+        throw error;
+      }
+    },
+  );
 }
 
 /**

@@ -1,13 +1,19 @@
 import * as path from 'node:path';
-import { ssoCacheDir } from '../config/paths.ts';
-import { readFileIfExists, writeFileAtomic } from '../util/atomic-file.ts';
+import { homeDir, ssoCacheDir } from '../config/paths.ts';
+import { readPrivateFile } from '../util/private-file.ts';
+import { writePrivateFile } from '../util/private-file-write.ts';
 import { registerSecret } from '../util/redact.ts';
 import { formatCliTimestamp, parseCliTimestamp, pythonJsonDumps } from './python-json.ts';
 import type { SsoSessionRef } from './session.ts';
 import { sha1Hex } from './token-cache.ts';
 
-// OIDC client registrations, cached beside the tokens under the AWS CLI v2's file name so both
-// tools reuse one registration (aws-protocols.md §4).
+// OIDC client registrations, cached beside the tokens. A device-code registration lives under the
+// AWS CLI v2's file name, so both tools reuse it (aws-protocols.md §4). An authorization-code (PKCE)
+// registration does not: the CLI before 2.22 reuses whatever that file holds for its device flow, and
+// a client registered without the device grant fails there with UnauthorizedClientException. Its key
+// adds the grant types. Reuse follows the CLI 2.22+ rule (botocore BaseSSOTokenFetcher
+// _is_registration_for_auth_code): a registration serves the PKCE flow exactly when its grantTypes
+// name authorization_code, else the device flow.
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,7 +29,18 @@ export interface ClientRegistration {
 /** Reuse needs at least this much life left. */
 export const REGISTRATION_MIN_REMAINING_MS = 15 * 60_000;
 
-export function registrationCacheKey(session: SsoSessionRef, scopes: string[]): string {
+const AUTH_CODE_GRANT = 'authorization_code';
+
+function isForAuthCode(grantTypes: string[] | undefined): boolean {
+  return grantTypes?.includes(AUTH_CODE_GRANT) === true;
+}
+
+/** botocore's registration key; `grantTypes` is added only for a PKCE registration (see above). */
+export function registrationCacheKey(
+  session: SsoSessionRef,
+  scopes: string[],
+  grantTypes?: string[],
+): string {
   return pythonJsonDumps(
     {
       tool: 'botocore',
@@ -31,19 +48,19 @@ export function registrationCacheKey(session: SsoSessionRef, scopes: string[]): 
       region: session.region,
       scopes,
       session_name: session.name ?? null,
+      ...(isForAuthCode(grantTypes) ? { grantTypes } : {}),
     },
     { sortKeys: true },
   );
 }
 
-export function registrationCachePath(env: Env, session: SsoSessionRef, scopes: string[]): string {
-  return path.join(ssoCacheDir(env), `${sha1Hex(registrationCacheKey(session, scopes))}.json`);
-}
-
-function sameSet(a: string[] | undefined, b: string[] | undefined): boolean {
-  const x = [...(a ?? [])].sort();
-  const y = [...(b ?? [])].sort();
-  return x.length === y.length && x.every((v, i) => v === y[i]);
+export function registrationCachePath(
+  env: Env,
+  session: SsoSessionRef,
+  scopes: string[],
+  grantTypes?: string[],
+): string {
+  return path.join(ssoCacheDir(env), `${sha1Hex(registrationCacheKey(session, scopes, grantTypes))}.json`);
 }
 
 /** A cached registration usable for these grant types, else undefined (a bad file is just a miss). */
@@ -54,7 +71,7 @@ export function readRegistration(
   grantTypes: string[] | undefined,
   now: number,
 ): ClientRegistration | undefined {
-  const data = readFileIfExists(registrationCachePath(env, session, scopes));
+  const data = readPrivateFile(registrationCachePath(env, session, scopes, grantTypes), homeDir(env));
   if (!data) return undefined;
   let o: Record<string, unknown>;
   try {
@@ -67,7 +84,7 @@ export function readRegistration(
   const expiresAt = parseCliTimestamp(o.expiresAt);
   if (Number.isNaN(expiresAt) || expiresAt - now < REGISTRATION_MIN_REMAINING_MS) return undefined;
   const cachedGrants = Array.isArray(o.grantTypes) ? (o.grantTypes as string[]) : undefined;
-  if (!sameSet(cachedGrants, grantTypes)) return undefined;
+  if (isForAuthCode(cachedGrants) !== isForAuthCode(grantTypes)) return undefined;
   return {
     clientId: o.clientId,
     clientSecret: o.clientSecret,
@@ -91,8 +108,9 @@ export function writeRegistration(
   };
   if (registration.scopes) o.scopes = registration.scopes;
   if (registration.grantTypes) o.grantTypes = registration.grantTypes;
-  writeFileAtomic(registrationCachePath(env, session, scopes), pythonJsonDumps(o), {
-    mode: 0o600,
-    forceMode: true,
-  });
+  writePrivateFile(
+    registrationCachePath(env, session, scopes, registration.grantTypes),
+    pythonJsonDumps(o),
+    homeDir(env),
+  );
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { rolehopCacheDir } from '../config/paths.ts';
-import { readFileIfExists, writeFileAtomic } from '../util/atomic-file.ts';
+import { homeDir, rolehopCacheDir } from '../config/paths.ts';
+import { readPrivateFile } from '../util/private-file.ts';
+import { writePrivateFile } from '../util/private-file-write.ts';
 import type { SsoSessionRef } from './session.ts';
 import { tokenCachePath } from './token-cache.ts';
 
@@ -34,7 +36,7 @@ function fingerprint(accessToken: string): string {
 export function recordRejectedToken(env: Env, session: Session, accessToken: string, now: number): void {
   try {
     const body = { version: 1, token: fingerprint(accessToken), rejectedAt: new Date(now).toISOString() };
-    writeFileAtomic(markerPath(env, session), `${JSON.stringify(body)}\n`, { mode: 0o600 });
+    writePrivateFile(markerPath(env, session), `${JSON.stringify(body)}\n`, homeDir(env));
   } catch {
     // read-only cache folder: status falls back to the token's own expiry
   }
@@ -43,7 +45,7 @@ export function recordRejectedToken(env: Env, session: Session, accessToken: str
 /** When the portal rejected this very token (epoch ms), or undefined. */
 export function tokenRejectedAt(env: Env, session: Session, accessToken: string): number | undefined {
   try {
-    const text = readFileIfExists(markerPath(env, session));
+    const text = readPrivateFile(markerPath(env, session), homeDir(env));
     if (!text) return undefined;
     const body = JSON.parse(text.toString('utf8')) as { token?: unknown; rejectedAt?: unknown };
     if (body.token !== fingerprint(accessToken) || typeof body.rejectedAt !== 'string') return undefined;
@@ -51,5 +53,14 @@ export function tokenRejectedAt(env: Env, session: Session, accessToken: string)
     return Number.isFinite(at) ? at : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** After a refresh or a sign-in: the rejection was of a token that is gone. */
+export function clearRejectedToken(env: Env, session: Session): void {
+  try {
+    fs.rmSync(markerPath(env, session), { force: true });
+  } catch {
+    // as above: a stale marker only names a token that no longer matches
   }
 }

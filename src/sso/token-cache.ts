@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ssoCacheDir } from '../config/paths.ts';
-import { readFileIfExists, writeFileAtomic } from '../util/atomic-file.ts';
+import { homeDir, ssoCacheDir } from '../config/paths.ts';
 import { SignInRequiredError } from '../util/errors.ts';
+import { readPrivateFile } from '../util/private-file.ts';
+import { writePrivateFile } from '../util/private-file-write.ts';
 import { registerSecret } from '../util/redact.ts';
 import { formatCliTimestamp, parseCliTimestamp, pythonJsonDumps } from './python-json.ts';
 import { loginCommandFor, type SsoSessionRef } from './session.ts';
@@ -76,6 +77,9 @@ export function parseTokenText(
   const o = raw as Record<string, unknown>;
   if (typeof o.accessToken !== 'string' || !o.accessToken)
     throw corrupt(file, 'accessToken is missing', session);
+  // No tool writes one; a NUL would reach headers and files downstream.
+  if (Object.values(o).some((v) => typeof v === 'string' && v.includes('\0')))
+    throw corrupt(file, 'a value holds a NUL byte', session);
   const expiresAt = parseCliTimestamp(o.expiresAt);
   if (Number.isNaN(expiresAt)) throw corrupt(file, 'expiresAt is missing or not a timestamp', session);
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -106,7 +110,7 @@ export function registerTokenSecrets(token: Partial<SsoToken>): void {
 /** The cached token, or undefined when there is none; CorruptTokenError when unreadable. */
 export function readToken(env: Env, session: Pick<SsoSessionRef, 'name' | 'startUrl'>): SsoToken | undefined {
   const file = tokenCachePath(env, session);
-  const data = readFileIfExists(file);
+  const data = readPrivateFile(file, homeDir(env));
   if (data === undefined) return undefined;
   return parseTokenText(data.toString('utf8'), file, session);
 }
@@ -129,14 +133,14 @@ export function serializeToken(token: SsoToken): string {
   return pythonJsonDumps(o);
 }
 
-/** Atomic 0600 write; callers hold the token lock (see tokenLockTarget). */
+/** Atomic 0600 write in a private folder; callers hold the token lock (see tokenLockTarget). */
 export function writeToken(
   env: Env,
   session: Pick<SsoSessionRef, 'name' | 'startUrl'>,
   token: SsoToken,
 ): void {
   registerTokenSecrets(token);
-  writeFileAtomic(tokenCachePath(env, session), serializeToken(token), { mode: 0o600, forceMode: true });
+  writePrivateFile(tokenCachePath(env, session), serializeToken(token), homeDir(env));
 }
 
 export function deleteToken(env: Env, session: Pick<SsoSessionRef, 'name' | 'startUrl'>): boolean {

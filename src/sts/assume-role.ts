@@ -1,7 +1,8 @@
+import { type ClientEndpoint, unresolvableEndpoint } from '../config/endpoints.ts';
 import type { AssumeRoleHop } from '../config/plan.ts';
 import type { Credentials } from '../util/credentials.ts';
 import { registerSecret } from '../util/redact.ts';
-import { defaultRegionFor, defaultStsEndpoint, parseRoleArn } from './role-arn.ts';
+import { defaultRegionFor, parseRoleArn } from './role-arn.ts';
 import { mapStsError } from './sts-errors.ts';
 import { validateHopInput } from './validate.ts';
 
@@ -9,8 +10,8 @@ import { validateHopInput } from './validate.ts';
 export type StsCredentials = Credentials;
 
 export interface StsCallOptions {
-  /** Full URL; default the regional endpoint. Overrides are resolved by the caller (src/config). */
-  endpoint?: string;
+  /** How to reach STS, resolved by the caller (config/endpoints.ts clientEndpoint); default the SDK's regional endpoint. */
+  endpoint?: ClientEndpoint;
   signal?: AbortSignal;
   /** Per-attempt timeout (default 10 s); a hanging server counts as a network failure. */
   requestTimeoutMs?: number;
@@ -38,12 +39,17 @@ export interface CallerIdentity {
   userId: string;
 }
 
-async function stsClient(creds: StsCredentials, region: string, options: StsCallOptions) {
-  // Never a static import: cache hits must not load the SDK (design.md principle 5).
-  const sdk = await import('../sdk/clients.ts');
-  const client = new sdk.STSClient({
+const REGIONAL_DEFAULT: ClientEndpoint = {
+  useFipsEndpoint: false,
+  useDualstackEndpoint: false,
+  ignoreConfiguredEndpointUrls: true,
+};
+
+/** The STS client settings; exported so a test can compare the URL they reach with the plain SDK's. */
+export function stsClientConfig(creds: StsCredentials, region: string, options: StsCallOptions) {
+  return {
     region,
-    endpoint: options.endpoint ?? defaultStsEndpoint(region),
+    ...(options.endpoint ?? REGIONAL_DEFAULT),
     credentials: {
       accessKeyId: creds.accessKeyId,
       secretAccessKey: creds.secretAccessKey,
@@ -56,8 +62,19 @@ async function stsClient(creds: StsCredentials, region: string, options: StsCall
       connectionTimeout: options.requestTimeoutMs ?? 10_000,
       throwOnRequestTimeout: true,
     },
-  });
-  return { sdk, client, endpoint: options.endpoint ?? defaultStsEndpoint(region) };
+  };
+}
+
+async function stsClient(creds: StsCredentials, region: string, options: StsCallOptions) {
+  // Never a static import: cache hits must not load the SDK (design.md principle 5).
+  const sdk = await import('../sdk/clients.ts');
+  const client = new sdk.STSClient(stsClientConfig(creds, region, options));
+  try {
+    return { sdk, client, endpoint: sdk.endpointUrlOf(client, region, options.endpoint ?? REGIONAL_DEFAULT) };
+  } catch (error) {
+    client.destroy();
+    throw unresolvableEndpoint('STS', region, error);
+  }
 }
 
 /** One AssumeRole call. Input is validated first: nothing malformed reaches the network. */

@@ -1,4 +1,4 @@
-import { endpointFor, type Partition, partitionOfRegion } from '../config/endpoints.ts';
+import { type Partition, partitionOfRegion, signinEndpoint } from '../config/endpoints.ts';
 import type { Credentials } from '../util/credentials.ts';
 import { AccessDeniedError, NetworkError, UsageError } from '../util/errors.ts';
 
@@ -58,7 +58,7 @@ export async function consoleSigninUrl(options: ConsoleUrlOptions): Promise<stri
   const region = options.region;
   const partition = options.partition ?? (region ? partitionOfRegion(region) : 'aws');
   const endpointRegion = region ?? DEFAULT_REGION[partition];
-  const base = `${endpointFor('SIGNIN', endpointRegion, options.env)}/federation`;
+  const base = `${signinEndpoint(endpointRegion, options.env)}/federation`;
   const { credentials } = options;
   if (!credentials.sessionToken) {
     throw new UsageError('the console needs temporary credentials (with a session token)', {

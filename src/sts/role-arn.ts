@@ -19,9 +19,3 @@ export function defaultRegionFor(partition: Partition): string {
   if (partition === 'aws-us-gov') return 'us-gov-west-1';
   return 'us-east-1';
 }
-
-/** The regional STS endpoint (`AWS_ENDPOINT_URL_STS` and friends are resolved by the caller). */
-export function defaultStsEndpoint(region: string): string {
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `https://sts.${region}.${suffix}`;
-}

@@ -20,7 +20,9 @@ interface SdkErrorLike {
 }
 
 export interface StsErrorContext {
-  action: 'AssumeRole' | 'GetCallerIdentity';
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetCallerIdentity';
+  /** The web identity token's file, for AssumeRoleWithWebIdentity. */
+  tokenFile?: string;
   roleArn?: string;
   profile?: string;
   endpoint: string;
@@ -45,6 +47,18 @@ const BAD_SOURCE = new Set([
   'IncompleteSignature',
 ]);
 
+/** AssumeRoleWithWebIdentity's answers about the token itself. */
+const WEB_TOKEN_REFUSED = new Set([
+  'InvalidIdentityToken',
+  'InvalidIdentityTokenException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'IDPRejectedClaim',
+  'IDPRejectedClaimException',
+  'IDPCommunicationError',
+  'IDPCommunicationErrorException',
+]);
+
 /** Turns an SDK failure into the typed error whose exit code and hint the CLI shows. */
 export function mapStsError(error: unknown, ctx: StsErrorContext): Error {
   if (error instanceof RolehopError) return error;
@@ -62,6 +76,12 @@ export function mapStsError(error: unknown, ctx: StsErrorContext): Error {
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
     return new AccessDeniedError(`${what} was denied: ${detail}`, {
       hint: `check that the source identity may call sts:AssumeRole on ${ctx.roleArn ?? 'this role'} and that the role trusts it (trust policy, external id, MFA)`,
+      cause: error,
+    });
+  }
+  if (ctx.tokenFile !== undefined && WEB_TOKEN_REFUSED.has(name)) {
+    return new SourceCredentialsError(`${what}: the web identity token was refused (${name}: ${detail})`, {
+      hint: `the token in ${ctx.tokenFile} is expired or not trusted by the role: let the platform write a fresh one (CI job token, EKS projected token), and check the role's trust policy (issuer, audience, subject)`,
       cause: error,
     });
   }

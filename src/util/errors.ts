@@ -24,6 +24,9 @@ export class UsageError extends RolehopError {
 /** A problem in the user's config or credentials files: exit 1. */
 export class ConfigError extends RolehopError {}
 
+/** A file rolehop cannot or will not read or write (full disk, permissions, a device): exit 1, the file left as it was. */
+export class FileAccessError extends RolehopError {}
+
 /** No token, an expired or revoked one: exit 3. */
 export class SignInRequiredError extends RolehopError {
   override readonly exitCode = 3;

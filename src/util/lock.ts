@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureDir } from './atomic-file.ts';
 import { InterruptedError, RolehopError } from './errors.ts';
+import { fileAccessError } from './file-error.ts';
 
 // A cross-process lock: `<target>.lock` created with O_EXCL holding owner pid, host and a nonce.
 // A lock whose owner died (same host, pid gone) or that has not been refreshed for `staleMs` is
@@ -65,15 +66,22 @@ function isStale(lockPath: string, staleMs: number): LockOwner | 'stale' | undef
 }
 
 function tryCreate(lockPath: string, owner: LockOwner): boolean {
+  let fd: number;
   try {
-    const fd = fs.openSync(lockPath, 'wx', 0o600);
-    fs.writeSync(fd, JSON.stringify(owner));
-    fs.closeSync(fd);
-    return true;
+    fd = fs.openSync(lockPath, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw fileAccessError('create the lock', lockPath, error); // a read-only ~/.aws: EACCES, EROFS
   }
+  try {
+    fs.writeSync(fd, JSON.stringify(owner));
+  } catch (error) {
+    fs.rmSync(lockPath, { force: true }); // a full disk: leave no ownerless lock behind
+    throw fileAccessError('create the lock', lockPath, error);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
 }
 
 /** A writer killed under the lock leaves its temp file (writeFileAtomic's `.<name>.<pid>.<hex>.tmp`). */
@@ -126,7 +134,11 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
     since: Date.now(),
   };
   const deadline = Date.now() + timeoutMs;
-  ensureDir(path.dirname(lockPath));
+  try {
+    ensureDir(path.dirname(lockPath));
+  } catch (error) {
+    throw fileAccessError('create the folder for the lock', lockPath, error);
+  }
   let waited = false;
   let delay = 5;
   for (;;) {

@@ -1,4 +1,5 @@
 import { redactText, redactValue } from './redact.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -14,20 +15,22 @@ export interface Logger {
   warn(message: string): void;
 }
 
+/** Messages quote servers and files: redacted, and stripped of terminal controls. */
 export function createLogger(stderr: TextSink, options: { debug?: boolean } = {}): Logger {
   const debugEnabled = options.debug === true;
+  const shown = (text: string) => terminalSafe(redactText(text));
   return {
     debugEnabled,
     debug(message, data) {
       if (!debugEnabled) return;
       const suffix = data === undefined ? '' : ` ${JSON.stringify(redactValue(data))}`;
-      stderr.write(`debug: ${redactText(message)}${suffix}\n`);
+      stderr.write(`debug: ${shown(message)}${terminalSafe(suffix)}\n`);
     },
     info(message) {
-      stderr.write(`${redactText(message)}\n`);
+      stderr.write(`${shown(message)}\n`);
     },
     warn(message) {
-      stderr.write(`warning: ${redactText(message)}\n`);
+      stderr.write(`warning: ${shown(message)}\n`);
     },
   };
 }

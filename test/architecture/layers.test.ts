@@ -12,7 +12,7 @@ import * as esbuild from 'esbuild';
 const MAY_IMPORT: Record<string, readonly string[]> = {
   cli: ['config', 'sso', 'sts', 'creds', 'emit', 'server', 'sandbox', 'util'],
   'index.ts': ['config', 'sso', 'sts', 'creds', 'emit', 'server', 'util'],
-  creds: ['config', 'sso', 'sts', 'util'],
+  creds: ['config', 'sso', 'sts', 'sdk', 'util'],
   sso: ['config', 'sdk', 'util'],
   sts: ['config', 'sdk', 'util'],
   config: ['util'],
@@ -39,6 +39,10 @@ const PACKAGE_LAYERS: Record<string, readonly string[]> = {
   '@aws-sdk/client-sso': ['sdk'],
   '@aws-sdk/client-sso-oidc': ['sdk'],
   '@aws-sdk/client-sts': ['sdk'],
+  '@aws-sdk/credential-provider-http': ['sdk'],
+  '@aws-sdk/credential-provider-login': ['sdk'],
+  '@aws-sdk/credential-provider-web-identity': ['sdk'],
+  '@smithy/credential-provider-imds': ['sdk'],
   yaml: ['sandbox'],
 };
 

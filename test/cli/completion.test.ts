@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { runCli } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { rolehopOnPath } from '../harness/signed-in-world.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
-import { hasCommand, terminal } from '../harness/tmux.ts';
+import { terminal } from '../harness/tmux.ts';
 
 const CONFIG = `[default]
 region = eu-west-1
@@ -19,23 +20,21 @@ sso_region = eu-west-1
 `;
 
 /** A shell in a detached tmux session with `rolehop` on PATH, typed into like a person would. */
-function tmuxShell(t: TestContext, shell: string[], env: Record<string, string>) {
+function tmuxShell(t: TestContext, shell: readonly string[], env: Record<string, string>) {
   return terminal(t, rolehopOnPath(env), { shell, width: 200, timeoutMs: 10_000 });
 }
 
 test('completion scripts parse in bash, zsh and fish', async (t) => {
   const { env } = tempHome(t);
-  for (const [shell, check] of [
-    ['bash', ['bash', '-n']],
-    ['zsh', ['zsh', '-n']],
-    ['fish', ['fish', '-n']],
-  ] as const) {
-    if (!hasCommand(shell)) continue;
-    const r = await runCli(['completion', shell], { env });
-    assert.equal(r.code, 0);
-    const script = path.join(env.HOME!, `completion.${shell}`);
-    fs.writeFileSync(script, r.stdout);
-    execFileSync(check[0], [check[1], script]);
+  for (const shell of ['bash', 'zsh', 'fish'] as const) {
+    await t.test(shell, async (t) => {
+      if (!requires(t, shell)) return;
+      const r = await runCli(['completion', shell], { env });
+      assert.equal(r.code, 0);
+      const script = path.join(env.HOME!, `completion.${shell}`);
+      fs.writeFileSync(script, r.stdout);
+      execFileSync(shell, ['-n', script]);
+    });
   }
   const bad = await runCli(['completion', 'tcsh'], { env });
   assert.equal(bad.code, 2);
@@ -55,7 +54,8 @@ test('__complete lists profile and sso-session names from the user files, and st
   assert.equal(broken.stderr, '');
 });
 
-test('bash completes a profile name typed in a terminal', { skip: !hasCommand('tmux') }, async (t) => {
+test('bash completes a profile name typed in a terminal', async (t) => {
+  if (!requires(t, 'tmux', 'bash')) return;
   const home = tempHome(t);
   writeFile(home.configFile, CONFIG);
   const term = tmuxShell(t, ['bash', '--norc', '--noprofile'], home.env);
@@ -67,9 +67,8 @@ test('bash completes a profile name typed in a terminal', { skip: !hasCommand('t
   await term.waitFor(/rolehop explain prod-deploy/);
 });
 
-test('zsh completes a profile name typed in a terminal', {
-  skip: !hasCommand('tmux') || !hasCommand('zsh'),
-}, async (t) => {
+test('zsh completes a profile name typed in a terminal', async (t) => {
+  if (!requires(t, 'tmux', 'zsh')) return;
   const home = tempHome(t);
   writeFile(home.configFile, CONFIG);
   const term = tmuxShell(t, ['zsh', '-f'], home.env);

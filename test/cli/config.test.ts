@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { repoRoot, runCli, runInProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 const fixture = (name: string) => fs.readFileSync(path.join(repoRoot, 'test/fixtures/config', name), 'utf8');
@@ -67,6 +68,7 @@ function assertOnlySectionChanged(before: string, after: string, header: string)
 
 for (const crlf of [false, true]) {
   test(`set/unset change only the edited section, and botocore and the JS SDK read the result${crlf ? ' (CRLF)' : ''}`, async (t) => {
+    if (!requires(t, 'botocore')) return;
     const home = withFixtures(t, crlf);
     const steps: { args: string[]; header: string; check: (b: ReturnType<typeof botocoreView>) => void }[] = [
       {
@@ -246,6 +248,7 @@ test('bad input: clear message, usage or config exit code, and no file changed',
 });
 
 test('20 processes editing different keys of one file at once lose no edit', async (t) => {
+  if (!requires(t, 'botocore')) return;
   const home = withFixtures(t);
   const runs = Array.from({ length: 20 }, (_, i) =>
     runCli(['config', 'set', '--profile', i % 2 ? 'dev' : `team-${i}`, `key_${i}`, `value-${i}`], {

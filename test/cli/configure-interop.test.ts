@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
+import { requires } from '../harness/requires.ts';
 import { startSandbox } from '../harness/sandbox.ts';
 import { devSession } from '../harness/sso-session.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
@@ -115,6 +116,7 @@ async function assertActAsDeploy(profiles: string[], env: Record<string, string>
 }
 
 test('sso, process and credentials styles: awscli, boto3 and fromIni all act as the last role of the chain', async (t) => {
+  if (!requires(t, 'moto', 'awscli')) return;
   const { home, env } = await interopWorld(t);
   for (const style of ['sso', 'process', 'credentials']) {
     const r = await runCli(

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { credentialProcessLine, quoteArg } from '../../src/config/credential-process-line.ts';
 import { rolehopBin, runCli, runInProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 // configure without the network: ids instead of account names, so no portal call is needed.
@@ -44,6 +45,7 @@ function botocoreProfile(env: Record<string, string>, name: string): Record<stri
 }
 
 test('an sso chain reuses the existing SSO profile, writes the AWS CLI keys per hop, keeps CRLF and user bytes, and re-running changes nothing', async (t) => {
+  if (!requires(t, 'botocore')) return;
   const h = home(t);
   const args = [
     'configure',
@@ -176,7 +178,8 @@ test('switching style rewrites only the block; the process line names rolehop on
   );
 });
 
-test('credential_process paths with spaces and quotes split back into the same argv in botocore (shlex) and sh', () => {
+test('credential_process paths with spaces and quotes split back into the same argv in botocore (shlex) and sh', (t) => {
+  if (!requires(t, 'botocore')) return;
   const execPath = "/opt/my node's/bin/node";
   const script = '/home/a b/rolehop/bin/rolehop.cjs';
   const line = credentialProcessLine(['--role', 'Admin'], { env: { PATH: '' }, execPath, script });

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/util/log.ts';
 import { launchBrowser } from '../harness/browser.ts';
 import { runCli, runInProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
+import { requires } from '../harness/requires.ts';
 import { type SandboxWorld, sandboxWorld, startSandbox } from '../harness/sandbox.ts';
 import { signInAsDev } from '../harness/signed-in-world.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
@@ -114,6 +115,7 @@ async function chromiumResolvingConsoleTo(t: TestContext, port: number) {
 }
 
 test('the console URL, followed in headless Chromium (printed, and via --open), signs in at the federation endpoint and lands on the destination', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const w = await sandboxWorld(t);
   await signInAsDev(w, SSO_CONFIG(w));
   const destination = 'https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1';
@@ -207,6 +209,7 @@ test('role-chained credentials: no SessionDuration is sent (even with --duration
 });
 
 test('one AssumeRole on long-term keys: SessionDuration follows the role session duration', async (t) => {
+  if (!requires(t, 'moto')) return;
   const moto = await startMoto(t);
   // An IAM user with long-term keys and a role it may assume, created while moto's auth is off.
   const setup = execFileSync(

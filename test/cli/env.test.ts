@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { rolehopOnPath, signedInWorld } from '../harness/signed-in-world.ts';
 
 // With the sandbox minting role credentials through moto (authorization on), what rolehop hands
@@ -21,6 +22,7 @@ role_session_name = env-test
 const LAST_HOP = /^arn:aws:sts::222222222222:assumed-role\/ReadOnlyAccess\/env-test$/;
 
 test('with moto behind the sandbox (authorization on), the last hop is who AWS tools see', async (t) => {
+  if (!requires(t, 'moto', 'bash', 'awscli')) return;
   // One moto and sandbox for both: starting them is most of the time.
   const w = await signedInWorld(t, { moto: true });
   fs.appendFileSync(w.home.configFile, CHAIN);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseTokenText, serializeToken, tokenCachePath } from '../../src/sso/token-cache.ts';
 import { repoRoot, runCli, runProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { ssoCallEnv, ssoCallScript } from '../sso/fixtures/build.ts';
 
@@ -20,6 +21,7 @@ print(json.dumps(s.client('sts').get_caller_identity()['Arn']))
 `;
 
 test('a rolehop login serves botocore, awscli v1 and the JS SDK; a botocore refresh serves rolehop', async (t) => {
+  if (!requires(t, 'boto3', 'awscli')) return;
   const w = await sandboxWorld(t, { autoApprove: true });
   // A "browser" that follows the authorize redirect, as a user clicking through would.
   const opener = path.join(w.home.home, 'open.mjs');

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { launchBrowser } from '../harness/browser.ts';
+import { requires } from '../harness/requires.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
@@ -46,6 +47,7 @@ async function firstLogin(t: import('node:test').TestContext, extraArgs: string[
 }
 
 test('PKCE login in Chromium: Allow caches the token (0600), writes the sso-session with refresh scopes, --debug shows no secret', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const { w, cli, url, page, tokenFile } = await firstLogin(t, ['--debug']);
   const u = new URL(url);
   assert.equal(u.origin, w.sandbox.url);
@@ -78,6 +80,7 @@ test('PKCE login in Chromium: Allow caches the token (0600), writes the sso-sess
 });
 
 test('PKCE login in Chromium: Deny is exit 3 and writes nothing', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const { w, cli, page } = await firstLogin(t);
   await page.click('#deny');
   await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback/);
@@ -89,6 +92,7 @@ test('PKCE login in Chromium: Deny is exit 3 and writes nothing', async (t) => {
 });
 
 test('device-code login: the user code is shown on stderr, Chromium approves, the token is cached', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const { cli, page, tokenFile, url } = await firstLogin(t, ['--device-code']);
   assert.match(cli.stderr(), /To sign in, open \S+ and enter the code: [A-Z0-9-]+/);
   const code = /enter the code: (\S+)/.exec(cli.stderr())![1]!;
@@ -104,6 +108,7 @@ test('device-code login: the user code is shown on stderr, Chromium approves, th
 });
 
 test('device-code login: Deny is exit 3 and writes nothing', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const { w, cli, page } = await firstLogin(t, ['--device-code']);
   await page.click('#deny');
   const r = await cli.done;
@@ -122,7 +127,8 @@ test('--no-browser prints the URL instead of opening one', async (t) => {
   const r = await cli.done;
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(spy.launches(), []);
-  // The client registration is cached beside the token, AWS CLI style, and reused by the next login.
+  // The client registration is cached beside the token, AWS CLI style (its own file: see
+  // registration-cache.ts), and reused by the next login.
   const registration = path.join(
     w.home.awsDir,
     'sso',
@@ -143,9 +149,12 @@ test('--no-browser prints the URL instead of opening one', async (t) => {
   assert.equal((await w.sandbox.admin.counts()).RegisterClient, 1);
 });
 
-/** The AWS CLI v2's registration cache key, spelled out (python json.dumps, sorted keys). */
+/**
+ * The AWS CLI v2's registration cache key, spelled out (python json.dumps, sorted keys), plus the
+ * grant types: a PKCE registration is kept out of the file older CLIs reuse for the device flow.
+ */
 function registrationKey(s: { startUrl: string; region: string }, session: string): string {
-  return `{"region": "${s.region}", "scopes": ["sso:account:access"], "session_name": "${session}", "startUrl": "${s.startUrl}", "tool": "botocore"}`;
+  return `{"grantTypes": ["authorization_code", "refresh_token"], "region": "${s.region}", "scopes": ["sso:account:access"], "session_name": "${session}", "startUrl": "${s.startUrl}", "tool": "botocore"}`;
 }
 
 test('20 processes that all need a login: one browser launch, the rest wait and then share the token', async (t) => {

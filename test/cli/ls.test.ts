@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { defaultDirectoryInput } from '../../src/sandbox/directory.ts';
 import { runCli } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
@@ -69,4 +70,26 @@ test('a portal that keeps failing (5xx) is retried with backoff, then exit 5 wit
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stderr, /SSO portal kept failing .*attempts/);
   assert.ok((await w.sandbox.admin.counts()).ListAccounts! > 1, 'retried');
+});
+
+test('account names and emails from the portal reach the terminal without control characters', async (t) => {
+  const base = defaultDirectoryInput();
+  const w = await signedInWorld(t, {
+    directory: {
+      ...base,
+      accounts: [
+        { id: '111111111111', name: 'prod\x1b]0;pwned\x07\x1b[2J', email: 'x\u009b31m@example.com\u202e' },
+      ],
+      assignments: [{ user: 'alice', account: '111111111111', permissionSets: ['ReadOnlyAccess'] }],
+    },
+  });
+  const r = await runCli(['ls'], { env: w.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '111111111111  prod]0;pwned[2J  <x31m@example.com>\n    ReadOnlyAccess\n');
+  const json = await runCli(['ls', '--json'], { env: w.env });
+  assert.equal(
+    JSON.parse(json.stdout)[0].accountName,
+    'prod\x1b]0;pwned\x07\x1b[2J',
+    '--json keeps the data',
+  );
 });

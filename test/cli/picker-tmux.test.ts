@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { requires } from '../harness/requires.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { rolehopOnPath, signedInWorld } from '../harness/signed-in-world.ts';
 import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
-import { hasTmux, terminal } from '../harness/tmux.ts';
+import { terminal } from '../harness/tmux.ts';
 
 // The picker as a person meets it: a real terminal (tmux), keys typed, the screen read back.
 
-test('the picker filters as you type, moves with arrows and picks with Enter; Esc cancels with 130; MFA codes are asked there; Ctrl-C reaches the exec child once', {
-  skip: !hasTmux(),
-}, async (t) => {
+test('the picker filters as you type, moves with arrows and picks with Enter; Esc cancels with 130; MFA codes are asked there; Ctrl-C reaches the exec child once', async (t) => {
+  if (!requires(t, 'tmux', 'bash')) return;
   const w = await signedInWorld(t);
   const term = terminal(t, rolehopOnPath(w.env));
   term.send('rolehop whoami; echo "exit=$?"', 'Enter');
@@ -64,9 +64,8 @@ test('the picker filters as you type, moves with arrows and picks with Enter; Es
   assert.doesNotMatch(interrupted, /SIGINT 2/);
 });
 
-test('on a terminal, a command that needs a sign-in starts one (device code over SSH) and carries on', {
-  skip: !hasTmux(),
-}, async (t) => {
+test('on a terminal, a command that needs a sign-in starts one (device code over SSH) and carries on', async (t) => {
+  if (!requires(t, 'tmux', 'bash')) return;
   const w = await sandboxWorld(t, { autoApprove: true, lifetimes: { deviceIntervalSeconds: 1 } });
   writeFile(w.home.configFile, `${devSession(w.sandbox)}`);
   const env: Record<string, string> = { ...rolehopOnPath(w.env), SSH_CONNECTION: '10.0.0.1 22 10.0.0.2 22' };

@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { type CredentialsFor, parsePort, profileOfPath, serveCredentials } from '../../src/cli/cmd/serve.ts';
+import { type CredentialsFor, parsePort, serveCredentials } from '../../src/cli/cmd/serve.ts';
 import type { Deps } from '../../src/cli/deps.ts';
 import type { ServedCredentials } from '../../src/server/index.ts';
 import { SignInRequiredError, UsageError } from '../../src/util/errors.ts';
@@ -194,19 +194,38 @@ test('the listener is on 127.0.0.1 only: not on ::1, not on any other interface 
   await s.done;
 });
 
-test('each request asks the source again, so refreshed credentials reach the client; /<profile> serves another profile', async (t) => {
-  const asked: Array<string | undefined> = [];
-  const s = await serveInBackground(t, async (profile) => {
-    asked.push(profile);
+test('each request asks the source again, so refreshed credentials reach the client', async (t) => {
+  let asked = 0;
+  const s = await serveInBackground(t, async () => {
+    asked++;
     return freshCredentials();
   });
   const headers = { Authorization: s.token };
   const first = JSON.parse((await get(s.port, { headers })).body).AccessKeyId;
   const second = JSON.parse((await get(s.port, { headers })).body).AccessKeyId;
   assert.notEqual(first, second);
-  const other = await get(s.port, { path: '/team%20b', headers });
-  assert.equal(other.status, 200);
-  assert.deepEqual(asked.slice(-3), [undefined, undefined, 'team b']);
+  assert.equal(asked, 3, 'once at start, once per request');
+  s.abort();
+  await s.done;
+});
+
+test('the token serves only the target it was started for: any other path is 404, the source is not asked', async (t) => {
+  const asked: unknown[][] = [];
+  const s = await serveInBackground(t, async (...args: unknown[]) => {
+    asked.push(args);
+    return freshCredentials();
+  });
+  const headers = { Authorization: s.token };
+  for (const other of ['/admin', '/team%20b', '//admin', '/admin/', '/%2Fadmin', '/./admin', '/?x=1/admin']) {
+    const r = await get(s.port, { path: other, headers });
+    if (other.startsWith('/?')) {
+      assert.equal(r.status, 200, 'a query on / is still /');
+      continue;
+    }
+    assert.equal(r.status, 404, other);
+    assert.doesNotMatch(r.body, /ASIA|Secret/, other);
+  }
+  assert.deepEqual(asked, [[], []], 'asked at start and for `/?x=1/admin`, never with a profile');
   s.abort();
   await s.done;
 });
@@ -311,6 +330,4 @@ test('--port: 0-65535 accepted, anything else a usage error naming the value', (
       (e: Error) => e instanceof UsageError && e.message.includes(`"${bad}"`),
     );
   }
-  assert.equal(profileOfPath('/'), undefined);
-  assert.equal(profileOfPath('/prod'), 'prod');
 });

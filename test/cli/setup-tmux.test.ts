@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { runInProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { rolehopOnPath, snapshot } from '../harness/signed-in-world.ts';
-import { hasTmux, terminal } from '../harness/tmux.ts';
+import { terminal } from '../harness/tmux.ts';
 
 // `rolehop setup` as a new user meets it: a real terminal (tmux), questions answered by typing,
 // a sign-in against the sandbox (device code, auto-approved), the picker, and a profile that works.
@@ -18,9 +19,8 @@ async function world(t: Parameters<typeof sandboxWorld>[0]) {
   return { w, env };
 }
 
-test('setup asks for the start URL and region (again after a typo), signs in, picks, names, writes, and prints the command to try', {
-  skip: !hasTmux(),
-}, async (t) => {
+test('setup asks for the start URL and region (again after a typo), signs in, picks, names, writes, and prints the command to try', async (t) => {
+  if (!requires(t, 'tmux', 'bash')) return;
   const { w, env } = await world(t);
   const term = terminal(t, env);
   term.send('rolehop setup; echo "exit=$?"', 'Enter');
@@ -63,9 +63,8 @@ test('setup asks for the start URL and region (again after a typo), signs in, pi
   assert.match(fs.readFileSync(path.join(w.home.home, 'out.sh'), 'utf8'), /AWS_ACCESS_KEY_ID='ASIA\w+'/);
 });
 
-test('setup with every answer as a flag asks nothing; a second run reuses the sign-in', {
-  skip: !hasTmux(),
-}, async (t) => {
+test('setup with every answer as a flag asks nothing; a second run reuses the sign-in', async (t) => {
+  if (!requires(t, 'tmux', 'bash')) return;
   const { w, env } = await world(t);
   const term = terminal(t, env);
   // A bad flag is refused before any question or sign-in.

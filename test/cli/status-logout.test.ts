@@ -35,6 +35,7 @@ function cacheCreds(env: Record<string, string>, session: string, accountId: str
   ]);
   const file = cacheFileFor(env, key);
   writeCacheEntry(
+    env,
     file,
     { key, description: `sso session ${session} account ${accountId} role Admin` },
     { kind: 'sso', session, startUrl: `https://${session}.awsapps.com/start`, accountId, roleName: 'Admin' },
@@ -45,6 +46,7 @@ function cacheCreds(env: Record<string, string>, session: string, accountId: str
       expiration: new Date(Date.now() + 3600_000),
     },
     Date.now(),
+    (m) => assert.fail(m),
   );
   return file;
 }
@@ -179,7 +181,8 @@ test('after the portal rejects a token, status says so instead of "signed in"; t
   const accessToken = JSON.parse(fs.readFileSync(tokenFile, 'utf8')).accessToken as string;
   assert.match((await runInProcess(['status'], w.env)).stdout, /^ {2}signed in; token expires in/m);
 
-  await w.sandbox.admin.revokeTokens({ token: accessToken });
+  // Every token of the session (a revoked access token alone is refreshed and the call retried).
+  await w.sandbox.admin.revokeTokens({});
   const refused = await runInProcess(['ls'], w.env);
   assert.equal(refused.code, 3, refused.stderr);
   const text = await runInProcess(['status'], w.env);
@@ -214,4 +217,17 @@ test('a token that expired long ago reads as a date; a recent one as how long ag
   writeFile(file, serializeToken(token(-2 * 3600_000)));
   const recent = await runInProcess(['status'], h.env);
   assert.match(recent.stdout, /^ {2}sign-in expired; token expired (1h 59m|2h) ago \(\S+Z\)/m);
+});
+
+test('a token the portal rejects while its refresh token is valid: credential-process refreshes, retries and succeeds; status says signed in', async (t) => {
+  const w = await signedInWorld(t);
+  fs.appendFileSync(
+    w.home.configFile,
+    '\n[profile admin]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n',
+  );
+  await w.sandbox.admin.expireTokens({ kind: 'access' });
+  const r = await runInProcess(['credential-process', 'admin'], w.env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).Version, 1);
+  assert.match((await runInProcess(['status'], w.env)).stdout, /^ {2}signed in; token expires in/m);
 });

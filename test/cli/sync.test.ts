@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { type TestContext, test } from 'node:test';
 import { runCli, runProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
@@ -21,6 +22,7 @@ const keyOf = (text: string, name: string) =>
   new RegExp(`\\[${name}\\]\\naws_access_key_id = (\\S+)\\n`).exec(text)?.[1];
 
 test('credentials style writes keys with their expiry; sync keeps fresh keys, replaces stale ones, and leaves user sections byte-for-byte', async (t) => {
+  if (!requires(t, 'awscli')) return;
   const w = await world(t);
   const r = await runCli(
     ['configure', 'legacy', '--account', 'prod', '--role', 'ReadOnlyAccess', '--style', 'credentials'],
@@ -148,6 +150,7 @@ test('signed out: configure --style credentials and sync fail with exit 3 and ch
 });
 
 test('populate --style credentials writes keys for every role, sync --all refreshes them, and --prune removes the vanished ones', async (t) => {
+  if (!requires(t, 'awscli')) return;
   const w = await world(t);
   const dry = await runCli(['populate', '--style', 'credentials', '--dry-run'], { env: w.env });
   assert.equal(dry.code, 0, dry.stderr);

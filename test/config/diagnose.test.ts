@@ -51,10 +51,11 @@ test('a settings-only profile is fine; an empty source profile is not', () => {
   );
 });
 
-test('web identity profiles are a warning, not an error', () => {
-  const [f] = diagnoseProfiles(view({ w: { role_arn: ARN, web_identity_token_file: '/t' } }));
-  assert.equal(f?.severity, 'warning');
-  assert.equal(f?.code, 'unsupported-source');
+test('web identity profiles resolve; one without role_arn is an error', () => {
+  assert.deepEqual(diagnoseProfiles(view({ w: { role_arn: ARN, web_identity_token_file: '/t' } })), []);
+  const [f] = diagnoseProfiles(view({ w: { web_identity_token_file: '/t' } }));
+  assert.equal(f?.severity, 'error');
+  assert.equal(f?.code, 'partial-web-identity');
 });
 
 test('an incomplete sso-session is reported once, even when several profiles use it', () => {
@@ -100,12 +101,22 @@ test('unknown sections in the config file are warnings; the AWS CLI’s own sect
   assert.match(findings[0]!.message, /\[profile dev\]/);
 });
 
-test('duplicates that botocore accepts (spacing differs) are still reported', () => {
-  const doc = ConfigDocument.parse('[profile a]\nregion = x\n[profile  a]\noutput = json\n');
+test('duplicates that botocore accepts (quoting differs) are still reported', () => {
+  const doc = ConfigDocument.parse('[profile a]\nregion = x\n[profile "a"]\noutput = json\n');
   const findings = diagnoseFileText({ path: '/cfg', kind: 'config' }, doc, viewOfDocument(doc, 'config'));
   assert.equal(findings.length, 1);
   assert.equal(findings[0]?.code, 'duplicate-section');
   assert.match(findings[0]!.message, /tools disagree on which wins/);
+});
+
+test('a header botocore and the JS SDK read differently is reported with its line', () => {
+  // Two spaces: botocore (shlex) reads profile a, the JS SDK's name pattern allows one.
+  const doc = ConfigDocument.parse('[profile b]\nregion = x\n[profile  a]\noutput = json\n');
+  const findings = diagnoseFileText({ path: '/cfg', kind: 'config' }, doc, viewOfDocument(doc, 'config'));
+  assert.deepEqual(
+    findings.map((f) => [f.severity, f.code, f.line]),
+    [['error', 'readers-disagree', 3]],
+  );
 });
 
 test('thousands of profiles pointing at one missing source are diagnosed quickly, one finding each', () => {

@@ -98,7 +98,7 @@ test('lines are classified with their parsed fields', () => {
     doc.lines.map((l) => l.info),
     [
       { type: 'comment' },
-      { type: 'section', header: 'profile dev', prefix: 'profile', name: 'dev' },
+      { type: 'section', header: 'profile dev', js: 'profile dev', prefix: 'profile', name: 'dev' },
       { type: 'property', key: 'region', value: 'eu-west-1' },
       { type: 'property', key: 'name', value: 'v#c' },
       { type: 'property', key: 's3', value: '' },
@@ -152,6 +152,12 @@ test('after any splice, every line reads as in a fresh parse of the result (incr
     '',
     'junk',
     '[default]',
+    // Indent levels and the JS SDK's sub-section are state too.
+    '    k = v',
+    '\tregion = x',
+    '  s3 =',
+    'a: b',
+    '[profile a] x',
   );
   fc.assert(
     fc.property(
@@ -172,4 +178,31 @@ test('after any splice, every line reads as in a fresh parse of the result (incr
     ),
     { numRuns: 1000 },
   );
+});
+
+test('each line is read as botocore and the JS SDK both read it, or marked disputed', () => {
+  const typeOf = (text: string, line: number) => ConfigDocument.parse(text).lines[line - 1]!.info.type;
+  const cases: [text: string, line: number, type: string][] = [
+    ['[profile a]\n\tregion = x\n', 2, 'property'], // indented right after a header: a key to both
+    ['[profile a]\n# c\n  region = x\n', 3, 'property'],
+    ['[profile a]\n\n  region = x\n', 3, 'property'],
+    ['[profile a]\n  [profile b]\n', 2, 'section'],
+    ['[profile a]\nregion\u00a0= x\n', 2, 'property'],
+    ['[profile a]\u00a0\n', 1, 'section'],
+    ['[profile a]\r\r\nregion = x\n', 1, 'section'],
+    ['[profile a]\nregion = x\n  # note\n', 3, 'comment'], // botocore: comment; JS: comment
+    ['[profile a]\ns3 =\n  # c\n  addressing_style = path\n', 4, 'sub-property'],
+    ['[profile a]\nregion = x\n  more\n', 3, 'continuation'],
+    ['[profile a]\nregion: x\n', 2, 'disputed'], // botocore: key; JS: nothing
+    ['[profile a]\nregion = x\n  output = json\n', 3, 'disputed'], // botocore: value; JS: key
+    ['[profile a]\nregion = x\n  [profile b]\n', 3, 'disputed'], // botocore: value; JS: header
+    ['[profile a] text\n', 1, 'disputed'], // botocore: header; JS: not
+    ['[profile a]# c\n', 1, 'disputed'],
+    ['[profile a]\rregion = x\n', 1, 'disputed'], // a lone CR ends a line for botocore only
+    ['[profile a]\n  s3 =\n    x = 1\n  region = y\n', 4, 'disputed'], // JS: s3.region
+    ['[profile a]\ns3 =\n  x =\n  y = 1\n', 4, 'disputed'], // JS: x.y
+    ['[profile a]\nregion\ufeff= x\n', 2, 'disputed'], // U+FEFF is a space to JS only
+    ['[profile a]\njunk\n', 2, 'invalid'], // botocore refuses the file; JS skips the line
+  ];
+  for (const [text, line, type] of cases) assert.equal(typeOf(text, line), type, JSON.stringify(text));
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endpointFor, endpointOverride } from '../../src/config/endpoints.ts';
+import { clientEndpoint, endpointOverride, signinEndpoint } from '../../src/config/endpoints.ts';
 import type { ConfigView } from '../../src/config/model.ts';
 
 const view: ConfigView = {
@@ -30,13 +30,44 @@ test('endpoint precedence: service env > global env > services section > profile
   );
 });
 
-test('default endpoints are regional and follow the partition', () => {
-  assert.equal(endpointFor('SSO', 'eu-west-1', {}), 'https://portal.sso.eu-west-1.amazonaws.com');
-  assert.equal(endpointFor('SSO_OIDC', 'cn-north-1', {}), 'https://oidc.cn-north-1.amazonaws.com.cn');
-  assert.equal(endpointFor('STS', 'us-gov-west-1', {}), 'https://sts.us-gov-west-1.amazonaws.com');
-  assert.equal(endpointFor('SIGNIN', 'cn-north-1', {}), 'https://signin.amazonaws.cn');
+test('the console sign-in endpoint follows the partition and its override', () => {
+  assert.equal(signinEndpoint('cn-north-1', {}), 'https://signin.amazonaws.cn');
+  assert.equal(signinEndpoint('us-gov-west-1', {}), 'https://signin.amazonaws-us-gov.com');
+  assert.equal(signinEndpoint('eu-west-1', {}), 'https://signin.aws.amazon.com');
   assert.equal(
-    endpointFor('STS', 'eu-west-1', { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:5000/' }),
+    signinEndpoint('eu-west-1', { AWS_ENDPOINT_URL_SIGNIN: 'http://127.0.0.1:5000/' }),
     'http://127.0.0.1:5000',
+  );
+});
+
+test('SDK clients get an explicit endpoint only when one is configured, else FIPS and dual-stack flags', () => {
+  const fipsView: ConfigView = {
+    ...view,
+    profiles: { ...view.profiles, gov: { use_fips_endpoint: 'true', use_dualstack_endpoint: 'TRUE' } },
+  };
+  assert.deepEqual(clientEndpoint('STS', {}, fipsView, 'gov'), {
+    useFipsEndpoint: true,
+    useDualstackEndpoint: true,
+    ignoreConfiguredEndpointUrls: true,
+  });
+  // The variable wins over the profile, as in the SDKs.
+  assert.equal(
+    clientEndpoint('STS', { AWS_USE_FIPS_ENDPOINT: 'false' }, fipsView, 'gov').useFipsEndpoint,
+    false,
+  );
+  assert.equal(clientEndpoint('SSO', { AWS_USE_FIPS_ENDPOINT: 'true' }).useFipsEndpoint, true);
+  // A configured endpoint is used as given (botocore drops FIPS then; the JS SDK's rules would refuse).
+  assert.deepEqual(
+    clientEndpoint('STS', { AWS_USE_FIPS_ENDPOINT: 'true', AWS_ENDPOINT_URL_STS: 'http://x/' }),
+    {
+      endpoint: 'http://x',
+      useFipsEndpoint: false,
+      useDualstackEndpoint: false,
+      ignoreConfiguredEndpointUrls: true,
+    },
+  );
+  assert.throws(
+    () => clientEndpoint('STS', { AWS_USE_DUALSTACK_ENDPOINT: 'yes' }),
+    /AWS_USE_DUALSTACK_ENDPOINT is "yes": expected true or false/,
   );
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { ConfigDocument } from '../../src/config/document.ts';
@@ -16,6 +17,7 @@ test('missing files read as empty', (t) => {
     ssoSessions: {},
     services: {},
     warnings: [],
+    disputes: [],
   });
 });
 
@@ -47,7 +49,7 @@ test('ignored lines and sections become warnings naming file and line, never the
   const view = loadConfigView(home.env);
   const f = home.configFile;
   assert.deepEqual(view.warnings, [
-    `${f}:2: Expected an '=' sign defining a property; line ignored`,
+    `${f}:2: botocore reads ':' as the separator of a setting here, the JS SDK only reads '='; rolehop ignores the line and will not edit next to it`,
     `${f}:3: section [profile bad name] ignored: "bad name" is not a valid name`,
     `${f}:5: section [dev] ignored: profiles in the config file (other than [default]) need a prefix, as [profile dev]`,
     `${f}:6: [default] ignored: [profile default] is also present and wins`,
@@ -67,9 +69,27 @@ test('an unreadable path is a ConfigError that says what to do', (t) => {
   );
 });
 
+test('a FIFO or a device at the path reads as absent, as botocore (os.path.isfile), without blocking', (t) => {
+  const home = tempHome(t);
+  fs.mkdirSync(home.awsDir, { recursive: true });
+  execFileSync('mkfifo', [home.configFile]); // opening it for reading would wait for a writer for ever
+  fs.symlinkSync('/dev/null', home.credentialsFile);
+  assert.deepEqual(plain(loadConfigView(home.env)), {
+    profiles: {},
+    ssoSessions: {},
+    services: {},
+    warnings: [],
+    disputes: [],
+  });
+  assert.deepEqual(
+    inspectConfigFiles(home.env).map((f) => f.exists),
+    [false, false],
+  );
+});
+
 test('duplicate sections are listed, with whether botocore rejects the file', () => {
   const doc = ConfigDocument.parse(
-    '[profile a]\n[profile  a]\n[profile b]\n[profile b]\n[default]\n[profile default]\n',
+    '[profile a]\n[profile "a"]\n[profile b]\n[profile b]\n[default]\n[profile default]\n',
   );
   assert.deepEqual(plain(duplicateSections(doc, 'config')), [
     { section: { kind: 'profile', name: 'a' }, lines: [1, 2], rejectedByBotocore: false },

@@ -6,6 +6,7 @@ import { loadConfigView } from '../../src/config/load.ts';
 import type { Plan } from '../../src/config/plan.ts';
 import { resolvePlan } from '../../src/config/resolve.ts';
 import { runProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 // botocore on this machine is the arbiter: it resolves the same files, and we compare which roles
@@ -133,6 +134,7 @@ aws_secret_access_key = not-a-real-secret
 `;
 
 test('botocore resolves the same chains: roles, order, options and source kind agree', async (t) => {
+  if (!requires(t, 'botocore')) return;
   const home = tempHome(t);
   const proc = path.join(home.home, 'creds.py');
   writeFile(

@@ -43,27 +43,16 @@ const errorCodes: Record<string, string> = {
   '`sso_region` can only be specified in the [sso-session] config when a session name is given':
     'sso-key-outside-session',
   'sso-session named `oops` (referenced by profile `A`) was not found': 'missing-sso-session',
-  // Differs on purpose: web identity is refused as unsupported before role_arn is looked at.
-  '`role_arn` was missing': 'unsupported-source',
+  '`role_arn` was missing': 'partial-web-identity',
 };
 
 /**
  * Cases rolehop answers differently on purpose, with the error it gives instead:
- * - web identity (web_identity_token_file) is not a Plan source yet: a clear "not supported" error;
  * - a profile with only sso_session can sign in but names no account/role, so it has no role
  *   credentials (botocore agrees: its SSO credential provider needs sso_account_id + sso_role_name);
  *   the Rust SDK returns a bearer-token provider here, which is not a credential chain.
  */
 const deliberate: Record<string, { code: string; why: string }> = {
-  'web identity role': { code: 'unsupported-source', why: 'web identity is not a rolehop source yet' },
-  'web identity role with session name': {
-    code: 'unsupported-source',
-    why: 'web identity is not a rolehop source yet',
-  },
-  'web identity token as source profile': {
-    code: 'unsupported-source',
-    why: 'web identity is not a rolehop source yet',
-  },
   'SSO token profile selected': {
     code: 'partial-sso',
     why: 'a token-only sso profile gives no role credentials; rolehop names the missing keys',
@@ -103,6 +92,14 @@ function chainOf(plan: Plan, view: ConfigView): Record<string, unknown>[] {
         sso_region: s.ssoRegion,
         sso_role_name: s.roleName,
         sso_start_url: s.startUrl,
+      },
+    };
+  } else if (s.kind === 'web-identity') {
+    first = {
+      WebIdentityToken: {
+        role_arn: s.roleArn,
+        web_identity_token_file: s.tokenFile,
+        ...(s.sessionName ? { role_session_name: s.sessionName } : {}),
       },
     };
   } else {

@@ -52,12 +52,71 @@ test('the spec has 65 profile-parser cases', () => {
   assert.equal(parserCases.length, 65);
 });
 
+/**
+ * Vectors where botocore and the JS SDK, the readers rolehop must match (issue 16 §6), read the file
+ * otherwise than the spec says: rolehop reads what both read, and a line they read differently is a
+ * `disputed` warning (never read, never edited next to). Each was checked against botocore 1.x and
+ * @smithy/shared-ini-file-loader (test/config/differential.test.ts pins the same shapes).
+ */
+const READERS_DIFFER: Record<number, { why: string; profiles: Record<string, unknown>; disputed: number[] }> =
+  {
+    4: {
+      why: '[profile \tfoo \t]: botocore reads profile foo, the JS SDK no profile (no blanks allowed after the name)',
+      profiles: {},
+      disputed: [1],
+    },
+    16: {
+      why: '"key : value": botocore reads key = value (":" is a delimiter to configparser), the JS SDK ignores the line',
+      profiles: { foo: {} },
+      disputed: [2],
+    },
+    23: {
+      why: '"[profile foo];": botocore reads the header, the JS SDK does not (";" right after "]" is no comment to it)',
+      profiles: {},
+      disputed: [2],
+    },
+    24: {
+      why: '"[profile foo]; …" and "[profile bar]# …": headers to botocore, not to the JS SDK',
+      profiles: {},
+      disputed: [1, 2],
+    },
+    56: {
+      why: '"[profile foo]; …" and "[profile bar]# …": headers to botocore, not to the JS SDK',
+      profiles: {},
+      disputed: [1, 2],
+    },
+    59: {
+      why: '[   profile foo    ]: neither botocore nor the JS SDK reads a profile (both keep the spaces in the name)',
+      profiles: { bar: {} },
+      disputed: [],
+    },
+    60: {
+      why: 'credentials [   foo    ]: both readers name the profile "   foo    ", spaces kept; rolehop cannot name it',
+      profiles: {},
+      disputed: [],
+    },
+  };
+
 for (const [i, c] of parserCases.entries()) {
   test(`profile parser #${i}: ${c.name}`, () => {
     const config = parseConfigText(c.input.configFile ?? '', 'config');
     const credentials = parseConfigText(c.input.credentialsFile ?? '', 'credentials');
     const merged = mergeViews(config, credentials);
     const errors = merged.issues.filter((x) => x.severity === 'error');
+    const differ = READERS_DIFFER[i];
+    if (differ) {
+      assert.deepEqual(errors, [], differ.why);
+      assert.deepEqual(plain(merged.profiles), differ.profiles, differ.why);
+      const disputed = merged.issues.filter((x) =>
+        /rolehop (ignores the line|will not edit)/.test(x.message),
+      );
+      assert.deepEqual(
+        disputed.map((x) => x.line),
+        differ.disputed,
+        differ.why,
+      );
+      return;
+    }
     if (c.output.errorContaining !== undefined) {
       // rolehop does not fail the whole file: the offending line is skipped and reported as an error
       // issue with the spec's message (doctor shows it with its line number).

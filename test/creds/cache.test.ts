@@ -4,16 +4,17 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { rolehopCacheDir } from '../../src/config/paths.ts';
 import type { Plan } from '../../src/config/plan.ts';
-import { cacheFileFor, fnv1a64 } from '../../src/creds/cache-file.ts';
+import { cacheFileFor, fnv1a64, readFreshCredentials } from '../../src/creds/cache-file.ts';
 import { cacheStatus, clearCachedCredentials } from '../../src/creds/cache-status.ts';
 import { runPlan } from '../../src/creds/run-plan.ts';
 import { planSteps } from '../../src/creds/step-key.ts';
-import { exitCodeOf, InterruptedError } from '../../src/util/errors.ts';
+import type { SsoSource } from '../../src/creds/types.ts';
+import { exitCodeOf, FileAccessError, InterruptedError } from '../../src/util/errors.ts';
 import { acquireLock } from '../../src/util/lock.ts';
 import { runProcess } from '../harness/cli.ts';
 import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
-import { baseDeps, fakeSso, fileMode, memoryLogger } from './helpers.ts';
+import { baseDeps, fakeSso, fileMode, memoryLogger, writeSignedInToken } from './helpers.ts';
 
 const ssoPlan: Plan = { source: SSO_SOURCE, hops: [] };
 
@@ -58,7 +59,9 @@ test('credentials that cannot be cached are still returned, with a warning', asy
   const creds = await runPlan(ssoPlan, baseDeps(home.env, { sso: fakeSso(), log }));
   assert.match(creds.accessKeyId, /^ASIAFAKESSO/);
   assert.ok(
-    log.lines.some((l) => l.startsWith('warning: could not cache credentials in ')),
+    log.lines.some((l) =>
+      /^warning: could not cache credentials: refusing to write .*: it is a folder/.test(l),
+    ),
     log.lines.join('\n'),
   );
   assert.ok(!log.lines.join('\n').includes(creds.secretAccessKey));
@@ -111,6 +114,80 @@ test('a corrupt or foreign cache file is a miss and gets replaced, never a crash
   }
 });
 
+test('an implausible entry (sessionToken an object, a NUL byte, trusted until 2999) is a miss and a refetch', async (t) => {
+  const home = tempHome(t);
+  const sso = fakeSso();
+  await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  const key = planSteps(ssoPlan, { env: home.env }).source.key;
+  const file = cacheFileFor(home.env, key);
+  const good = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const tampered = [
+    { ...good, sessionToken: { toString: 'x' } },
+    { ...good, secretAccessKey: `${good.secretAccessKey}\u0000; rm -rf ~` },
+    { ...good, accessKeyId: 'ASIA\u0000PLANTED' },
+    { ...good, expiration: '2999-01-01T00:00:00.000Z' },
+    { ...good, expiration: new Date(Date.now() + 37 * 3600_000).toISOString() },
+  ];
+  for (const [i, entry] of tampered.entries()) {
+    fs.writeFileSync(file, JSON.stringify(entry));
+    const creds = await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+    assert.equal(sso.calls.length, i + 2, `fetched again after tampering ${i}`);
+    assert.equal(typeof creds.sessionToken, 'string');
+    assert.ok(!creds.secretAccessKey.includes('\u0000') && !creds.accessKeyId.includes('\u0000'));
+    assert.ok(creds.expiration!.getTime() - Date.now() < 36 * 3600_000);
+  }
+});
+
+test("a symlink or another user's file planted at a cache entry is never served nor written through", async (t) => {
+  const home = tempHome(t);
+  const sso = fakeSso();
+  await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  const file = cacheFileFor(home.env, planSteps(ssoPlan, { env: home.env }).source.key);
+  const planted = fs
+    .readFileSync(file, 'utf8')
+    .replace(/"accessKeyId": "[^"]*"/, '"accessKeyId": "ASIAPLANTED"');
+  // A link to a file with valid-looking keys (as another user could make in a 0777 folder), and a
+  // link to a file of the user's that a write through the link would destroy.
+  const decoy = path.join(home.home, 'decoy.json');
+  fs.writeFileSync(decoy, planted);
+  const bashrc = path.join(home.home, '.bashrc');
+  fs.writeFileSync(bashrc, 'echo hello\n');
+  for (const target of [decoy, bashrc]) {
+    fs.rmSync(file);
+    fs.symlinkSync(target, file);
+    const creds = await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+    assert.notEqual(creds.accessKeyId, 'ASIAPLANTED');
+    assert.ok(fs.lstatSync(file).isFile(), 'the link was replaced by our own file');
+  }
+  assert.equal(fs.readFileSync(bashrc, 'utf8'), 'echo hello\n');
+  assert.equal(fs.readFileSync(decoy, 'utf8'), planted);
+  assert.equal(sso.calls.length, 3);
+  if (process.getuid?.() !== 0) return; // chown to another uid needs root
+  fs.writeFileSync(file, planted);
+  fs.chownSync(file, 65534, 65534);
+  const creds = await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  assert.notEqual(creds.accessKeyId, 'ASIAPLANTED', "another user's file is not served");
+  assert.equal(fs.statSync(file).uid, 0, 'and it was replaced by ours');
+});
+
+test('a cache folder that belongs to another user is refused with a clear error', async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to give a folder to another user');
+  const home = tempHome(t);
+  const dir = rolehopCacheDir(home.env);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o777 });
+  fs.chmodSync(dir, 0o777);
+  fs.chownSync(dir, 65534, 65534);
+  await assert.rejects(
+    runPlan(ssoPlan, baseDeps(home.env, { sso: fakeSso() })),
+    (e: Error) =>
+      e instanceof FileAccessError &&
+      e.message === `refusing to use ${dir}: it belongs to another user (uid 65534)` &&
+      /remove it/.test(e.hint ?? ''),
+  );
+  assert.equal(fileMode(dir), 0o777, 'not ours to change');
+  assert.deepEqual(fs.readdirSync(dir), []);
+});
+
 test('a cache hit loads neither the AWS SDK nor crypto nor the miss path', async (t) => {
   const home = tempHome(t);
   await runPlan(ssoPlan, baseDeps(home.env, { sso: fakeSso() }));
@@ -130,6 +207,22 @@ test('a cache hit loads neither the AWS SDK nor crypto nor the miss path', async
     /crypto|@aws-sdk|@smithy|sdk\/clients|run-steps|util\/lock|atomic-file|child_process/.test(u),
   );
   assert.deepEqual(heavy, []);
+});
+
+test('cached SSO credentials are served only while the sign-in they came from has its token file', async (t) => {
+  const home = tempHome(t);
+  const sso = fakeSso();
+  await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  const entry = JSON.parse(
+    fs.readFileSync(cacheFileFor(home.env, planSteps(ssoPlan, { env: home.env }).source.key), 'utf8'),
+  );
+  const tokenFile = writeSignedInToken(home.env, ssoPlan.source as SsoSource);
+  assert.equal(entry.origin.tokenFile, tokenFile);
+  fs.rmSync(tokenFile); // signed out, by `aws sso logout` for instance
+  const hit = readFreshCredentials(home.env, cacheFileFor(home.env, entry.key), entry.key, Date.now(), 0);
+  assert.equal(hit, undefined);
+  await runPlan(ssoPlan, baseDeps(home.env, { sso }));
+  assert.equal(sso.calls.length, 2, 'a miss: the provider (here a fake sign-in) is asked again');
 });
 
 test('status lists cached steps without secrets; clearing by predicate removes only those', async (t) => {

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Credentials, RunPlanDeps, SsoSource } from '../../src/creds/types.ts';
+import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import type { Logger } from '../../src/util/log.ts';
 
 let serial = 0;
@@ -37,8 +39,40 @@ export function memoryLogger(): Logger & { lines: string[] } {
   };
 }
 
+/**
+ * The SSO token file a real sign-in leaves: cached SSO credentials are served only while it exists.
+ * A fake SSO provider stands for a signed-in session, so it needs one too.
+ */
+export function writeSignedInToken(env: Record<string, string | undefined>, source: SsoSource): string {
+  const file = tokenCachePath(env, {
+    ...(source.session ? { name: source.session } : {}),
+    startUrl: source.startUrl,
+  });
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, '{}', { mode: 0o600 });
+  }
+  return file;
+}
+
 export function baseDeps(env: Record<string, string>, extra: Partial<RunPlanDeps> = {}): RunPlanDeps {
-  return { env, now: () => Date.now(), log: memoryLogger(), ...extra };
+  const sso = extra.sso;
+  return {
+    env,
+    now: () => Date.now(),
+    log: memoryLogger(),
+    ...extra,
+    ...(sso
+      ? {
+          sso: {
+            getRoleCredentials: (source, options) => {
+              writeSignedInToken(env, source);
+              return sso.getRoleCredentials(source, options);
+            },
+          },
+        }
+      : {}),
+  };
 }
 
 /**

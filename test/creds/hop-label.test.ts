@@ -8,6 +8,7 @@ import { runPlan } from '../../src/creds/run-plan.ts';
 import { applyHops, parseHopOptions } from '../../src/creds/selection.ts';
 import { AccessDeniedError, exitCodeOf, UsageError } from '../../src/util/errors.ts';
 import { startMoto } from '../harness/moto.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { seedMoto } from '../sts/moto-iam.ts';
 import { baseDeps } from './helpers.ts';
@@ -61,6 +62,7 @@ test('hop labels name the profile, the credentials a hop starts from and the rol
 });
 
 test('moto: hop 2 denied names profile and hop (exit 4); a bad hop in a library plan is named too', async (t) => {
+  if (!requires(t, 'moto')) return;
   const moto = await startMoto(t);
   // Mute trusts anyone but may do nothing, so its session may not assume Deploy.
   const seeded = seedMoto(moto, ['Deploy'], ['Mute']);

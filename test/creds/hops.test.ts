@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, test } from 'node:test';
+import { clientEndpoint } from '../../src/config/endpoints.ts';
 import type { ConfigView } from '../../src/config/model.ts';
 import type { Plan } from '../../src/config/plan.ts';
 import { cacheFileFor } from '../../src/creds/cache-file.ts';
@@ -9,6 +10,7 @@ import { planSteps } from '../../src/creds/step-key.ts';
 import { getCallerIdentity } from '../../src/sts/assume-role.ts';
 import { ConfigError, exitCodeOf, UsageError } from '../../src/util/errors.ts';
 import { type Moto, startMoto } from '../harness/moto.ts';
+import { missing, requires } from '../harness/requires.ts';
 import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { baseDeps, countingStsProxy, fakeSso, memoryLogger } from './helpers.ts';
@@ -17,6 +19,7 @@ import { baseDeps, countingStsProxy, fakeSso, memoryLogger } from './helpers.ts'
 // own STS calls through a proxy.
 let moto: Moto;
 before(async () => {
+  if (missing('moto')) return; // each test then skips (or fails) saying so
   moto = await startMoto();
 });
 after(() => moto?.stop());
@@ -26,6 +29,7 @@ const roleA = 'arn:aws:iam::123456789012:role/HopA';
 const roleB = 'arn:aws:iam::123456789012:role/HopB';
 
 test('a 2-hop chain runs each step once, then resumes after the deepest cached step', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const proxy = await countingStsProxy(t, moto.url);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };
@@ -38,7 +42,9 @@ test('a 2-hop chain runs each step once, then resumes after the deepest cached s
   const first = await runPlan(plan, baseDeps(env, { sso }));
   assert.equal(sso.calls.length, 1);
   assert.equal(proxy.counts.AssumeRole, 2);
-  const who = await getCallerIdentity(first, 'us-east-1', { endpoint: moto.url });
+  const who = await getCallerIdentity(first, 'us-east-1', {
+    endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }),
+  });
   assert.equal(who.arn, 'arn:aws:sts::123456789012:assumed-role/HopB/last-hop');
 
   const again = await runPlan(plan, baseDeps(env, { sso }));
@@ -55,6 +61,7 @@ test('a 2-hop chain runs each step once, then resumes after the deepest cached s
 });
 
 test('a chained hop asking for more than 1h is clamped to 3600 s with a warning', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: moto.url };
   const log = memoryLogger();
@@ -69,6 +76,7 @@ test('a chained hop asking for more than 1h is clamped to 3600 s with a warning'
 });
 
 test('an MFA hop without a code or a terminal is refused before any STS call; a prompt is asked once', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const proxy = await countingStsProxy(t, moto.url);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };
@@ -95,6 +103,7 @@ test('an MFA hop without a code or a terminal is refused before any STS call; a 
 });
 
 test('static, env and credential_process sources feed a hop; they are never cached on disk', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const proxy = await countingStsProxy(t, moto.url);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };
@@ -122,7 +131,9 @@ test('static, env and credential_process sources feed a hop; they are never cach
   for (const [source, extraEnv] of sources) {
     const plan: Plan = { source, hops: [{ roleArn: roleA, sessionName: `from-${source.kind}` }] };
     const creds = await runPlan(plan, baseDeps({ ...env, ...extraEnv }, { view }));
-    const who = await getCallerIdentity(creds, 'us-east-1', { endpoint: moto.url });
+    const who = await getCallerIdentity(creds, 'us-east-1', {
+      endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }),
+    });
     assert.equal(who.arn, `arn:aws:sts::123456789012:assumed-role/HopA/from-${source.kind}`);
     const steps = planSteps(plan, { env: { ...env, ...extraEnv }, view });
     assert.equal(fs.existsSync(cacheFileFor(env, steps.source.key)), false, `${source.kind} not cached`);
@@ -132,6 +143,7 @@ test('static, env and credential_process sources feed a hop; they are never cach
 });
 
 test('sources that cannot produce keys fail clearly and write nothing', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const view: ConfigView = {
     profiles: { empty: { region: 'eu-west-1' } },
@@ -144,7 +156,11 @@ test('sources that cannot produce keys fail clearly and write nothing', async (t
     [{ kind: 'env' }, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/],
     [
       { kind: 'credential-source', name: 'Ec2InstanceMetadata' },
-      /credential_source = Ec2InstanceMetadata is not supported yet/,
+      /AWS_EC2_METADATA_DISABLED=true turns the instance metadata service off/,
+    ],
+    [
+      { kind: 'credential-source', name: 'EcsContainer' },
+      /neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set/,
     ],
   ];
   for (const [source, message] of cases) {
@@ -165,6 +181,7 @@ test('sources that cannot produce keys fail clearly and write nothing', async (t
 });
 
 test('a malformed hop is refused before any call or file write', async (t) => {
+  if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   const proxy = await countingStsProxy(t, moto.url);
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };

@@ -39,14 +39,14 @@ test('credential_process output is parsed as Version 1 JSON; arguments and env r
   const command = script(
     home.home,
     'ok',
-    `process.stdout.write(JSON.stringify({Version: 1, AccessKeyId: 'AKIA' + process.argv[2], SecretAccessKey: process.env.PROC_SECRET, SessionToken: 'tok-value-123456', Expiration: '2030-01-02T03:04:05Z'}));`,
+    `process.stdout.write(JSON.stringify({Version: 1, AccessKeyId: 'AKIAEXAMPLE' + Buffer.from(process.argv[2]).toString('hex').toUpperCase(), SecretAccessKey: process.env.PROC_SECRET, SessionToken: 'tok-value-123456', Expiration: '2030-01-02T03:04:05Z'}));`,
   );
   const creds = await runPlan(
     { source: { kind: 'process', command: `${command} "ARG 1"` }, hops: [] },
     baseDeps({ ...home.env, PROC_SECRET: 'process-secret-value' }),
   );
   assert.deepEqual(creds, {
-    accessKeyId: 'AKIAARG 1',
+    accessKeyId: 'AKIAEXAMPLE4152472031', // hex of the argument "ARG 1"
     secretAccessKey: 'process-secret-value',
     sessionToken: 'tok-value-123456',
     expiration: new Date('2030-01-02T03:04:05Z'),

@@ -4,15 +4,18 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { Plan } from '../../src/config/plan.ts';
+import type { SsoSource } from '../../src/creds/types.ts';
 import { repoRoot, runProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
+import { requires } from '../harness/requires.ts';
 import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
-import { countingStsProxy } from './helpers.ts';
+import { countingStsProxy, writeSignedInToken } from './helpers.ts';
 
 const CALLERS = Number(process.env.SINGLE_FLIGHT_CALLERS ?? 50);
 
 test(`${CALLERS} processes running the same cold plan make one call per step and get the same keys`, async (t) => {
+  if (!requires(t, 'moto')) return;
   const moto = await startMoto(t);
   const proxy = await countingStsProxy(t, moto.url);
   const home = tempHome(t);
@@ -25,6 +28,7 @@ test(`${CALLERS} processes running the same cold plan make one call per step and
       { roleArn: 'arn:aws:iam::123456789012:role/Second', sessionName: 'second' },
     ],
   };
+  writeSignedInToken(home.env, plan.source as SsoSource);
   // Bundled like dist/ (CommonJS, SDK left in node_modules): 50 TypeScript start-ups would
   // cost more than the rest of the test on a busy machine.
   const child = path.join(home.home, 'run-plan-child.cjs');

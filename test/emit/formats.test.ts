@@ -3,9 +3,11 @@ import { test } from 'node:test';
 import {
   type Credentials,
   containerCredentialsJson,
+  containerEnvAssignments,
   credentialProcessJson,
   defaultShellFormat,
   ENV_FORMATS,
+  formatAssignments,
   formatEnv,
   parseEnvFormat,
   quoteForCmd,
@@ -56,6 +58,8 @@ test('cmd output uses set "NAME=value" and refuses values cmd would interpret', 
     text,
     [
       'set "AWS_PROFILE="',
+      'set "AWS_CONTAINER_CREDENTIALS_FULL_URI="',
+      'set "AWS_CONTAINER_AUTHORIZATION_TOKEN="',
       'set "AWS_ACCESS_KEY_ID=ASIAEXAMPLEEXAMPLE01"',
       'set "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
       'set "AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjEXAMPLE+token/with=="',
@@ -84,6 +88,9 @@ test('shell output sets every variable, unsets AWS_PROFILE, and the token when t
     formatEnv('bash', creds, { region: 'us-east-1' }),
     [
       'unset AWS_PROFILE;',
+      // Keys replace an agent endpoint exported earlier.
+      'unset AWS_CONTAINER_CREDENTIALS_FULL_URI;',
+      'unset AWS_CONTAINER_AUTHORIZATION_TOKEN;',
       "export AWS_ACCESS_KEY_ID='ASIAEXAMPLEEXAMPLE01';",
       "export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';",
       "export AWS_SESSION_TOKEN='IQoJb3JpZ2luX2VjEXAMPLE+token/with==';",
@@ -97,6 +104,7 @@ test('shell output sets every variable, unsets AWS_PROFILE, and the token when t
   assert.equal(
     noToken,
     'unset AWS_SESSION_TOKEN;\nunset AWS_CREDENTIAL_EXPIRATION;\nunset AWS_PROFILE;\n' +
+      'unset AWS_CONTAINER_CREDENTIALS_FULL_URI;\nunset AWS_CONTAINER_AUTHORIZATION_TOKEN;\n' +
       "export AWS_ACCESS_KEY_ID='AKIA1';\nexport AWS_SECRET_ACCESS_KEY='s';\n",
   );
   assert.doesNotMatch(noToken, /AWS_REGION/);
@@ -108,7 +116,8 @@ test('--unset prints the lines that clear every variable, and is refused for dot
   assert.equal(
     formatEnv('sh', null, { unset: true }),
     'unset AWS_ACCESS_KEY_ID;\nunset AWS_SECRET_ACCESS_KEY;\nunset AWS_SESSION_TOKEN;\n' +
-      'unset AWS_CREDENTIAL_EXPIRATION;\nunset AWS_REGION;\nunset AWS_DEFAULT_REGION;\n',
+      'unset AWS_CREDENTIAL_EXPIRATION;\nunset AWS_REGION;\nunset AWS_DEFAULT_REGION;\n' +
+      'unset AWS_CONTAINER_CREDENTIALS_FULL_URI;\nunset AWS_CONTAINER_AUTHORIZATION_TOKEN;\nunset ROLEHOP_TARGET;\n',
   );
   assert.match(formatEnv('fish', null, { unset: true }), /^set -e AWS_DEFAULT_REGION; or true;$/m);
   assert.match(formatEnv('cmd', null, { unset: true }), /^set "AWS_REGION="\r$/m);
@@ -188,4 +197,30 @@ test('an unknown format is a usage error listing the valid ones', () => {
     (e: unknown) =>
       e instanceof UsageError && /unknown output format "tcsh"/.test(e.message) && /bash, zsh/.test(e.hint!),
   );
+});
+
+test('agent exports in every format: the endpoint, its token and the region set; keys and profiles cleared; ROLEHOP_TARGET in shells only', () => {
+  const endpoint = { url: 'http://127.0.0.1:4321/abc', token: 'tok-EXAMPLE-1234567890' };
+  const assignments = containerEnvAssignments(endpoint, 'eu-west-1');
+  for (const format of ENV_FORMATS) {
+    const text = formatAssignments(format, assignments, 'prod-deploy');
+    assert.match(text, /AWS_CONTAINER_CREDENTIALS_FULL_URI.*http:\/\/127\.0\.0\.1:4321\/abc/, format);
+    assert.match(text, /AWS_CONTAINER_AUTHORIZATION_TOKEN.*tok-EXAMPLE-1234567890/, format);
+    assert.match(text, /AWS_REGION.*eu-west-1/, format);
+    const shell = format !== 'json' && format !== 'dotenv';
+    assert.equal(/ROLEHOP_TARGET/.test(text), shell, format);
+    for (const cleared of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SESSION_TOKEN',
+      'AWS_PROFILE',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    ])
+      assert.equal(new RegExp(cleared).test(text), shell, `${format} ${cleared}`);
+  }
+  assert.deepEqual(JSON.parse(formatAssignments('json', assignments)), {
+    AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.url,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN: endpoint.token,
+    AWS_REGION: 'eu-west-1',
+    AWS_DEFAULT_REGION: 'eu-west-1',
+  });
 });

@@ -75,3 +75,21 @@ export function expected(s: Sample): Record<string, string> {
   if (s.region) out.AWS_REGION = out.AWS_DEFAULT_REGION = s.region;
   return out;
 }
+
+/**
+ * Credentials whose every field is in its documented alphabet (what rolehop hands out): access
+ * key ids `[A-Z0-9]{16,128}`, base64/base64url secrets and tokens as long as real ones, regions.
+ */
+export function validArbitraries() {
+  const base64ish = (max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9+/=_-]{1,${max}}$`));
+  return fc.record({
+    accessKeyId: fc.stringMatching(/^[A-Z0-9]{16,128}$/),
+    secretAccessKey: base64ish(64),
+    sessionToken: fc.option(base64ish(1500), { nil: undefined }),
+    expiration: fc.option(
+      fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+      { nil: undefined },
+    ),
+    region: fc.option(fc.stringMatching(/^[a-z0-9-]{1,20}$/), { nil: undefined }),
+  });
+}

@@ -4,8 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-
-export const chromiumPath = '/usr/bin/chromium';
+import { assertPresent, which } from './requires.ts';
 
 export const chromiumArgs = [
   '--headless',
@@ -30,17 +29,13 @@ export interface LaunchOptions {
   ignoreHTTPSErrors?: boolean;
 }
 
-/** Launches chromium with its own user-data-dir; fails clearly when chromium is not installed. */
+/** Launches chromium (from PATH) with its own user-data-dir; fails clearly when it is not installed. */
 export async function launchBrowser(t: TestContext, options: LaunchOptions = {}): Promise<TestBrowser> {
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(
-      `${chromiumPath} is missing: install it with 'apt-get update && apt-get install -y chromium'`,
-    );
-  }
+  assertPresent('chromium');
   const { chromium } = await import('playwright-core');
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
+    executablePath: which('chromium')!,
     headless: true,
     args: [...chromiumArgs, ...(options.args ?? [])],
     ignoreHTTPSErrors: options.ignoreHTTPSErrors === true,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { TestContext } from 'node:test';
+import { assertPresent } from './requires.ts';
 
 export interface Moto {
   url: string;
@@ -12,11 +13,17 @@ export interface Moto {
 
 /** Starts `python3 -m moto.server` on 127.0.0.1 and an ephemeral port; stopped after the test. */
 export async function startMoto(t?: TestContext): Promise<Moto> {
+  assertPresent('moto');
   const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, rejectStart) => {
+    // A moto that failed to start in time is killed: left running, it would hold the test file open for ever.
+    const reject = (error: Error) => {
+      child.kill('SIGKILL');
+      rejectStart(error);
+    };
     let seen = '';
     const onData = (d: Buffer) => {
       seen += d.toString();
@@ -25,8 +32,9 @@ export async function startMoto(t?: TestContext): Promise<Moto> {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
+    child.on('error', (e) => reject(new Error(`moto did not start: ${e.message}`)));
     child.on('exit', (code) => reject(new Error(`moto exited early (${code}): ${seen}`)));
-    setTimeout(() => reject(new Error(`moto did not start: ${seen}`)), 30_000).unref();
+    setTimeout(() => reject(new Error(`moto did not start within 60 s: ${seen}`)), 60_000).unref();
   });
   const url = `http://127.0.0.1:${port}`;
   const setAuth = async (body: string) => {

@@ -94,7 +94,12 @@ export async function startChild(
     stderr += d;
   });
   // READY comes first; the exports and sample config follow in the same write, but wait for them all.
-  const port = await new Promise<number>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, rejectStart) => {
+    // A sandbox that failed to start in time is killed: left running, it would hold the test file open.
+    const reject = (error: Error) => {
+      child.kill('SIGKILL');
+      rejectStart(error);
+    };
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       const m = /^READY (\d+)\n/.exec(stdout);
@@ -102,8 +107,8 @@ export async function startChild(
     });
     child.once('exit', (code) => reject(new Error(`rolehop sandbox exited (${code}): ${stderr}`)));
     setTimeout(
-      () => reject(new Error(`rolehop sandbox did not print READY: ${stdout}${stderr}`)),
-      20_000,
+      () => reject(new Error(`rolehop sandbox did not print READY within 60 s: ${stdout}${stderr}`)),
+      60_000,
     ).unref();
   });
   const url = `http://127.0.0.1:${port}`;

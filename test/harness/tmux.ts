@@ -5,22 +5,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 // A real terminal for tests of what a person sees: a tmux session running bash, keys sent, the
 // screen read back. Shared by the picker and setup tests.
 
-export function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function hasTmux(): boolean {
-  return hasCommand('tmux');
-}
+/** The shells a terminal can run, started without the user's rc files. */
+export const SHELLS = {
+  bash: ['bash', '--norc', '--noprofile'],
+  zsh: ['zsh', '-f'],
+  fish: ['fish', '--no-config'],
+} as const;
 
 export interface TerminalOptions {
   /** The shell and its arguments (default: bash without rc files). */
-  shell?: string[];
+  shell?: readonly string[];
   /** Columns (default 160). */
   width?: number;
   /** How long waitFor waits by default (default 30 s). */
@@ -32,7 +26,7 @@ export function terminal(t: TestContext, env: Record<string, string>, options: T
   const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ', PROMPT: '$ ' };
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
-  const shell = options.shell ?? ['bash', '--norc', '--noprofile'];
+  const shell = options.shell ?? SHELLS.bash;
   tmux('new-session', '-d', '-s', 'main', '-x', String(options.width ?? 160), '-y', '40', ...shell);
   t.after(() => {
     try {

@@ -6,6 +6,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { fromRolehop } from '../../src/index.ts';
 import { SignInRequiredError, UsageError } from '../../src/util/errors.ts';
 import { repoRoot, runProcess } from '../harness/cli.ts';
+import { requires } from '../harness/requires.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
 const CONFIG = `
@@ -17,6 +18,7 @@ sso_role_name = AdministratorAccess
 const HOP = 'arn:aws:iam::222222222222:role/ReadOnlyAccess';
 
 test('fromRolehop is an SDK v3 credential provider: STSClient signs with it against moto (auth on)', async (t) => {
+  if (!requires(t, 'moto')) return;
   const w = await signedInWorld(t, { moto: true });
   fs.appendFileSync(w.home.configFile, CONFIG);
 

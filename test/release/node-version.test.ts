@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { repoRoot, rolehopBin, runProcess } from '../harness/cli.ts';
+import { skipOrFail } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 // bin/rolehop.cjs refuses a Node older than package.json's "engines" in one line, before it loads
@@ -46,7 +47,8 @@ function findOldNode(): { bin: string; version: string } | undefined {
 test('on an older Node, every command prints one line naming both versions and exits 1', async (t) => {
   const old = findOldNode();
   if (!old) {
-    t.skip(
+    skipOrFail(
+      t,
       `no Node.js older than ${minimumMajor} found (PATH, /usr/bin); set ROLEHOP_TEST_OLD_NODE=/path/to/node`,
     );
     return;

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
 import { repoRoot, runProcess } from '../harness/cli.ts';
+import { skipOrFail } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 // rolehop as a stranger gets it: `npm pack` on a checkout without dist/ (prepack must build), the
@@ -180,7 +181,8 @@ test('installed on Node 24: --version, the sandbox, a sign-in, env and the libra
 test('installed on Node 22: the same', async (t) => {
   const node22 = process.env.ROLEHOP_TEST_NODE22;
   if (!node22) {
-    t.skip(
+    skipOrFail(
+      t,
       'set ROLEHOP_TEST_NODE22 to a Node 22 binary (npm install --prefix DIR node@22: DIR/node_modules/.bin/node)',
     );
     return;

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type TestContext, test } from 'node:test';
 import { launchBrowser } from '../harness/browser.ts';
+import { requires } from '../harness/requires.ts';
 import { startSandbox } from '../harness/sandbox.ts';
 import { authorizeUrl, DEVICE_GRANT, pkcePair, postJson, registerPkceClient } from './wire.ts';
 
@@ -22,6 +23,7 @@ async function callbackListener(t: TestContext) {
 }
 
 test('sign-in pages in headless chromium', async (t) => {
+  if (!requires(t, 'chromium')) return;
   const sb = await startSandbox(t);
   const browser = await launchBrowser(t);
   const page = await browser.newPage();

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
+import { requires } from '../harness/requires.ts';
 import {
   createMotoRole,
   type SandboxWorld,
@@ -75,6 +76,7 @@ async function jsIdentity(profile: string, env: Record<string, string>) {
 }
 
 test('botocore, awscli v1 and the JS SDK get credentials from the sandbox alone (its own STS)', async (t) => {
+  if (!requires(t, 'boto3', 'awscli')) return;
   const world = await sandboxWorld(t);
   const { refreshingCache, jsRefreshingCache } = await writeAwsFiles(world);
   const before = JSON.parse(readFileSync(refreshingCache, 'utf8'));
@@ -105,6 +107,7 @@ test('botocore, awscli v1 and the JS SDK get credentials from the sandbox alone 
 });
 
 test('with --sts moto (authorization on) the same profiles work, and moto enforces the permission sets', async (t) => {
+  if (!requires(t, 'moto', 'awscli')) return;
   const world = await sandboxWorld(t, {
     moto: true,
     beforeAuth: async (moto) => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { runProcess } from '../harness/cli.ts';
+import { assertPresent } from '../harness/requires.ts';
 import type { TestSandbox } from '../harness/sandbox.ts';
 
 export const pyDir = path.join(import.meta.dirname, 'py');
@@ -12,6 +13,7 @@ export async function runPythonChecks(
   env: Record<string, string>,
   expectedChecks: number,
 ): Promise<Record<string, { ok: boolean; detail: string }>> {
+  assertPresent('python3');
   const r = await runProcess('python3', [path.join(pyDir, script)], {
     env: {
       ...env,

@@ -107,6 +107,51 @@ test('an error redirect (Deny) fails the flow with SignInRequiredError and a fai
   }
 });
 
+test('an error callback without our state is ignored: the sign-in keeps waiting for the real one', async () => {
+  const listener = await startLoopbackListener({ state: 'good-state', timeoutMs: 10_000, retryCommand: 'x' });
+  try {
+    let settled = false;
+    listener.code.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (const forged of [
+      '/oauth/callback?error=access_denied',
+      '/oauth/callback?error=server_error&state=evil',
+      '/oauth/callback?error=access_denied&state=',
+      '/oauth/callback?error=access_denied&state=good-state-not',
+    ]) {
+      assert.equal((await get(listener.port, forged)).status, 400, forged);
+    }
+    await new Promise((r) => setImmediate(r));
+    assert.equal(settled, false, 'a forged error did not end the sign-in');
+    const ok = await get(listener.port, '/oauth/callback?code=the-code&state=good-state');
+    assert.equal(ok.status, 200);
+    assert.equal(await listener.code, 'the-code');
+  } finally {
+    await listener.close();
+  }
+});
+
+test('callback text (error, error_description) reaches the terminal without control characters', async () => {
+  const listener = await startLoopbackListener({ state: 's', timeoutMs: 10_000, retryCommand: 'x' });
+  try {
+    const error = 'server_error\x1b]0;pwned\x07';
+    const description = 'bad\x1b[2J\x1b[H\rthing\u009b31m\u202eevil';
+    await get(
+      listener.port,
+      `/oauth/callback?error=${encodeURIComponent(error)}&error_description=${encodeURIComponent(description)}&state=s`,
+    );
+    await assert.rejects(listener.code, (e: unknown) => {
+      assert.ok(e instanceof SignInRequiredError);
+      assert.equal(e.message, 'sign-in failed in the browser: server_error]0;pwned (bad[2J[Hthing31mevil)');
+      return true;
+    });
+  } finally {
+    await listener.close();
+  }
+});
+
 test('the listener times out clearly and stops on interruption', async () => {
   const quick = await startLoopbackListener({ state: 's', timeoutMs: 50, retryCommand: 'rolehop login' });
   await assert.rejects(

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
+import { rolehopCacheDir } from '../../src/config/paths.ts';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { type CliResult, runProcess } from '../harness/cli.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
@@ -81,6 +83,31 @@ test('a revoked session is exit 3 with the login command, and the token file is 
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, /no longer valid[\s\S]*run rolehop login --sso-session dev/);
   assert.equal(fs.readFileSync(w.file, 'utf8'), content);
+});
+
+test('a token the portal rejects before its cached expiry is refreshed once and the call retried', async (t) => {
+  const w = await world(t, 3600);
+  await w.sandbox.admin.expireTokens({ kind: 'access' });
+  const before = (await w.sandbox.admin.counts()).CreateToken ?? 0;
+  const r = await w.call(['role-credentials', '111111111111', 'AdministratorAccess']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(((await w.sandbox.admin.counts()).CreateToken ?? 0) - before, 1, 'one refresh');
+  const stored = JSON.parse(fs.readFileSync(w.file, 'utf8'));
+  assert.notEqual(stored.accessToken, w.tokens.accessToken);
+  assert.notEqual(stored.refreshToken, w.tokens.refreshToken, 'the rotated refresh token is kept');
+  assert.ok(
+    !fs.existsSync(path.join(rolehopCacheDir(w.env), 'rejected-tokens')) ||
+      fs.readdirSync(path.join(rolehopCacheDir(w.env), 'rejected-tokens')).length === 0,
+    'a successful refresh leaves no rejected-token marker',
+  );
+});
+
+test('a rejected token whose refresh is refused too is exit 3 with the login command', async (t) => {
+  const w = await world(t, 3600);
+  await w.sandbox.admin.expireTokens({ kind: 'all' });
+  const r = await w.call(['role-credentials', '111111111111', 'AdministratorAccess']);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /no longer valid[\s\S]*run rolehop login --sso-session dev/);
 });
 
 test('a corrupt token file is a clear error (exit 3) and is not made worse', async (t) => {

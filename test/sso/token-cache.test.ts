@@ -4,7 +4,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pythonJsonDumps } from '../../src/sso/python-json.ts';
-import { registrationCacheKey, registrationCachePath } from '../../src/sso/registration-cache.ts';
+import {
+  readRegistration,
+  registrationCacheKey,
+  registrationCachePath,
+  writeRegistration,
+} from '../../src/sso/registration-cache.ts';
 import {
   CorruptTokenError,
   isRefreshable,
@@ -16,6 +21,7 @@ import {
   writeToken,
 } from '../../src/sso/token-cache.ts';
 import { redactText } from '../../src/util/redact.ts';
+import { requires } from '../harness/requires.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 const token: SsoToken = {
@@ -34,6 +40,7 @@ function python(script: string, env: Record<string, string>, input = ''): string
 }
 
 test('the token file is named sha1(session name) in ~/.aws/sso/cache, as the AWS CLI names it', (t) => {
+  if (!requires(t, 'python3')) return;
   const { env, home } = tempHome(t);
   assert.equal(
     tokenCachePath(env, { name: 'dev', startUrl: 'x' }),
@@ -48,6 +55,7 @@ test('the token file is named sha1(session name) in ~/.aws/sso/cache, as the AWS
 });
 
 test('a token file is byte-identical to the one botocore writes for the same values', (t) => {
+  if (!requires(t, 'botocore')) return;
   const { env } = tempHome(t);
   const script = `
 import json, sys, tempfile, os
@@ -68,6 +76,7 @@ sys.stdout.write(open(os.path.join(d, 'k.json')).read())
 });
 
 test('botocore reads a token rolehop wrote (SSOTokenLoader) and rolehop reads what botocore wrote', (t) => {
+  if (!requires(t, 'botocore')) return;
   const { env } = tempHome(t);
   const session = { name: 'dev', startUrl: token.startUrl, region: 'us-east-1' };
   writeToken(env, session, token);
@@ -111,6 +120,8 @@ test('a corrupt token file gives a clear CorruptTokenError (exit 3) naming the f
     ['[]', /not a JSON object/],
     ['{"expiresAt": "2026-01-02T11:04:05Z"}', /accessToken is missing/],
     ['{"accessToken": "abcdefghij", "expiresAt": "soon"}', /expiresAt is missing or not a timestamp/],
+    ['{"accessToken": {"length": 5}, "expiresAt": "2026-01-02T11:04:05Z"}', /accessToken is missing/],
+    ['{"accessToken": "abc\\u0000def", "expiresAt": "2026-01-02T11:04:05Z"}', /holds a NUL byte/],
   ] as const) {
     fs.writeFileSync(file, content);
     assert.throws(
@@ -124,6 +135,25 @@ test('a corrupt token file gives a clear CorruptTokenError (exit 3) naming the f
     );
     assert.equal(fs.readFileSync(file, 'utf8'), content, 'reading never rewrites the file');
   }
+});
+
+test("a symlink or another user's file at the token path is not read, and a write replaces it, never its target", (t) => {
+  const { env, home } = tempHome(t);
+  const session = { name: 'dev', startUrl: token.startUrl, region: 'us-east-1' };
+  const file = tokenCachePath(env, session);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const victim = path.join(home, '.bashrc');
+  fs.writeFileSync(victim, serializeToken({ ...token, accessToken: 'planted-token-dddddddddd' }));
+  const before = fs.readFileSync(victim, 'utf8');
+  fs.symlinkSync(victim, file);
+  assert.equal(readToken(env, session), undefined, 'a planted link is not followed');
+  writeToken(env, session, token);
+  assert.equal(fs.readFileSync(victim, 'utf8'), before, 'the link target was not written');
+  assert.ok(fs.lstatSync(file).isFile());
+  assert.equal(readToken(env, session)?.accessToken, token.accessToken);
+  if (process.getuid?.() !== 0) return; // chown to another uid needs root
+  fs.chownSync(file, 65534, 65534);
+  assert.equal(readToken(env, session), undefined, "another user's file is not ours to trust");
 });
 
 test('tokens read from disk are registered as secrets, so logs never show them', (t) => {
@@ -146,6 +176,7 @@ test('refreshable only with refresh token, client and an unexpired registration'
 });
 
 test('the registration cache file name matches the AWS CLI v2 key (sorted python json, sha1)', (t) => {
+  if (!requires(t, 'python3')) return;
   const { env } = tempHome(t);
   const session = { name: 'dev', startUrl: token.startUrl, region: 'eu-west-1' };
   const scopes = ['sso:account:access'];
@@ -162,7 +193,51 @@ print(s); print(hashlib.sha1(s.encode('utf-8')).hexdigest())
   assert.equal(path.basename(registrationCachePath(env, session, scopes)), `${expected[1]}.json`);
 });
 
+test('a registration is reused only by the flow its grant types serve; a PKCE one has its own file', (t) => {
+  const { env } = tempHome(t);
+  const session = { name: 'dev', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1' };
+  const scopes = ['sso:account:access'];
+  const pkce = ['authorization_code', 'refresh_token'];
+  const now = Date.now();
+  const expiresAt = now + 30 * 86400_000;
+  assert.notEqual(
+    registrationCachePath(env, session, scopes, pkce),
+    registrationCachePath(env, session, scopes),
+  );
+  writeRegistration(env, session, scopes, {
+    clientId: 'pkce-client',
+    clientSecret: 'pkce-secret',
+    expiresAt,
+    grantTypes: pkce,
+  });
+  assert.equal(
+    readRegistration(env, session, scopes, undefined, now),
+    undefined,
+    'the device flow finds none',
+  );
+  assert.equal(readRegistration(env, session, scopes, pkce, now)?.clientId, 'pkce-client');
+  writeRegistration(env, session, scopes, {
+    clientId: 'device-client',
+    clientSecret: 'device-secret',
+    expiresAt,
+  });
+  assert.equal(readRegistration(env, session, scopes, undefined, now)?.clientId, 'device-client');
+  assert.equal(readRegistration(env, session, scopes, pkce, now)?.clientId, 'pkce-client');
+  // An AWS CLI 2.22+ PKCE registration in the shared file is not the device flow's to reuse.
+  fs.writeFileSync(
+    registrationCachePath(env, session, scopes),
+    pythonJsonDumps({
+      clientId: 'cli-pkce',
+      clientSecret: 's',
+      expiresAt: '2099-01-01T00:00:00Z',
+      grantTypes: pkce,
+    }),
+  );
+  assert.equal(readRegistration(env, session, scopes, undefined, now), undefined);
+});
+
 test('python-compatible JSON escapes like json.dumps (ensure_ascii)', (t) => {
+  if (!requires(t, 'python3')) return;
   const { env } = tempHome(t);
   const value = { a: 'q"b\\s/\n\t\u0001\u007fé😀', n: 3, l: ['x', null, true], z: { y: 1 } };
   const expected = python(

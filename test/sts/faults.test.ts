@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { type TestContext, test } from 'node:test';
+import { clientEndpoint } from '../../src/config/endpoints.ts';
 import { assumeRole } from '../../src/sts/assume-role.ts';
 import { exitCodeOf, NetworkError } from '../../src/util/errors.ts';
 
@@ -50,7 +51,11 @@ for (const [mode, message] of cases) {
   test(`STS answering ${mode} is retried, then fails with NetworkError (exit 5)`, async (t) => {
     const server = await faultyServer(t, mode);
     await assert.rejects(
-      assumeRole(params, { endpoint: server.url, maxAttempts: 3, requestTimeoutMs: 300 }),
+      assumeRole(params, {
+        endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: server.url }),
+        maxAttempts: 3,
+        requestTimeoutMs: 300,
+      }),
       (error: unknown) => {
         assert.ok(error instanceof NetworkError, String(error));
         assert.equal(exitCodeOf(error), 5);
@@ -71,7 +76,11 @@ test('a closed port fails with NetworkError after retries', async () => {
   const port = (server.address() as { port: number }).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await assert.rejects(
-    assumeRole(params, { endpoint: `http://127.0.0.1:${port}`, maxAttempts: 2, requestTimeoutMs: 300 }),
+    assumeRole(params, {
+      endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` }),
+      maxAttempts: 2,
+      requestTimeoutMs: 300,
+    }),
     /could not reach STS at .* after 2 attempts \(ECONNREFUSED\)/,
   );
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { test } from 'node:test';
+import { clientEndpoint } from '../../src/config/endpoints.ts';
 import { assumeRole } from '../../src/sts/assume-role.ts';
 import { defaultRegionFor, parseRoleArn } from '../../src/sts/role-arn.ts';
 import {
@@ -93,7 +94,9 @@ test('invalid hop input is refused before any request reaches STS', async (t) =>
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => server.close());
-  const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const endpoint = clientEndpoint('STS', {
+    AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+  });
   const source = { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 'secret-for-validation-test' };
   const good = 'arn:aws:iam::123456789012:role/Deploy';
   const attempts: [Parameters<typeof assumeRole>[0], RegExp][] = [

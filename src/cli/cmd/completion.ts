@@ -15,6 +15,8 @@ const CHOICES: Record<string, string[]> = {
 const POSITIONAL_CHOICES: Record<string, string[]> = {
   completion: ['bash', 'zsh', 'fish'],
   config: ['get', 'set', 'unset', 'list'],
+  agent: ['start', 'status', 'stop'],
+  hook: ['bash', 'zsh', 'fish'],
 };
 
 function visible(): CommandSpec[] {

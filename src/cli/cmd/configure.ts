@@ -23,6 +23,8 @@ import { applyHops, parseHopOptions, type Selection } from '../../creds/selectio
 import { accountInSession } from '../../creds/target.ts';
 import { resolveAccountId } from '../../sso/account-list.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
+import { assumesFromSsoSession, oldAwsCliFinding } from '../aws-cli-version.ts';
+import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
 import { checkProfileName, parseOutput, parseStyle, rolehopInvocation } from '../profile-options.ts';
 import { fetchKeys } from '../recipe-keys.ts';
@@ -290,5 +292,20 @@ export const run: CommandRun = async (input, deps) => {
     what: `profile "${req.name}"`,
     paint: diffPainters(input, deps),
   });
+  if (req.style !== 'process' && req.hops.length > 0) await warnIfAwsCliTooOld(req.name, deps);
   return 0;
 };
+
+/**
+ * With --assume the sso and credentials styles write role_arn + source_profile (the SDKs take role_arn
+ * before the credentials file's keys), which old AWS CLIs cannot read from an sso_session source.
+ */
+async function warnIfAwsCliTooOld(name: string, deps: Deps): Promise<void> {
+  const view = loadConfigView(deps.env);
+  if (!assumesFromSsoSession(view, name)) return;
+  const finding = await oldAwsCliFinding(deps.env, [name]);
+  if (finding)
+    deps.stderr.write(`warning: ${finding.message}
+  hint: ${finding.fix}
+`);
+}

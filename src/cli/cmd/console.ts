@@ -8,7 +8,7 @@ import type { ConfigView } from '../../config/model.ts';
 import type { Plan } from '../../config/plan.ts';
 import { consoleDestination, consoleSigninUrl, type FederationCredentials } from '../../sts/federation.ts';
 import { InterruptedError, RolehopError, UsageError } from '../../util/errors.ts';
-import { browserCommands, openBrowser } from '../browser.ts';
+import { browserCommands, openBrowser, trySpawn } from '../browser.ts';
 import type { Deps } from '../deps.ts';
 import { credentialsOf, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
@@ -124,10 +124,13 @@ export async function oneShotRedirect(target: string): Promise<OneShotRedirect> 
 /** How long `--open` waits for the browser to load the sign-in page. */
 export const BROWSER_WAIT_MS = 120_000;
 
-async function openInBrowser(url: string, deps: Deps, waitMs: number): Promise<boolean> {
+/** Opens a URL in a browser; false when none could be started. */
+export type BrowserOpener = (url: string) => Promise<boolean>;
+
+async function openInBrowser(url: string, deps: Deps, waitMs: number, open: BrowserOpener): Promise<boolean> {
   const redirect = await oneShotRedirect(url);
   try {
-    if (!(await openBrowser(redirect.url, { env: deps.env }))) return false;
+    if (!(await open(redirect.url))) return false;
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       redirect.used.then((used) => (used ? 'used' : 'closed')),
@@ -162,8 +165,9 @@ export async function deliverSigninUrl(
   label: string,
   deps: Deps,
   waitMs = BROWSER_WAIT_MS,
+  open?: BrowserOpener,
 ): Promise<void> {
-  const canOpen = browserCommands({ env: deps.env }).length > 0;
+  const canOpen = open !== undefined || browserCommands({ env: deps.env }).length > 0;
   if (mode === 'print' || (mode === 'auto' && !canOpen)) {
     // Without --print the user expected a browser: say why a URL appeared instead.
     if (mode === 'auto') {
@@ -174,7 +178,7 @@ export async function deliverSigninUrl(
     deps.stdout.write(`${url}\n`);
     return;
   }
-  if (await openInBrowser(url, deps, waitMs)) {
+  if (await openInBrowser(url, deps, waitMs, open ?? ((u) => openBrowser(u, { env: deps.env })))) {
     deps.log.info(`Opened the AWS console for ${label} in your browser.`);
     return;
   }
@@ -190,6 +194,21 @@ export async function deliverSigninUrl(
 export const run: CommandRun = async (input, deps) => {
   const mode = consoleMode(input.values);
   const destination = input.values.destination as string | undefined;
+  const isolate = input.values.isolate === true;
+  const browserChoice = typeof input.values.browser === 'string' ? input.values.browser : undefined;
+  if (isolate && mode === 'print') {
+    throw new UsageError('--isolate opens a browser; it cannot go with --print', {
+      hint: 'drop --print, or drop --isolate and open the printed URL yourself',
+    });
+  }
+  if (browserChoice !== undefined && !isolate) {
+    throw new UsageError('--browser goes with --isolate', {
+      hint: 'rolehop console PROFILE --isolate --browser chromium; without --isolate, BROWSER chooses',
+    });
+  }
+  // The browser is found before any credentials are fetched: a missing one is a usage error.
+  const isolated = isolate ? await import('../isolated-browser.ts') : undefined;
+  const browser = isolated?.findIsolatingBrowser(browserChoice, deps.env);
   const target = await targetOf(input, deps, 'console');
   const region =
     input.globals.region ??
@@ -206,6 +225,13 @@ export const run: CommandRun = async (input, deps) => {
     ...(region ? { region } : {}),
     ...(destination !== undefined ? { destination } : {}),
   });
+  if (isolated && browser) {
+    const dir = isolated.isolatedProfileDir(deps.env, target.label);
+    await deliverSigninUrl(url, 'open', target.label, deps, BROWSER_WAIT_MS, (u) =>
+      trySpawn(isolated.isolatedBrowserArgv(browser, dir, u), deps.env),
+    );
+    return 0;
+  }
   await deliverSigninUrl(url, mode, target.label, deps);
   return 0;
 };

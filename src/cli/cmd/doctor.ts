@@ -1,5 +1,8 @@
 import { type Diagnosis, diagnoseUserFiles, type Finding } from '../../config/diagnose.ts';
+import { loadConfigView } from '../../config/load.ts';
 import { homeDir } from '../../config/paths.ts';
+import { unreachableSsoProfiles } from '../../sso/access-check.ts';
+import { assumesFromSsoSession, oldAwsCliFinding } from '../aws-cli-version.ts';
 import { type Paint, painterFor } from '../color.ts';
 import type { CommandRun } from '../spec.ts';
 
@@ -24,9 +27,26 @@ function sorted(findings: Finding[]): Finding[] {
   );
 }
 
-export const run: CommandRun = (input, deps) => {
+/** Profiles the AWS CLI on PATH may be too old for: asks `aws --version` only when there are some. */
+async function awsCliFindings(deps: Parameters<CommandRun>[1]): Promise<Finding[]> {
+  let view: ReturnType<typeof loadConfigView>;
+  try {
+    view = loadConfigView(deps.env);
+  } catch {
+    return []; // an unreadable file is already a finding of its own
+  }
+  const profiles = Object.keys(view.profiles).filter((p) => assumesFromSsoSession(view, p));
+  const finding = await oldAwsCliFinding(deps.env, profiles);
+  return finding ? [finding] : [];
+}
+
+export const run: CommandRun = async (input, deps) => {
   const diagnosis: Diagnosis = diagnoseUserFiles(deps.env);
-  const findings = sorted(diagnosis.findings);
+  const findings = sorted([
+    ...diagnosis.findings,
+    ...unreachableSsoProfiles(deps.env, deps.now()),
+    ...(await awsCliFindings(deps)),
+  ]);
   if (input.values.json === true) {
     deps.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     return findings.length === 0 ? 0 : 1;

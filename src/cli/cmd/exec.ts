@@ -1,7 +1,9 @@
-import { envAssignments } from '../../emit/index.ts';
+import type { Credentials } from '../../creds/types.ts';
+import { containerEnvAssignments, envAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
-import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
+import type { Deps } from '../deps.ts';
+import { credentialsOf, isTerminal, type Target, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
 // Runs CMD directly (no shell: argv is passed untouched) with the credentials in its environment;
@@ -24,6 +26,20 @@ const REMOVED = [
   'AWS_ROLE_ARN',
 ];
 
+/** The child's environment: ours without conflicting AWS_* variables, plus what gives it credentials. */
+function childEnv(parent: Deps['env'], target: Target, set: Array<[string, string]>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== undefined && !REMOVED.includes(k)) env[k] = v;
+  for (const [k, v] of set) env[k] = v;
+  env.ROLEHOP_EXEC = target.label;
+  return env;
+}
+
+/** The child's environment with static keys (one per target for --each). */
+function keysEnv(parent: Deps['env'], target: Target, creds: Credentials): Record<string, string> {
+  return childEnv(parent, target, envAssignments(creds, target.plan.region).set);
+}
+
 export const run: CommandRun = async (input, deps) => {
   const [command] = input.rest;
   if (command === undefined || command === '') {
@@ -36,14 +52,31 @@ export const run: CommandRun = async (input, deps) => {
       hint: 'exit that shell first, or pass --force to nest anyway',
     });
   }
+  for (const only of ['parallel', 'output-dir', 'json']) {
+    if (input.values[only] !== undefined && input.values.each === undefined) {
+      throw new UsageError(`--${only} goes with --each`, {
+        hint: `rolehop exec --each PATTERN --${only} … -- CMD runs CMD for every matching profile`,
+      });
+    }
+  }
+  if (typeof input.values.each === 'string') {
+    if (input.values.agent === true) {
+      throw new UsageError('--agent does not go with --each', {
+        hint: 'each --each run gets its own short-lived keys; --agent is for one long-running command',
+      });
+    }
+    const { runEachCommand } = await import('../each-command.ts');
+    return runEachCommand(input, deps, input.values.each, keysEnv);
+  }
   const allowLogin = isTerminal(deps);
   const target = await targetOf(input, deps, 'exec', { allowLogin });
   const creds = await credentialsOf(target, input, deps, { allowLogin });
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(deps.env)) if (v !== undefined && !REMOVED.includes(k)) env[k] = v;
-  const { set } = envAssignments(creds, target.plan.region);
-  for (const [k, v] of set) env[k] = v;
-  env.ROLEHOP_EXEC = target.label;
+  let set: Array<[string, string]>;
+  if (input.values.agent === true) {
+    const { agentEndpointFor } = await import('../agent-client.ts');
+    ({ set } = containerEnvAssignments(await agentEndpointFor(target, deps.env), target.plan.region));
+  } else ({ set } = envAssignments(creds, target.plan.region));
+  const env = childEnv(deps.env, target, set);
 
   // On a terminal Ctrl-C reaches the child already; from a script, pass it on.
   return runChild(input.rest, { env, cwd: deps.cwd, forwardSigint: deps.stdin.isTTY !== true }, deps);

@@ -20,6 +20,10 @@ function describeSource(source: Source): string {
       return `credential_process of profile "${source.profile ?? '?'}": ${source.command}`;
     case 'env':
       return 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment';
+    case 'login':
+      return `aws login sign-in ${source.session} (the AWS CLI's ~/.aws/login/cache; refreshed by the SDK's login provider)`;
+    case 'web-identity':
+      return `web identity: AssumeRoleWithWebIdentity ${source.roleArn}${source.sessionName ? `, session name ${source.sessionName}` : ''}, token from ${source.tokenFile}`;
     case 'credential-source':
       return `credential_source ${source.name}`;
   }

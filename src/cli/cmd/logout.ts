@@ -1,6 +1,7 @@
 import { loadConfigView } from '../../config/load.ts';
 import { pickSession, type SsoSessionRef, sessionFromView } from '../../config/sso-session.ts';
 import { clearCachedCredentials } from '../../creds/cache-status.ts';
+import { deleteAwsCliSsoCredentials } from '../../sso/cli-credential-cache.ts';
 import { createPortalClient } from '../../sso/portal.ts';
 import {
   CorruptTokenError,
@@ -60,9 +61,12 @@ async function logoutOne(
   const file = tokenCachePath(deps.env, session);
   const deleted = await withLock(file, () => deleteToken(deps.env, session), { signal: deps.signal });
   const removed = clearSessionCredentials(deps.env, session);
+  const removedByCli = deleteAwsCliSsoCredentials(deps.env);
   const label = session.name ? `sso-session ${session.name}` : session.startUrl;
   const parts = [deleted ? 'token deleted' : 'no token was cached'];
   if (removed > 0) parts.push(`${removed} cached credential file${removed === 1 ? '' : 's'} deleted`);
+  if (removedByCli > 0)
+    parts.push(`${removedByCli} AWS CLI cached SSO credential file${removedByCli === 1 ? '' : 's'} deleted`);
   deps.stderr.write(`Signed out of ${label} (${parts.join(', ')}).\n`);
 }
 

@@ -1,12 +1,14 @@
 import { loadConfigView } from '../../config/load.ts';
 import { pickSession } from '../../config/sso-session.ts';
 import { filterAccounts, listAccountsWithRoles } from '../../sso/account-list.ts';
+import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
+import { terminalSafe } from '../../util/terminal-text.ts';
 import type { CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
-// Accounts and their roles. Slow for large organisations (a call per account), so it shows
-// progress after a moment and caches the result for a while.
+// Accounts and their roles, from the inventory (one day unless --max-age). Listing is slow for large
+// organisations (a call per account), so it shows progress after a moment.
 
 const PROGRESS_AFTER_MS = 1000;
 
@@ -21,8 +23,11 @@ export const run: CommandRun = async (input, deps) => {
   const started = deps.now();
   let shown = false;
   const tty = deps.stderr.isTTY === true;
+  const maxAge = input.values['max-age'];
+  const maxAgeSeconds = typeof maxAge === 'string' ? parseDurationSeconds(maxAge, '--max-age') : undefined;
   const { accounts } = await listAccountsWithRoles(session, ssoDepsFor(deps, view), {
     refresh: input.values.refresh === true,
+    ...(maxAgeSeconds !== undefined ? { maxAgeMs: maxAgeSeconds * 1000 } : {}),
     onProgress: (done, total) => {
       if (deps.now() - started < PROGRESS_AFTER_MS) return;
       if (tty) {
@@ -48,6 +53,7 @@ export const run: CommandRun = async (input, deps) => {
   if (list.length === 0 && input.positionals[0]) {
     deps.stderr.write(`no account or role matches "${input.positionals[0]}"\n`);
   }
-  deps.stdout.write(out.length > 0 ? `${out.join('\n')}\n` : '');
+  // Account names, emails and roles come from the portal: no terminal controls get through.
+  deps.stdout.write(out.length > 0 ? `${terminalSafe(out.join('\n'))}\n` : '');
   return 0;
 };

@@ -4,12 +4,14 @@ import { configPaths } from '../../config/paths.ts';
 import type { SsoRole } from '../../config/profile-layout.ts';
 import { checkTemplate, DEFAULT_TEMPLATE } from '../../config/profile-names.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
-import { pickSession } from '../../config/sso-session.ts';
-import { enumerateRoles } from '../../sso/role-listing.ts';
+import { pickSession, type SsoSessionRef } from '../../config/sso-session.ts';
+import { listAccountsWithRoles } from '../../sso/account-list.ts';
+import type { SsoDeps } from '../../sso/deps.ts';
+import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
-import { type PopulateRequest, populateBlock } from '../populate-layout.ts';
+import { type AccountRoles, type PopulateRequest, populateBlock } from '../populate-layout.ts';
 import { parseStyle, rolehopInvocation } from '../profile-options.ts';
 import { progressBar } from '../progress.ts';
 import { fetchKeys } from '../recipe-keys.ts';
@@ -18,8 +20,37 @@ import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
 // `rolehop populate`: one profile per account × role in the block `populate SESSION`. The listing
-// (with its checkpoint) is sso/role-listing.ts, the block cli/populate-layout.ts, the bar
-// cli/progress.ts; this module is the command that joins them.
+// comes from the inventory (sso/account-list.ts): concurrent, throttle-aware, cheap on a re-run, and
+// resumable after a failure. The block is cli/populate-layout.ts, the bar cli/progress.ts; this
+// module is the command that joins them.
+
+export interface EnumerateOptions {
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** List every account's roles again (`--refresh`, and `--prune`, which must not act on old roles). */
+  refresh?: boolean;
+  maxAgeMs?: number;
+}
+
+/**
+ * Every account with its roles, through the inventory: the accounts are listed again (new ones
+ * appear, removed ones vanish), roles only where missing or older than the max age. The inventory
+ * is saved as it fills, so a failed run resumes.
+ */
+export async function enumerateRoles(
+  session: SsoSessionRef,
+  deps: SsoDeps,
+  options: EnumerateOptions = {},
+): Promise<AccountRoles[]> {
+  const { accounts } = await listAccountsWithRoles(session, deps, {
+    relist: true,
+    concurrency: options.concurrency ?? 8,
+    ...(options.refresh ? { refresh: true } : {}),
+    ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return accounts.map(({ roles, ...account }) => ({ account, roles }));
+}
 
 /** Keys for every role, a few at a time through the Plan runner (its cache and locks). */
 async function keysFor(
@@ -55,7 +86,13 @@ export const run: CommandRun = async (input, deps) => {
   const session = pickSession(view, typeof v['sso-session'] === 'string' ? v['sso-session'] : undefined);
   const region = regionToWrite(input, deps, view, { session });
   const sso = ssoDepsFor(deps, view);
-  const listing = await enumerateRoles(session, sso, { onProgress: progressBar(deps.stderr) });
+  const maxAge =
+    typeof v['max-age'] === 'string' ? parseDurationSeconds(v['max-age'], '--max-age') : undefined;
+  const listing = await enumerateRoles(session, sso, {
+    onProgress: progressBar(deps.stderr),
+    refresh: v.refresh === true || v.prune === true,
+    ...(maxAge !== undefined ? { maxAgeMs: maxAge * 1000 } : {}),
+  });
   const req: PopulateRequest = {
     session: session.name!,
     template,

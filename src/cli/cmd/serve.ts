@@ -1,6 +1,4 @@
-import { loadConfigView } from '../../config/load.ts';
 import { runPlan } from '../../creds/index.ts';
-import { planForProfile } from '../../creds/target.ts';
 import {
   containerCredentialsEnv,
   type ServedCredentials,
@@ -13,8 +11,8 @@ import type { Deps } from '../deps.ts';
 import { runPlanDeps, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
-/** Credentials for the server's own target (`undefined`) or for a profile named in the URL path. */
-export type CredentialsFor = (profile: string | undefined) => Promise<ServedCredentials>;
+/** Credentials for the server's target, fetched again (through the cache) on every request. */
+export type CredentialsFor = () => Promise<ServedCredentials>;
 
 export interface ServeRequest {
   /** 0: any free port. */
@@ -36,12 +34,6 @@ export function parsePort(raw: string | undefined): number {
   return Number(raw);
 }
 
-/** `/` is the server's own target; `/<profile>` serves another profile from the same files. */
-export function profileOfPath(path: string): string | undefined {
-  const name = path.replace(/^\/+/, '');
-  return name === '' ? undefined : name;
-}
-
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -57,24 +49,20 @@ export async function serveCredentials(
   deps: Deps,
   credentialsFor: CredentialsFor,
 ): Promise<number> {
-  await credentialsFor(undefined);
+  await credentialsFor();
   const server = await startCredentialServer({
     port: request.port,
-    getCredentials: async (path) => {
-      const profile = profileOfPath(path);
-      const creds = await credentialsFor(profile);
+    getCredentials: async () => {
+      const creds = await credentialsFor();
       deps.log.debug(
-        `serve: credentials for ${profile ? `profile ${profile}` : request.label}` +
+        `serve: credentials for ${request.label}` +
           (creds.expiration ? `, expiring ${creds.expiration.toISOString()}` : ''),
       );
       return creds;
     },
     onRequest: ({ method, path, status }) => deps.log.debug(`serve: ${method} ${path} -> ${status}`),
-    onError: (error, path) => {
-      const profile = profileOfPath(path);
-      deps.log.warn(
-        `could not get credentials for ${profile ? `profile ${profile}` : request.label}: ${(error as Error)?.message ?? error}`,
-      );
+    onError: (error) => {
+      deps.log.warn(`could not get credentials for ${request.label}: ${(error as Error)?.message ?? error}`);
     },
   });
   try {
@@ -91,7 +79,7 @@ export async function serveCredentials(
         `export AWS_CONTAINER_AUTHORIZATION_TOKEN=${endpoint.token}\n`,
     );
     deps.log.info(
-      `Serving credentials for ${request.label} on ${server.url} (other profiles at ${server.url}<profile>). ` +
+      `Serving credentials for ${request.label} on ${server.url}. ` +
         'Unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_PROFILE where you export these. Press Ctrl-C to stop.',
     );
     await waitForAbort(deps.signal);
@@ -113,22 +101,17 @@ export const run: CommandRun = async (input, deps) => {
   const minTtl = input.values['min-ttl'];
   const minTtlSeconds =
     typeof minTtl === 'string' ? parseDurationSeconds(minTtl, '--min-ttl') : SERVE_MIN_TTL_SECONDS;
-  const planDeps = (allowLogin: boolean, view = target.view) => ({
-    ...runPlanDeps(input, deps, view, { allowLogin }),
+  const planDeps = (allowLogin: boolean) => ({
+    ...runPlanDeps(input, deps, target.view, { allowLogin }),
     minTtlSeconds,
   });
   let started = false;
-  const credentialsFor: CredentialsFor = async (profile) => {
-    if (profile === undefined) {
-      // Only the first fetch, with the user watching, may open a browser to sign in.
-      const creds = await runPlan(target.plan, planDeps(!started && deps.stderr.isTTY === true));
-      started = true;
-      return creds;
-    }
-    // Other profiles are read from the files as they are now.
-    const view = loadConfigView(deps.env);
-    const plan = planForProfile(view, { profile }, deps.env);
-    return runPlan(plan, planDeps(false, view));
+  // Only the target it was started for: the token is handed to CMD, which must not reach other roles.
+  const credentialsFor: CredentialsFor = async () => {
+    // Only the first fetch, with the user watching, may open a browser to sign in.
+    const creds = await runPlan(target.plan, planDeps(!started && deps.stderr.isTTY === true));
+    started = true;
+    return creds;
   };
   return serveCredentials({ port, command: input.rest, label: target.label }, deps, credentialsFor);
 };

@@ -1,8 +1,9 @@
-import { endpointFor } from '../../config/endpoints.ts';
+import { clientEndpoint } from '../../config/endpoints.ts';
 import { describePlan } from '../../creds/selection.ts';
 import { isoSeconds } from '../../emit/index.ts';
 import { getCallerIdentity } from '../../sts/assume-role.ts';
 import { formatDuration } from '../../util/duration.ts';
+import { terminalSafe } from '../../util/terminal-text.ts';
 import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
@@ -14,7 +15,7 @@ export const run: CommandRun = async (input, deps) => {
   const creds = await credentialsOf(target, input, deps, { allowLogin });
   const region = target.plan.region ?? 'us-east-1';
   const identity = await getCallerIdentity(creds, region, {
-    endpoint: endpointFor('STS', region, deps.env, target.view, target.plan.profile),
+    endpoint: clientEndpoint('STS', deps.env, target.view, target.plan.profile),
     signal: deps.signal,
   });
   if (input.values.json === true) {
@@ -33,6 +34,7 @@ export const run: CommandRun = async (input, deps) => {
     const left = (creds.expiration.getTime() - deps.now()) / 1000;
     lines.push(`Expires:  ${isoSeconds(creds.expiration)} (in ${formatDuration(left)})`);
   }
-  deps.stdout.write(`${lines.join('\n')}\n`);
+  // The identity is STS's text (any endpoint override's): no terminal controls get through.
+  deps.stdout.write(`${terminalSafe(lines.join('\n'))}\n`);
   return 0;
 };

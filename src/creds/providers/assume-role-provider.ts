@@ -1,3 +1,4 @@
+import type { ClientEndpoint } from '../../config/endpoints.ts';
 import { assumeRole } from '../../sts/assume-role.ts';
 import { resolveMfaCode } from '../mfa.ts';
 import type { HopSpec } from '../step-key.ts';
@@ -7,7 +8,7 @@ import type { CredentialProvider } from './provider.ts';
 /** An AssumeRole hop on top of its source's credentials; `label` names the hop in errors. */
 export function assumeRoleProvider(
   spec: HopSpec,
-  target: { region: string; endpoint: string; label?: string },
+  target: { region: string; endpoint: ClientEndpoint; label?: string },
   deps: RunPlanDeps,
 ): CredentialProvider {
   return async (source) => {

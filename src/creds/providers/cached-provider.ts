@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureDir } from '../../util/atomic-file.ts';
+import { homeDir } from '../../config/paths.ts';
 import { withLock } from '../../util/lock.ts';
+import { ensurePrivateDir } from '../../util/private-file.ts';
 import {
   type CacheEntry,
   cacheFileFor,
@@ -11,6 +11,7 @@ import {
 import { writeCacheEntry } from '../cache-write.ts';
 import type { StepSpec } from '../step-key.ts';
 import type { RunPlanDeps } from '../types.ts';
+import { checkCredentialValues } from '../value-alphabets.ts';
 import type { CredentialProvider } from './provider.ts';
 
 /**
@@ -26,23 +27,20 @@ export function cachedProvider(
   const file = cacheFileFor(deps.env, spec.key);
   const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
   return (source) => {
-    ensurePrivateDir(path.dirname(file));
+    ensurePrivateDir(path.dirname(file), homeDir(deps.env));
     return withLock(
       file,
       async () => {
-        const cached = readFreshCredentials(file, spec.key, deps.now(), minTtlMs);
+        const cached = readFreshCredentials(deps.env, file, spec.key, deps.now(), minTtlMs);
         if (cached) {
           deps.log.debug(`cached by another process: ${spec.description}`);
           return cached;
         }
         deps.log.debug(`fetching: ${spec.description}`);
-        const fresh = await provider(source);
-        try {
-          writeCacheEntry(file, spec, origin, fresh, deps.now());
-        } catch (error) {
-          // The credentials are good; only reuse is lost.
-          deps.log.warn(`could not cache credentials in ${file}: ${(error as Error).message}`);
-        }
+        // Checked before it is cached: a malformed answer would otherwise be refused until it expired.
+        const fresh = checkCredentialValues(await provider(source), spec.description);
+        // The credentials are good; a failed write only loses reuse (writeCacheEntry warns).
+        writeCacheEntry(deps.env, file, spec, origin, fresh, deps.now(), (m) => deps.log.warn(m));
         return fresh;
       },
       {
@@ -52,11 +50,4 @@ export function cachedProvider(
       },
     );
   };
-}
-
-/** The cache folder holds secrets: create it 0700, and narrow it if someone widened it. */
-function ensurePrivateDir(dir: string): void {
-  ensureDir(dir);
-  const mode = fs.statSync(dir).mode & 0o777;
-  if (mode & 0o077) fs.chmodSync(dir, 0o700);
 }

@@ -1,0 +1,102 @@
+// ROLEHOP_TARGET: what `rolehop env` exported, as the words of an `env` command line, so the prompt
+// hook can run the same export again and `rolehop prompt` can name it. Every word is percent-encoded
+// down to characters no shell treats specially, and words are joined by single spaces: the value
+// needs no quoting in any shell and splits back exactly. No imports: `rolehop prompt` loads this.
+
+/** Characters left as they are; everything else becomes %XX of its UTF-8 bytes. */
+const PLAIN = /^[A-Za-z0-9_.:/=@+,-]$/;
+
+function encodeWord(word: string): string {
+  let out = '';
+  for (const ch of word) {
+    if (PLAIN.test(ch)) out += ch;
+    else
+      for (const byte of new TextEncoder().encode(ch))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  // An empty word must survive the split.
+  return out === '' ? '%' : out;
+}
+
+function decodeWord(word: string): string {
+  if (word === '%') return '';
+  return decodeURIComponent(word);
+}
+
+export function encodeTargetWords(words: string[]): string {
+  return words.map(encodeWord).join(' ');
+}
+
+/** The words back; undefined when the text was not written by encodeTargetWords. */
+export function decodeTargetWords(text: string): string[] | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    return text.split(' ').map(decodeWord);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short name for a prompt: the profile, else the last assumed role's name, else the role. */
+export function targetDisplayName(words: string[]): string {
+  let profile: string | undefined;
+  let role: string | undefined;
+  let assumed: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--role') role = words[++i];
+    else if (w === '--assume') assumed = words[++i]?.split('/').pop();
+    else if (w === '--profile') profile = words[++i];
+    else if (w.startsWith('--')) i++;
+    else profile ??= w;
+  }
+  return assumed ?? profile ?? role ?? 'rolehop';
+}
+
+/** The options of a command line that shape the target (not --mfa-code: a code is used once). */
+const TARGET_OPTIONS = [
+  'sso-session',
+  'account',
+  'role',
+  'assume',
+  'external-id',
+  'mfa-serial',
+  'session-name',
+  'duration',
+  'source-identity',
+  'tag',
+  'min-ttl',
+] as const;
+
+/**
+ * The words that name the same target again. A profile that came from AWS_PROFILE is written out
+ * (env unsets AWS_PROFILE); an account picked in the picker or named by name is written as its id.
+ */
+export function targetWordsOf(
+  input: {
+    values: Record<string, string | boolean | string[] | undefined>;
+    positionals: string[];
+    globals: { profile?: string; region?: string };
+  },
+  plan: {
+    profile?: string;
+    source: { kind: string; session?: string; accountId?: string; roleName?: string };
+  },
+): string[] {
+  const words: string[] = [];
+  const profile = input.positionals[0] ?? input.globals.profile ?? plan.profile;
+  if (profile !== undefined) words.push(profile);
+  for (const name of TARGET_OPTIONS) {
+    let value = input.values[name];
+    if (profile === undefined && plan.source.kind === 'sso') {
+      if (name === 'account') value = plan.source.accountId;
+      if (name === 'role') value = plan.source.roleName;
+      if (name === 'sso-session') value = plan.source.session ?? value;
+    }
+    for (const v of Array.isArray(value) ? value : typeof value === 'string' ? [value] : []) {
+      words.push(`--${name}`, v);
+    }
+  }
+  if (input.globals.region !== undefined) words.push('--region', input.globals.region);
+  return words;
+}

@@ -1,0 +1,228 @@
+// How the two readers that matter read one line of a config or credentials file: botocore (Python's
+// configparser, strict, `=` and `:` delimiters, indentation-based continuations) and the JS SDK
+// (@smithy shared-ini-file-loader's parseIni). Each reader keeps its own state between lines, so
+// document.ts can tell where they agree (rolehop reads the line that way) and where they do not
+// (rolehop refuses to edit near it). Only structure is modelled, not values: those follow the spec.
+
+/** Whitespace to both readers: Python's str.isspace() and JS's \s share these. */
+const isSpace = (c: number): boolean =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000;
+/** Characters only one reader takes as whitespace (Python: \x1c-\x1f \x85; JS: U+FEFF). */
+export const ONE_SIDED_WS = /[\x1c-\x1f\x85\ufeff]/;
+
+/** Index of the first non-whitespace character (configparser's indent level), or the length. */
+function firstNonSpace(s: string): number {
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+export function trimBoth(s: string): string {
+  const start = firstNonSpace(s);
+  let end = s.length;
+  while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+export function rtrimBoth(s: string): string {
+  let end = s.length;
+  while (end > 0 && isSpace(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** configparser's indent level: where the first non-whitespace character is (0 on a blank line). */
+export const indentOf = (s: string): number => {
+  const i = firstNonSpace(s);
+  return i === s.length ? 0 : i;
+};
+
+export type FileKind = 'config' | 'credentials';
+
+/** What a header names, to one reader: a profile, session or services block, or nothing we edit. */
+export type SectionId = { kind: 'profile' | 'sso-session' | 'services'; name: string } | { kind: 'other' };
+
+/** Python's shlex.split (posix, no comments): undefined where it raises (unclosed quote). */
+export function shlexSplit(s: string): string[] | undefined {
+  const out: string[] = [];
+  let cur = '';
+  let inToken = false;
+  let i = 0;
+  while (i < s.length) {
+    const ch = s[i]!;
+    if (' \t\r\n'.includes(ch)) {
+      if (inToken) out.push(cur);
+      cur = '';
+      inToken = false;
+      i++;
+      continue;
+    }
+    inToken = true;
+    if (ch === "'") {
+      const end = s.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      cur += s.slice(i + 1, end);
+      i = end + 1;
+    } else if (ch === '"') {
+      i++;
+      for (;;) {
+        if (i >= s.length) return undefined;
+        const c = s[i]!;
+        if (c === '"') break;
+        if (c === '\\' && (s[i + 1] === '"' || s[i + 1] === '\\')) i++;
+        cur += s[i]!;
+        i++;
+      }
+      i++;
+    } else if (ch === '\\') {
+      if (i + 1 >= s.length) return undefined;
+      cur += s[i + 1]!;
+      i += 2;
+    } else {
+      cur += ch;
+      i++;
+    }
+  }
+  if (inToken) out.push(cur);
+  return out;
+}
+
+const SECTION_KINDS = ['profile', 'sso-session', 'services'] as const;
+
+/** botocore's build_profile_map (config) or its raw section names (credentials). */
+export function botocoreSection(header: string, kind: FileKind): SectionId {
+  if (kind === 'credentials') return { kind: 'profile', name: header };
+  if (header === 'default') return { kind: 'profile', name: 'default' };
+  for (const prefix of SECTION_KINDS) {
+    if (!header.startsWith(prefix)) continue;
+    const parts = shlexSplit(header);
+    return parts?.length === 2 ? { kind: prefix, name: parts[1]! } : { kind: 'other' };
+  }
+  return { kind: 'other' };
+}
+
+const JS_PREFIXED = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
+
+/** parseIni's section key, then getConfigData / getSsoSessionData (config) or the key (credentials). */
+export function jsSection(inner: string, kind: FileKind): SectionId | undefined {
+  const m = JS_PREFIXED.exec(inner);
+  let key: string;
+  if (m) {
+    if (!(SECTION_KINDS as readonly string[]).includes(m[1]!)) return undefined; // lines ignored
+    key = `${m[1]}.${m[3]}`;
+  } else {
+    key = inner;
+  }
+  // `[profile x]` in the credentials file is keyed "profile.x": no profile anyone means to name.
+  if (kind === 'credentials') return m ? { kind: 'other' } : { kind: 'profile', name: key };
+  if (key === 'default') return { kind: 'profile', name: 'default' };
+  const dot = key.indexOf('.');
+  const prefix = key.slice(0, dot);
+  const kindOf = SECTION_KINDS.find((k) => k === prefix);
+  if (dot < 0 || kindOf === undefined) return { kind: 'other' };
+  return { kind: kindOf, name: key.slice(dot + 1) };
+}
+
+// ---- botocore (configparser) ----
+
+export interface BotocoreState {
+  /** A section header was seen (before it, any content line fails the whole file). */
+  section: boolean;
+  /** The current option's name, lower-cased; undefined right after a header. */
+  option: string | undefined;
+  /** The current option's first value was empty: indented lines below are sub-properties. */
+  nested: boolean;
+  /** Indent of the last header or option line: deeper lines continue the option. */
+  indent: number;
+}
+
+export type BotocoreLine =
+  | { type: 'skip' }
+  | { type: 'header'; header: string }
+  | { type: 'option'; key: string; delimiter: '=' | ':'; empty: boolean }
+  | { type: 'continuation'; of: string; nested: boolean }
+  | { type: 'error' };
+
+const PY_SECTION = /^\[(.+)\]/s;
+
+/** One line as configparser's _read sees it (no inline comments; `;`/`#` full-line comments). */
+export function botocoreStep(text: string, state: BotocoreState): [BotocoreLine, BotocoreState] {
+  const value = trimBoth(text);
+  if (value === '' || value.startsWith('#') || value.startsWith(';')) return [{ type: 'skip' }, state];
+  const indent = indentOf(text);
+  if (state.section && state.option !== undefined && indent > state.indent) {
+    return [{ type: 'continuation', of: state.option, nested: state.nested }, state];
+  }
+  const header = PY_SECTION.exec(value);
+  if (header) {
+    return [
+      { type: 'header', header: header[1]! },
+      { section: true, option: undefined, nested: false, indent },
+    ];
+  }
+  if (!state.section) return [{ type: 'error' }, state];
+  const eq = value.indexOf('=');
+  const colon = value.indexOf(':');
+  const at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+  if (at < 0) return [{ type: 'error' }, { ...state, indent }];
+  const key = rtrimBoth(value.slice(0, at)).toLowerCase();
+  if (key === '') return [{ type: 'error' }, { ...state, indent }];
+  const empty = trimBoth(value.slice(at + 1)) === '';
+  return [
+    { type: 'option', key, delimiter: value[at] as '=' | ':', empty },
+    { section: true, option: key, nested: empty, indent },
+  ];
+}
+
+// ---- the JS SDK (parseIni) ----
+
+export interface JsState {
+  /** parseIni's currentSection is set (lines outside one are ignored). */
+  section: boolean;
+  /** parseIni's currentSubSection: the last `key =` with an empty value. */
+  sub: string | undefined;
+}
+
+export type JsLine =
+  | { type: 'skip' }
+  | { type: 'header'; inner: string }
+  /** A key with an empty value: stores nothing, opens a sub-section. */
+  | { type: 'parent'; key: string }
+  | { type: 'key'; key: string; sub: string | undefined };
+
+const JS_COMMENT = /(^|\s)[;#]/;
+
+export function jsStep(text: string, state: JsState): [JsLine, JsState] {
+  const comment = JS_COMMENT.exec(text);
+  const trimmed = (comment ? text.slice(0, comment.index) : text).trim();
+  if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
+    const inner = trimmed.slice(1, -1);
+    return [
+      { type: 'header', inner },
+      { section: inner !== '' && jsSection(inner, 'config') !== undefined, sub: undefined },
+    ];
+  }
+  if (!state.section) return [{ type: 'skip' }, state];
+  const eq = trimmed.indexOf('=');
+  if (eq <= 0) return [{ type: 'skip' }, state];
+  const key = trimmed.slice(0, eq).trim();
+  if (trimmed.slice(eq + 1).trim() === '')
+    return [
+      { type: 'parent', key },
+      { section: true, sub: key },
+    ];
+  const indented = text.trimStart() !== text;
+  const sub = state.sub !== undefined && indented ? state.sub : undefined;
+  return [
+    { type: 'key', key, sub },
+    { section: true, sub },
+  ];
+}
