@@ -92,20 +92,20 @@ test('credential-process, env and fromRolehop with nothing named use the same pr
   const h = tempHome(t);
   writeFile(
     h.configFile,
-    [processProfile(h.home, 'default', 'AKIDDEFAULT'), processProfile(h.home, 'legacy', 'AKIDLEGACY')].join(
+    [processProfile(h.home, 'default', 'AKIDDEFAULT00000'), processProfile(h.home, 'legacy', 'AKIDLEGACY000000')].join(
       '\n',
     ),
   );
   // credential-process with no profile was a usage error; the SDKs read [default].
   const cp = await runInProcess(['credential-process'], h.env);
   assert.equal(cp.code, 0, cp.stderr);
-  assert.equal(JSON.parse(cp.stdout).AccessKeyId, 'AKIDDEFAULT');
+  assert.equal(JSON.parse(cp.stdout).AccessKeyId, 'AKIDDEFAULT00000');
   const legacyEnv = { ...h.env, AWS_DEFAULT_PROFILE: 'legacy' };
   for (const command of ['credential-process', 'env']) {
     const r = await runInProcess([command, ...(command === 'env' ? ['--format', 'json'] : [])], legacyEnv);
     assert.equal(r.code, 0, `${command}: ${r.stderr}`);
-    assert.match(r.stdout, /AKIDLEGACY/, `${command} honours AWS_DEFAULT_PROFILE`);
+    assert.match(r.stdout, /AKIDLEGACY000000/, `${command} honours AWS_DEFAULT_PROFILE`);
   }
-  assert.equal((await fromRolehop({ env: h.env })()).accessKeyId, 'AKIDDEFAULT');
-  assert.equal((await fromRolehop({ env: legacyEnv })()).accessKeyId, 'AKIDLEGACY');
+  assert.equal((await fromRolehop({ env: h.env })()).accessKeyId, 'AKIDDEFAULT00000');
+  assert.equal((await fromRolehop({ env: legacyEnv })()).accessKeyId, 'AKIDLEGACY000000');
 });
