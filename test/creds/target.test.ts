@@ -40,6 +40,27 @@ test('nothing named: AWS_PROFILE, then AWS_DEFAULT_PROFILE, then default (empty 
   assert.equal(plan.hops.length, 1);
 });
 
+test("the environment's web identity comes after AWS_PROFILE/AWS_DEFAULT_PROFILE and before the picker and `default`; selectors skip it", async () => {
+  const web = {
+    AWS_WEB_IDENTITY_TOKEN_FILE: '/tmp/token',
+    AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/Ci',
+    AWS_REGION: 'eu-central-1',
+  };
+  const pick = async () => assert.fail('the picker is not asked when the environment names a source');
+  const viaEnv = await planForSelection({}, deps(web, { pick }));
+  assert.equal(viaEnv.label, 'web identity');
+  assert.equal(viaEnv.plan.source.kind, 'web-identity');
+  assert.equal(viaEnv.plan.region, 'eu-central-1');
+  const chained = await planForSelection({ assume: ['arn:aws:iam::111122223333:role/X'] }, deps(web));
+  assert.equal(chained.plan.source.kind, 'web-identity', '--assume chains from it');
+  assert.equal(chained.plan.hops.length, 1);
+  assert.equal((await planForSelection({}, deps({ ...web, AWS_PROFILE: 'envp' }))).label, 'envp');
+  assert.equal((await planForSelection({}, deps({ ...web, AWS_DEFAULT_PROFILE: 'legacy' }))).label, 'legacy');
+  assert.equal((await planForSelection({ profile: 'legacy' }, deps(web))).label, 'legacy');
+  const bySelector = await planForSelection({ account: '111122223333', role: 'Admin' }, deps(web));
+  assert.equal(bySelector.plan.source.kind, 'sso');
+});
+
 test('nothing named and no default profile is still a usage error naming the fix', async () => {
   const bare = { ...view, profiles: {} };
   await assert.rejects(planForSelection({}, { ...deps({}), view: bare }), (e: unknown) => {
@@ -92,9 +113,10 @@ test('credential-process, env and fromRolehop with nothing named use the same pr
   const h = tempHome(t);
   writeFile(
     h.configFile,
-    [processProfile(h.home, 'default', 'AKIDDEFAULT00000'), processProfile(h.home, 'legacy', 'AKIDLEGACY000000')].join(
-      '\n',
-    ),
+    [
+      processProfile(h.home, 'default', 'AKIDDEFAULT00000'),
+      processProfile(h.home, 'legacy', 'AKIDLEGACY000000'),
+    ].join('\n'),
   );
   // credential-process with no profile was a usage error; the SDKs read [default].
   const cp = await runInProcess(['credential-process'], h.env);
