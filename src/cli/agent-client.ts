@@ -76,11 +76,25 @@ export function controlRequest(
 export async function liveAgent(env: Env): Promise<AgentState | undefined> {
   const state = readAgentState(agentStateFile(env));
   if (!state) return undefined;
+  // A process that exists but is slow to answer (a loaded machine) is asked again, longer, before it
+  // is given up: starting a second agent would take over the state file of a live one.
+  for (const timeoutMs of processExists(state.pid) ? [3_000, 15_000] : [3_000]) {
+    try {
+      const answer = await controlRequest(state, 'GET', 'status', undefined, timeoutMs);
+      return answer.status === 200 && answer.body.pid === state.pid ? state : undefined;
+    } catch (error) {
+      if (!/did not answer in time/.test((error as Error).message)) return undefined;
+    }
+  }
+  return undefined;
+}
+
+function processExists(pid: number): boolean {
   try {
-    const answer = await controlRequest(state, 'GET', 'status');
-    return answer.status === 200 && answer.body.pid === state.pid ? state : undefined;
-  } catch {
-    return undefined;
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -20,7 +20,9 @@ export async function startMoto(t?: TestContext): Promise<Moto> {
   });
   const port = await new Promise<number>((resolve, rejectStart) => {
     // A moto that failed to start in time is killed: left running, it would hold the test file open for ever.
+    let started = false;
     const reject = (error: Error) => {
+      if (started) return; // the deadline timer still fires after a start: it must not kill a server in use
       child.kill('SIGKILL');
       rejectStart(error);
     };
@@ -28,7 +30,10 @@ export async function startMoto(t?: TestContext): Promise<Moto> {
     const onData = (d: Buffer) => {
       seen += d.toString();
       const m = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
-      if (m) resolve(Number(m[1]));
+      if (m) {
+        started = true;
+        resolve(Number(m[1]));
+      }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);

@@ -96,14 +96,19 @@ export async function startChild(
   // READY comes first; the exports and sample config follow in the same write, but wait for them all.
   const port = await new Promise<number>((resolve, rejectStart) => {
     // A sandbox that failed to start in time is killed: left running, it would hold the test file open.
+    let started = false;
     const reject = (error: Error) => {
+      if (started) return; // the deadline timer still fires after a start: it must not kill a server in use
       child.kill('SIGKILL');
       rejectStart(error);
     };
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       const m = /^READY (\d+)\n/.exec(stdout);
-      if (m && /sso_region = /.test(stdout)) resolve(Number(m[1]));
+      if (m && /sso_region = /.test(stdout)) {
+        started = true;
+        resolve(Number(m[1]));
+      }
     });
     child.once('exit', (code) => reject(new Error(`rolehop sandbox exited (${code}): ${stderr}`)));
     setTimeout(
