@@ -2,20 +2,10 @@
 
 import { loadConfigView } from './config/load.ts';
 import type { Plan } from './config/plan.ts';
-import { webIdentityFromEnv } from './config/web-identity-env.ts';
 import { runPlan } from './creds/index.ts';
-import {
-  ACCOUNT_ID,
-  noTargetError,
-  planForAccount,
-  planForProfile,
-  planForWebIdentity,
-  type Selection,
-} from './creds/selection.ts';
+import type { Selection } from './creds/selection.ts';
+import { planForSelection } from './creds/target.ts';
 import { resolveAccountId } from './sso/account-list.ts';
-import { getRoleCredentials } from './sso/portal.ts';
-import { pickSession } from './sso/session.ts';
-import { UsageError } from './util/errors.ts';
 import { type Logger, silentLogger } from './util/log.ts';
 
 export type { AssumeRoleHop, Plan, Source } from './config/plan.ts';
@@ -61,25 +51,18 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
   const now = () => Date.now();
   let planned: Promise<{ plan: Plan; view: ReturnType<typeof loadConfigView> }> | undefined;
 
+  // The CLI's road without the picker: a profile, selectors, AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`.
   const makePlan = async () => {
     const view = loadConfigView(env);
-    const profile =
-      opts.profile ?? (opts.account === undefined && opts.role === undefined ? env.AWS_PROFILE : undefined);
-    if (profile !== undefined) return { plan: planForProfile(view, { ...opts, profile }, env), view };
-    const webIdentity =
-      opts.account === undefined && opts.ssoSession === undefined ? webIdentityFromEnv(env) : undefined;
-    if (webIdentity) return { plan: planForWebIdentity(webIdentity, opts, env), view };
-    if (opts.account === undefined || opts.role === undefined) {
-      throw new UsageError(noTargetError('env').message, {
-        hint: "pass fromRolehop('PROFILE') or fromRolehop({ account: 'ID|NAME', role: 'NAME' })",
-      });
-    }
-    const session = pickSession(view, opts.ssoSession);
-    let accountId = opts.account;
-    if (!ACCOUNT_ID.test(accountId)) {
-      accountId = (await resolveAccountId(session, opts.account, { env, now, log, view })).accountId;
-    }
-    return { plan: planForAccount({ session, accountId, roleName: opts.role }, opts, env), view };
+    const { plan } = await planForSelection(opts, {
+      view,
+      env,
+      command: 'env',
+      noTargetHint:
+        "pass fromRolehop('PROFILE') or fromRolehop({ account: 'ID|NAME', role: 'NAME' }), or define a [default] profile",
+      resolveAccount: (session, name) => resolveAccountId(session, name, { env, now, log, view }),
+    });
+    return { plan, view };
   };
 
   return async () => {
@@ -92,7 +75,6 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
       planned = undefined;
       throw error;
     }
-    const sso = { env, now, log, view: ready.view, ...(opts.signal ? { signal: opts.signal } : {}) };
     const mfa = opts.mfaCode;
     const creds = await runPlan(ready.plan, {
       env,
@@ -103,10 +85,6 @@ export function fromRolehop(options: FromRolehopOptions | string = {}): RolehopC
       ...(typeof mfa === 'string' ? { mfaCode: mfa } : {}),
       ...(typeof mfa === 'function' ? { promptMfa: mfa } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      sso: {
-        getRoleCredentials: (source, o) =>
-          getRoleCredentials(source, o?.profile !== undefined ? { ...sso, profile: o.profile } : sso),
-      },
     });
     return {
       accessKeyId: creds.accessKeyId,

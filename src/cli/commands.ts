@@ -9,6 +9,13 @@ const maxAgeOption: OptionSpec = {
   description: "trust an account's listed roles this long (default 1d)",
 };
 
+/** configure and populate: write profiles without a region line (cli/region.ts regionToWrite). */
+const noRegionOption: OptionSpec = {
+  type: 'boolean',
+  description:
+    "write no region (default: --region, the profile's, AWS_REGION, AWS_DEFAULT_REGION, [default] region, then the sso_region)",
+};
+
 /** Selectors usable wherever a profile is (design.md). */
 export const selectorOptions: Record<string, OptionSpec> = {
   'sso-session': { type: 'string', arg: 'NAME', description: 'sso-session to use' },
@@ -63,7 +70,6 @@ export const commands: CommandSpec[] = [
       'rolehop setup --start-url https://my-org.awsapps.com/start --sso-region eu-west-1',
     ],
     load: () => import('./cmd/setup.ts'),
-    issue: 11,
   },
   {
     name: 'login',
@@ -93,7 +99,6 @@ export const commands: CommandSpec[] = [
       'rolehop login --sso-session my-org --device-code',
     ],
     load: () => import('./cmd/login.ts'),
-    issue: 4,
   },
   {
     name: 'logout',
@@ -105,7 +110,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop logout --sso-session my-org', 'rolehop logout --all'],
     load: () => import('./cmd/logout.ts'),
-    issue: 4,
   },
   {
     name: 'status',
@@ -114,7 +118,6 @@ export const commands: CommandSpec[] = [
     options: { ...json },
     examples: ['rolehop status', 'rolehop status --json | jq .sessions'],
     load: () => import('./cmd/status.ts'),
-    issue: 4,
   },
   {
     name: 'ls',
@@ -129,7 +132,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop ls', 'rolehop ls prod --json'],
     load: () => import('./cmd/ls.ts'),
-    issue: 5,
   },
   {
     name: 'env',
@@ -158,7 +160,6 @@ export const commands: CommandSpec[] = [
       'rolehop env --account prod --role Admin --format fish | source',
     ],
     load: () => import('./cmd/env.ts'),
-    issue: 5,
   },
   {
     name: 'exec',
@@ -193,7 +194,6 @@ export const commands: CommandSpec[] = [
       "rolehop exec --each '*' --account 'prod-*' --role ReadOnly --output-dir out -- aws s3 ls",
     ],
     load: () => import('./cmd/exec.ts'),
-    issue: 5,
   },
   {
     name: 'credential-process',
@@ -205,7 +205,6 @@ export const commands: CommandSpec[] = [
       'credential_process = rolehop credential-process --sso-session my-org --account prod --role Admin',
     ],
     load: () => import('./cmd/credential-process.ts'),
-    issue: 5,
   },
   {
     name: 'whoami',
@@ -215,7 +214,6 @@ export const commands: CommandSpec[] = [
     options: { ...selectorOptions, ...json },
     examples: ['rolehop whoami prod-deploy', 'rolehop whoami --account prod --role Admin --json'],
     load: () => import('./cmd/whoami.ts'),
-    issue: 5,
   },
   {
     name: 'explain',
@@ -224,7 +222,6 @@ export const commands: CommandSpec[] = [
     positionals: 'PROFILE',
     options: { ...json },
     examples: ['rolehop explain prod-deploy', 'rolehop explain prod-deploy --json'],
-    issue: 2,
     load: () => import('./cmd/explain.ts'),
   },
   {
@@ -233,7 +230,6 @@ export const commands: CommandSpec[] = [
     usage: 'rolehop doctor [--json]',
     options: { ...json },
     examples: ['rolehop doctor'],
-    issue: 2,
     load: () => import('./cmd/doctor.ts'),
   },
   {
@@ -260,13 +256,12 @@ export const commands: CommandSpec[] = [
       'rolehop config list --json',
     ],
     load: () => import('./cmd/config.ts'),
-    issue: 2,
   },
   {
     name: 'configure',
     summary: 'write one named profile (Method 02) that refreshes itself',
     usage:
-      'rolehop configure NAME (--account A --role R | --profile-from P) [--assume ARN]… [--region R] [--output FMT] [--style sso|process|credentials]',
+      'rolehop configure NAME (--account A --role R | --profile-from P) [--assume ARN]… [--region R | --no-region] [--output FMT] [--style sso|process|credentials]',
     description:
       'sso (default): the AWS CLI keys (sso_session, sso_account_id, sso_role_name; role_arn + source_profile per --assume), refreshed by the AWS CLI and every SDK. process: credential_process = rolehop credential-process …. credentials: short-term keys in ~/.aws/credentials for tools that read only that file; rolehop sync refreshes them. Shows the diff; re-running with the same arguments writes nothing.',
     positionals: 'NAME',
@@ -283,6 +278,7 @@ export const commands: CommandSpec[] = [
         description: 'output format for the AWS CLI (json, text, table)',
       },
       style: { type: 'string', arg: 'STYLE', description: 'sso (default), process or credentials' },
+      'no-region': noRegionOption,
       'dry-run': { type: 'boolean', description: 'show the change without writing' },
     },
     examples: [
@@ -290,13 +286,12 @@ export const commands: CommandSpec[] = [
       'rolehop configure legacy --account dev --role ReadOnly --style credentials',
     ],
     load: () => import('./cmd/configure.ts'),
-    issue: 6,
   },
   {
     name: 'populate',
     summary: 'write a profile for every account and role you can reach',
     usage:
-      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R] [--style …] [--prune] [--refresh] [--max-age 1d] [--dry-run]",
+      "rolehop populate [--sso-session S] [--template '{account_name}.{role_name}'] [--region R | --no-region] [--style …] [--prune] [--refresh] [--max-age 1d] [--dry-run]",
     description:
       'Template fields: {account_name}, {account_id}, {role_name}, {sso_session}, {account_email}; names are cleaned to letters, digits and -_.@+, and a clash gets -ACCOUNT_ID appended. The profiles live between "# rolehop:begin populate SESSION" and "# rolehop:end populate SESSION"; nothing outside those lines is touched. Accounts are listed on every run; roles come from the inventory when younger than --max-age (default 1d), so a re-run of an unchanged organisation costs a few calls. --prune and --refresh list every role again. A failed listing resumes where it stopped.',
     options: {
@@ -309,6 +304,7 @@ export const commands: CommandSpec[] = [
       },
       refresh: { type: 'boolean', description: "list every account's roles again" },
       'max-age': maxAgeOption,
+      'no-region': noRegionOption,
       'dry-run': { type: 'boolean', description: 'print the diff without writing' },
     },
     examples: [
@@ -316,7 +312,6 @@ export const commands: CommandSpec[] = [
       "rolehop populate --template '{account_name}-{role_name}' --prune --dry-run",
     ],
     load: () => import('./cmd/populate.ts'),
-    issue: 6,
   },
   {
     name: 'sync',
@@ -330,7 +325,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop sync legacy', 'rolehop sync --all'],
     load: () => import('./cmd/sync.ts'),
-    issue: 6,
   },
   {
     name: 'serve',
@@ -350,7 +344,6 @@ export const commands: CommandSpec[] = [
       'rolehop serve prod-deploy --port 9911',
     ],
     load: () => import('./cmd/serve.ts'),
-    issue: 7,
   },
   {
     name: 'agent',
@@ -365,7 +358,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop agent status', 'rolehop agent stop', 'rolehop agent --idle 0 --debug'],
     load: () => import('./cmd/agent.ts'),
-    issue: 15,
   },
   {
     name: 'hook',
@@ -379,7 +371,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['eval "$(rolehop hook bash)"   # in ~/.bashrc', 'rolehop hook fish | source'],
     load: () => import('./cmd/hook.ts'),
-    issue: 15,
   },
   {
     name: 'prompt',
@@ -390,7 +381,6 @@ export const commands: CommandSpec[] = [
     options: {},
     examples: ["PS1='$(rolehop prompt) \\$ '", 'rolehop prompt   # prod-deploy 42m'],
     load: () => import('./cmd/prompt.ts'),
-    issue: 15,
   },
   {
     name: 'console',
@@ -418,7 +408,6 @@ export const commands: CommandSpec[] = [
       'rolehop console prod-deploy --isolate --browser chrome',
     ],
     load: () => import('./cmd/console.ts'),
-    issue: 7,
   },
   {
     name: 'sandbox',
@@ -441,7 +430,6 @@ export const commands: CommandSpec[] = [
     },
     examples: ['rolehop sandbox --auto-approve', 'rolehop sandbox --accounts 2000 --throttle-tps 20'],
     load: () => import('./cmd/sandbox.ts'),
-    issue: 3,
   },
   {
     name: 'completion',
@@ -454,7 +442,6 @@ export const commands: CommandSpec[] = [
       'rolehop completion fish > ~/.config/fish/completions/rolehop.fish',
     ],
     load: () => import('./cmd/completion.ts'),
-    issue: 7,
   },
   {
     name: '__complete',
@@ -465,7 +452,6 @@ export const commands: CommandSpec[] = [
     examples: ['rolehop __complete profiles'],
     load: () => import('./cmd/complete.ts'),
     hidden: true,
-    issue: 7,
   },
 ];
 

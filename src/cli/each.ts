@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { planForAccount } from '../creds/selection.ts';
+import { pickSession } from '../config/sso-session.ts';
+import { planForAccount } from '../creds/target.ts';
 import type { Credentials } from '../creds/types.ts';
 import { listAccountsWithRoles } from '../sso/account-list.ts';
-import { pickSession } from '../sso/session.ts';
 import { AccessDeniedError, InterruptedError, SignInRequiredError, UsageError } from '../util/errors.ts';
 import { terminalSafe } from '../util/terminal-text.ts';
 import type { Deps } from './deps.ts';
@@ -82,6 +82,7 @@ export async function eachTargets(input: CommandInput, deps: Deps, pattern: stri
       const plan = planForAccount(
         { session, accountId: a.accountId, roleName: r },
         { ...sel, account: a.accountId, role: r },
+        view,
         deps.env,
       );
       targets.push({ plan, view, label });

@@ -41,7 +41,6 @@ export function commandHelp(spec: CommandSpec): string {
   if (Object.keys(spec.options).length > 0) lines.push('', 'Options:', ...optionLines(spec.options));
   lines.push('', 'Global options:', ...optionLines(globalOptions));
   lines.push('', 'Examples:', ...spec.examples.map((e) => `  $ ${e}`));
-  if (!spec.load) lines.push('', `Not yet available: lands with issue #${spec.issue}.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -138,9 +138,6 @@ export async function main(argv: string[], makeDeps = defaultDeps): Promise<numb
       deps.stdout.write(commandHelp(spec));
       return 0;
     }
-    if (!spec.load) {
-      throw new UsageError(`'rolehop ${spec.name}' is not yet available (lands with issue #${spec.issue})`);
-    }
     const { run } = await spec.load();
     return (await run(input, deps)) ?? 0;
   } catch (error) {

@@ -1,4 +1,9 @@
+import type { ConfigView } from '../config/model.ts';
+import { chooseRegion } from '../config/region.ts';
+import type { SsoSessionRef } from '../config/sso-session.ts';
 import { UsageError } from '../util/errors.ts';
+import type { Deps } from './deps.ts';
+import type { CommandInput } from './spec.ts';
 
 // The one check of a region name typed on the command line (--region, --sso-region): every
 // command accepts or refuses the same names, before any file or network is touched.
@@ -11,4 +16,29 @@ export function parseRegion(value: string | undefined, flag = '--region'): strin
   throw new UsageError(`${flag} "${value}" is not an AWS region name`, {
     hint: `use a region like us-east-1 or eu-west-1${flag.startsWith('--') ? `, e.g. ${flag} eu-west-1` : ''}`,
   });
+}
+
+/**
+ * The `region` configure and populate write: the region rule (config/region.ts) for the chain's
+ * start, so `aws … --profile P` works on a machine with no default region; none with --no-region.
+ */
+export function regionToWrite(
+  input: CommandInput,
+  deps: Pick<Deps, 'env'>,
+  view: ConfigView,
+  from: { profile: string } | { session: SsoSessionRef },
+): string | undefined {
+  if (input.values['no-region'] === true) {
+    if (input.globals.region !== undefined) {
+      throw new UsageError('give --region or --no-region, not both', {
+        hint: '--region R writes R; --no-region writes no region line',
+      });
+    }
+    return undefined;
+  }
+  const start =
+    'profile' in from
+      ? { profile: from.profile }
+      : { signIn: { ssoRegion: from.session.region, session: from.session.name } };
+  return chooseRegion(view, deps.env, { override: input.globals.region, ...start })?.value;
 }

@@ -1,48 +1,31 @@
 import { loadConfigView } from '../config/load.ts';
 import type { ConfigView } from '../config/model.ts';
-import type { Plan } from '../config/plan.ts';
-import { webIdentityFromEnv } from '../config/web-identity-env.ts';
+import type { SsoSessionRef } from '../config/sso-session.ts';
 import { runPlan } from '../creds/index.ts';
-import {
-  ACCOUNT_ID,
-  applyHops,
-  noTargetError,
-  parseHopOptions,
-  planForAccount,
-  planForProfile,
-  planForWebIdentity,
-  type Selection,
-} from '../creds/selection.ts';
+import type { Selection } from '../creds/selection.ts';
+import { type Target as PlannedTarget, planForSelection } from '../creds/target.ts';
 import type { Credentials } from '../creds/types.ts';
 import type { GetAccessTokenOptions } from '../sso/access-token.ts';
-import type { getRoleCredentials } from '../sso/portal.ts';
-import { pickSession } from '../sso/session.ts';
+import type { SsoDeps } from '../sso/deps.ts';
 import { validateMfaCode } from '../sts/validate.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
 import { InterruptedError, UsageError } from '../util/errors.ts';
-import { prefersDeviceCode } from './browser.ts';
+import { openBrowser, prefersDeviceCode } from './browser.ts';
 import type { Deps } from './deps.ts';
-import type { CommandInput } from './spec.ts';
+import { type CommandInput, stringValue } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
 
 // What the credential commands share: the selection from the command line, the plan it names
 // (profile, selectors or the picker) and the runPlan deps (sso source, MFA prompt, min-ttl).
 // The account list, picker and portal are imported on demand: a cache hit loads none of them.
 
-export interface Target {
-  plan: Plan;
+export interface Target extends PlannedTarget {
   view: ConfigView;
-  /** The profile name or `account/role`, for messages and ROLEHOP_EXEC. */
-  label: string;
 }
 
 export interface CredentialOptions {
   /** Sign in (browser/device) when there is no usable token; never for credential-process. */
   allowLogin?: boolean;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
 }
 
 /** The selectors of a command line (design.md), unvalidated. */
@@ -54,15 +37,15 @@ export function selectionOf(input: CommandInput): Selection {
   const set = <K extends keyof Selection>(key: K, value: Selection[K] | undefined) => {
     if (value !== undefined) sel[key] = value;
   };
-  set('ssoSession', str(v['sso-session']));
-  set('account', str(v.account));
-  set('role', str(v.role));
+  set('ssoSession', stringValue(v['sso-session']));
+  set('account', stringValue(v.account));
+  set('role', stringValue(v.role));
   set('assume', Array.isArray(v.assume) ? v.assume : undefined);
-  set('externalId', str(v['external-id']));
-  set('mfaSerial', str(v['mfa-serial']));
-  set('sessionName', str(v['session-name']));
-  set('duration', str(v.duration));
-  set('sourceIdentity', str(v['source-identity']));
+  set('externalId', stringValue(v['external-id']));
+  set('mfaSerial', stringValue(v['mfa-serial']));
+  set('sessionName', stringValue(v['session-name']));
+  set('duration', stringValue(v.duration));
+  set('sourceIdentity', stringValue(v['source-identity']));
   set('tags', Array.isArray(v.tag) ? v.tag : undefined);
   set('region', input.globals.region);
   return sel;
@@ -73,9 +56,55 @@ export function isTerminal(deps: Deps): boolean {
   return deps.stdin.isTTY === true && deps.stderr.isTTY === true;
 }
 
+/** The road's picker: every account × role of the session, chosen on the terminal. */
+async function pickAccountRole(
+  session: SsoSessionRef,
+  sso: SsoDeps,
+  token: GetAccessTokenOptions,
+  deps: Deps,
+) {
+  const { listAccountsWithRoles } = await import('../sso/account-list.ts');
+  const { pick } = await import('./picker.ts');
+  const { accounts } = await listAccountsWithRoles(session, sso, { token });
+  // Recently picked roles first (cli/pick-history.ts); the search also matches account emails.
+  const history = await import('./pick-history.ts');
+  const keyOf = (v: { accountId: string; roleName: string }) =>
+    `${session.startUrl} ${v.accountId} ${v.roleName}`;
+  const items = history.rankByHistory(
+    accounts.flatMap((a) =>
+      a.roles.map((r) => {
+        const label = `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`;
+        return {
+          label,
+          search: `${label} ${a.emailAddress ?? ''}`.toLowerCase(),
+          value: { accountId: a.accountId, accountName: a.accountName, roleName: r },
+        };
+      }),
+    ),
+    keyOf,
+    deps.env,
+    deps.now(),
+  );
+  if (items.length === 0) {
+    throw new UsageError('no account or role is assigned to you in this sso-session', {
+      hint: 'ask your administrator for an assignment',
+    });
+  }
+  const chosen = await pick('account and role:', items, { input: deps.stdin, output: deps.stderr });
+  history.recordPick(keyOf(chosen), deps.env, deps.now(), (m) => deps.log.warn(m));
+  deps.stderr.write(
+    `Selected ${chosen.accountName ?? chosen.accountId} (${chosen.accountId}) ${chosen.roleName}\n`,
+  );
+  return {
+    accountId: chosen.accountId,
+    roleName: chosen.roleName,
+    ...(chosen.accountName ? { accountName: chosen.accountName } : {}),
+  };
+}
+
 /**
- * The plan a command line names: a profile (positional, --profile, then AWS_PROFILE when no
- * account is selected), --account/--role in an sso-session, or the picker on a terminal.
+ * The plan a command line names, through the one road (creds/target.ts): a profile, selectors,
+ * or the picker on a terminal; names are looked up in the portal's account list on demand.
  */
 export async function targetOf(
   input: CommandInput,
@@ -89,87 +118,21 @@ export async function targetOf(
     });
   }
   checkCredentialOptions(input);
-  const sel = selectionOf(input);
-  if (
-    sel.profile === undefined &&
-    sel.account === undefined &&
-    sel.role === undefined &&
-    deps.env.AWS_PROFILE
-  ) {
-    sel.profile = deps.env.AWS_PROFILE;
-  }
   const view = loadConfigView(deps.env);
-  if (sel.profile !== undefined) {
-    const plan = planForProfile(view, { ...sel, profile: sel.profile }, deps.env);
-    return { plan, view, label: sel.profile };
-  }
-  if ((sel.account === undefined) !== (sel.role === undefined)) {
-    throw new UsageError(sel.account === undefined ? '--role needs --account' : '--account needs --role', {
-      hint: "select with --account ID|NAME --role NAME; 'rolehop ls' lists your accounts and roles",
-    });
-  }
-  // The SDKs' default chain ends with web identity from the environment (CI, EKS): --assume chains from it.
-  const webIdentity =
-    sel.account === undefined && sel.ssoSession === undefined ? webIdentityFromEnv(deps.env) : undefined;
-  if (webIdentity)
-    return { plan: planForWebIdentity(webIdentity, sel, deps.env), view, label: 'web identity' };
-  if (sel.account === undefined && sel.assume?.length && !(options.picker !== false && isTerminal(deps))) {
-    throw new UsageError('--assume needs credentials to start from', {
-      hint: `name a profile (rolehop ${command} PROFILE --assume ARN) or add --account ID|NAME --role NAME`,
-    });
-  }
-  if (sel.account === undefined && !(options.picker !== false && isTerminal(deps))) {
-    throw noTargetError(command);
-  }
-  // Validate hop options before any network call (name lookups, the picker, sign-in).
-  applyHops({ source: { kind: 'env' }, hops: [] }, parseHopOptions(sel));
-  const session = pickSession(view, sel.ssoSession);
   const sso = ssoDepsFor(deps, view);
   const token = tokenOptions(deps, options);
-  let accountId: string;
-  let roleName: string;
-  let accountName: string | undefined;
-  if (sel.account !== undefined) {
-    if (ACCOUNT_ID.test(sel.account)) accountId = sel.account;
-    else {
+  const picker = options.picker !== false && isTerminal(deps);
+  const target = await planForSelection(selectionOf(input), {
+    view,
+    env: deps.env,
+    command,
+    resolveAccount: async (session, name) => {
       const { resolveAccountId } = await import('../sso/account-list.ts');
-      ({ accountId, accountName } = await resolveAccountId(session, sel.account, sso, { token }));
-    }
-    roleName = sel.role!;
-  } else {
-    const { listAccountsWithRoles } = await import('../sso/account-list.ts');
-    const { pick } = await import('./picker.ts');
-    const { accounts } = await listAccountsWithRoles(session, sso, { token });
-    const history = await import('./pick-history.ts');
-    const keyOf = (v: { accountId: string; roleName: string }) =>
-      `${session.startUrl} ${v.accountId} ${v.roleName}`;
-    const items = history.rankByHistory(
-      accounts.flatMap((a) =>
-        a.roles.map((r) => {
-          const label = `${(a.accountName ?? a.accountId).padEnd(24)} ${a.accountId}  ${r}`;
-          return {
-            label,
-            search: `${label} ${a.emailAddress ?? ''}`.toLowerCase(),
-            value: { accountId: a.accountId, accountName: a.accountName, roleName: r },
-          };
-        }),
-      ),
-      keyOf,
-      deps.env,
-      deps.now(),
-    );
-    if (items.length === 0) {
-      throw new UsageError('no account or role is assigned to you in this sso-session', {
-        hint: 'ask your administrator for an assignment',
-      });
-    }
-    const chosen = await pick('account and role:', items, { input: deps.stdin, output: deps.stderr });
-    ({ accountId, roleName, accountName } = chosen);
-    history.recordPick(keyOf(chosen), deps.env, deps.now(), (m) => deps.log.warn(m));
-    deps.stderr.write(`Selected ${accountName ?? accountId} (${accountId}) ${roleName}\n`);
-  }
-  const plan = planForAccount({ session, accountId, roleName }, sel, deps.env);
-  return { plan, view, label: `${accountName ?? accountId}/${roleName}` };
+      return resolveAccountId(session, name, sso, { token });
+    },
+    ...(picker ? { pick: (session: SsoSessionRef) => pickAccountRole(session, sso, token, deps) } : {}),
+  });
+  return { ...target, view };
 }
 
 /** One line from the terminal (a one-time code needs no hidden echo). */
@@ -211,9 +174,8 @@ export function runPlanDeps(
   view: ConfigView,
   options: CredentialOptions = {},
 ) {
-  const mfaCode = str(input.values['mfa-code']);
-  const minTtl = str(input.values['min-ttl']);
-  const sso = ssoDepsFor(deps, view);
+  const mfaCode = stringValue(input.values['mfa-code']);
+  const minTtl = stringValue(input.values['min-ttl']);
   return {
     env: deps.env,
     now: deps.now,
@@ -222,15 +184,10 @@ export function runPlanDeps(
     signal: deps.signal,
     ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
     ...(mfaCode !== undefined ? { mfaCode: validateMfaCode(mfaCode) } : {}),
-    sso: {
-      getRoleCredentials: async (
-        source: Parameters<typeof getRoleCredentials>[0],
-        o?: { profile?: string },
-      ) => {
-        const portal = await import('../sso/portal.ts');
-        const ssoOfProfile = o?.profile !== undefined ? { ...sso, profile: o.profile } : sso;
-        return portal.getRoleCredentials(source, ssoOfProfile, tokenOptions(deps, options));
-      },
+    signIn: {
+      token: tokenOptions(deps, options),
+      stderr: deps.stderr,
+      openBrowser: (url: string) => openBrowser(url, { env: deps.env }),
     },
     promptMfa: async (serial: string): Promise<string> => {
       if (!isTerminal(deps)) {
@@ -246,9 +203,9 @@ export function runPlanDeps(
 
 /** Validates the non-selector options (min-ttl, mfa-code) up front, before any network call. */
 export function checkCredentialOptions(input: CommandInput): void {
-  const minTtl = str(input.values['min-ttl']);
+  const minTtl = stringValue(input.values['min-ttl']);
   if (minTtl !== undefined) parseDurationSeconds(minTtl, '--min-ttl');
-  const mfaCode = str(input.values['mfa-code']);
+  const mfaCode = stringValue(input.values['mfa-code']);
   if (mfaCode !== undefined) validateMfaCode(mfaCode);
 }
 

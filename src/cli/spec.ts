@@ -18,6 +18,11 @@ export interface CommandInput {
   globals: GlobalOptions;
 }
 
+/** An option's value when it is a string (`parseArgs` also gives booleans and lists). */
+export function stringValue(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** Returns the exit code (0 when omitted). */
 export type CommandRun = (
   input: CommandInput,
@@ -35,10 +40,8 @@ export interface CommandSpec {
   positionals?: string;
   /** Command accepts `-- CMD ARGS…`. */
   passThrough?: boolean;
-  /** Loads the implementation lazily; undefined while the command has not landed. */
-  load?: () => Promise<{ run: CommandRun }>;
+  /** Loads the implementation lazily: a usage error or --help loads no command code. */
+  load: () => Promise<{ run: CommandRun }>;
   /** Internal helper commands (shell completion) stay out of --help. */
   hidden?: boolean;
-  /** Issue that brings the command, for "not yet available". */
-  issue?: number;
 }

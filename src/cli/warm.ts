@@ -1,6 +1,7 @@
 import { loadConfigView } from '../config/load.ts';
 import { lookUpCache } from '../creds/cache-hit.ts';
-import { ACCOUNT_ID, planForAccount, planForProfile, type Selection } from '../creds/selection.ts';
+import { ACCOUNT_ID, type Selection } from '../creds/selection.ts';
+import { envProfileName, planForAccount, planForProfile } from '../creds/target.ts';
 import { defaultShellFormat, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
 import { credentialProcessJson } from '../emit/json.ts';
 import { pickSession } from '../sso/session.ts';
@@ -48,8 +49,12 @@ function plainSelection(
     if (sel[key] !== undefined) return undefined;
     (sel as Record<string, string>)[key] = value;
   }
-  if (sel.profile === undefined && sel.account === undefined && sel.role === undefined && env.AWS_PROFILE) {
-    sel.profile = env.AWS_PROFILE;
+  // The one road's rule for a profile from the environment; the rest of it (web identity, the picker,
+  // `default`) is the full CLI's.
+  const named = envProfileName(env);
+  const selectors = sel.ssoSession !== undefined || sel.account !== undefined || sel.role !== undefined;
+  if (sel.profile === undefined && !selectors && named) {
+    sel.profile = named;
   }
   return sel;
 }
@@ -69,7 +74,7 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): bool
     if (sel.profile !== undefined) plan = planForProfile(view, { ...sel, profile: sel.profile }, env);
     else if (sel.account !== undefined && sel.role !== undefined && ACCOUNT_ID.test(sel.account)) {
       const session = pickSession(view, sel.ssoSession);
-      plan = planForAccount({ session, accountId: sel.account, roleName: sel.role }, sel, env);
+      plan = planForAccount({ session, accountId: sel.account, roleName: sel.role }, sel, view, env);
     } else return false;
     const { hit } = lookUpCache(plan, { env, view, now: Date.now });
     if (!hit) return false;

@@ -6,6 +6,7 @@ import type { ConfigView } from './model.ts';
 import { duplicateSections, type FileKind, headerMeaning, type ParsedFile, viewOfDocument } from './parse.ts';
 import { rolehopCacheDir, ssoCacheDir } from './paths.ts';
 import { ProfileResolutionError, resolvePlan } from './resolve.ts';
+import { startUrlProblem } from './sso-session.ts';
 
 // `rolehop doctor`: every problem in the user's files, each with its fix. Pure checks take data
 // (a view, a parsed file, file modes) so they are tested without a disk; diagnoseUserFiles reads.
@@ -71,11 +72,13 @@ export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () =
 function diagnoseStartUrls(view: ConfigView): Finding[] {
   const findings: Finding[] = [];
   const check = (url: unknown, section: string, fixWith: string) => {
-    if (typeof url !== 'string' || /^https:\/\/[^/\s]+/i.test(url)) return;
+    if (typeof url !== 'string') return;
+    const problem = startUrlProblem(url);
+    if (problem === undefined) return;
     findings.push({
       severity: 'error',
       code: 'invalid-start-url',
-      message: `${section} has sso_start_url "${url}", which is not an https URL`,
+      message: `${section} has sso_start_url "${url}", which ${problem}`,
       fix: `use the access portal URL, e.g. 'rolehop config set ${fixWith} sso_start_url https://my-org.awsapps.com/start'`,
     });
   };

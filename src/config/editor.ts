@@ -8,7 +8,7 @@ import { ConfigError } from '../util/errors.ts';
 import { type LockOptions, withLock } from '../util/lock.ts';
 import { ConfigDocument, type DocLine, type LineInfo, type SectionBlock, startsBlock } from './document.ts';
 import { readConfigFile } from './load.ts';
-import type { Properties, PropertyValue } from './model.ts';
+import { type Properties, type PropertyValue, sectionsOfKind } from './model.ts';
 import {
   defaultOrderDispute,
   disputedRefs,
@@ -262,8 +262,7 @@ export class ConfigEditor {
   get(ref: SectionRef, key: string): PropertyValue | undefined {
     const { parent, sub } = splitKey(key);
     const view = viewOfDocument(this.document, this.kind);
-    const bucket =
-      ref.kind === 'profile' ? view.profiles : ref.kind === 'sso-session' ? view.ssoSessions : view.services;
+    const bucket = sectionsOfKind(view, ref.kind);
     const value = own(own(bucket, ref.name) ?? {}, parent);
     if (sub === undefined) return value;
     return typeof value === 'object' ? own(value, sub) : undefined;
@@ -514,14 +513,13 @@ export class ConfigEditor {
       fail('the edit would duplicate a section');
     }
     if (this.rawEdits) return;
-    const expected = structuredClone({ p: was.profiles, s: was.ssoSessions, v: was.services });
+    const expected = structuredClone({
+      profiles: was.profiles,
+      ssoSessions: was.ssoSessions,
+      services: was.services,
+    });
     for (const intent of this.intents) {
-      const bucket =
-        intent.ref.kind === 'profile'
-          ? expected.p
-          : intent.ref.kind === 'sso-session'
-            ? expected.s
-            : expected.v;
+      const bucket = sectionsOfKind(expected, intent.ref.kind);
       const name = intent.ref.name;
       if (intent.op === 'remove') {
         delete bucket[name];
@@ -538,7 +536,7 @@ export class ConfigEditor {
       if (intent.op === 'set') applySet(props, intent, intent.value);
       else applyUnset(props, intent);
     }
-    const actual = { p: now.profiles, s: now.ssoSessions, v: now.services };
+    const actual = { profiles: now.profiles, ssoSessions: now.ssoSessions, services: now.services };
     if (canonical(actual) !== canonical(expected)) fail('the result would not read back as intended');
   }
 }

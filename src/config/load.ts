@@ -9,6 +9,7 @@ import {
   type DuplicateSection,
   duplicateSections,
   type FileKind,
+  mergeViews,
   type ParseIssue,
   viewOfDocument,
 } from './parse.ts';
@@ -81,31 +82,7 @@ export function loadConfigFiles(env: Env): LoadedConfig {
   const credentials = readConfigFile(paths.credentialsFile, 'credentials');
   const c = viewOfDocument(ConfigDocument.parse(config.text), 'config', config.path);
   const k = viewOfDocument(ConfigDocument.parse(credentials.text), 'credentials', credentials.path);
-  const profiles: ConfigView['profiles'] = {};
-  for (const [name, props] of Object.entries(c.profiles)) {
-    Object.defineProperty(profiles, name, {
-      value: { ...props },
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  for (const [name, props] of Object.entries(k.profiles)) {
-    const base = Object.hasOwn(profiles, name) ? profiles[name] : {};
-    Object.defineProperty(profiles, name, {
-      value: { ...base, ...props },
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  const view: ConfigView = {
-    profiles,
-    ssoSessions: c.ssoSessions,
-    services: c.services,
-    warnings: [...c.warnings, ...k.warnings],
-    disputes: [...(c.disputes ?? []), ...(k.disputes ?? [])],
-  };
+  const { issues: _issues, ...view } = mergeViews(c, k);
   return { view, config, credentials };
 }
 

@@ -21,3 +21,11 @@ export interface Dispute {
   /** `file:line: why`, never the line itself (it may hold a secret). */
   where: string;
 }
+
+/** The sections of one kind (`[profile]`, `[sso-session]`, `[services]`): the bucket a section ref names. */
+export function sectionsOfKind(
+  view: Pick<ConfigView, 'profiles' | 'ssoSessions' | 'services'>,
+  kind: 'profile' | 'sso-session' | 'services',
+): Record<string, Properties> {
+  return kind === 'profile' ? view.profiles : kind === 'sso-session' ? view.ssoSessions : view.services;
+}

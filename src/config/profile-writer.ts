@@ -6,6 +6,7 @@ import { ConfigError } from '../util/errors.ts';
 import type { ConfigDocument } from './document.ts';
 import { type UpdateResult, updateConfigFile } from './editor.ts';
 import { type BlockContent, replaceManagedBlock } from './managed-blocks.ts';
+import { sectionsOfKind } from './model.ts';
 import { type FileKind, own, viewOfDocument } from './parse.ts';
 
 export interface BlockWriteOptions {
@@ -52,12 +53,7 @@ function checkReadBack(doc: ConfigDocument, kind: FileKind, blocks: BlockContent
   const view = viewOfDocument(doc, kind);
   for (const block of blocks) {
     for (const section of block.sections) {
-      const bucket =
-        section.ref.kind === 'profile'
-          ? view.profiles
-          : section.ref.kind === 'sso-session'
-            ? view.ssoSessions
-            : view.services;
+      const bucket = sectionsOfKind(view, section.ref.kind);
       const actual = own(bucket, section.ref.name) ?? {};
       const expected = Object.fromEntries(section.entries);
       const same =

@@ -1,7 +1,10 @@
 import { ConfigError } from '../util/errors.ts';
 import { DURATION_SECONDS, EXTERNAL_ID, MFA_SERIAL, readRoleArn, SESSION_NAME } from './hop-rules.ts';
 import type { ConfigView, Properties } from './model.ts';
+import { own } from './parse.ts';
 import type { AssumeRoleHop, Plan, Source } from './plan.ts';
+import { chooseRegion, type RegionChoice } from './region.ts';
+import { parseScopes, ssoSessionSection } from './sso-session.ts';
 
 // Profile → Plan, with botocore's precedence (aws-protocols.md §5): on the selected profile role_arn
 // wins over static keys; on a source profile static keys win and end the chain; otherwise the
@@ -55,17 +58,12 @@ export interface PlanTrace {
   chain: string[];
   /** The profile that supplies the first credentials. */
   sourceProfile: string;
-  region?: { value: string; from: string };
+  region?: RegionChoice;
 }
 
 const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const;
 type CredentialSourceName = (typeof CREDENTIAL_SOURCES)[number];
 const SSO_PROFILE_KEYS = ['sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name'] as const;
-
-/** Own properties only: a profile named `constructor` or `__proto__` must not find Object.prototype. */
-function own<T>(record: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
 
 function str(props: Properties, key: string): string | undefined {
   const v = own(props, key);
@@ -253,7 +251,7 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
   let ssoRegion: string | undefined;
   let registrationScopes: string[] | undefined;
   if (sessionName !== undefined) {
-    const session = own(view.ssoSessions, sessionName);
+    const session = ssoSessionSection(view, sessionName);
     if (!session) {
       throw new ProfileResolutionError(
         'missing-sso-session',
@@ -297,13 +295,7 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
         `add ${missingInSession.join(' and ')} to [sso-session ${sessionName}], e.g. 'rolehop config set --sso-session ${sessionName} sso_region eu-west-1'`,
       );
     }
-    const scopes = str(session, 'sso_registration_scopes');
-    if (scopes !== undefined) {
-      registrationScopes = scopes
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-    }
+    registrationScopes = parseScopes(str(session, 'sso_registration_scopes'));
   } else {
     startUrl = str(props, 'sso_start_url');
     ssoRegion = str(props, 'sso_region');
@@ -404,15 +396,6 @@ function directSourceOf(view: ConfigView, profile: string, chain: string[]): Sou
   );
 }
 
-function regionOf(view: ConfigView, profile: string, options: ResolveOptions): PlanTrace['region'] {
-  const env = options.env ?? {};
-  if (options.regionOverride) return { value: options.regionOverride, from: '--region' };
-  if (env.AWS_REGION) return { value: env.AWS_REGION, from: 'AWS_REGION' };
-  if (env.AWS_DEFAULT_REGION) return { value: env.AWS_DEFAULT_REGION, from: 'AWS_DEFAULT_REGION' };
-  const fromProfile = str(own(view.profiles, profile) ?? {}, 'region');
-  return fromProfile ? { value: fromProfile, from: `profile "${profile}"` } : undefined;
-}
-
 /** resolvePlan plus where each part came from. */
 export function resolvePlanWithTrace(
   view: ConfigView,
@@ -487,7 +470,11 @@ export function resolvePlanWithTrace(
   }
   // Validate hop options after the source so the first problem reported is the deepest one.
   const hops = assuming.reverse().map(({ name: n, chain: c }) => hopOf(own(view.profiles, n)!, n, c));
-  const region = regionOf(view, profile, options);
+  const region = chooseRegion(view, options.env ?? {}, {
+    override: options.regionOverride,
+    profile,
+    signIn: source.kind === 'sso' ? source : undefined,
+  });
   const sourceProfile = chain[chain.length - 1]!;
   const plan: Plan = { profile, sourceProfile, source, hops };
   if (region) plan.region = region.value;

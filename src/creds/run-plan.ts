@@ -19,5 +19,8 @@ export async function runPlan(plan: Plan, deps: RunPlanDeps): Promise<Credential
     return hit;
   }
   const { runSteps } = await import('./run-steps.ts');
-  return checkCredentialValues(await runSteps(plan, steps, deps), last.description);
+  return checkCredentialValues(
+    await runSteps(plan, steps, deps, { lastChecked: last.cacheable }),
+    last.description,
+  );
 }

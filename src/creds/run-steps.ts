@@ -17,8 +17,17 @@ interface Step {
   provider: CredentialProvider;
 }
 
-/** The miss path of runPlan: resume after the deepest fresh cached step, caching each new one. */
-export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps): Promise<Credentials> {
+/**
+ * The miss path of runPlan: resume after the deepest fresh cached step, caching each new one.
+ * `lastChecked`: runPlan has just read the last step's file and missed, so the scan starts below
+ * it (the last step's provider still re-reads it under its lock, for a racing process's write).
+ */
+export async function runSteps(
+  plan: Plan,
+  specs: PlanSteps,
+  deps: RunPlanDeps,
+  options: { lastChecked?: boolean } = {},
+): Promise<Credentials> {
   const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
   const origin = originOf(plan.source, deps.env);
   const wrap = (spec: StepSpec, provider: CredentialProvider): Step => ({
@@ -43,7 +52,7 @@ export async function runSteps(plan: Plan, specs: PlanSteps, deps: RunPlanDeps):
 
   let start = 0;
   let creds: Credentials | undefined;
-  for (let i = steps.length - 1; i >= 0; i--) {
+  for (let i = steps.length - (options.lastChecked ? 2 : 1); i >= 0; i--) {
     const spec = steps[i]!.spec;
     if (!spec.cacheable) continue;
     const hit = readFreshCredentials(

@@ -1,7 +1,4 @@
-import type { ConfigView } from '../config/model.ts';
-import type { AssumeRoleHop, Plan, Source } from '../config/plan.ts';
-import { resolvePlan } from '../config/resolve.ts';
-import type { SsoSessionRef } from '../sso/session.ts';
+import type { AssumeRoleHop, Plan } from '../config/plan.ts';
 import { parseRoleArn } from '../sts/role-arn.ts';
 import {
   validateDuration,
@@ -12,12 +9,11 @@ import {
   validateTags,
 } from '../sts/validate.ts';
 import { parseDurationSeconds } from '../util/duration.ts';
-import { ConfigError, UsageError } from '../util/errors.ts';
+import { UsageError } from '../util/errors.ts';
 
-// Profile or selectors → Plan. Pure: no terminal, no network, so the library entry (fromRolehop)
-// and every command build plans the same way, and bad input is refused before any call is made.
-
-type Env = Readonly<Record<string, string | undefined>>;
+// The selectors of a command line (or fromRolehop's options) and the hops they add to a Plan.
+// Pure: every hop option is checked before any call is made. creds/target.ts turns a selection
+// into a Plan.
 
 /** What a user can name a target with (the selectors of design.md). */
 export interface Selection {
@@ -46,14 +42,6 @@ const LAST_HOP_OPTIONS = [
   ['sourceIdentity', '--source-identity'],
   ['tags', '--tag'],
 ] as const;
-
-/** A selection whose account and role are known (ids resolved), ready to become a Plan. */
-export interface ResolvedAccount {
-  session: SsoSessionRef;
-  accountId: string;
-  roleName: string;
-  accountName?: string;
-}
 
 export interface HopOptions {
   hops: AssumeRoleHop[];
@@ -123,78 +111,7 @@ export function applyHops(plan: Plan, options: HopOptions): Plan {
   return { ...plan, hops };
 }
 
-/** The region a selector plan uses: --region, then the environment. */
-export function selectorRegion(sel: Selection, env: Env): string | undefined {
-  return sel.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-}
-
-/** A profile's plan with the selection's hops appended. */
-export function planForProfile(view: ConfigView, sel: Selection & { profile: string }, env: Env): Plan {
-  const options = parseHopOptions(sel);
-  if (sel.account !== undefined || sel.role !== undefined) {
-    throw new UsageError('give either a profile or --account/--role, not both', {
-      hint: `drop the profile "${sel.profile}" to select by account, or drop --account/--role`,
-    });
-  }
-  const plan = resolvePlan(view, sel.profile, {
-    env,
-    ...(sel.region ? { regionOverride: sel.region } : {}),
-  });
-  checkSsoSource(plan.source, sel.profile);
-  return applyHops(plan, options);
-}
-
-/** A malformed account id or an empty role name is a config error here, not a portal 404 or 400. */
-function checkSsoSource(source: Source, profile: string): void {
-  if (source.kind !== 'sso') return;
-  if (!ACCOUNT_ID.test(source.accountId)) {
-    throw new ConfigError(
-      `profile "${profile}" uses sso_account_id "${source.accountId}", which is not a 12-digit AWS account id`,
-      { hint: "fix sso_account_id in the profile; 'rolehop ls' shows your account ids" },
-    );
-  }
-  if (source.roleName.trim() === '') {
-    throw new ConfigError(`profile "${profile}" uses an empty sso_role_name`, {
-      hint: "set sso_role_name in the profile; 'rolehop ls' shows your roles",
-    });
-  }
-}
-
-/** A plan from an account and role in an sso-session (ids already resolved), plus hops. */
-export function planForAccount(target: ResolvedAccount, sel: Selection, env: Env): Plan {
-  const options = parseHopOptions(sel);
-  const source: Source = {
-    kind: 'sso',
-    startUrl: target.session.startUrl,
-    ssoRegion: target.session.region,
-    accountId: target.accountId,
-    roleName: target.roleName,
-    ...(target.session.name ? { session: target.session.name } : {}),
-    ...(target.session.scopes ? { registrationScopes: target.session.scopes } : {}),
-  };
-  const region = selectorRegion(sel, env);
-  return applyHops({ source, hops: [], ...(region ? { region } : {}) }, options);
-}
-
-/** A plan from the environment's web identity (nothing named: the SDKs' default chain), plus hops. */
-export function planForWebIdentity(
-  source: Extract<Source, { kind: 'web-identity' }>,
-  sel: Selection,
-  env: Env,
-): Plan {
-  const options = parseHopOptions(sel);
-  const region = selectorRegion(sel, env);
-  return applyHops({ source, hops: [], ...(region ? { region } : {}) }, options);
-}
-
 export const ACCOUNT_ID = /^\d{12}$/;
-
-/** The usage error for "nothing selected" (no terminal for the picker). */
-export function noTargetError(command: string): UsageError {
-  return new UsageError('no profile or account selected', {
-    hint: `name a profile (rolehop ${command} PROFILE) or select with --account ID|NAME --role NAME; 'rolehop ls' lists them (the interactive picker needs a terminal)`,
-  });
-}
 
 /** `profile p: sso 111122223333/Admin (sso-session org) -> assume arn:…` for messages. */
 export function describePlan(plan: Plan): string {

@@ -1,7 +1,8 @@
 import type { ConfigView } from '../config/model.ts';
 import type { Source } from '../config/plan.ts';
+import type { GetAccessTokenOptions } from '../sso/access-token.ts';
 import type { Credentials } from '../util/credentials.ts';
-import type { Logger } from '../util/log.ts';
+import type { Logger, TextSink } from '../util/log.ts';
 
 /** Short-term (or static) AWS keys. Secret parts are registered with registerSecret when seen. */
 export type { Credentials };
@@ -19,6 +20,14 @@ export interface SsoRoleCredentialsProvider {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+export interface SignInOptions {
+  token?: GetAccessTokenOptions;
+  /** Where sign-in prompts go (URL, user code). */
+  stderr?: TextSink;
+  /** Opens a URL in a browser; resolves false when none could be started. */
+  openBrowser?: (url: string) => Promise<boolean>;
+}
+
 /** A plain object, so that CLI commands and the library (`fromRolehop`) can both build it. */
 export interface RunPlanDeps {
   env: Env;
@@ -28,6 +37,13 @@ export interface RunPlanDeps {
   view?: ConfigView;
   /** Cached credentials are reused while more than this remains (default 600 s). */
   minTtlSeconds?: number;
+  /**
+   * How an SSO step may sign in: whether it may start one (CLI on a terminal; never the library or
+   * credential-process), where its prompts go and how a browser is opened. The SSO provider loads
+   * the portal and token code itself with these.
+   */
+  signIn?: SignInOptions;
+  /** Replaces the portal for SSO steps (tests); default: the sso layer. */
   sso?: SsoRoleCredentialsProvider;
   /** The code for a hop with mfaSerial (--mfa-code). */
   mfaCode?: string;

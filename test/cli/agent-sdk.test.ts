@@ -116,7 +116,7 @@ test('bash, zsh and fish after one env --agent: botocore, the JS SDK, awscli v1 
   ] as const;
   const sessions = shells.map((s) => {
     fs.writeFileSync(`${dir}/${s.name}.script`, s.script);
-    const term = terminal(t, env, SHELLS[s.name]);
+    const term = terminal(t, env, { shell: SHELLS[s.name] });
     term.send(`source ${dir}/${s.name}.script`, 'Enter');
     return { ...s, term };
   });

@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
-import { rolehopBin, runCli } from '../harness/cli.ts';
+import { runCli } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
+import { rolehopOnPath } from '../harness/signed-in-world.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
+import { terminal } from '../harness/tmux.ts';
 
 const CONFIG = `[default]
 region = eu-west-1
@@ -19,41 +20,8 @@ sso_region = eu-west-1
 `;
 
 /** A shell in a detached tmux session with `rolehop` on PATH, typed into like a person would. */
-function tmuxShell(t: TestContext, shell: string[], env: Record<string, string>) {
-  const socket = `rolehop-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const bin = path.join(env.HOME!, 'bin');
-  fs.mkdirSync(bin, { recursive: true });
-  fs.writeFileSync(
-    path.join(bin, 'rolehop'),
-    `#!/bin/sh\nexec "${process.execPath}" "${rolehopBin}" "$@"\n`,
-    {
-      mode: 0o755,
-    },
-  );
-  const shellEnv = { ...env, PATH: `${bin}:${env.PATH}`, TERM: 'xterm', PS1: '$ ', PROMPT: '$ ' };
-  const tmux = (...args: string[]) =>
-    execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'main', '-x', '200', '-y', '40', ...shell);
-  t.after(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  });
-  return {
-    send: (...keys: string[]) => tmux('send-keys', '-t', 'main', ...keys),
-    screen: () => tmux('capture-pane', '-p', '-t', 'main'),
-    async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const text = tmux('capture-pane', '-p', '-t', 'main');
-        if (pattern.test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
-        await delay(50);
-      }
-    },
-  };
+function tmuxShell(t: TestContext, shell: readonly string[], env: Record<string, string>) {
+  return terminal(t, rolehopOnPath(env), { shell, width: 200, timeoutMs: 10_000 });
 }
 
 test('completion scripts parse in bash, zsh and fish', async (t) => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { loadSharedConfigFiles } from '@smithy/core/config';
-import { repoRoot, runCli } from '../harness/cli.ts';
+import { repoRoot, runCli, runInProcess } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
@@ -116,7 +116,7 @@ for (const crlf of [false, true]) {
     ];
     for (const step of steps) {
       const before = fs.readFileSync(home.configFile, 'utf8');
-      const r = await runCli(['config', ...step.args], { env: home.env });
+      const r = await runInProcess(['config', ...step.args], home.env);
       assert.equal(r.code, 0, `${step.args.join(' ')}: ${r.stderr}`);
       const after = fs.readFileSync(home.configFile, 'utf8');
       assert.notEqual(after, before, step.args.join(' '));
@@ -195,7 +195,7 @@ test('secrets are never taken from argv; from stdin they go to the credentials f
 
 test('list shows profiles, sessions and services with secrets masked', async (t) => {
   const home = withFixtures(t);
-  const r = await runCli(['config', 'list', '--json'], { env: home.env });
+  const r = await runInProcess(['config', 'list', '--json'], home.env);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout + r.stderr, /fixtureSecretDoNotUse/);
   const out = JSON.parse(r.stdout);
@@ -207,7 +207,7 @@ test('list shows profiles, sessions and services with secrets masked', async (t)
   assert.deepEqual(out.profiles.dev.s3, { addressing_style: 'path' });
   assert.equal(out.ssoSessions.acme.sso_region, 'eu-west-1');
   assert.deepEqual(out.services['local-sts'], { sts: { endpoint_url: 'http://127.0.0.1:4566' } });
-  const text = await runCli(['config', 'list'], { env: home.env });
+  const text = await runInProcess(['config', 'list'], home.env);
   assert.equal(text.code, 0);
   assert.match(text.stdout, /^profile dev\n {2}sso_session = acme$/m);
   assert.match(text.stdout, /^ {2}aws_secret_access_key = \*{8}$/m);
@@ -236,7 +236,7 @@ test('bad input: clear message, usage or config exit code, and no file changed',
     [['config', 'set', '--profile', 'dev', 'region', 'x'], 1, /\[profile dev\]: the section appears 2 times/],
   ];
   // None of these may write, so they can run at once.
-  const results = await Promise.all(cases.map(([args]) => runCli(args, { env: home.env })));
+  const results = await Promise.all(cases.map(([args]) => runInProcess(args, home.env)));
   cases.forEach(([args, code, message], i) => {
     const r = results[i]!;
     assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
@@ -271,16 +271,16 @@ test('20 processes editing different keys of one file at once lose no edit', asy
 test('a key the credentials file overrides is written with a warning; unsetting an absent key writes nothing', async (t) => {
   const home = withFixtures(t);
   writeFile(home.credentialsFile, '[dev]\nregion = from-credentials\n');
-  let r = await runCli(['config', 'set', '--profile', 'dev', 'region', 'us-west-1'], { env: home.env });
+  let r = await runInProcess(['config', 'set', '--profile', 'dev', 'region', 'us-west-1'], home.env);
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stderr,
     /warning: region is also set for \[dev\] in .*credentials, which wins; use --credentials/,
   );
-  r = await runCli(['config', 'get', '--profile', 'dev', 'region'], { env: home.env });
+  r = await runInProcess(['config', 'get', '--profile', 'dev', 'region'], home.env);
   assert.equal(r.stdout, 'from-credentials\n');
   const before = fs.statSync(home.configFile);
-  r = await runCli(['config', 'unset', '--profile', 'dev', 'not_there'], { env: home.env });
+  r = await runInProcess(['config', 'unset', '--profile', 'dev', 'not_there'], home.env);
   assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
   assert.equal(fs.statSync(home.configFile).mtimeMs, before.mtimeMs);
 });

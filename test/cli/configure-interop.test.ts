@@ -7,6 +7,7 @@ import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
 import { requires } from '../harness/requires.ts';
 import { startSandbox } from '../harness/sandbox.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 // The three configure styles, read by the ecosystem itself: awscli v1, boto3 and the JS SDK's
@@ -76,10 +77,7 @@ async function interopWorld(t: TestContext) {
     AWS_REGION: 'us-east-1',
     PATH: `${bin}:${home.env.PATH}`,
   };
-  writeFile(
-    home.configFile,
-    `[sso-session dev]\nsso_start_url = ${sandbox.startUrl}\nsso_region = ${sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  writeFile(home.configFile, `${devSession(sandbox)}`);
   const login = await runCli(['login', '--sso-session', 'dev', '--device-code', '--no-browser'], { env });
   assert.equal(login.code, 0, login.stderr);
   return { home, env };

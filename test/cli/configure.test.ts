@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { credentialProcessLine, quoteArg } from '../../src/config/credential-process-line.ts';
-import { rolehopBin, runCli } from '../harness/cli.ts';
+import { rolehopBin, runCli, runInProcess } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
@@ -280,4 +280,37 @@ test('bad configure input is refused with a clear message and exit code, and no 
     assert.equal(fs.readFileSync(h.configFile, 'utf8'), CONFIG, args.join(' '));
     assert.equal(fs.readFileSync(h.credentialsFile, 'utf8'), '[keep]\naws_access_key_id = AKIAUSER\n');
   }
+});
+
+test('configure writes region by the one rule: --region, AWS_REGION, [default], then sso_region; --no-region none', async (t) => {
+  const regionWritten = async (args: string[], extra: Record<string, string> = {}, config = CONFIG) => {
+    const h = tempHome(t);
+    writeFile(h.configFile, config);
+    const r = await runInProcess(['configure', 'p', '--account', '111122223333', '--role', 'R', ...args], {
+      ...h.env,
+      ...extra,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    return /\[profile p\][^[]*?\nregion = (\S+)/.exec(fs.readFileSync(h.configFile, 'utf8'))?.[1];
+  };
+  // A new user with no default region: `aws … --profile p` must not end in "You must specify a region".
+  assert.equal(await regionWritten([]), 'eu-west-1', "the sso-session's sso_region");
+  assert.equal(
+    await regionWritten([], {}, `${CONFIG}[default]\r\nregion = ca-central-1\r\n`),
+    'ca-central-1',
+  );
+  assert.equal(
+    await regionWritten([], { AWS_DEFAULT_REGION: 'us-west-1', AWS_REGION: 'ap-south-1' }),
+    'ap-south-1',
+  );
+  assert.equal(await regionWritten(['--region', 'us-west-2'], { AWS_REGION: 'ap-south-1' }), 'us-west-2');
+  assert.equal(await regionWritten(['--no-region'], { AWS_REGION: 'ap-south-1' }), undefined);
+  const h = home(t);
+  const both = await runInProcess(
+    ['configure', 'p', '--account', '111122223333', '--role', 'R', '--region', 'us-west-2', '--no-region'],
+    h.env,
+  );
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /give --region or --no-region, not both/);
+  assert.equal(fs.readFileSync(h.configFile, 'utf8'), CONFIG, 'nothing written');
 });

@@ -8,19 +8,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { consolePartition, deliverSigninUrl, sessionDurationFor } from '../../src/cli/cmd/console.ts';
-import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { createLogger } from '../../src/util/log.ts';
 import { launchBrowser } from '../harness/browser.ts';
 import { runCli, runInProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
 import { requires } from '../harness/requires.ts';
-import {
-  type SandboxWorld,
-  sandboxWorld,
-  signIn,
-  startSandbox,
-  tokenCacheEntry,
-} from '../harness/sandbox.ts';
+import { type SandboxWorld, sandboxWorld, startSandbox } from '../harness/sandbox.ts';
+import { signInAsDev } from '../harness/signed-in-world.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
@@ -45,16 +39,6 @@ const SSO_CONFIG = (w: Pick<SandboxWorld, 'sandbox'>) =>
     'role_arn = arn:aws:iam::222222222222:role/Deployer',
     '',
   ].join('\n');
-
-async function signedIn(w: SandboxWorld, config: string) {
-  const tokens = await signIn(w.sandbox);
-  writeFile(
-    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
-    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
-  );
-  writeFile(w.home.configFile, config);
-  return w;
-}
 
 /** Forwards to the sandbox and remembers each federation request's query (what was sent, not answered). */
 async function recordingProxy(t: TestContext, target: string) {
@@ -133,7 +117,7 @@ async function chromiumResolvingConsoleTo(t: TestContext, port: number) {
 test('the console URL, followed in headless Chromium (printed, and via --open), signs in at the federation endpoint and lands on the destination', async (t) => {
   if (!requires(t, 'chromium')) return;
   const w = await sandboxWorld(t);
-  await signedIn(w, SSO_CONFIG(w));
+  await signInAsDev(w, SSO_CONFIG(w));
   const destination = 'https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1';
   const r = await runCli(['console', 'app', '--print', '--destination', destination], { env: w.env });
   assert.equal(r.code, 0, r.stderr);
@@ -177,7 +161,7 @@ test('the console URL, followed in headless Chromium (printed, and via --open), 
 
 test('service-name destinations go to the region console; --region picks the region', async (t) => {
   const w = await sandboxWorld(t);
-  await signedIn(w, SSO_CONFIG(w));
+  await signInAsDev(w, SSO_CONFIG(w));
   const r = await runCli(
     ['console', 'app', '--print', '--destination', 'cloudwatch', '--region', 'eu-central-1'],
     {
@@ -193,7 +177,7 @@ test('service-name destinations go to the region console; --region picks the reg
 
 test('with no browser to open, console prints the URL and says so on stderr; --print stays quiet', async (t) => {
   const w = await sandboxWorld(t);
-  await signedIn(w, SSO_CONFIG(w));
+  await signInAsDev(w, SSO_CONFIG(w));
   const env = { ...w.env };
   for (const name of ['BROWSER', 'DISPLAY', 'WAYLAND_DISPLAY', 'WSL_DISTRO_NAME', 'WSL_INTEROP'])
     delete env[name];
@@ -208,7 +192,7 @@ test('with no browser to open, console prints the URL and says so on stderr; --p
 
 test('role-chained credentials: no SessionDuration is sent (even with --duration), and sign-in works', async (t) => {
   const w = await sandboxWorld(t);
-  await signedIn(w, SSO_CONFIG(w));
+  await signInAsDev(w, SSO_CONFIG(w));
   const proxy = await recordingProxy(t, w.sandbox.url);
   const env = { ...w.env, AWS_ENDPOINT_URL_SIGNIN: proxy.url };
   for (const args of [
@@ -281,7 +265,7 @@ print(json.dumps({'id': key['AccessKeyId'], 'secret': key['SecretAccessKey']}))
 
 test('--open gives the browser a single-use loopback address that redirects to the sign-in URL; stdout stays empty', async (t) => {
   const w = await sandboxWorld(t);
-  await signedIn(w, SSO_CONFIG(w));
+  await signInAsDev(w, SSO_CONFIG(w));
   const spy = browserSpy(w.home.home);
   const cli = startCli(t, ['console', 'app', '--open'], { ...w.env, ...spy.env });
   const opened = await waitFor(() => spy.launches()[0], 'the browser launch');
@@ -357,7 +341,7 @@ test('--open fails clearly when the browser never loads the page, and the addres
 
 test('bad input is refused with what was wrong and a hint, before any credentials are fetched, and no file changes', async (t) => {
   const w = await sandboxWorld(t);
-  await signedIn(w, SSO_CONFIG(w));
+  await signInAsDev(w, SSO_CONFIG(w));
   const snapshot = () =>
     fs
       .readdirSync(w.home.home, { recursive: true })

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { runCli } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { signedInWorld, snapshot } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
 const A = 'arn:aws:iam::222222222222:role/Deploy';
@@ -80,7 +81,7 @@ test('bad input is refused with a clear message and exit code, before any networ
   const w = await sandboxWorld(t);
   writeFile(
     w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n\n[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = ReadOnlyAccess\n`,
+    `${devSession(w.sandbox, { scopes: false })}\n[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = ReadOnlyAccess\n`,
   );
   const before = snapshot(w.home.home);
   await Promise.all(

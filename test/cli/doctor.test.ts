@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import type { Finding } from '../../src/config/diagnose.ts';
-import { type CliResult, runCli } from '../harness/cli.ts';
+import { type InProcessResult, runCli, runInProcess } from '../harness/cli.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 // Each planted problem is found through the real CLI in a temp HOME, with its line and its fix.
@@ -33,7 +33,7 @@ aws_secret_access_key = ${SECRET}
 `;
 
 interface Doctor {
-  r: CliResult;
+  r: InProcessResult;
   findings: Finding[];
   home: ReturnType<typeof tempHome>;
 }
@@ -51,7 +51,7 @@ async function doctor(
   const before = [home.configFile, home.credentialsFile].map((f) =>
     fs.existsSync(f) ? fs.readFileSync(f) : null,
   );
-  const r = await runCli(['doctor', '--json'], { env: home.env });
+  const r = await runInProcess(['doctor', '--json'], home.env);
   const after = [home.configFile, home.credentialsFile].map((f) =>
     fs.existsSync(f) ? fs.readFileSync(f) : null,
   );
@@ -76,14 +76,14 @@ test('doctor: clean files give exit 0 and say so', async (t) => {
   const d = await doctor(t, CLEAN_CONFIG, CLEAN_CREDENTIALS);
   assert.equal(d.r.code, 0, d.r.stdout);
   assert.deepEqual(d.findings, []);
-  const human = await runCli(['doctor'], { env: d.home.env });
+  const human = await runInProcess(['doctor'], d.home.env);
   assert.equal(human.code, 0);
   assert.match(human.stdout, /^no problems found in ~\/\.aws\/config and ~\/\.aws\/credentials\n$/);
 });
 
 test('doctor: no files at all is clean', async (t) => {
   const home = tempHome(t);
-  const r = await runCli(['doctor'], { env: home.env });
+  const r = await runInProcess(['doctor'], home.env);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /no problems found \(no AWS config files yet\)/);
 });
@@ -228,7 +228,7 @@ test('doctor: human output lists each problem with its fix and a summary, never 
     0o644,
   );
   fs.chmodSync(home.credentialsFile, 0o644);
-  const r = await runCli(['doctor'], { env: home.env });
+  const r = await runInProcess(['doctor'], home.env);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^error: ~\/\.aws\/config:17: profile "x" has role_arn "bad"/m);
   assert.match(r.stdout, /^ {2}fix: /m);

@@ -71,7 +71,6 @@ test('signals sent to rolehop reach the child, and its death by signal is the ex
     stdio: 'ignore',
   });
   t.after(() => term.kill('SIGKILL'));
-  await delay(0);
   // Poll until sleep is running under rolehop, then terminate rolehop.
   const started = Date.now();
   for (;;) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
-import { runCli } from '../harness/cli.ts';
+import { runInProcess } from '../harness/cli.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 const CONFIG = `[sso-session org]
@@ -37,7 +37,7 @@ function home(t: TestContext) {
 
 test('explain: human output goes hop by hop and says where each part came from', async (t) => {
   const { env } = home(t);
-  const r = await runCli(['explain', 'prod-deploy'], { env });
+  const r = await runInProcess(['explain', 'prod-deploy'], env);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   const lines = r.stdout.trimEnd().split('\n');
@@ -59,11 +59,12 @@ test('explain: human output goes hop by hop and says where each part came from',
 
 test('explain --json prints exactly the plan', async (t) => {
   const { env } = home(t);
-  const r = await runCli(['explain', 'prod-deploy', '--json'], { env });
+  const r = await runInProcess(['explain', 'prod-deploy', '--json'], env);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), {
     profile: 'prod-deploy',
     region: 'eu-central-1',
+    regionFrom: 'profile "prod-deploy"',
     source: {
       kind: 'sso',
       session: 'org',
@@ -82,28 +83,59 @@ test('explain --json prints exactly the plan', async (t) => {
       },
     ],
   });
-  const noRegion = await runCli(['explain', 'base', '--json'], { env });
-  assert.equal(JSON.parse(noRegion.stdout).region, null);
-  assert.deepEqual(JSON.parse(noRegion.stdout).hops, []);
+  const ssoRegion = await runInProcess(['explain', 'base', '--json'], env);
+  assert.equal(JSON.parse(ssoRegion.stdout).region, 'eu-west-1');
+  assert.equal(JSON.parse(ssoRegion.stdout).regionFrom, 'sso_region of sso-session "org"');
+  assert.deepEqual(JSON.parse(ssoRegion.stdout).hops, []);
+  writeFile(env.AWS_CONFIG_FILE!, '[profile keys]\ncredential_process = /bin/true\n');
+  const none = await runInProcess(['explain', 'keys', '--json'], env);
+  assert.equal(JSON.parse(none.stdout).region, null, 'nothing names a region');
 });
 
-test('explain takes the profile from --profile, then AWS_PROFILE; --region and AWS_REGION override', async (t) => {
+test('explain takes the profile from --profile, then AWS_PROFILE, AWS_DEFAULT_PROFILE, default', async (t) => {
   const { env } = home(t);
-  const viaFlag = await runCli(['explain', '--profile', 'hub', '--json', '--region', 'us-west-2'], { env });
-  assert.equal(viaFlag.code, 0, viaFlag.stderr);
-  assert.equal(JSON.parse(viaFlag.stdout).profile, 'hub');
-  assert.equal(JSON.parse(viaFlag.stdout).region, 'us-west-2');
-  const viaEnv = await runCli(['explain', '--json'], {
-    env: { ...env, AWS_PROFILE: 'prod-deploy', AWS_REGION: 'ap-south-1' },
-  });
-  assert.equal(viaEnv.code, 0, viaEnv.stderr);
-  assert.equal(JSON.parse(viaEnv.stdout).profile, 'prod-deploy');
-  assert.equal(JSON.parse(viaEnv.stdout).region, 'ap-south-1');
+  const profileOf = async (args: string[], extra: Record<string, string>) => {
+    const r = await runInProcess(['explain', '--json', ...args], { ...env, ...extra });
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout).profile;
+  };
+  const both = { AWS_PROFILE: 'prod-deploy', AWS_DEFAULT_PROFILE: 'hub' };
+  assert.equal(await profileOf(['--profile', 'base'], both), 'base');
+  assert.equal(await profileOf([], both), 'prod-deploy');
+  assert.equal(await profileOf([], { ...both, AWS_PROFILE: '' }), 'hub', 'an empty AWS_PROFILE is unset');
+  writeFile(
+    env.AWS_CONFIG_FILE!,
+    `${CONFIG}\n[default]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = Admin\n`,
+  );
+  assert.equal(await profileOf([], {}), 'default');
+});
+
+test('explain: region from --region, the profile, AWS_REGION, AWS_DEFAULT_REGION, [default], sso_region', async (t) => {
+  const { env } = home(t);
+  const regionOf = async (profile: string, args: string[], extra: Record<string, string>) => {
+    const r = await runInProcess(['explain', profile, '--json', ...args], { ...env, ...extra });
+    assert.equal(r.code, 0, r.stderr);
+    const { region, regionFrom } = JSON.parse(r.stdout);
+    return `${region} ${regionFrom}`;
+  };
+  const envs = { AWS_REGION: 'ap-south-1', AWS_DEFAULT_REGION: 'us-west-1' };
+  assert.equal(await regionOf('prod-deploy', ['--region', 'us-west-2'], envs), 'us-west-2 --region');
+  assert.equal(await regionOf('prod-deploy', [], envs), 'eu-central-1 profile "prod-deploy"');
+  assert.equal(await regionOf('hub', [], envs), 'ap-south-1 AWS_REGION');
+  assert.equal(
+    await regionOf('hub', [], { AWS_DEFAULT_REGION: 'us-west-1' }),
+    'us-west-1 AWS_DEFAULT_REGION',
+  );
+  assert.equal(await regionOf('hub', [], {}), 'eu-west-1 sso_region of sso-session "org"');
+  writeFile(env.AWS_CONFIG_FILE!, `${CONFIG}\n[default]\nregion = ca-central-1\n`);
+  assert.equal(await regionOf('hub', [], {}), 'ca-central-1 profile "default"');
+  const human = await runInProcess(['explain', 'hub'], env);
+  assert.match(human.stdout, /region: +ca-central-1 \(from profile "default"\)/);
 });
 
 test('explain: an unknown profile exits 1 and lists close matches', async (t) => {
   const { env } = home(t);
-  const r = await runCli(['explain', 'prod-deplyo'], { env });
+  const r = await runInProcess(['explain', 'prod-deplyo'], env);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /profile "prod-deplyo" is not defined/);
@@ -112,7 +144,7 @@ test('explain: an unknown profile exits 1 and lists close matches', async (t) =>
 
 test('explain: a broken chain exits 1 naming the profile and the fix', async (t) => {
   const { env } = home(t);
-  const r = await runCli(['explain', 'broken'], { env });
+  const r = await runInProcess(['explain', 'broken'], env);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /profile "broken" has source_profile "nowhere", which is not defined/);
@@ -121,7 +153,7 @@ test('explain: a broken chain exits 1 naming the profile and the fix', async (t)
 
 test('explain: two profiles is a usage error', async (t) => {
   const { env } = home(t);
-  const r = await runCli(['explain', 'a', 'b'], { env });
+  const r = await runInProcess(['explain', 'a', 'b'], env);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /explain takes one profile/);
 });

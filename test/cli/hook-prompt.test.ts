@@ -79,7 +79,7 @@ test('hook in bash, zsh and fish: no rolehop start on a prompt while fresh; one 
     const term = terminal(
       t,
       { ...w.env, PATH: `${bin}:${process.env.PATH}`, SHELL_NAME: name, SHELL: `/bin/${name}` },
-      SHELLS[name],
+      { shell: SHELLS[name] },
     );
     if (name === 'fish') {
       term.send(`rolehop hook fish --margin ${MARGIN}s | source`, 'Enter');

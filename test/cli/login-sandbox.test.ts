@@ -7,6 +7,7 @@ import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { launchBrowser } from '../harness/browser.ts';
 import { requires } from '../harness/requires.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
@@ -72,10 +73,7 @@ test('PKCE login in Chromium: Allow caches the token (0600), writes the sso-sess
   ]);
   assert.match(token.expiresAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600);
-  assert.equal(
-    fs.readFileSync(w.home.configFile, 'utf8'),
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), `${devSession(w.sandbox)}`);
   for (const secret of [token.accessToken, token.refreshToken, token.clientSecret]) {
     assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret));
   }
@@ -122,10 +120,7 @@ test('device-code login: Deny is exit 3 and writes nothing', async (t) => {
 test('--no-browser prints the URL instead of opening one', async (t) => {
   const w = await sandboxWorld(t, { autoApprove: true });
   const spy = browserSpy(w.home.home);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox, { scopes: false })}`);
   const cli = startCli(t, ['login', '--no-browser'], { ...w.env, ...spy.env });
   const url = await waitFor(() => /^\s+(http\S+authorize\S+)$/m.exec(cli.stderr())?.[1], 'the printed URL');
   await fetch(url); // auto-approve: redirects straight to the loopback listener
@@ -165,10 +160,7 @@ function registrationKey(s: { startUrl: string; region: string }, session: strin
 test('20 processes that all need a login: one browser launch, the rest wait and then share the token', async (t) => {
   const w = await sandboxWorld(t, { autoApprove: true });
   const spy = browserSpy(w.home.home);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox, { scopes: false })}`);
   const before = (await w.sandbox.admin.counts()).CreateToken ?? 0;
   const clis = Array.from({ length: 20 }, () => startCli(t, ['login'], { ...w.env, ...spy.env }));
   const url = await waitFor(() => spy.launches()[0], 'the browser launch', 120_000);
@@ -204,10 +196,7 @@ test('a sign-in nobody completes times out clearly (exit 3) and writes nothing',
 test("a process waiting for another one's sign-in stops on Ctrl-C (exit 130)", async (t) => {
   const w = await sandboxWorld(t);
   const spy = browserSpy(w.home.home);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox, { scopes: false })}`);
   const env = { ...w.env, ...spy.env };
   const first = startCli(t, ['login'], env);
   await waitFor(() => spy.launches()[0], 'the browser launch');
@@ -239,10 +228,7 @@ test('over SSH with no display, login uses the device-code flow by itself', asyn
 test('when the sign-in others waited for is denied, they stop too instead of each opening a tab', async (t) => {
   const w = await sandboxWorld(t);
   const spy = browserSpy(w.home.home);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox, { scopes: false })}`);
   const env = { ...w.env, ...spy.env };
   const clis = Array.from({ length: 3 }, () => startCli(t, ['login'], env));
   const url = await waitFor(() => spy.launches()[0], 'the browser launch');

@@ -6,6 +6,7 @@ import { defaultDirectoryInput } from '../../src/sandbox/directory.ts';
 import { runCli } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
 test('ls lists every account with its roles, then answers from its cache until --refresh', async (t) => {
@@ -42,10 +43,7 @@ test('ls lists every account with its roles, then answers from its cache until -
 
 test('ls without a sign-in is exit 3 and says how to sign in', async (t) => {
   const w = await sandboxWorld(t);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox, { scopes: false })}`);
   const r = await runCli(['ls'], { env: w.env });
   assert.equal(r.code, 3);
   assert.match(r.stderr, /not signed in to sso-session "dev"/);

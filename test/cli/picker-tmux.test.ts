@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { requires } from '../harness/requires.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { rolehopOnPath, signedInWorld } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 import { terminal } from '../harness/tmux.ts';
 
@@ -66,10 +67,7 @@ test('the picker filters as you type, moves with arrows and picks with Enter; Es
 test('on a terminal, a command that needs a sign-in starts one (device code over SSH) and carries on', async (t) => {
   if (!requires(t, 'tmux', 'bash')) return;
   const w = await sandboxWorld(t, { autoApprove: true, lifetimes: { deviceIntervalSeconds: 1 } });
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  writeFile(w.home.configFile, `${devSession(w.sandbox)}`);
   const env: Record<string, string> = { ...rolehopOnPath(w.env), SSH_CONNECTION: '10.0.0.1 22 10.0.0.2 22' };
   delete env.BROWSER;
   delete env.DISPLAY;

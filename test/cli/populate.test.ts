@@ -6,8 +6,9 @@ import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
-import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
-import { writeFile } from '../harness/temp-home.ts';
+import { type StartOptions, sandboxWorld } from '../harness/sandbox.ts';
+import { signInAsDev } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 
 const USER_TOP = `# my own notes, keep them\n[default]\nregion = eu-west-1   \n\n`;
 const USER_BOTTOM = `\n; written by hand\n[profile mine]\noutput = json\n`;
@@ -15,16 +16,7 @@ const USER_BOTTOM = `\n; written by hand\n[profile mine]\noutput = json\n`;
 /** A temp HOME signed in to the sandbox as sso-session "dev", with user-written text around. */
 async function world(t: TestContext, options: StartOptions = {}) {
   const w = await sandboxWorld(t, options);
-  const tokens = await signIn(w.sandbox);
-  writeFile(
-    w.home.configFile,
-    `${USER_TOP}[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n${USER_BOTTOM}`,
-  );
-  writeFile(
-    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
-    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
-  );
-  return w;
+  return signInAsDev(w, `${USER_TOP}${devSession(w.sandbox, { scopes: false })}${USER_BOTTOM}`);
 }
 
 const profileCount = (text: string) => (text.match(/^\[profile /gm) ?? []).length;
@@ -56,10 +48,7 @@ test('populate writes one sso profile per account × role inside its block, leav
   const end = text.indexOf('# rolehop:end populate dev\n');
   assert.ok(begin > 0 && end > begin);
   const outside = text.slice(0, begin) + text.slice(end + '# rolehop:end populate dev\n'.length);
-  assert.equal(
-    outside,
-    `${USER_TOP}[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n${USER_BOTTOM}\n`,
-  );
+  assert.equal(outside, `${USER_TOP}${devSession(w.sandbox, { scopes: false })}${USER_BOTTOM}\n`);
   assert.match(
     text,
     /\[profile account-0042\.PowerUserAccess\]\nsso_session = dev\nsso_account_id = 100000000042\nsso_role_name = PowerUserAccess\nregion = eu-west-2\n/,

@@ -10,6 +10,7 @@ import type { Deps } from '../../src/cli/deps.ts';
 import type { ServedCredentials } from '../../src/server/index.ts';
 import { SignInRequiredError, UsageError } from '../../src/util/errors.ts';
 import { createLogger } from '../../src/util/log.ts';
+import { waitFor } from '../harness/poll.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 // The serve command's endpoint in-process, with an injected credential source: what it prints, what
@@ -54,16 +55,6 @@ function freshCredentials(): ServedCredentials {
     sessionToken: `IQoJserveSessionToken${serial}EXAMPLE+/=`,
     expiration: new Date(Date.now() + 3600_000),
   };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function get(

@@ -67,7 +67,7 @@ test('status shows each session, expiry and refreshability, and never a secret (
   writeFile(h.configFile, CONFIG);
   writeFile(tokenCachePath(h.env, { name: 'dev', startUrl: '' }), serializeToken(token(3 * 3600_000)));
   cacheCreds(h.env, 'dev', '111122223333');
-  const text = await runCli(['status'], { env: h.env });
+  const text = await runInProcess(['status'], h.env);
   assert.equal(text.code, 0, text.stderr);
   assert.match(
     text.stdout,
@@ -82,7 +82,7 @@ test('status shows each session, expiry and refreshability, and never a secret (
     text.stdout,
     /sso-session ops[^\n]*\n {2}not signed in \(run: rolehop login --sso-session ops\)/,
   );
-  const json = await runCli(['status', '--json'], { env: h.env });
+  const json = await runInProcess(['status', '--json'], h.env);
   assert.equal(json.code, 0);
   const parsed = JSON.parse(json.stdout);
   assert.equal(parsed.credentials.length, 1);
@@ -109,7 +109,7 @@ test('status reports a corrupt token file without failing and without touching i
   writeFile(h.configFile, CONFIG);
   const file = tokenCachePath(h.env, { name: 'dev', startUrl: '' });
   writeFile(file, '{"accessToken": "status-access-token-1234567890", "expiresAt": ');
-  const r = await runCli(['status'], { env: h.env });
+  const r = await runInProcess(['status'], h.env);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /problem: the SSO token cache file .* is unusable: it is not valid JSON/);
   assert.ok(!r.stdout.includes(SECRETS.accessToken));
@@ -126,7 +126,7 @@ test('logout with the network down deletes the token and cached credentials loca
   writeFile(file, serializeToken(token(3600_000)));
   const a = cacheCreds(h.env, 'dev', '111122223333');
   const b = cacheCreds(h.env, 'ops', '111122223333');
-  const r = await runCli(['logout', '--sso-session', 'dev'], { env: h.env });
+  const r = await runInProcess(['logout', '--sso-session', 'dev'], h.env);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: could not reach the SSO portal[\s\S]*signed out locally only/);
   assert.match(r.stderr, /Signed out of sso-session dev \(token deleted, 1 cached credential file deleted\)/);
@@ -139,10 +139,10 @@ test('logout with the network down deletes the token and cached credentials loca
 test('logout refuses --sso-session with --all (exit 2) and needs a session when several exist', async (t) => {
   const h = tempHome(t);
   writeFile(h.configFile, CONFIG);
-  const both = await runCli(['logout', '--all', '--sso-session', 'dev'], { env: h.env });
+  const both = await runInProcess(['logout', '--all', '--sso-session', 'dev'], h.env);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /either --sso-session or --all/);
-  const none = await runCli(['logout'], { env: h.env });
+  const none = await runInProcess(['logout'], h.env);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /several sso-sessions are configured: dev, ops/);
 });

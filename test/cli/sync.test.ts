@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { type TestContext, test } from 'node:test';
-import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli, runProcess } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
-import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
 // The credentials style against the sandbox's own STS: keys in ~/.aws/credentials, refreshed by
@@ -14,17 +13,8 @@ const USER_KEYS =
   '# my static keys\n[keep]\naws_access_key_id = AKIAUSERKEY\naws_secret_access_key = user-secret\n';
 
 async function world(t: TestContext) {
-  const w = await sandboxWorld(t);
-  const tokens = await signIn(w.sandbox);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  const w = await signedInWorld(t);
   writeFile(w.home.credentialsFile, USER_KEYS);
-  writeFile(
-    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
-    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
-  );
   return w;
 }
 

@@ -43,7 +43,7 @@ test('bare rolehop prints the help on stderr and exits 2; --help prints it on st
 test('every command refuses the same bad --region with exit 2 and a hint, before touching a file', async (t) => {
   const { env, home } = tempHome(t);
   const before = snapshot(home);
-  for (const spec of commands.filter((c) => c.load && !c.hidden)) {
+  for (const spec of commands.filter((c) => !c.hidden)) {
     const r = await runInProcess([spec.name, '--region', 'mars-1'], env);
     assert.equal(r.code, 2, `${spec.name}: ${r.stderr}`);
     assert.match(r.stderr, /--region "mars-1" is not an AWS region name/, spec.name);

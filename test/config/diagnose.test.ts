@@ -149,12 +149,9 @@ test('sso_start_url must be https, on a session or a legacy profile', () => {
   assert.deepEqual(findings.map((f) => [f.code, f.message]).sort(), [
     [
       'invalid-start-url',
-      '[sso-session s] has sso_start_url "http://d-123.awsapps.com/start", which is not an https URL',
+      '[sso-session s] has sso_start_url "http://d-123.awsapps.com/start", which is not an https URL (plain http is allowed only on 127.0.0.1/localhost, for the sandbox)',
     ],
-    [
-      'invalid-start-url',
-      'profile "legacy" has sso_start_url "d-123.awsapps.com/start", which is not an https URL',
-    ],
+    ['invalid-start-url', 'profile "legacy" has sso_start_url "d-123.awsapps.com/start", which is not a URL'],
   ]);
 });
 

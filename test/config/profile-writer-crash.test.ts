@@ -32,8 +32,20 @@ for (let i = 0; ; i++) {
 }
 `;
 
+/** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Runs the writer for a random number of writes (1-30), then kills it a random few ms later. */
-function writeThenKill(file: string): Promise<number> {
+function writeThenKill(file: string, random: () => number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, file], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +53,7 @@ function writeThenKill(file: string): Promise<number> {
     let writes = 0;
     let stderr = '';
     let armed = false;
-    const after = 1 + Math.floor(Math.random() * 30);
+    const after = 1 + Math.floor(random() * 30);
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
     });
@@ -50,7 +62,7 @@ function writeThenKill(file: string): Promise<number> {
       if (!armed && writes >= after) {
         armed = true;
         // Random moment, not synchronisation: anywhere inside the following writes.
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 25));
+        setTimeout(() => child.kill('SIGKILL'), Math.floor(random() * 25));
       }
     });
     child.on('error', reject);
@@ -62,20 +74,28 @@ function writeThenKill(file: string): Promise<number> {
 }
 
 test('a writer killed with SIGKILL at random moments never leaves a truncated or unparseable file', async (t) => {
+  // Replay a failure with ROLEHOP_TEST_SEED=<the seed printed below>. (Kill timing still varies
+  // with the machine's speed; the seed fixes where each kill is aimed.)
+  const seed = Number(process.env.ROLEHOP_TEST_SEED ?? Math.floor(Math.random() * 2 ** 32));
+  t.diagnostic(`seed ${seed}`);
+  const random = seededRandom(seed);
   const home = tempHome(t);
   writeFile(home.configFile, USER);
   let total = 0;
   let kills = 0;
   while (total < 200) {
-    total += await writeThenKill(home.configFile);
+    total += await writeThenKill(home.configFile, random);
     kills++;
     const text = fs.readFileSync(home.configFile, 'utf8');
-    assert.ok(text.startsWith(`${USER}\n# rolehop:begin populate org\n`), `kill ${kills}: user text intact`);
+    assert.ok(
+      text.startsWith(`${USER}\n# rolehop:begin populate org\n`),
+      `seed ${seed}, kill ${kills}: user text intact`,
+    );
     const doc = ConfigDocument.parse(text);
     const blocks = findManagedBlocks(doc);
-    assert.equal(blocks.length, 1, `kill ${kills}: one whole block`);
+    assert.equal(blocks.length, 1, `seed ${seed}, kill ${kills}: one whole block`);
     const view = viewOfDocument(doc, 'config');
-    assert.deepEqual(view.issues, [], `kill ${kills}: parses cleanly`);
+    assert.deepEqual(view.issues, [], `seed ${seed}, kill ${kills}: parses cleanly`);
     const n = Object.keys(view.profiles).length - 1;
     assert.ok(SIZES.includes(n), `kill ${kills}: ${n} profiles is one of the written versions`);
     assert.equal(view.profiles[`p${n - 1}`]?.sso_role_name, 'Admin', `kill ${kills}: last profile complete`);

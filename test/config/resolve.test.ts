@@ -111,17 +111,41 @@ test('a chain runs the innermost role first and keeps each hop’s own options',
   assert.deepEqual(trace.region, { value: 'eu-central-1', from: 'profile "deploy"' });
 });
 
-test('region: --region > AWS_REGION > AWS_DEFAULT_REGION > the selected profile; source profiles never', () => {
+test('region: --region > the selected profile > AWS_REGION > AWS_DEFAULT_REGION > [default] > sso_region; source profiles never', () => {
   const v = view({
     a: { role_arn: ARN_A, source_profile: 'b', region: 'r-a' },
     b: { ...KEYS, region: 'r-b' },
   });
-  assert.equal(resolvePlan(v, 'a').region, 'r-a');
-  assert.equal(resolvePlan(v, 'a', { env: { AWS_DEFAULT_REGION: 'r-d' } }).region, 'r-d');
-  assert.equal(resolvePlan(v, 'a', { env: { AWS_DEFAULT_REGION: 'r-d', AWS_REGION: 'r-e' } }).region, 'r-e');
-  assert.equal(resolvePlan(v, 'a', { env: { AWS_REGION: 'r-e' }, regionOverride: 'r-o' }).region, 'r-o');
-  const noRegion = view({ a: { role_arn: ARN_A, source_profile: 'b' }, b: { ...KEYS, region: 'r-b' } });
-  assert.equal(resolvePlan(noRegion, 'a').region, undefined);
+  const region = (v: ConfigView, options: Parameters<typeof resolvePlanWithTrace>[2] = {}) =>
+    resolvePlanWithTrace(v, 'a', options).trace.region;
+  assert.deepEqual(region(v, { env: { AWS_REGION: 'r-e', AWS_DEFAULT_REGION: 'r-d' } }), {
+    value: 'r-a',
+    from: 'profile "a"',
+  });
+  assert.deepEqual(region(v, { env: { AWS_REGION: 'r-e' }, regionOverride: 'r-o' }), {
+    value: 'r-o',
+    from: '--region',
+  });
+  const bare = view({ a: { role_arn: ARN_A, source_profile: 'b' }, b: { ...KEYS, region: 'r-b' } });
+  assert.equal(region(bare), undefined, "a source profile's region is never used");
+  assert.deepEqual(region(bare, { env: { AWS_DEFAULT_REGION: 'r-d', AWS_REGION: 'r-e' } }), {
+    value: 'r-e',
+    from: 'AWS_REGION',
+  });
+  assert.deepEqual(region(bare, { env: { AWS_DEFAULT_REGION: 'r-d' } }), {
+    value: 'r-d',
+    from: 'AWS_DEFAULT_REGION',
+  });
+  const withDefault = view({ ...bare.profiles, default: { region: 'r-default' } });
+  assert.deepEqual(region(withDefault), { value: 'r-default', from: 'profile "default"' });
+  const sso = view(
+    {
+      a: { role_arn: ARN_A, source_profile: 's' },
+      s: { sso_session: 'org', sso_account_id: '111122223333', sso_role_name: 'R' },
+    },
+    { org: SESSION },
+  );
+  assert.deepEqual(region(sso), { value: 'eu-west-1', from: 'sso_region of sso-session "org"' });
 });
 
 test('direct sources: sso before static keys before credential_process', () => {

@@ -12,20 +12,11 @@ import type { SsoSource } from '../../src/creds/types.ts';
 import { exitCodeOf, FileAccessError, InterruptedError } from '../../src/util/errors.ts';
 import { acquireLock } from '../../src/util/lock.ts';
 import { runProcess } from '../harness/cli.ts';
+import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { baseDeps, fakeSso, fileMode, memoryLogger, writeSignedInToken } from './helpers.ts';
 
-const ssoPlan: Plan = {
-  source: {
-    kind: 'sso',
-    session: 'corp',
-    startUrl: 'https://d-1234567890.awsapps.com/start',
-    ssoRegion: 'us-east-1',
-    accountId: '111122223333',
-    roleName: 'Admin',
-  },
-  hops: [],
-};
+const ssoPlan: Plan = { source: SSO_SOURCE, hops: [] };
 
 test('a cold plan fetches once; the next run is served from a 0600 file in a 0700 folder', async (t) => {
   const home = tempHome(t);

@@ -11,6 +11,7 @@ import { getCallerIdentity } from '../../src/sts/assume-role.ts';
 import { ConfigError, exitCodeOf, UsageError } from '../../src/util/errors.ts';
 import { type Moto, startMoto } from '../harness/moto.ts';
 import { missing, requires } from '../harness/requires.ts';
+import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { baseDeps, countingStsProxy, fakeSso, memoryLogger } from './helpers.ts';
 
@@ -23,14 +24,7 @@ before(async () => {
 });
 after(() => moto?.stop());
 
-const ssoSource: Plan['source'] = {
-  kind: 'sso',
-  session: 'corp',
-  startUrl: 'https://d-1234567890.awsapps.com/start',
-  ssoRegion: 'us-east-1',
-  accountId: '111122223333',
-  roleName: 'Admin',
-};
+const ssoSource: Plan['source'] = SSO_SOURCE;
 const roleA = 'arn:aws:iam::123456789012:role/HopA';
 const roleB = 'arn:aws:iam::123456789012:role/HopB';
 

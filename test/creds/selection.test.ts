@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConfigView } from '../../src/config/model.ts';
-import {
-  applyHops,
-  describePlan,
-  parseHopOptions,
-  planForAccount,
-  planForProfile,
-} from '../../src/creds/selection.ts';
+import { applyHops, describePlan, parseHopOptions } from '../../src/creds/selection.ts';
+import { planForAccount, planForProfile } from '../../src/creds/target.ts';
 import { filterAccounts } from '../../src/sso/account-list.ts';
 import { UsageError } from '../../src/util/errors.ts';
 
 const session = { name: 'org', startUrl: 'https://d-1.awsapps.com/start', region: 'eu-west-1' };
 const view: ConfigView = {
   profiles: {
-    base: { sso_session: 'org', sso_account_id: '111111111111', sso_role_name: 'Admin', region: 'eu-west-1' },
+    base: {
+      sso_session: 'org',
+      sso_account_id: '111111111111',
+      sso_role_name: 'Admin',
+      region: 'ap-south-1',
+    },
     deploy: { role_arn: 'arn:aws:iam::222222222222:role/Deploy', source_profile: 'base' },
   },
   ssoSessions: { org: { sso_start_url: session.startUrl, sso_region: session.region } },
@@ -33,6 +33,7 @@ test('an account and role become an sso source with the --assume chain, options 
       sessionName: 'alice',
       tags: ['team=infra', 'cost=a=b'],
     },
+    view,
     { AWS_REGION: 'eu-central-1' },
   );
   assert.deepEqual(plan, {
@@ -68,7 +69,11 @@ test('a profile plus --assume appends a hop after the profile chain', () => {
     plan.hops.map((h) => h.roleArn),
     ['arn:aws:iam::222222222222:role/Deploy', ARN],
   );
-  assert.equal(plan.region, undefined, 'region comes from the selected profile only, as in botocore');
+  assert.equal(
+    plan.region,
+    'eu-west-1',
+    "a source profile's region is never used (as in botocore); with none set, the sso-session's sso_region is",
+  );
   assert.equal(plan.profile, 'deploy');
 });
 

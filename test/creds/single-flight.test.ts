@@ -8,6 +8,7 @@ import type { SsoSource } from '../../src/creds/types.ts';
 import { repoRoot, runProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
 import { requires } from '../harness/requires.ts';
+import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { countingStsProxy, writeSignedInToken } from './helpers.ts';
 
@@ -21,14 +22,7 @@ test(`${CALLERS} processes running the same cold plan make one call per step and
   const ssoCalls = path.join(home.home, 'sso-calls.log');
   fs.writeFileSync(ssoCalls, '');
   const plan: Plan = {
-    source: {
-      kind: 'sso',
-      session: 'corp',
-      startUrl: 'https://d-1234567890.awsapps.com/start',
-      ssoRegion: 'us-east-1',
-      accountId: '111122223333',
-      roleName: 'Admin',
-    },
+    source: SSO_SOURCE,
     hops: [
       { roleArn: 'arn:aws:iam::123456789012:role/First', sessionName: 'first' },
       { roleArn: 'arn:aws:iam::123456789012:role/Second', sessionName: 'second' },

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { rolehopBin } from './cli.ts';
-import { type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from './sandbox.ts';
+import { type SandboxWorld, type StartOptions, sandboxWorld, signIn, tokenCacheEntry } from './sandbox.ts';
+import { devSession } from './sso-session.ts';
 import { writeFile } from './temp-home.ts';
 
 // Shared by the credential command tests: a sandbox (optionally minting through moto) and a temp
@@ -11,12 +12,16 @@ import { writeFile } from './temp-home.ts';
 
 /** A temp HOME signed in to the sandbox as sso-session "dev". */
 export async function signedInWorld(t: TestContext, options: StartOptions & { moto?: boolean } = {}) {
-  const w = await sandboxWorld(t, options);
+  return signInAsDev(await sandboxWorld(t, options));
+}
+
+/**
+ * Signs a sandbox world's HOME in as sso-session "dev": a token in the cache and `config` (default:
+ * just the [sso-session dev] section) as the config file.
+ */
+export async function signInAsDev<W extends SandboxWorld>(w: W, config = devSession(w.sandbox)): Promise<W> {
   const tokens = await signIn(w.sandbox);
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  writeFile(w.home.configFile, config);
   writeFile(
     tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
     JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),

@@ -12,16 +12,22 @@ export const SHELLS = {
   fish: ['fish', '--no-config'],
 } as const;
 
-export function terminal(
-  t: TestContext,
-  env: Record<string, string>,
-  shell: readonly string[] = SHELLS.bash,
-) {
+export interface TerminalOptions {
+  /** The shell and its arguments (default: bash without rc files). */
+  shell?: readonly string[];
+  /** Columns (default 160). */
+  width?: number;
+  /** How long waitFor waits by default (default 30 s). */
+  timeoutMs?: number;
+}
+
+export function terminal(t: TestContext, env: Record<string, string>, options: TerminalOptions = {}) {
   const socket = `rolehop-tty-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ' };
+  const shellEnv = { ...env, TERM: 'xterm', PS1: '$ ', PROMPT: '$ ' };
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, ...args], { env: shellEnv, encoding: 'utf8' });
-  tmux('new-session', '-d', '-s', 'main', '-x', '160', '-y', '40', ...shell);
+  const shell = options.shell ?? SHELLS.bash;
+  tmux('new-session', '-d', '-s', 'main', '-x', String(options.width ?? 160), '-y', '40', ...shell);
   t.after(() => {
     try {
       tmux('kill-server');
@@ -31,7 +37,8 @@ export function terminal(
   });
   return {
     send: (...keys: string[]) => tmux('send-keys', '-t', 'main', ...keys),
-    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    screen: () => tmux('capture-pane', '-p', '-t', 'main'),
+    async waitFor(pattern: RegExp, timeoutMs = options.timeoutMs ?? 30_000): Promise<string> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const text = tmux('capture-pane', '-p', '-t', 'main');

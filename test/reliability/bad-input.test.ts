@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
 import { signIn, startSandbox, tokenCacheEntry } from '../harness/sandbox.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { corpus } from './bad-input-corpus.ts';
 import { hashTree, runInProcess } from './harness.ts';
@@ -17,7 +18,7 @@ describe('bad input corpus', { concurrency: 8 }, async () => {
   const sandbox = await startSandbox(undefined);
   after(() => sandbox.stop());
   const tokens = await signIn(sandbox);
-  const session = `[sso-session dev]\nsso_start_url = ${sandbox.startUrl}\nsso_region = ${sandbox.region}\nsso_registration_scopes = sso:account:access\n`;
+  const session = `${devSession(sandbox)}`;
   const defaultConfig = `${session}\n[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n`;
 
   test('the corpus holds 100+ cases', () => {

@@ -5,6 +5,7 @@ import { after, describe, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runCli } from '../harness/cli.ts';
 import { signIn, startSandbox, tokenCacheEntry } from '../harness/sandbox.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { hashTree, runInProcess, signedIn } from './harness.ts';
 
@@ -170,7 +171,7 @@ describe('bad responses from the services', { concurrency: 4 }, async () => {
   const sandbox = await startSandbox(undefined);
   after(() => sandbox.stop());
   const tokens = await signIn(sandbox);
-  const config = `[sso-session dev]\nsso_start_url = ${sandbox.startUrl}\nsso_region = ${sandbox.region}\nsso_registration_scopes = sso:account:access\n\n[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n`;
+  const config = `${devSession(sandbox)}\n[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n`;
 
   cases.forEach((c, i) => {
     test(c.name, async (t) => {

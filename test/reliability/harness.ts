@@ -11,6 +11,7 @@ import {
   signIn,
   tokenCacheEntry,
 } from '../harness/sandbox.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
 // The in-process runner lives with the other CLI harness; re-exported for the reliability tests.
@@ -47,20 +48,7 @@ export function modesUnder(root: string): { path: string; dir: boolean; mode: nu
   return out;
 }
 
-/** Polls until check() is truthy; fails with what it waited for after the deadline. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../harness/poll.ts';
 
 /** The seed's Method 02 through rolehop: short-term keys in ~/.aws/credentials for profile `legacy`. */
 export const CONFIGURE_LEGACY_KEYS = [
@@ -78,7 +66,7 @@ export const CONFIGURE_LEGACY_KEYS = [
 
 export function configFor(w: Pick<SandboxWorld, 'sandbox'>, extra = ''): string {
   return (
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\n` +
+    `${devSession(w.sandbox, { scopes: false })}` +
     `sso_registration_scopes = sso:account:access\n\n` +
     `[profile prod]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\nregion = us-east-1\n` +
     extra

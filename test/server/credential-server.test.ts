@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import { test } from 'node:test';
 import {
   CONFLICTING_VARIABLES,
@@ -97,13 +98,30 @@ test('listens on 127.0.0.1 only, on a free port, with a fresh 32-byte token each
   assert.notEqual(server.token, other.token);
 });
 
+/** A port free on every interface right now. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '0.0.0.0', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 test('a non-loopback host option is refused and nothing listens', async () => {
+  const port = await freePort();
   for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com', '']) {
     await assert.rejects(
-      startCredentialServer({ host, getCredentials: async () => served }),
+      startCredentialServer({ host, port, getCredentials: async () => served }),
       (e: unknown) => e instanceof UsageError && /loopback only/.test(e.message),
     );
   }
+  // Nothing was left listening: the port can still be taken on every interface.
+  const after = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    after.once('error', reject);
+    after.listen(port, '0.0.0.0', resolve);
+  });
+  await new Promise((resolve) => after.close(resolve));
 });
 
 test('a port in use or out of range is a clear error', async (t) => {

@@ -45,14 +45,19 @@ function shellWords(words: string[]): string {
   return words.join(' ');
 }
 
+/** `env|exec|…`: the commands whose positional is a profile name, for a shell `case`. */
+function profileCommandNames(): string {
+  return visible()
+    .filter(takesProfile)
+    .map((c) => c.name)
+    .join('|');
+}
+
 export function bashScript(): string {
   const cases = visible()
     .map((c) => `    ${c.name}) opts="${shellWords(optionNames(c))}" ;;`)
     .join('\n');
-  const profileCommands = visible()
-    .filter(takesProfile)
-    .map((c) => c.name)
-    .join('|');
+  const profileCommands = profileCommandNames();
   const choiceCases = Object.entries(CHOICES)
     .map(
       ([opt, values]) => `    ${opt}) COMPREPLY=($(compgen -W "${shellWords(values)}" -- "$cur")); return ;;`,
@@ -110,10 +115,7 @@ export function zshScript(): string {
       return `    ${c.name}) opts=(${described.join(' ')}) ;;`;
     })
     .join('\n');
-  const profileCommands = visible()
-    .filter(takesProfile)
-    .map((c) => c.name)
-    .join('|');
+  const profileCommands = profileCommandNames();
   const choiceCases = Object.entries(CHOICES)
     .map(([opt, values]) => `    ${opt}) compadd -- ${values.join(' ')}; return ;;`)
     .join('\n');

@@ -3,7 +3,7 @@
 
 import { type ConfigEditor, SECRET_KEYS, splitKey, updateConfigFile } from '../../config/editor.ts';
 import { loadConfigFiles, readConfigFile } from '../../config/load.ts';
-import type { Properties, PropertyValue } from '../../config/model.ts';
+import { type Properties, type PropertyValue, sectionsOfKind } from '../../config/model.ts';
 import { type FileKind, own, parseConfigText, type SectionRef } from '../../config/parse.ts';
 import { configPaths, selectedProfile } from '../../config/paths.ts';
 import { UsageError } from '../../util/errors.ts';
@@ -71,8 +71,7 @@ function get(input: CommandInput, deps: Deps): number {
     props = own(parseConfigText(loaded.credentials.text, 'credentials').profiles, ref.name);
   } else {
     const v = loaded.view;
-    const bucket =
-      ref.kind === 'profile' ? v.profiles : ref.kind === 'sso-session' ? v.ssoSessions : v.services;
+    const bucket = sectionsOfKind(v, ref.kind);
     props = own(bucket, ref.name);
   }
   const value = lookup(props, key);

@@ -5,7 +5,7 @@ import { checkKeysWritable, removeKeys, writeKeys } from '../../config/credentia
 import type { ConfigDocument } from '../../config/document.ts';
 import { loadConfigView, readConfigFile } from '../../config/load.ts';
 import { type BlockContent, profileNamesOutside, type SectionSpec } from '../../config/managed-blocks.ts';
-import { isValidIdentifier, mergeViews, own, parseConfigText, viewOfDocument } from '../../config/parse.ts';
+import { mergeViews, own, parseConfigText, viewOfDocument } from '../../config/parse.ts';
 import { configPaths } from '../../config/paths.ts';
 import type { AssumeRoleHop } from '../../config/plan.ts';
 import {
@@ -15,62 +15,25 @@ import {
   isPlainSsoProfile,
   type ProfileStyle,
   type SsoRole,
-  STYLES,
   ssoEntries,
 } from '../../config/profile-layout.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
 import type { Credentials } from '../../creds/index.ts';
-import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from '../../creds/selection.ts';
+import { applyHops, parseHopOptions, type Selection } from '../../creds/selection.ts';
+import { accountInSession } from '../../creds/target.ts';
 import { resolveAccountId } from '../../sso/account-list.ts';
-import { pickSession } from '../../sso/session.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import { assumesFromSsoSession, oldAwsCliFinding } from '../aws-cli-version.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
+import { checkProfileName, parseOutput, parseStyle, rolehopInvocation } from '../profile-options.ts';
+import { fetchKeys } from '../recipe-keys.ts';
+import { regionToWrite } from '../region.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
-import type { CommandInput, CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, stringValue } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
-import { fetchKeys } from './sync.ts';
 
 // `rolehop configure NAME`: one named profile (Method 02) in rolehop's block `configure NAME`.
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** A name every SDK reads as a profile, and not `default` (rolehop never takes that one over). */
-export function checkProfileName(name: string): string {
-  if (isValidIdentifier(name) && name !== 'default') return name;
-  throw new UsageError(`"${name}" cannot be a profile name rolehop writes`, {
-    hint: 'use letters, digits and - _ . @ +, e.g. prod-deploy (not "default")',
-  });
-}
-
-export function parseStyle(value: string | undefined): ProfileStyle {
-  if (value === undefined) return 'sso';
-  if ((STYLES as readonly string[]).includes(value)) return value as ProfileStyle;
-  throw new UsageError(`unknown --style "${value}"`, {
-    hint: 'use sso (the AWS CLI refreshes it), process (rolehop credential-process) or credentials (keys in ~/.aws/credentials, kept fresh by rolehop sync)',
-  });
-}
-
-const OUTPUTS = ['json', 'text', 'table', 'yaml', 'yaml-stream'];
-
-export function parseOutput(value: string | undefined): string | undefined {
-  if (value === undefined || OUTPUTS.includes(value)) return value;
-  throw new UsageError(`unknown --output "${value}"`, { hint: `use one of ${OUTPUTS.join(', ')}` });
-}
-
-/** How a credential_process line starts rolehop: this node and bin script when not on PATH. */
-export function rolehopInvocation(deps: Pick<Deps, 'env'>): RolehopInvocation {
-  let script = process.argv[1] ?? '';
-  try {
-    script = fs.realpathSync(script);
-  } catch {
-    // keep as given
-  }
-  return { env: deps.env, execPath: process.execPath, script };
-}
 
 interface Request {
   name: string;
@@ -102,10 +65,10 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
     );
   }
   const name = checkProfileName(input.positionals[0]!);
-  const style = parseStyle(str(v.style));
-  const account = str(v.account);
-  const role = str(v.role);
-  const profileFrom = str(v['profile-from']);
+  const style = parseStyle(stringValue(v.style));
+  const account = stringValue(v.account);
+  const role = stringValue(v.role);
+  const profileFrom = stringValue(v['profile-from']);
   if (profileFrom !== undefined && (account !== undefined || role !== undefined)) {
     throw new UsageError('give either --profile-from or --account with --role, not both');
   }
@@ -133,7 +96,7 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
     ['duration', 'duration'],
     ['sourceIdentity', 'source-identity'],
   ] as const) {
-    const value = str(v[flag]);
+    const value = stringValue(v[flag]);
     if (value !== undefined) sel[key] = value;
   }
   if (Array.isArray(v.tag)) sel.tags = v.tag;
@@ -149,19 +112,17 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
       hint: 'add --assume ROLE_ARN, or use the profile itself',
     });
   }
-  const region = input.globals.region;
-  const output = parseOutput(str(v.output));
+  const output = parseOutput(stringValue(v.output));
   return {
     name,
     style,
-    ...(region ? { region } : {}),
     ...(output ? { output } : {}),
     hops,
     dryRun: v['dry-run'] === true,
     ...(account !== undefined ? { account } : {}),
     ...(role !== undefined ? { role } : {}),
     ...(profileFrom !== undefined ? { profileFrom } : {}),
-    ...(str(v['sso-session']) !== undefined ? { session: str(v['sso-session'])! } : {}),
+    ...(stringValue(v['sso-session']) !== undefined ? { session: stringValue(v['sso-session'])! } : {}),
     sel,
   };
 }
@@ -265,6 +226,7 @@ export const run: CommandRun = async (input, deps) => {
   const parsed = parseRequest(input);
   const view = loadConfigView(deps.env);
   let from: Request['from'];
+  let region: string | undefined;
   if (parsed.profileFrom !== undefined) {
     if (!Object.hasOwn(view.profiles, parsed.profileFrom)) {
       throw new UsageError(`no profile named "${parsed.profileFrom}" to start the chain from`, {
@@ -275,15 +237,17 @@ export const run: CommandRun = async (input, deps) => {
       throw new UsageError('--profile-from cannot name the profile being configured');
     }
     from = { profile: parsed.profileFrom };
+    region = regionToWrite(input, deps, view, from);
   } else {
-    const session = pickSession(view, parsed.session);
-    let accountId = parsed.account!;
-    if (!ACCOUNT_ID.test(accountId)) {
-      accountId = (await resolveAccountId(session, accountId, ssoDepsFor(deps, view))).accountId;
-    }
+    const { session, accountId } = await accountInSession(
+      view,
+      { ssoSession: parsed.session, account: parsed.account!, role: parsed.role! },
+      (session, name) => resolveAccountId(session, name, ssoDepsFor(deps, view)),
+    );
     from = { role: { session: session.name!, accountId, roleName: parsed.role! } };
+    region = regionToWrite(input, deps, view, { session });
   }
-  const req: Request = { ...parsed, from, processArgs: [] };
+  const req: Request = { ...parsed, ...(region ? { region } : {}), from, processArgs: [] };
   req.processArgs = processArgs(req, parsed.sel);
   const paths = configPaths(deps.env);
   const invocation = rolehopInvocation(deps);

@@ -9,7 +9,7 @@ import {
 import { UsageError } from '../../util/errors.ts';
 import { findCommand } from '../commands.ts';
 import { parseCommandArgs } from '../main.ts';
-import { credentialsOf, targetOf } from '../run-plan.ts';
+import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { decodeTargetWords, encodeTargetWords, targetWordsOf } from '../target-words.ts';
 
@@ -42,7 +42,7 @@ export const run: CommandRun = async (given, deps) => {
     deps.stdout.write(formatUnsetEnv(format));
     return 0;
   }
-  const allowLogin = deps.stdin.isTTY === true && deps.stderr.isTTY === true;
+  const allowLogin = isTerminal(deps);
   const target = await targetOf(input, deps, 'env', { allowLogin });
   // Fetched with --agent too: a sign-in or MFA code is asked for here, where a terminal is.
   const creds = await credentialsOf(target, input, deps, { allowLogin });

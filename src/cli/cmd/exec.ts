@@ -3,7 +3,7 @@ import { containerEnvAssignments, envAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
 import type { Deps } from '../deps.ts';
-import { credentialsOf, type Target, targetOf } from '../run-plan.ts';
+import { credentialsOf, isTerminal, type Target, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
 // Runs CMD directly (no shell: argv is passed untouched) with the credentials in its environment;
@@ -68,7 +68,7 @@ export const run: CommandRun = async (input, deps) => {
     const { runEachCommand } = await import('../each-command.ts');
     return runEachCommand(input, deps, input.values.each, keysEnv);
   }
-  const allowLogin = deps.stdin.isTTY === true && deps.stderr.isTTY === true;
+  const allowLogin = isTerminal(deps);
   const target = await targetOf(input, deps, 'exec', { allowLogin });
   const creds = await credentialsOf(target, input, deps, { allowLogin });
   let set: Array<[string, string]>;

@@ -1,8 +1,10 @@
 import { loadConfigView } from '../../config/load.ts';
 import type { AssumeRoleHop, Plan, Source } from '../../config/plan.ts';
 import { type PlanTrace, resolvePlanWithTrace } from '../../config/resolve.ts';
+import { defaultProfileName } from '../../creds/target.ts';
 import { UsageError } from '../../util/errors.ts';
-import type { CommandRun } from '../spec.ts';
+import type { Deps } from '../deps.ts';
+import type { CommandInput, CommandRun } from '../spec.ts';
 
 function describeSource(source: Source): string {
   switch (source.kind) {
@@ -47,29 +49,41 @@ function human(plan: Plan, trace: PlanTrace): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const run: CommandRun = (input, deps) => {
-  if (input.positionals.length > 1) {
-    throw new UsageError(`explain takes one profile, got ${input.positionals.length}`, {
+/** What explain acts on, typed: the command line is read once, in parseExplainInput. */
+export interface ExplainInput {
+  /** As named; undefined means the default profile (AWS_PROFILE, AWS_DEFAULT_PROFILE, default). */
+  profile: string | undefined;
+  region: string | undefined;
+  json: boolean;
+}
+
+export function parseExplainInput(raw: CommandInput): ExplainInput {
+  if (raw.positionals.length > 1) {
+    throw new UsageError(`explain takes one profile, got ${raw.positionals.length}`, {
       hint: "run 'rolehop explain --help'",
     });
   }
-  const profile =
-    input.positionals[0] ??
-    input.globals.profile ??
-    deps.env.AWS_PROFILE ??
-    deps.env.AWS_DEFAULT_PROFILE ??
-    'default';
-  const options = {
-    env: deps.env,
-    ...(input.globals.region ? { regionOverride: input.globals.region } : {}),
+  return {
+    profile: raw.positionals[0] ?? raw.globals.profile,
+    region: raw.globals.region,
+    json: raw.values.json === true,
   };
+}
+
+/** The plan of a profile, hop by hop, and where each part came from. */
+export function explain(input: ExplainInput, deps: Deps): number {
+  const profile = input.profile ?? defaultProfileName(deps.env);
+  const options = { env: deps.env, ...(input.region ? { regionOverride: input.region } : {}) };
   const { plan, trace } = resolvePlanWithTrace(loadConfigView(deps.env), profile, options);
-  if (input.values.json === true) {
+  if (input.json) {
+    const region = { region: plan.region ?? null, regionFrom: trace.region?.from ?? null };
     deps.stdout.write(
-      `${JSON.stringify({ profile, region: plan.region ?? null, source: plan.source, hops: plan.hops }, null, 2)}\n`,
+      `${JSON.stringify({ profile, ...region, source: plan.source, hops: plan.hops }, null, 2)}\n`,
     );
   } else {
     deps.stdout.write(human(plan, trace));
   }
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => explain(parseExplainInput(raw), deps);

@@ -1,14 +1,16 @@
 import { updateConfigFile } from '../../config/editor.ts';
 import { loadConfigView } from '../../config/load.ts';
 import { configPaths } from '../../config/paths.ts';
-import { login } from '../../sso/login.ts';
 import {
   DEFAULT_SCOPES,
+  nameFromStartUrl,
   pickSession,
   type SsoSessionRef,
   sessionFromView,
+  ssoSessionSection,
   validateStartUrl,
-} from '../../sso/session.ts';
+} from '../../config/sso-session.ts';
+import { login } from '../../sso/login.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import { prefersDeviceCode } from '../browser.ts';
@@ -17,13 +19,6 @@ import type { CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@+-]*$/;
-
-/** `my-org` from https://my-org.awsapps.com/start; `local` for loopback sandboxes. */
-export function nameFromStartUrl(startUrl: string): string {
-  const host = new URL(startUrl).hostname;
-  if (host === '127.0.0.1' || host === 'localhost' || host.startsWith('[')) return 'local';
-  return host.split('.')[0] || 'default';
-}
 
 export const run: CommandRun = async (input, deps) => {
   const v = input.values;
@@ -52,8 +47,7 @@ export const run: CommandRun = async (input, deps) => {
         hint: 'use letters, digits and . _ - @ +, starting with a letter or digit',
       });
     }
-    const existing = view.ssoSessions[sessionName];
-    if (existing) {
+    if (ssoSessionSection(view, sessionName)) {
       session = sessionFromView(view, sessionName);
       if (session.startUrl !== startUrl || session.region !== region) {
         throw new UsageError(

@@ -1,8 +1,8 @@
 import { loadConfigView } from '../../config/load.ts';
+import { pickSession, type SsoSessionRef, sessionFromView } from '../../config/sso-session.ts';
 import { clearCachedCredentials } from '../../creds/cache-status.ts';
 import { deleteAwsCliSsoCredentials } from '../../sso/cli-credential-cache.ts';
 import { createPortalClient } from '../../sso/portal.ts';
-import { pickSession, type SsoSessionRef, sessionFromView } from '../../sso/session.ts';
 import {
   CorruptTokenError,
   deleteToken,

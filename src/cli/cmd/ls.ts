@@ -1,6 +1,6 @@
 import { loadConfigView } from '../../config/load.ts';
+import { pickSession } from '../../config/sso-session.ts';
 import { filterAccounts, listAccountsWithRoles } from '../../sso/account-list.ts';
-import { pickSession } from '../../sso/session.ts';
 import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import { terminalSafe } from '../../util/terminal-text.ts';

@@ -1,50 +1,28 @@
-import { credentialProcessLine, type RolehopInvocation } from '../../config/credential-process-line.ts';
 import { type KeysToWrite, managedKeyProfiles, writeKeys } from '../../config/credentials-block.ts';
-import { ConfigDocument } from '../../config/document.ts';
 import { loadConfigView } from '../../config/load.ts';
-import {
-  type BlockContent,
-  findManagedBlocks,
-  profileNamesOutside,
-  type SectionSpec,
-} from '../../config/managed-blocks.ts';
-import { viewOfDocument } from '../../config/parse.ts';
 import { configPaths } from '../../config/paths.ts';
-import {
-  commonEntries,
-  type Entries,
-  type ProfileStyle,
-  type SsoRole,
-  ssoEntries,
-} from '../../config/profile-layout.ts';
-import {
-  assignProfileNames,
-  checkTemplate,
-  DEFAULT_TEMPLATE,
-  renderTemplate,
-} from '../../config/profile-names.ts';
+import type { SsoRole } from '../../config/profile-layout.ts';
+import { checkTemplate, DEFAULT_TEMPLATE } from '../../config/profile-names.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
+import { pickSession, type SsoSessionRef } from '../../config/sso-session.ts';
 import { listAccountsWithRoles } from '../../sso/account-list.ts';
 import type { SsoDeps } from '../../sso/deps.ts';
-import type { PortalAccount } from '../../sso/portal.ts';
-import { pickSession, type SsoSessionRef } from '../../sso/session.ts';
 import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
+import { type AccountRoles, type PopulateRequest, populateBlock } from '../populate-layout.ts';
+import { parseStyle, rolehopInvocation } from '../profile-options.ts';
+import { progressBar } from '../progress.ts';
+import { fetchKeys } from '../recipe-keys.ts';
+import { regionToWrite } from '../region.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
-import { parseStyle, rolehopInvocation } from './configure.ts';
-import { fetchKeys } from './sync.ts';
 
 // `rolehop populate`: one profile per account × role in the block `populate SESSION`. The listing
 // comes from the inventory (sso/account-list.ts): concurrent, throttle-aware, cheap on a re-run, and
-// resumable after a failure.
-
-export interface AccountRoles {
-  account: PortalAccount;
-  roles: string[];
-}
+// resumable after a failure. The block is cli/populate-layout.ts, the bar cli/progress.ts; this
+// module is the command that joins them.
 
 export interface EnumerateOptions {
   concurrency?: number;
@@ -72,134 +50,6 @@ export async function enumerateRoles(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return accounts.map(({ roles, ...account }) => ({ account, roles }));
-}
-
-/** A one-line bar redrawn on a terminal; elsewhere, a line at each quarter. */
-function progressBar(stderr: Deps['stderr']): (done: number, total: number) => void {
-  let lastDraw = 0;
-  let lastQuarter = 0;
-  return (done, total) => {
-    if (stderr.isTTY) {
-      const now = Date.now();
-      if (now - lastDraw < 100 && done < total) return;
-      lastDraw = now;
-      const width = 30;
-      const filled = total === 0 ? width : Math.round((done / total) * width);
-      stderr.write(
-        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} accounts${done === total ? '\n' : ''}`,
-      );
-      return;
-    }
-    const quarter = total === 0 ? 4 : Math.floor((done / total) * 4);
-    if (quarter > lastQuarter && quarter > 0) {
-      lastQuarter = quarter;
-      stderr.write(`listed roles of ${done}/${total} accounts\n`);
-    }
-  };
-}
-
-export interface PopulateRequest {
-  session: string;
-  template: string;
-  style: ProfileStyle;
-  region?: string;
-  prune: boolean;
-}
-
-/** The block for the listing; managed profiles that vanished stay unless `prune`. */
-export function populateBlock(
-  req: PopulateRequest,
-  listing: AccountRoles[],
-  doc: ConfigDocument,
-  invocation: RolehopInvocation,
-): {
-  block: BlockContent;
-  added: number;
-  removed: number;
-  kept: number;
-  /** The listed roles with their profile names. */
-  named: { name: string; role: SsoRole }[];
-  /** Managed profiles that vanished (removed from the block when `prune`). */
-  vanished: string[];
-} {
-  const id = `populate ${req.session}`;
-  const items = listing.flatMap(({ account, roles }) =>
-    roles.map((roleName) => ({ accountId: account.accountId, roleName, account })),
-  );
-  const reserved = profileNamesOutside(doc, 'config', id);
-  const named = assignProfileNames(
-    items,
-    (i) =>
-      renderTemplate(req.template, {
-        account_id: i.accountId,
-        account_name: i.account.accountName ?? i.accountId,
-        role_name: i.roleName,
-        sso_session: req.session,
-        account_email: i.account.emailAddress ?? '',
-      }),
-    reserved,
-  );
-  const common = commonEntries(req);
-  const sections: SectionSpec[] = named.map(({ name, item }) => {
-    const role = { session: req.session, accountId: item.accountId, roleName: item.roleName };
-    // Credentials style: the keys live in ~/.aws/credentials; the config profile keeps the rest.
-    const entries: Entries =
-      req.style === 'credentials'
-        ? []
-        : req.style === 'process'
-          ? [
-              [
-                'credential_process',
-                credentialProcessLine(
-                  ['--sso-session', role.session, '--account', role.accountId, '--role', role.roleName],
-                  invocation,
-                ),
-              ],
-            ]
-          : ssoEntries(role);
-    return { ref: { kind: 'profile', name }, entries: [...entries, ...common] };
-  });
-  const fresh = new Set(sections.map((s) => s.ref.name));
-  const previous = existingProfiles(doc, id);
-  const vanished = [...previous.keys()].filter((n) => !fresh.has(n));
-  let kept = 0;
-  if (!req.prune) {
-    for (const name of vanished) {
-      sections.push({ ref: { kind: 'profile', name }, entries: previous.get(name)! });
-      kept++;
-    }
-  }
-  sections.sort((a, b) => (a.ref.name < b.ref.name ? -1 : a.ref.name > b.ref.name ? 1 : 0));
-  return {
-    block: { id, sections },
-    added: [...fresh].filter((n) => !previous.has(n)).length,
-    removed: req.prune ? vanished.length : 0,
-    kept,
-    named: named.map(({ name, item }) => ({
-      name,
-      role: { session: req.session, accountId: item.accountId, roleName: item.roleName },
-    })),
-    vanished,
-  };
-}
-
-/** The profiles inside block `id`, with their entries as written. */
-function existingProfiles(doc: ConfigDocument, id: string): Map<string, Entries> {
-  const block = findManagedBlocks(doc).find((b) => b.id === id);
-  const out = new Map<string, Entries>();
-  if (!block) return out;
-  const text = doc.lines
-    .slice(block.begin + 1, block.end)
-    .map((l) => l.text)
-    .join('\n');
-  const view = viewOfDocument(ConfigDocument.parse(text), 'config');
-  for (const [name, props] of Object.entries(view.profiles)) {
-    out.set(
-      name,
-      Object.entries(props).flatMap(([k, v]): Entries => (typeof v === 'string' ? [[k, v]] : [])),
-    );
-  }
-  return out;
 }
 
 /** Keys for every role, a few at a time through the Plan runner (its cache and locks). */
@@ -232,9 +82,9 @@ export const run: CommandRun = async (input, deps) => {
     throw new UsageError((error as Error).message, { hint: (error as UsageError).hint });
   }
   const style = parseStyle(typeof v.style === 'string' ? v.style : undefined);
-  const region = input.globals.region;
   const view = loadConfigView(deps.env);
   const session = pickSession(view, typeof v['sso-session'] === 'string' ? v['sso-session'] : undefined);
+  const region = regionToWrite(input, deps, view, { session });
   const sso = ssoDepsFor(deps, view);
   const maxAge =
     typeof v['max-age'] === 'string' ? parseDurationSeconds(v['max-age'], '--max-age') : undefined;

@@ -1,26 +1,27 @@
 import { loadConfigView } from '../../config/load.ts';
 import { DEFAULT_TEMPLATE, renderTemplate } from '../../config/profile-names.ts';
+import {
+  nameFromStartUrl,
+  pickSession,
+  type SsoSessionRef,
+  ssoSessionSection,
+  validateStartUrl,
+} from '../../config/sso-session.ts';
 import { REFRESH_WINDOW_MS } from '../../sso/access-token.ts';
 import { tokenRejectedAt } from '../../sso/rejected-token.ts';
-import { pickSession, type SsoSessionRef, validateStartUrl } from '../../sso/session.ts';
 import { readToken } from '../../sso/token-cache.ts';
 import { RolehopError, UsageError } from '../../util/errors.ts';
 import { findCommand } from '../commands.ts';
 import type { Deps } from '../deps.ts';
 import { parseCommandArgs } from '../main.ts';
+import { checkProfileName, parseStyle } from '../profile-options.ts';
 import { parseRegion } from '../region.ts';
 import { isTerminal, readLine, targetOf } from '../run-plan.ts';
-import type { CommandInput, CommandRun } from '../spec.ts';
-import { checkProfileName, parseStyle } from './configure.ts';
-import { nameFromStartUrl } from './login.ts';
+import { type CommandInput, type CommandRun, stringValue } from '../spec.ts';
 
 // `rolehop setup`: the guided first run (as `aws configure sso`). It asks only for what no flag
 // gave, then runs the real commands: `login` signs in, the picker of the credential commands picks
 // the account and role, `configure` writes the profile. Nothing here writes a file itself.
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 
 /** How many times a bad answer is asked again before setup gives up. */
 const ATTEMPTS = 3;
@@ -52,7 +53,7 @@ async function runCommand(name: string, args: string[], input: CommandInput, dep
     ...(input.globals.debug ? ['--debug'] : []),
     ...(input.globals.color ? [] : ['--no-color']),
   ];
-  const { run } = await spec.load!();
+  const { run } = await spec.load();
   return (await run(parseCommandArgs(spec, [...args, ...globals]), deps)) ?? 0;
 }
 
@@ -60,9 +61,9 @@ async function runCommand(name: string, args: string[], input: CommandInput, dep
 async function chooseSession(input: CommandInput, deps: Deps): Promise<SsoSessionRef> {
   const v = input.values;
   const view = loadConfigView(deps.env);
-  const named = str(v['sso-session']);
-  let startUrl = str(v['start-url']);
-  if (named && view.ssoSessions[named] && startUrl === undefined) return pickSession(view, named);
+  const named = stringValue(v['sso-session']);
+  let startUrl = stringValue(v['start-url']);
+  if (named && ssoSessionSection(view, named) && startUrl === undefined) return pickSession(view, named);
   const known = Object.keys(view.ssoSessions).map((n) => {
     try {
       return pickSession(view, n);
@@ -73,7 +74,7 @@ async function chooseSession(input: CommandInput, deps: Deps): Promise<SsoSessio
   const only = known.length === 1 ? known[0] : undefined;
   startUrl ??= await ask(deps, 'SSO start URL', only?.startUrl, validateStartUrl);
   const existing = known.find((s) => s?.startUrl === startUrl);
-  let region = str(v['sso-region']);
+  let region = stringValue(v['sso-region']);
   region ??= await ask(deps, 'SSO region', existing?.region, (a) => parseRegion(a, 'the SSO region')!);
   const name =
     named ?? (existing?.region === region ? existing.name : undefined) ?? nameFromStartUrl(startUrl);
@@ -106,9 +107,9 @@ export const run: CommandRun = async (input, deps) => {
   }
   // Flags are checked before any question is asked or any sign-in starts.
   const givenName = input.positionals[0] === undefined ? undefined : checkProfileName(input.positionals[0]);
-  const givenStyle = str(v.style) === undefined ? undefined : parseStyle(str(v.style));
-  if (str(v['start-url']) !== undefined) validateStartUrl(str(v['start-url'])!);
-  parseRegion(str(v['sso-region']), '--sso-region');
+  const givenStyle = stringValue(v.style) === undefined ? undefined : parseStyle(stringValue(v.style));
+  if (stringValue(v['start-url']) !== undefined) validateStartUrl(stringValue(v['start-url'])!);
+  parseRegion(stringValue(v['sso-region']), '--sso-region');
   if ((v.account === undefined) !== (v.role === undefined)) {
     throw new UsageError(v.account === undefined ? '--role needs --account' : '--account needs --role', {
       hint: 'give both, or neither and pick from the list',

@@ -1,8 +1,8 @@
 import { loadConfigView } from '../../config/load.ts';
 import type { ConfigView } from '../../config/model.ts';
+import { readSsoSession, type SsoSessionRef } from '../../config/sso-session.ts';
 import { cacheStatus } from '../../creds/cache-status.ts';
 import { tokenRejectedAt } from '../../sso/rejected-token.ts';
-import { parseScopes, type SsoSessionRef } from '../../sso/session.ts';
 import { isRefreshable, readToken } from '../../sso/token-cache.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { RolehopError } from '../../util/errors.ts';
@@ -31,15 +31,9 @@ interface CredentialStatus {
 
 function sessionsOf(view: ConfigView): { name: string | null; ref?: SsoSessionRef; problem?: string }[] {
   const out: { name: string | null; ref?: SsoSessionRef; problem?: string }[] = [];
-  for (const [name, s] of Object.entries(view.ssoSessions)) {
-    const startUrl = typeof s.sso_start_url === 'string' ? s.sso_start_url : '';
-    const region = typeof s.sso_region === 'string' ? s.sso_region : '';
-    if (!startUrl || !region) {
-      out.push({ name, problem: `missing ${!startUrl ? 'sso_start_url' : 'sso_region'}` });
-      continue;
-    }
-    const scopes = parseScopes(s.sso_registration_scopes);
-    out.push({ name, ref: { name, startUrl, region, ...(scopes ? { scopes } : {}) } });
+  for (const name of Object.keys(view.ssoSessions)) {
+    const read = readSsoSession(view, name)!;
+    out.push('ref' in read ? { name, ref: read.ref } : { name, problem: `missing ${read.missing[0]}` });
   }
   // Legacy profiles (sso_start_url on the profile) have tokens keyed by start URL.
   const legacy = new Set<string>();
@@ -63,27 +57,18 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
     startUrl: entry.ref?.startUrl ?? null,
     region: entry.ref?.region ?? null,
   };
-  if (!entry.ref) {
-    return {
-      ...base,
-      signedIn: false,
-      expiresAt: null,
-      refreshable: false,
-      rejectedAt: null,
-      problem: entry.problem ?? null,
-    };
-  }
+  const signedOut = (problem: string | null): SessionStatus => ({
+    ...base,
+    signedIn: false,
+    expiresAt: null,
+    refreshable: false,
+    rejectedAt: null,
+    problem,
+  });
+  if (!entry.ref) return signedOut(entry.problem ?? null);
   try {
     const token = readToken(deps.env, entry.ref);
-    if (!token)
-      return {
-        ...base,
-        signedIn: false,
-        expiresAt: null,
-        refreshable: false,
-        rejectedAt: null,
-        problem: null,
-      };
+    if (!token) return signedOut(null);
     const now = deps.now();
     const rejectedAt = tokenRejectedAt(deps.env, entry.ref, token.accessToken);
     return {

@@ -4,52 +4,18 @@ import {
   managedKeyProfiles,
   writeKeys,
 } from '../../config/credentials-block.ts';
-import { loadConfigView } from '../../config/load.ts';
-import type { ConfigView } from '../../config/model.ts';
 import { configPaths } from '../../config/paths.ts';
-import type { Plan } from '../../config/plan.ts';
 import type { FileChange } from '../../config/profile-writer.ts';
-import { resolvePlan } from '../../config/resolve.ts';
-import { type Credentials, runPlan } from '../../creds/index.ts';
-import { sessionFromView } from '../../sso/session.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../../util/errors.ts';
 import { redactText } from '../../util/redact.ts';
 import type { Deps } from '../deps.ts';
-import { runPlanDeps } from '../run-plan.ts';
+import { fetchKeys } from '../recipe-keys.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 
 // `rolehop sync`: fresh short-term keys in ~/.aws/credentials for credentials-style profiles, i.e.
 // those in a `credentials NAME` block rolehop wrote. Keys come from the block's recipe profile
 // through the Plan runner (its cache and locks), and are written only when they changed.
-
-/** The plan a recipe names: a config profile's, or an SSO role of a configured sso-session. */
-export function planOfRecipe(recipe: KeyRecipe, view: ConfigView, env: Deps['env']): Plan {
-  if ('profile' in recipe) return resolvePlan(view, recipe.profile, { env });
-  const session = sessionFromView(view, recipe.ssoSession);
-  return {
-    source: {
-      kind: 'sso',
-      session: recipe.ssoSession,
-      startUrl: session.startUrl,
-      ssoRegion: session.region,
-      accountId: recipe.accountId,
-      roleName: recipe.roleName,
-      ...(session.scopes ? { registrationScopes: session.scopes } : {}),
-    },
-    hops: [],
-  };
-}
-
-/** Keys from the recipe's plan; `view` defaults to the files as they are now. */
-export async function fetchKeys(
-  recipe: KeyRecipe,
-  input: CommandInput,
-  deps: Deps,
-  view: ConfigView = loadConfigView(deps.env),
-): Promise<Credentials> {
-  return runPlan(planOfRecipe(recipe, view, deps.env), runPlanDeps(input, deps, view));
-}
 
 /** Runs the recipe profile's plan and writes its keys into the profile's block. */
 export async function writeFreshKeys(

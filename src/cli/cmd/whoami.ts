@@ -4,13 +4,13 @@ import { isoSeconds } from '../../emit/index.ts';
 import { getCallerIdentity } from '../../sts/assume-role.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { terminalSafe } from '../../util/terminal-text.ts';
-import { credentialsOf, targetOf } from '../run-plan.ts';
+import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
 // STS GetCallerIdentity with the resolved credentials: who the plan actually makes you.
 
 export const run: CommandRun = async (input, deps) => {
-  const allowLogin = deps.stdin.isTTY === true && deps.stderr.isTTY === true;
+  const allowLogin = isTerminal(deps);
   const target = await targetOf(input, deps, 'whoami', { allowLogin });
   const creds = await credentialsOf(target, input, deps, { allowLogin });
   const region = target.plan.region ?? 'us-east-1';
