@@ -66,9 +66,11 @@ test('SIGTERM to populate reaches the child and the parent ends by the same sign
   t.after(() => parent.kill('SIGKILL'));
   const deadline = Date.now() + 30_000;
   let child: { pid: number; argv: string[] } | undefined;
-  while (!child && Date.now() < deadline) {
+  // Between fork and exec a child still shows its parent's command line: wait for the exec.
+  const execed = (c: typeof child) => c?.argv.includes('--max-semi-space-size=2') === true;
+  while (!execed(child) && Date.now() < deadline) {
     [child] = childrenOf(parent.pid!);
-    if (!child) await delay(20);
+    if (!execed(child)) await delay(20);
   }
   assert.ok(child, 'populate started a child');
   assert.ok(child.argv.includes('--max-semi-space-size=2'), child.argv.join(' '));

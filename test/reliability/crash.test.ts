@@ -158,7 +158,13 @@ describe('SIGKILL during writes', { concurrency: true }, () => {
     const keyIds = new Set<string>();
     for (let n = 1; n <= ITERATIONS; n++) {
       dropCache();
-      const r = await runAndKill(args, w.env, triggerFor(n, w.home.awsDir, runMs));
+      // Every third run is killed just after the new credentials file lands (not at a random delay,
+      // which on a loaded machine could miss every write): the writes are always exercised.
+      const trigger: Trigger =
+        n % 3 === 2
+          ? { watch: w.home.awsDir, pattern: /^credentials$/ }
+          : triggerFor(n, w.home.awsDir, runMs);
+      const r = await runAndKill(args, w.env, trigger);
       if (r.killed) kills++;
       const view = loadConfigView(w.home.env);
       const legacy = view.profiles.legacy ?? {};
