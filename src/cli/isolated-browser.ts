@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findOnPath } from '../config/credential-process-line.ts';
 import { homeDir, rolehopCacheDir } from '../config/paths.ts';
 import { UsageError } from '../util/errors.ts';
 import { ensurePrivateDir } from '../util/private-file.ts';
@@ -29,18 +30,6 @@ export const BROWSER_NAMES: Record<string, { family: BrowserFamily; executables:
   firefox: { family: 'firefox', executables: ['firefox', 'firefox-esr'] },
 };
 
-function onPath(name: string, env: Env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {}
-  }
-  return undefined;
-}
-
 /** A path's family from its name: Firefox by name, every other browser is taken as Chromium-based. */
 function familyOf(file: string): BrowserFamily {
   return /firefox/i.test(path.basename(file)) ? 'firefox' : 'chromium';
@@ -68,7 +57,7 @@ export function findIsolatingBrowser(choice: string | undefined, env: Env): Isol
       });
     }
     for (const exe of spec.executables) {
-      const found = onPath(exe, env);
+      const found = findOnPath(exe, env);
       if (found) return { executable: found, family: spec.family };
     }
   }

@@ -55,6 +55,13 @@ export function stsClientConfig(creds: StsCredentials, region: string, options: 
       secretAccessKey: creds.secretAccessKey,
       sessionToken: creds.sessionToken,
     },
+    ...stsRequestSettings(options),
+  };
+}
+
+/** Retries and time-outs of every STS call (AssumeRole, GetCallerIdentity, web identity). */
+export function stsRequestSettings(options: Pick<StsCallOptions, 'maxAttempts' | 'requestTimeoutMs'>) {
+  return {
     maxAttempts: options.maxAttempts ?? 4,
     retryMode: 'standard',
     requestHandler: {

@@ -1,8 +1,7 @@
 import type { ClientEndpoint } from '../config/endpoints.ts';
-import type { Credentials } from '../util/credentials.ts';
+import { type Credentials, fromSdkCredentials } from '../util/credentials.ts';
 import { ConfigError } from '../util/errors.ts';
-import { registerSecret } from '../util/redact.ts';
-import type { StsCallOptions } from './assume-role.ts';
+import { type StsCallOptions, stsRequestSettings } from './assume-role.ts';
 import { mapStsError } from './sts-errors.ts';
 
 // STS AssumeRoleWithWebIdentity through the SDK's own provider (@aws-sdk/credential-provider-web-identity),
@@ -25,13 +24,7 @@ export async function assumeRoleWithWebIdentity(
   const clientConfig = {
     region: params.region,
     ...options.endpoint,
-    maxAttempts: options.maxAttempts ?? 4,
-    retryMode: 'standard',
-    requestHandler: {
-      requestTimeout: options.requestTimeoutMs ?? 10_000,
-      connectionTimeout: options.requestTimeoutMs ?? 10_000,
-      throwOnRequestTimeout: true,
-    },
+    ...stsRequestSettings(options),
   };
   // Every input is passed, so the provider never falls back to process.env (the library may run with another env).
   const provider = sdk.fromTokenFile({
@@ -41,15 +34,7 @@ export async function assumeRoleWithWebIdentity(
     clientConfig,
   });
   try {
-    const c = await provider();
-    registerSecret(c.secretAccessKey);
-    registerSecret(c.sessionToken);
-    return {
-      accessKeyId: c.accessKeyId,
-      secretAccessKey: c.secretAccessKey,
-      ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
-      ...(c.expiration ? { expiration: c.expiration } : {}),
-    };
+    return fromSdkCredentials(await provider());
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e?.path === params.tokenFile) {
