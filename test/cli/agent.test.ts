@@ -192,7 +192,8 @@ test('a foreground `rolehop agent` is reused by env --agent, refuses a second on
   const w = await signedInWorld(t);
   fs.appendFileSync(w.home.configFile, PROFILES);
   stopAgentAfter(t, w.env);
-  const fg = startCli(t, ['agent', '--idle', '4s', '--debug'], w.env);
+  // Idle long enough that a slow sign-in fetch by env --agent on a loaded machine cannot outlast it.
+  const fg = startCli(t, ['agent', '--idle', '15s', '--debug'], w.env);
   await waitFor(() => /serving 0 target\(s\) on http/.test(fg.stderr()), 'the agent to listen');
   const second = await runCli(['agent'], { env: w.env });
   assert.equal(second.code, 1);
@@ -208,7 +209,7 @@ test('a foreground `rolehop agent` is reused by env --agent, refuses a second on
   const done = await fg.done;
   assert.equal(done.code, 0);
   assert.match(done.stderr, /new target app/);
-  assert.match(done.stderr, /no requests for 4s; exiting/);
+  assert.match(done.stderr, /no requests for 15s; exiting/);
   for (const secret of [v.AWS_CONTAINER_AUTHORIZATION_TOKEN!, JSON.parse(creds.body).SecretAccessKey]) {
     assert.equal(done.stderr.includes(secret), false, 'a secret reached the log');
   }
