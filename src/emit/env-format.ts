@@ -1,5 +1,6 @@
 // `rolehop env` output: the AWS_* variables as shell code, dotenv or JSON.
 
+import { BEFORE_CONTAINER_CREDENTIALS } from '../util/container-variables.ts';
 import { RolehopError, UsageError } from '../util/errors.ts';
 import { assertNoNul, type Credentials, isoSeconds } from './credentials.ts';
 import { quoteForDotenv } from './dotenv.ts';
@@ -27,22 +28,6 @@ export const EMITTED_VARIABLES = [
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
   'AWS_CONTAINER_AUTHORIZATION_TOKEN',
   'ROLEHOP_TARGET',
-] as const;
-
-/**
- * What an SDK reads before the container provider, or instead of our token: static keys, a
- * profile, a RELATIVE_URI, a token file. Cleared wherever the agent's endpoint is exported.
- */
-const BEFORE_CONTAINER_CREDENTIALS = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CREDENTIAL_EXPIRATION',
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
 ] as const;
 
 export function parseEnvFormat(name: string): EnvFormat {

@@ -1,19 +1,9 @@
+import { BEFORE_CONTAINER_CREDENTIALS } from '../util/container-variables.ts';
+
 // The environment of a process that should take its credentials from the local endpoint.
 
-/**
- * Variables that would make an SDK pick other credentials (static keys or a profile beat the
- * container provider; a RELATIVE_URI beats FULL_URI; a token file beats the token).
- */
-export const CONFLICTING_VARIABLES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_CREDENTIAL_EXPIRATION',
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-] as const;
+/** Variables that would make an SDK pick other credentials than the endpoint's. */
+export const CONFLICTING_VARIABLES = BEFORE_CONTAINER_CREDENTIALS;
 
 /**
  * A copy of `env` pointing AWS SDKs at `url` (the server's URL for one profile) with `token`.
