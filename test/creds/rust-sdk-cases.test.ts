@@ -73,6 +73,13 @@ const RECORDING_QUIRKS: Record<string, string[]> = {
   'default-credential-provider-chain/web_identity_token_source_profile': ['RoleArn'],
 };
 
+/** Cases whose first call goes to another endpoint than the Rust SDK's, and why (not compared). */
+const ENDPOINT_DIFFERS: Record<string, string> = {
+  // The case sets region in the profile and AWS_REGION beside it; the SDKs let the variable win.
+  'profile-provider/region_override':
+    "rolehop puts the profile's region before AWS_REGION (one rule for what it calls, exports and writes), so its STS call goes to the profile's region",
+};
+
 /** How rolehop's answer differs from the Rust SDK's, and why. */
 const DIFFERENT: Record<string, { outcome: 'error'; why: string }> = {
   'profile-provider/credential_process': {
@@ -256,7 +263,7 @@ for (const name of cases) {
 
       // The first call to AWS goes where the Rust SDK's went (169.254.x is compute: replayed, not compared).
       const firstAws = exchanges.find((x) => !/^http:\/\/169\.254\./.test(x.uri));
-      if (firstAws && plan) {
+      if (firstAws && plan && !ENDPOINT_DIFFERS[name]) {
         assert.equal(await firstOrigin(plan, env, firstAws.uri), new URL(firstAws.uri).origin, 'endpoint');
       }
       const expectOk = 'Ok' in spec.result && !different;

@@ -356,6 +356,8 @@ test('rolehop env refuses a glob, space or $() in any field with exit 1, naming 
   }
   config += '[profile file-keys]\nregion = eu-west-1\n\n[profile good]\n';
   config += `credential_process = "${process.execPath}" "${path.join(home.home, 'good.mjs')}"\nregion = eu-west-1\n`;
+  // No region of its own: the profile's region comes before AWS_REGION, and this one must reach the check.
+  config += `\n[profile good-env-region]\ncredential_process = "${process.execPath}" "${path.join(home.home, 'good.mjs')}"\n`;
   fs.writeFileSync(
     path.join(home.home, 'good.mjs'),
     `console.log(${JSON.stringify(JSON.stringify({ Version: 1, ...good }))})`,
@@ -392,7 +394,7 @@ test('rolehop env refuses a glob, space or $() in any field with exit 1, naming 
     assert.equal(r.stdout, '', args[0]);
     assert.match(r.stderr, /the secret access key holds characters outside base64/, args[0]);
   }
-  const region = await runCli(['env', 'good', '--format', 'bash'], {
+  const region = await runCli(['env', 'good-env-region', '--format', 'bash'], {
     env: { ...home.env, AWS_REGION: 'eu-*' },
     cwd,
   });
