@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { repoRoot, runCli } from '../harness/cli.ts';
+import { get } from '../harness/http.ts';
 import { requires } from '../harness/requires.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
@@ -131,19 +131,6 @@ test('boto3 and the JS SDK under `serve -- CMD` keep working across credential r
   assert.ok(secrets.length >= 6);
   for (const secret of secrets) assert.equal(r.stderr.includes(secret), false, 'a secret reached stderr');
 });
-
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 test('without CMD: prints the exports, serves only its profile at /, refuses strangers, stops on Ctrl-C', async (t) => {
   const w = await signedInWorld(t);

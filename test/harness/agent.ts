@@ -1,4 +1,3 @@
-import * as http from 'node:http';
 import type { TestContext } from 'node:test';
 import { agentStateFile } from '../../src/cli/agent-client.ts';
 import { readAgentState } from '../../src/server/agent-state.ts';
@@ -13,18 +12,7 @@ export function exportsOf(text: string): Record<string, string> {
   return out;
 }
 
-export function get(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+export { get } from './http.ts';
 
 /** Kills the agent of this HOME at the end of the test (each test's HOME has its own). */
 export function stopAgentAfter(t: TestContext, env: Record<string, string>): void {
