@@ -174,3 +174,14 @@ export function assertPresent(...names: ProgramName[]): void {
   const line = missing(...names);
   if (line !== undefined) throw new Error(line);
 }
+
+/**
+ * Whether another user (tests run some children as nobody) can reach `file`: every folder above it
+ * must be searchable by others. A checkout in a 0700 folder (mktemp -d) is not; such tests skip.
+ */
+export function othersCanReach(file: string): boolean {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+    if (path.dirname(dir) === dir) return true;
+  }
+}

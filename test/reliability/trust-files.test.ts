@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { rolehopBin, runCli } from '../harness/cli.ts';
+import { othersCanReach } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { CONFIGURE_LEGACY_KEYS, signedIn } from './harness.ts';
 
@@ -287,6 +288,10 @@ describe('files that are not plain files (issue 16 §2)', { concurrency: true },
 describe('clear errors where the system says no (issue 16 §3)', () => {
   test('a lock in a read-only ~/.aws is "permission denied" naming the lock, not "unexpected error"', async (t) => {
     if (process.getuid?.() !== 0) return t.skip('needs root to run rolehop as another user (nobody)');
+    if (!othersCanReach(process.execPath) || !othersCanReach(import.meta.filename))
+      return t.skip(
+        'the checkout or node sits in a folder other users cannot enter (0700); nobody cannot run it',
+      );
     const home = tempHome(t);
     const original = '[profile dev]\nregion = us-east-1\n';
     writeFile(home.configFile, original);
