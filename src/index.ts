@@ -6,6 +6,7 @@ import { runPlan } from './creds/index.ts';
 import type { Selection } from './creds/selection.ts';
 import { planForSelection } from './creds/target.ts';
 import { resolveAccountId } from './sso/account-list.ts';
+import type { Env } from './util/env.ts';
 import { type Logger, silentLogger } from './util/log.ts';
 
 export type { AssumeRoleHop, Plan, Source } from './config/plan.ts';
@@ -25,7 +26,7 @@ export type RolehopCredentialProvider = () => Promise<RolehopCredentials>;
 
 export interface FromRolehopOptions extends Selection {
   /** Environment to read AWS_* variables, HOME and endpoint overrides from (default process.env). */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: Env;
   /** Refresh cached credentials that have less than this many seconds left (default: the runner's). */
   minTtlSeconds?: number;
   /** MFA code for a hop with mfa_serial, or a function asked for one when needed. */

@@ -10,10 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { configPaths, rolehopCacheDir } from '../config/paths.ts';
 import type { Plan } from '../config/plan.ts';
 import { type AgentState, agentStatePath, readAgentState } from '../server/agent-state.ts';
+import type { Env } from '../util/env.ts';
 import { RolehopError, UsageError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export function agentStateFile(env: Env): string {
   return agentStatePath(rolehopCacheDir(env));

@@ -1,6 +1,7 @@
 import type { Finding } from '../config/diagnose.ts';
 import type { ConfigView, Properties } from '../config/model.ts';
 import { own } from '../config/parse.ts';
+import type { Env } from '../util/env.ts';
 
 // The AWS CLI v2 before 2.10.2 cannot resolve a `role_arn` + `source_profile` profile whose source
 // signs in through an `sso_session` ("'NoneType' object has no attribute 'get_frozen_token'",
@@ -36,9 +37,7 @@ export function predatesFix(version: string): boolean {
 }
 
 /** `aws --version` of the `aws` on PATH ("2.9.19"), or undefined when there is none or it says nothing. */
-export async function awsCliVersionOnPath(
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<string | undefined> {
+export async function awsCliVersionOnPath(env: Env): Promise<string | undefined> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile(
@@ -55,10 +54,7 @@ export async function awsCliVersionOnPath(
 }
 
 /** A doctor finding when the `aws` on PATH is too old for these profiles; undefined otherwise. */
-export async function oldAwsCliFinding(
-  env: Readonly<Record<string, string | undefined>>,
-  profiles: string[],
-): Promise<Finding | undefined> {
+export async function oldAwsCliFinding(env: Env, profiles: string[]): Promise<Finding | undefined> {
   if (profiles.length === 0) return undefined;
   const version = await awsCliVersionOnPath(env);
   if (!version || !predatesFix(version)) return undefined;

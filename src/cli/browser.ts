@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
+import type { Env } from '../util/env.ts';
 
 // Opening a URL in the user's browser. Only the URL goes on the command line (it carries no token).
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface BrowserContext {
   env: Env;

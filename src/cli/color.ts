@@ -1,12 +1,11 @@
 import { styleText } from 'node:util';
+import type { Env } from '../util/env.ts';
 import type { TextSink } from '../util/log.ts';
 
 // The one place that decides whether text is coloured, per stream: a diff piped to a file or a
 // `status` read by a script gets plain text. styleText's own stream check is switched off
 // (validateStream: false): it would look at process.stdout, not the stream we write to, and on
 // Node 22 before 22.13 the option does not exist and colours are always emitted.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * --no-color wins; then FORCE_COLOR (as Node and most tools: "0" or "false" turns it off, anything

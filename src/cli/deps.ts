@@ -1,3 +1,4 @@
+import type { Env } from '../util/env.ts';
 import type { Logger, TextSink } from '../util/log.ts';
 
 /**
@@ -5,7 +6,7 @@ import type { Logger, TextSink } from '../util/log.ts';
  * the clock or the terminal directly, so tests call them with their own deps.
  */
 export interface Deps {
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   stdout: TextSink;
   stderr: TextSink;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };

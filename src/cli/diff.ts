@@ -1,6 +1,7 @@
 // A small unified diff (Myers' O(ND) algorithm) for showing what configure/populate change.
 // Secret values are masked before diffing, so a diff can be printed anywhere.
 
+import type { Env } from '../util/env.ts';
 import type { TextSink } from '../util/log.ts';
 import { type Paint, painterFor, plain } from './color.ts';
 
@@ -186,7 +187,7 @@ export function reportChanges(
 /** The painters a command's diff uses: each stream coloured only if it is a terminal (color.ts). */
 export function diffPainters(
   input: { globals: { color: boolean } },
-  deps: { env: Readonly<Record<string, string | undefined>>; stdout: TextSink; stderr: TextSink },
+  deps: { env: Env; stdout: TextSink; stderr: TextSink },
 ): { stdout: Paint; stderr: Paint } {
   return {
     stdout: painterFor(deps.stdout, deps.env, input.globals),

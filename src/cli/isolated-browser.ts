@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findOnPath } from '../config/credential-process-line.ts';
 import { homeDir, rolehopCacheDir } from '../config/paths.ts';
+import type { Env } from '../util/env.ts';
 import { UsageError } from '../util/errors.ts';
 import { ensurePrivateDir } from '../util/private-file.ts';
 
@@ -11,8 +12,6 @@ import { ensurePrivateDir } from '../util/private-file.ts';
 // console's session is a cookie of the browser profile). Chromium-family browsers take
 // `--user-data-dir`; Firefox takes `-profile DIR -no-remote`. The folders live under rolehop's cache,
 // 0700: they hold console session cookies.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export type BrowserFamily = 'chromium' | 'firefox';
 

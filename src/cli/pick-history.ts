@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { homeDir, rolehopCacheDir } from '../config/paths.ts';
+import type { Env } from '../util/env.ts';
 import { readPrivateFile } from '../util/private-file.ts';
 import { writePrivateCache } from '../util/private-file-write.ts';
 import type { PickerItem } from './picker.ts';
@@ -7,8 +8,6 @@ import type { PickerItem } from './picker.ts';
 // The picker's memory: which targets were picked, how often and when, so the ones a person uses
 // come first among thousands. One small file (0600) under the cache folder; losing it only loses
 // the order.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 interface Use {
   count: number;

@@ -5,6 +5,7 @@ import { envProfileName, planForAccount, planForProfile } from '../creds/target.
 import { defaultShellFormat, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
 import { credentialProcessJson } from '../emit/json.ts';
 import { pickSession } from '../sso/session.ts';
+import type { Env } from '../util/env.ts';
 import { fdSink } from './fd-sink.ts';
 import { encodeTargetWords, targetWordsOf } from './target-words.ts';
 
@@ -12,8 +13,6 @@ import { encodeTargetWords, targetWordsOf } from './target-words.ts';
 // CLI bundle. It understands only the plain selectors; anything else, a miss or any error returns
 // false and bin/rolehop.cjs runs the full CLI, which parses, validates and reports as always. So
 // every decision stays in one place: this module only reuses the pieces the full path uses.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 const SELECTORS: Record<string, keyof Selection> = {
   '--profile': 'profile',

@@ -3,8 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../util/env.ts';
 
 /** POSIX single quotes when needed: shlex.split and /bin/sh both give back the exact string. */
 export function quoteArg(arg: string): string {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Env } from '../util/env.ts';
 import { ConfigDocument } from './document.ts';
 import { loadConfigFiles, type RawConfigFile } from './load.ts';
 import type { ConfigView } from './model.ts';
@@ -11,8 +12,6 @@ import { startUrlProblem } from './sso-session.ts';
 // `rolehop doctor`: every problem in the user's files, each with its fix. Pure checks take data
 // (a view, a parsed file, file modes) so they are tested without a disk; diagnoseUserFiles reads.
 // No finding ever quotes a line or a key's value that may hold a secret.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface Finding {
   severity: 'error' | 'warning';

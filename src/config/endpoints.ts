@@ -1,3 +1,4 @@
+import type { Env } from '../util/env.ts';
 import { ConfigError } from '../util/errors.ts';
 import type { ConfigView } from './model.ts';
 
@@ -5,7 +6,6 @@ import type { ConfigView } from './model.ts';
 // AWS_ENDPOINT_URL_<SERVICE> > AWS_ENDPOINT_URL > [services X] named by the profile > profile endpoint_url.
 
 export type ServiceId = 'SSO' | 'SSO_OIDC' | 'STS' | 'SIGNIN';
-type Env = Readonly<Record<string, string | undefined>>;
 
 function isTrue(value: unknown): boolean {
   return typeof value === 'string' && value.trim().toLowerCase() === 'true';

@@ -2,6 +2,7 @@
 // and reports what `doctor` needs from the raw files.
 
 import * as fs from 'node:fs';
+import type { Env } from '../util/env.ts';
 import { ConfigError } from '../util/errors.ts';
 import { ConfigDocument } from './document.ts';
 import type { ConfigView } from './model.ts';
@@ -14,8 +15,6 @@ import {
   viewOfDocument,
 } from './parse.ts';
 import { configPaths } from './paths.ts';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface RawConfigFile {
   path: string;

@@ -1,12 +1,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Env } from '../util/env.ts';
 
 export interface ConfigPaths {
   configFile: string;
   credentialsFile: string;
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** The user's home as the AWS SDKs find it: HOME, then USERPROFILE, then HOMEDRIVE+HOMEPATH. */
 export function homeDir(env: Env): string {

@@ -1,3 +1,4 @@
+import type { Env } from '../util/env.ts';
 import type { ConfigView } from './model.ts';
 
 // The one rule for the region rolehop exports, hands to a child, calls STS in and writes into
@@ -10,8 +11,6 @@ import type { ConfigView } from './model.ts';
 // `region`): naming a profile is a more specific choice than a variable left in the shell, and
 // rolehop writes what it picks into the child's AWS_REGION, which then wins for the child's SDK.
 // The last two steps exist so a new user with no default region still gets a working child.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface RegionChoice {
   value: string;

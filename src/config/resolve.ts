@@ -1,3 +1,4 @@
+import type { Env } from '../util/env.ts';
 import { ConfigError } from '../util/errors.ts';
 import { DURATION_SECONDS, EXTERNAL_ID, MFA_SERIAL, readRoleArn, SESSION_NAME } from './hop-rules.ts';
 import type { ConfigView, Properties } from './model.ts';
@@ -9,8 +10,6 @@ import { parseScopes, ssoSessionSection } from './sso-session.ts';
 // Profile → Plan, with botocore's precedence (aws-protocols.md §5): on the selected profile role_arn
 // wins over static keys; on a source profile static keys win and end the chain; otherwise the
 // source resolves through sso, static keys, then credential_process.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ResolveOptions {
   /** For AWS_REGION / AWS_DEFAULT_REGION. */

@@ -1,3 +1,4 @@
+import type { Env } from '../util/env.ts';
 import { ConfigError } from '../util/errors.ts';
 import { readRoleArn, SESSION_NAME } from './hop-rules.ts';
 import type { Source } from './plan.ts';
@@ -5,8 +6,6 @@ import type { Source } from './plan.ts';
 // The SDKs' default chain ends with web identity from the environment (EKS, GitHub Actions):
 // AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (+ AWS_ROLE_SESSION_NAME). The JS and Rust SDKs try it only
 // after the profile (when no profile resolves), so rolehop uses it only when nothing is named.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** The web identity source the environment describes, or undefined when AWS_WEB_IDENTITY_TOKEN_FILE is unset. */
 export function webIdentityFromEnv(env: Env): Extract<Source, { kind: 'web-identity' }> | undefined {

@@ -4,6 +4,7 @@ import { chooseRegion } from '../config/region.ts';
 import { resolvePlan } from '../config/resolve.ts';
 import { pickSession, type SsoSessionRef } from '../config/sso-session.ts';
 import { webIdentityFromEnv } from '../config/web-identity-env.ts';
+import type { Env } from '../util/env.ts';
 import { ConfigError, UsageError } from '../util/errors.ts';
 import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from './selection.ts';
 
@@ -11,8 +12,6 @@ import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from './select
 // a terminal only) the picker. Every command and fromRolehop call planForSelection, so which profile
 // "nothing named" means, and which region a plan gets, is decided here once.
 // Network and terminal stay outside: account names and the picker arrive as callbacks.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** An account and role in an sso-session, ids resolved: ready to become a Plan. */
 export interface ResolvedAccount {

@@ -18,7 +18,9 @@ export interface SsoRoleCredentialsProvider {
   ): Promise<Credentials>;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../util/env.ts';
+
+export type { Env };
 
 export interface SignInOptions {
   token?: GetAccessTokenOptions;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { awsCliCacheDir } from '../config/paths.ts';
+import type { Env } from '../util/env.ts';
 
 // The AWS CLI's own cache of SSO role credentials (~/.aws/cli/cache). Signing out must end them too,
 // or `aws … --profile P` keeps working until they expire. `aws sso logout` deletes every JSON file
@@ -8,8 +9,6 @@ import { awsCliCacheDir } from '../config/paths.ts';
 // Its files do not say which sign-in they came from (the name is a hash of account, role and session
 // or start URL, the body only the keys), so any logout deletes them all, as the CLI's does: the cost
 // for another session is one GetRoleCredentials by the CLI, where keeping one would outlive a logout.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Deletes the AWS CLI's cached SSO role credentials; returns how many files. Unreadable files stay. */
 export function deleteAwsCliSsoCredentials(env: Env): number {

@@ -1,10 +1,11 @@
 import type { ConfigView } from '../config/model.ts';
+import type { Env } from '../util/env.ts';
 import type { Logger, TextSink } from '../util/log.ts';
 import { terminalSafe } from '../util/terminal-text.ts';
 
 /** What the sso layer needs from its caller; plain data so the CLI and the library can build it. */
 export interface SsoDeps {
-  env: Readonly<Record<string, string | undefined>>;
+  env: Env;
   now(): number;
   log: Logger;
   /** For endpoint overrides from `[services]` / profile `endpoint_url`. */

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { homeDir, ssoCacheDir } from '../config/paths.ts';
+import type { Env } from '../util/env.ts';
 import { readPrivateFile } from '../util/private-file.ts';
 import { writePrivateFile } from '../util/private-file-write.ts';
 import { registerSecret } from '../util/redact.ts';
@@ -14,8 +15,6 @@ import { sha1Hex } from './token-cache.ts';
 // adds the grant types. Reuse follows the CLI 2.22+ rule (botocore BaseSSOTokenFetcher
 // _is_registration_for_auth_code): a registration serves the PKCE flow exactly when its grantTypes
 // name authorization_code, else the device flow.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ClientRegistration {
   clientId: string;

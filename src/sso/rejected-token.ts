@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { homeDir, rolehopCacheDir } from '../config/paths.ts';
+import type { Env } from '../util/env.ts';
 import { readPrivateFile } from '../util/private-file.ts';
 import { writePrivateFile } from '../util/private-file-write.ts';
 import type { SsoSessionRef } from './session.ts';
@@ -12,7 +13,6 @@ import { tokenCachePath } from './token-cache.ts';
 // by the token file and holds only a one-way hash of the access token: a new sign-in (a new token)
 // makes it moot, and nothing in it can be used to call AWS.
 
-type Env = Readonly<Record<string, string | undefined>>;
 type Session = Pick<SsoSessionRef, 'name' | 'startUrl'>;
 
 function sha256(text: string): string {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { homeDir, ssoCacheDir } from '../config/paths.ts';
+import type { Env } from '../util/env.ts';
 import { SignInRequiredError } from '../util/errors.ts';
 import { readPrivateFile } from '../util/private-file.ts';
 import { writePrivateFile } from '../util/private-file-write.ts';
@@ -10,8 +11,6 @@ import { formatCliTimestamp, parseCliTimestamp, pythonJsonDumps } from './python
 import { loginCommandFor, type SsoSessionRef } from './session.ts';
 
 // The AWS CLI v2's token cache (aws-protocols.md §4): ~/.aws/sso/cache/<sha1(session name | start URL)>.json.
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface SsoToken {
   startUrl: string;

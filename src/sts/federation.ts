@@ -1,10 +1,9 @@
 import { type Partition, partitionOfRegion, signinEndpoint } from '../config/endpoints.ts';
 import type { Credentials } from '../util/credentials.ts';
+import type { Env } from '../util/env.ts';
 import { AccessDeniedError, NetworkError, UsageError } from '../util/errors.ts';
 
 // Console sign-in through the federation endpoint (aws-protocols.md §7).
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export type FederationCredentials = Omit<Credentials, 'expiration'>;
 

@@ -7,13 +7,12 @@ import { readRoleArn } from '../../config/hop-rules.ts';
 import type { ConfigView } from '../../config/model.ts';
 import type { Plan } from '../../config/plan.ts';
 import { consoleDestination, consoleSigninUrl, type FederationCredentials } from '../../sts/federation.ts';
+import type { Env } from '../../util/env.ts';
 import { InterruptedError, RolehopError, UsageError } from '../../util/errors.ts';
 import { browserCommands, openBrowser, trySpawn } from '../browser.ts';
 import type { Deps } from '../deps.ts';
 import { credentialsOf, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export type ConsoleMode = 'print' | 'open' | 'auto';
 

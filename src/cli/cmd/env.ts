@@ -6,6 +6,7 @@ import {
   formatUnsetEnv,
   parseEnvFormat,
 } from '../../emit/index.ts';
+import type { Env } from '../../util/env.ts';
 import { UsageError } from '../../util/errors.ts';
 import { findCommand } from '../commands.ts';
 import { parseCommandArgs } from '../main.ts';
@@ -16,7 +17,7 @@ import { decodeTargetWords, encodeTargetWords, targetWordsOf } from '../target-w
 // Method 01: the exports for `eval "$(rolehop env …)"`. Only shell code reaches stdout.
 
 /** `--again`: the command line $ROLEHOP_TARGET records, with this call's --format and --debug. */
-function againInput(input: CommandInput, env: Readonly<Record<string, string | undefined>>): CommandInput {
+function againInput(input: CommandInput, env: Env): CommandInput {
   const words = env.ROLEHOP_TARGET ? decodeTargetWords(env.ROLEHOP_TARGET) : undefined;
   if (!words) {
     throw new UsageError('--again needs ROLEHOP_TARGET, which rolehop env sets in the shell it exports to', {
