@@ -1,3 +1,4 @@
+import { UsageError } from '../util/errors.ts';
 import type { Deps, GlobalOptions } from './deps.ts';
 
 export interface OptionSpec {
@@ -21,6 +22,35 @@ export interface CommandInput {
 /** An option's value when it is a string (`parseArgs` also gives booleans and lists). */
 export function stringValue(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+// Typed reads of a raw CommandInput. Each command turns its raw input into its own typed input
+// (parseXInput) with these, once, and its function (input, deps) never sees `values` again.
+
+/** A boolean option: true only when given. */
+export function flagOf(raw: CommandInput, name: string): boolean {
+  return raw.values[name] === true;
+}
+
+/** A string option, or undefined when not given. */
+export function textOf(raw: CommandInput, name: string): string | undefined {
+  return stringValue(raw.values[name]);
+}
+
+/** A repeatable option's values in command-line order; empty when not given. */
+export function listOf(raw: CommandInput, name: string): string[] {
+  const value = raw.values[name];
+  return Array.isArray(value) ? value : [];
+}
+
+/** The one positional a command takes (`what` names it in the error), or undefined. */
+export function onePositional(raw: CommandInput, command: string, what: string): string | undefined {
+  if (raw.positionals.length > 1) {
+    throw new UsageError(`${command} takes one ${what}, got ${raw.positionals.length}`, {
+      hint: `run 'rolehop ${command} --help'`,
+    });
+  }
+  return raw.positionals[0];
 }
 
 /** Returns the exit code (0 when omitted). */

@@ -2,9 +2,8 @@ import { loadConfigView } from '../../config/load.ts';
 import type { AssumeRoleHop, Plan, Source } from '../../config/plan.ts';
 import { type PlanTrace, resolvePlanWithTrace } from '../../config/resolve.ts';
 import { defaultProfileName } from '../../creds/target.ts';
-import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
-import type { CommandInput, CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf, onePositional } from '../spec.ts';
 
 function describeSource(source: Source): string {
   switch (source.kind) {
@@ -58,15 +57,10 @@ export interface ExplainInput {
 }
 
 export function parseExplainInput(raw: CommandInput): ExplainInput {
-  if (raw.positionals.length > 1) {
-    throw new UsageError(`explain takes one profile, got ${raw.positionals.length}`, {
-      hint: "run 'rolehop explain --help'",
-    });
-  }
   return {
-    profile: raw.positionals[0] ?? raw.globals.profile,
+    profile: onePositional(raw, 'explain', 'profile') ?? raw.globals.profile,
     region: raw.globals.region,
-    json: raw.values.json === true,
+    json: flagOf(raw, 'json'),
   };
 }
 
