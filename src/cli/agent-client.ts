@@ -99,7 +99,7 @@ function processExists(pid: number): boolean {
 
 export interface StartAgentOptions {
   env: Env;
-  /** `--idle` as given to the command (passed on to the agent), if any. */
+  /** `--idle` for the new agent, as its command line takes it (`8h`, `3600`), if any. */
   idle?: string;
   /** How long to wait for the new agent (default 15 s). */
   timeoutMs?: number;

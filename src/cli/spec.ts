@@ -1,3 +1,4 @@
+import { parseDurationSeconds } from '../util/duration.ts';
 import { UsageError } from '../util/errors.ts';
 import type { Deps, GlobalOptions } from './deps.ts';
 
@@ -74,4 +75,18 @@ export interface CommandSpec {
   load: () => Promise<{ run: CommandRun }>;
   /** Internal helper commands (shell completion) stay out of --help. */
   hidden?: boolean;
+}
+
+/** A duration option (`3600`, `90s`, `15m`, `1h30m`) in seconds, or undefined when not given. */
+export function durationOf(raw: CommandInput, name: string): number | undefined {
+  const text = textOf(raw, name);
+  return text === undefined ? undefined : parseDurationSeconds(text, `--${name}`);
+}
+
+/** The first positional of a command that takes at most one; a second is a usage error with `hint`. */
+export function firstPositional(raw: CommandInput, hint: string): string | undefined {
+  if (raw.positionals.length > 1) {
+    throw new UsageError(`unexpected argument "${raw.positionals[1]}"`, { hint });
+  }
+  return raw.positionals[0];
 }

@@ -36,6 +36,13 @@ export interface CredentialServer {
   close(): Promise<void>;
 }
 
+/**
+ * Served credentials (serve's endpoint, the agent's) are renewed once they have less than this left:
+ * above botocore's 15-minute advisory refresh window, so a refreshing SDK is never handed the
+ * credentials it is replacing.
+ */
+export const SERVE_MIN_TTL_SECONDS = 16 * 60;
+
 const LOOPBACK_BIND_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
 /** True when a Host header names this server by a loopback name; anything else may be DNS rebinding. */

@@ -13,24 +13,24 @@ import {
   sha256Hex,
   writeAgentState,
 } from '../../server/agent-state.ts';
+import { SERVE_MIN_TTL_SECONDS } from '../../server/credential-server.ts';
 import { newServerToken } from '../../server/token.ts';
 import type { Credentials } from '../../util/credentials.ts';
-import { formatDuration, parseDurationSeconds } from '../../util/duration.ts';
+import { formatDuration } from '../../util/duration.ts';
 import { RolehopError, UsageError } from '../../util/errors.ts';
 import { withLock } from '../../util/lock.ts';
 import { redactText, registerSecret } from '../../util/redact.ts';
 import { agentLogFile, agentStateFile, controlRequest, ensureAgent, liveAgent } from '../agent-client.ts';
 import type { Deps } from '../deps.ts';
-import type { CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, durationOf, firstPositional, flagOf } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
-import { SERVE_MIN_TTL_SECONDS } from './serve.ts';
 
 // `rolehop agent`: the per-user credential agent. One process serves any number of targets (a Plan
 // each, registered by `env --agent` / `exec --agent`) on 127.0.0.1, each behind its own token, from
 // the same cache and locks as every other command. It exits after --idle without requests.
 
 /** Default idle time: a working day without any SDK asking. */
-const DEFAULT_IDLE = '8h';
+const DEFAULT_IDLE_SECONDS = 8 * 3600;
 /** A target no shell has used for this long is forgotten (its token stops working). */
 const TARGET_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** lastUsedAt is written to the state file at most this often. */
@@ -57,10 +57,6 @@ function specOf(body: unknown): { label: string; spec: TargetSpec } | undefined 
   const plan = spec.plan as Plan | undefined;
   if (!plan || typeof plan.source?.kind !== 'string' || !Array.isArray(plan.hops)) return undefined;
   return { label: b.label.slice(0, 200), spec: spec as TargetSpec };
-}
-
-function parseIdle(raw: unknown): number {
-  return parseDurationSeconds(typeof raw === 'string' ? raw : DEFAULT_IDLE, '--idle');
 }
 
 /** Runs the agent in this process until stopped, idle, or Ctrl-C. */
@@ -408,20 +404,37 @@ async function stop(deps: Deps): Promise<number> {
   return 0;
 }
 
-export const run: CommandRun = async (input, deps) => {
-  const [action, extra] = input.positionals;
-  if (extra !== undefined) {
-    throw new UsageError(`unexpected argument "${extra}"`, { hint: "run 'rolehop agent --help'" });
+const ACTIONS = ['run', 'start', 'status', 'stop'] as const;
+
+/** What agent acts on, typed: the command line is read and checked once, in parseAgentInput. */
+export interface AgentInput {
+  /** No action given is `run`: the agent in the foreground. */
+  action: (typeof ACTIONS)[number];
+  /** --idle as given, in seconds; undefined: the default (8 h) for a foreground agent, the client's for start. */
+  idleSeconds: number | undefined;
+  json: boolean;
+}
+
+export function parseAgentInput(raw: CommandInput): AgentInput {
+  const action = firstPositional(raw, "run 'rolehop agent --help'") ?? 'run';
+  const idleSeconds = durationOf(raw, 'idle');
+  if (!ACTIONS.includes(action as AgentInput['action'])) {
+    throw new UsageError(`unknown agent action "${action}"`, {
+      hint: 'use: rolehop agent [start|status|stop]',
+    });
   }
-  const idleSeconds = parseIdle(input.values.idle);
-  switch (action) {
-    case undefined:
+  return { action: action as AgentInput['action'], idleSeconds, json: flagOf(raw, 'json') };
+}
+
+/** Runs, starts, reports on or stops the agent. */
+export async function agent(input: AgentInput, deps: Deps): Promise<number> {
+  switch (input.action) {
     case 'run':
-      return runAgent(idleSeconds, deps);
+      return runAgent(input.idleSeconds ?? DEFAULT_IDLE_SECONDS, deps);
     case 'start': {
       const state = await ensureAgent({
         env: deps.env,
-        ...(typeof input.values.idle === 'string' ? { idle: input.values.idle } : {}),
+        ...(input.idleSeconds !== undefined ? { idle: String(input.idleSeconds) } : {}),
       });
       deps.stderr.write(
         `rolehop agent running (pid ${state.pid}, port ${state.port}); log: ${agentLogFile(deps.env)}\n`,
@@ -429,12 +442,10 @@ export const run: CommandRun = async (input, deps) => {
       return 0;
     }
     case 'status':
-      return status(input.values.json === true, deps);
+      return status(input.json, deps);
     case 'stop':
       return stop(deps);
-    default:
-      throw new UsageError(`unknown agent action "${action}"`, {
-        hint: 'use: rolehop agent [start|status|stop]',
-      });
   }
-};
+}
+
+export const run: CommandRun = (raw, deps) => agent(parseAgentInput(raw), deps);

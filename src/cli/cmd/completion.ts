@@ -1,7 +1,8 @@
 import { UsageError } from '../../util/errors.ts';
 import { commands } from '../commands.ts';
+import type { Deps } from '../deps.ts';
 import { globalOptions } from '../help.ts';
-import type { CommandRun, CommandSpec } from '../spec.ts';
+import type { CommandInput, CommandRun, CommandSpec } from '../spec.ts';
 
 // Commands and options are baked into the script from the command table; profile and sso-session
 // names are asked of `rolehop __complete` at completion time, so they follow the user's files.
@@ -191,12 +192,27 @@ export function fishScript(): string {
   return `${lines.join('\n')}\n`;
 }
 
-export const run: CommandRun = (input, deps) => {
-  const shell = input.positionals[0];
-  const scripts: Record<string, () => string> = { bash: bashScript, zsh: zshScript, fish: fishScript };
-  const make = shell ? scripts[shell] : undefined;
-  if (!make)
-    throw new UsageError(`completion needs a shell: bash, zsh or fish${shell ? ` (not "${shell}")` : ''}`);
-  deps.stdout.write(make());
+const SCRIPTS = { bash: bashScript, zsh: zshScript, fish: fishScript };
+
+/** What completion acts on, typed: the command line is read and checked once, in parseCompletionInput. */
+export interface CompletionInput {
+  shell: keyof typeof SCRIPTS;
+}
+
+export function parseCompletionInput(raw: CommandInput): CompletionInput {
+  const shell = raw.positionals[0];
+  if (shell === undefined || !Object.hasOwn(SCRIPTS, shell)) {
+    throw new UsageError(`completion needs a shell: bash, zsh or fish${shell ? ` (not "${shell}")` : ''}`, {
+      hint: 'rolehop completion bash|zsh|fish',
+    });
+  }
+  return { shell: shell as CompletionInput['shell'] };
+}
+
+/** Prints the completion script for the shell. */
+export function completion(input: CompletionInput, deps: Deps): number {
+  deps.stdout.write(SCRIPTS[input.shell]());
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => completion(parseCompletionInput(raw), deps);

@@ -4,7 +4,8 @@ import { homeDir } from '../../config/paths.ts';
 import { unreachableSsoProfiles } from '../../sso/access-check.ts';
 import { assumesFromSsoSession, oldAwsCliFinding } from '../aws-cli-version.ts';
 import { type Paint, painterFor } from '../color.ts';
-import type { CommandRun } from '../spec.ts';
+import type { Deps } from '../deps.ts';
+import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 
 // Exit 0 when clean, 1 when anything was found: scripts can gate on it.
 
@@ -28,7 +29,7 @@ function sorted(findings: Finding[]): Finding[] {
 }
 
 /** Profiles the AWS CLI on PATH may be too old for: asks `aws --version` only when there are some. */
-async function awsCliFindings(deps: Parameters<CommandRun>[1]): Promise<Finding[]> {
+async function awsCliFindings(deps: Deps): Promise<Finding[]> {
   let view: ReturnType<typeof loadConfigView>;
   try {
     view = loadConfigView(deps.env);
@@ -40,14 +41,26 @@ async function awsCliFindings(deps: Parameters<CommandRun>[1]): Promise<Finding[
   return finding ? [finding] : [];
 }
 
-export const run: CommandRun = async (input, deps) => {
+/** What doctor acts on, typed: the command line is read once, in parseDoctorInput. */
+export interface DoctorInput {
+  json: boolean;
+  /** false under --no-color. */
+  color: boolean;
+}
+
+export function parseDoctorInput(raw: CommandInput): DoctorInput {
+  return { json: flagOf(raw, 'json'), color: raw.globals.color };
+}
+
+/** Every finding about the user's AWS files, each with its fix; exit 1 when there is any. */
+export async function doctor(input: DoctorInput, deps: Deps): Promise<number> {
   const diagnosis: Diagnosis = diagnoseUserFiles(deps.env);
   const findings = sorted([
     ...diagnosis.findings,
     ...unreachableSsoProfiles(deps.env, deps.now()),
     ...(await awsCliFindings(deps)),
   ]);
-  if (input.values.json === true) {
+  if (input.json) {
     deps.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     return findings.length === 0 ? 0 : 1;
   }
@@ -59,7 +72,7 @@ export const run: CommandRun = async (input, deps) => {
     );
     return 0;
   }
-  const paint = painterFor(deps.stdout, deps.env, input.globals);
+  const paint = painterFor(deps.stdout, deps.env, input);
   for (const finding of findings) deps.stdout.write(render(finding, home, paint));
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
@@ -67,4 +80,6 @@ export const run: CommandRun = async (input, deps) => {
     `\n${findings.length} problem${findings.length === 1 ? '' : 's'} found (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`,
   );
   return 1;
-};
+}
+
+export const run: CommandRun = (raw, deps) => doctor(parseDoctorInput(raw), deps);

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
-import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
-import type { CommandRun } from '../spec.ts';
+import type { Deps } from '../deps.ts';
+import { type CommandInput, type CommandRun, durationOf, firstPositional } from '../spec.ts';
 
 // `rolehop hook SHELL`: a prompt hook for tools that read only static keys. The freshness check runs
 // in the shell (its clock against AWS_CREDENTIAL_EXPIRATION), so a prompt starts no process while
@@ -9,7 +9,7 @@ import type { CommandRun } from '../spec.ts';
 // that ROLEHOP_TARGET records. stdin is /dev/null there: a prompt never opens a sign-in; a failure
 // prints rolehop's message and waits a minute before the next try.
 
-const DEFAULT_MARGIN = '10m';
+const DEFAULT_MARGIN_SECONDS = 10 * 60;
 const RETRY_SECONDS = 60;
 
 function bash(margin: number): string {
@@ -99,19 +99,34 @@ end
 `;
 }
 
-export const run: CommandRun = (input, deps) => {
-  const [shell, extra] = input.positionals;
-  if (extra !== undefined)
-    throw new UsageError(`unexpected argument "${extra}"`, { hint: 'rolehop hook bash|zsh|fish' });
-  const rawMargin = input.values.margin;
-  const margin = parseDurationSeconds(typeof rawMargin === 'string' ? rawMargin : DEFAULT_MARGIN, '--margin');
-  if (shell === 'bash') deps.stdout.write(bash(margin));
-  else if (shell === 'zsh') deps.stdout.write(zsh(margin));
-  else if (shell === 'fish') deps.stdout.write(fish(margin, Math.round(deps.now() / 1000 - os.uptime())));
-  else {
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
+type Shell = (typeof SHELLS)[number];
+
+/** What hook acts on, typed: the command line is read and checked once, in parseHookInput. */
+export interface HookInput {
+  shell: Shell;
+  /** Re-export when less than this is left (--margin, 10 minutes by default). */
+  marginSeconds: number;
+}
+
+export function parseHookInput(raw: CommandInput): HookInput {
+  const shell = firstPositional(raw, 'rolehop hook bash|zsh|fish');
+  const marginSeconds = durationOf(raw, 'margin') ?? DEFAULT_MARGIN_SECONDS;
+  if (!SHELLS.includes(shell as Shell)) {
     throw new UsageError(shell === undefined ? 'missing the shell' : `unknown shell "${shell}"`, {
       hint: 'rolehop hook bash|zsh|fish (pwsh and cmd: use env --agent)',
     });
   }
+  return { shell: shell as Shell, marginSeconds };
+}
+
+/** Prints the hook script for the shell. */
+export function hook(input: HookInput, deps: Deps): number {
+  const margin = input.marginSeconds;
+  if (input.shell === 'bash') deps.stdout.write(bash(margin));
+  else if (input.shell === 'zsh') deps.stdout.write(zsh(margin));
+  else deps.stdout.write(fish(margin, Math.round(deps.now() / 1000 - os.uptime())));
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => hook(parseHookInput(raw), deps);

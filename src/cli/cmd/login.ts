@@ -10,65 +10,85 @@ import {
   ssoSessionSection,
   validateStartUrl,
 } from '../../config/sso-session.ts';
-import { login } from '../../sso/login.ts';
+import { login as signIn } from '../../sso/login.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import { prefersDeviceCode } from '../browser.ts';
+import type { Deps } from '../deps.ts';
 import { parseRegion } from '../region.ts';
-import type { CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
 const SESSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@+-]*$/;
 
-export const run: CommandRun = async (input, deps) => {
-  const v = input.values;
-  const startUrl = v['start-url'] as string | undefined;
-  const region = v['sso-region'] as string | undefined;
-  const name = v['sso-session'] as string | undefined;
-  if (region !== undefined && startUrl === undefined) {
-    throw new UsageError('--sso-region goes with --start-url (first sign-in)', {
-      hint: 'rolehop login --start-url URL --sso-region REGION [--sso-session NAME]',
+/** What login acts on, typed: the command line is read and checked once, in parseLoginInput. */
+export interface LoginInput {
+  /** --sso-session: the configured session to sign in to (chosen as pickSession does when absent). */
+  ssoSession: string | undefined;
+  /** First sign-in (--start-url with --sso-region): its section is written after signing in. */
+  newSession: { name: string; startUrl: string; region: string } | undefined;
+  deviceCode: boolean;
+  noBrowser: boolean;
+}
+
+export function parseLoginInput(raw: CommandInput): LoginInput {
+  const startUrl = textOf(raw, 'start-url');
+  const region = textOf(raw, 'sso-region');
+  const name = textOf(raw, 'sso-session');
+  const flags = { deviceCode: flagOf(raw, 'device-code'), noBrowser: flagOf(raw, 'no-browser') };
+  if (startUrl === undefined) {
+    if (region !== undefined) {
+      throw new UsageError('--sso-region goes with --start-url (first sign-in)', {
+        hint: 'rolehop login --start-url URL --sso-region REGION [--sso-session NAME]',
+      });
+    }
+    return { ssoSession: name, newSession: undefined, ...flags };
+  }
+  validateStartUrl(startUrl);
+  if (!region) {
+    throw new UsageError('--start-url needs --sso-region, the Identity Center region', {
+      hint: 'rolehop login --start-url URL --sso-region eu-west-1 --sso-session NAME',
     });
   }
+  parseRegion(region, '--sso-region');
+  const sessionName = name ?? nameFromStartUrl(startUrl);
+  if (!SESSION_NAME.test(sessionName)) {
+    throw new UsageError(`"${sessionName}" is not a usable sso-session name`, {
+      hint: 'use letters, digits and . _ - @ +, starting with a letter or digit',
+    });
+  }
+  return { ssoSession: name, newSession: { name: sessionName, startUrl, region }, ...flags };
+}
+
+/** Signs in to an sso-session; a first sign-in adds its section once the sign-in succeeded. */
+export async function login(input: LoginInput, deps: Deps): Promise<number> {
   const view = loadConfigView(deps.env);
   let session: SsoSessionRef;
   let newSection = false;
-  if (startUrl !== undefined) {
-    validateStartUrl(startUrl);
-    if (!region) {
-      throw new UsageError('--start-url needs --sso-region, the Identity Center region', {
-        hint: 'rolehop login --start-url URL --sso-region eu-west-1 --sso-session NAME',
-      });
-    }
-    parseRegion(region, '--sso-region');
-    const sessionName = name ?? nameFromStartUrl(startUrl);
-    if (!SESSION_NAME.test(sessionName)) {
-      throw new UsageError(`"${sessionName}" is not a usable sso-session name`, {
-        hint: 'use letters, digits and . _ - @ +, starting with a letter or digit',
-      });
-    }
-    if (ssoSessionSection(view, sessionName)) {
-      session = sessionFromView(view, sessionName);
-      if (session.startUrl !== startUrl || session.region !== region) {
+  const wanted = input.newSession;
+  if (wanted !== undefined) {
+    if (ssoSessionSection(view, wanted.name)) {
+      session = sessionFromView(view, wanted.name);
+      if (session.startUrl !== wanted.startUrl || session.region !== wanted.region) {
         throw new UsageError(
-          `sso-session "${sessionName}" already exists with start URL ${session.startUrl} in ${session.region}`,
+          `sso-session "${wanted.name}" already exists with start URL ${session.startUrl} in ${session.region}`,
           {
-            hint: `sign in to it with 'rolehop login --sso-session ${sessionName}', or pick another --sso-session name`,
+            hint: `sign in to it with 'rolehop login --sso-session ${wanted.name}', or pick another --sso-session name`,
           },
         );
       }
     } else {
-      session = { name: sessionName, startUrl, region, scopes: DEFAULT_SCOPES };
+      session = { ...wanted, scopes: DEFAULT_SCOPES };
       newSection = true;
     }
   } else {
-    session = pickSession(view, name);
+    session = pickSession(view, input.ssoSession);
   }
 
-  const autoDevice = v['device-code'] !== true && prefersDeviceCode({ env: deps.env });
+  const autoDevice = !input.deviceCode && prefersDeviceCode({ env: deps.env });
   if (autoDevice) deps.stderr.write('No display over SSH: using the device-code flow.\n');
-  const flow = v['device-code'] === true || autoDevice ? 'device' : 'pkce';
-  const result = await login(session, ssoDepsFor(deps, view), { flow, noBrowser: v['no-browser'] === true });
+  const flow = input.deviceCode || autoDevice ? 'device' : 'pkce';
+  const result = await signIn(session, ssoDepsFor(deps, view), { flow, noBrowser: input.noBrowser });
 
   if (newSection) {
     // Written only after a successful sign-in, so a denied or failed first login changes no file.
@@ -84,4 +104,6 @@ export const run: CommandRun = async (input, deps) => {
   const who = result.by === 'other' ? ' (by another rolehop process)' : '';
   deps.stderr.write(`Signed in to sso-session ${session.name}${who}; the session lasts ${left}.\n`);
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => login(parseLoginInput(raw), deps);

@@ -13,7 +13,7 @@ import {
 import { NetworkError, UsageError } from '../../util/errors.ts';
 import { withLock } from '../../util/lock.ts';
 import type { Deps } from '../deps.ts';
-import type { CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
 /** rolehop's cached credentials (every step of every chain) that started from this session. */
@@ -70,18 +70,35 @@ async function logoutOne(
   deps.stderr.write(`Signed out of ${label} (${parts.join(', ')}).\n`);
 }
 
-export const run: CommandRun = async (input, deps) => {
-  const all = input.values.all === true;
-  const name = input.values['sso-session'] as string | undefined;
-  if (all && name) throw new UsageError('use either --sso-session or --all, not both');
+/** What logout acts on, typed: the command line is read once, in parseLogoutInput. */
+export interface LogoutInput {
+  /** Every configured sso-session (--all), or the one --sso-session names (chosen as pickSession does when absent). */
+  sessions: { all: true } | { all: false; name: string | undefined };
+}
+
+export function parseLogoutInput(raw: CommandInput): LogoutInput {
+  const name = textOf(raw, 'sso-session');
+  if (!flagOf(raw, 'all')) return { sessions: { all: false, name } };
+  if (name) {
+    throw new UsageError('use either --sso-session or --all, not both', {
+      hint: 'rolehop logout --sso-session NAME signs out of one; rolehop logout --all of every one',
+    });
+  }
+  return { sessions: { all: true } };
+}
+
+/** Signs out: the portal is told when it can be, the token and the credentials it led to are deleted. */
+export async function logout(input: LogoutInput, deps: Deps): Promise<number> {
   const view = loadConfigView(deps.env);
-  const sessions = all
+  const sessions = input.sessions.all
     ? Object.keys(view.ssoSessions).map((n) => sessionFromView(view, n))
-    : [pickSession(view, name)];
+    : [pickSession(view, input.sessions.name)];
   if (sessions.length === 0) {
     deps.stderr.write('No sso-sessions are configured; nothing to sign out of.\n');
     return 0;
   }
   for (const session of sessions) await logoutOne(session, deps, view);
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => logout(parseLogoutInput(raw), deps);

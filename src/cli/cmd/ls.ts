@@ -1,10 +1,9 @@
 import { loadConfigView } from '../../config/load.ts';
 import { pickSession } from '../../config/sso-session.ts';
 import { filterAccounts, listAccountsWithRoles } from '../../sso/account-list.ts';
-import { parseDurationSeconds } from '../../util/duration.ts';
-import { UsageError } from '../../util/errors.ts';
 import { terminalSafe } from '../../util/terminal-text.ts';
-import type { CommandRun } from '../spec.ts';
+import type { Deps } from '../deps.ts';
+import { type CommandInput, type CommandRun, durationOf, firstPositional, flagOf, textOf } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
 // Accounts and their roles, from the inventory (one day unless --max-age). Listing is slow for large
@@ -12,22 +11,37 @@ import { ssoDepsFor } from '../sso-deps.ts';
 
 const PROGRESS_AFTER_MS = 1000;
 
-export const run: CommandRun = async (input, deps) => {
-  if (input.positionals.length > 1) {
-    throw new UsageError(`unexpected argument "${input.positionals[1]}"`, {
-      hint: 'rolehop ls takes one FILTER (matches account id, name or role)',
-    });
-  }
+/** What ls acts on, typed: the command line is read and checked once, in parseLsInput. */
+export interface LsInput {
+  /** Matches account id, name or role; undefined lists everything. */
+  filter: string | undefined;
+  ssoSession: string | undefined;
+  refresh: boolean;
+  /** How long listed roles are trusted (--max-age); undefined: the inventory's default. */
+  maxAgeSeconds: number | undefined;
+  json: boolean;
+}
+
+export function parseLsInput(raw: CommandInput): LsInput {
+  return {
+    filter: firstPositional(raw, 'rolehop ls takes one FILTER (matches account id, name or role)'),
+    ssoSession: textOf(raw, 'sso-session'),
+    refresh: flagOf(raw, 'refresh'),
+    maxAgeSeconds: durationOf(raw, 'max-age'),
+    json: flagOf(raw, 'json'),
+  };
+}
+
+/** The session's accounts and their roles, filtered. */
+export async function ls(input: LsInput, deps: Deps): Promise<number> {
   const view = loadConfigView(deps.env);
-  const session = pickSession(view, input.values['sso-session'] as string | undefined);
+  const session = pickSession(view, input.ssoSession);
   const started = deps.now();
   let shown = false;
   const tty = deps.stderr.isTTY === true;
-  const maxAge = input.values['max-age'];
-  const maxAgeSeconds = typeof maxAge === 'string' ? parseDurationSeconds(maxAge, '--max-age') : undefined;
   const { accounts } = await listAccountsWithRoles(session, ssoDepsFor(deps, view), {
-    refresh: input.values.refresh === true,
-    ...(maxAgeSeconds !== undefined ? { maxAgeMs: maxAgeSeconds * 1000 } : {}),
+    refresh: input.refresh,
+    ...(input.maxAgeSeconds !== undefined ? { maxAgeMs: input.maxAgeSeconds * 1000 } : {}),
     onProgress: (done, total) => {
       if (deps.now() - started < PROGRESS_AFTER_MS) return;
       if (tty) {
@@ -40,8 +54,8 @@ export const run: CommandRun = async (input, deps) => {
     },
   });
   if (shown && tty) deps.stderr.write('\r\x1b[K');
-  const list = filterAccounts(accounts, input.positionals[0]);
-  if (input.values.json === true) {
+  const list = filterAccounts(accounts, input.filter);
+  if (input.json) {
     deps.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return 0;
   }
@@ -50,10 +64,12 @@ export const run: CommandRun = async (input, deps) => {
     out.push(`${a.accountId}  ${a.accountName ?? ''}${a.emailAddress ? `  <${a.emailAddress}>` : ''}`);
     for (const r of a.roles) out.push(`    ${r}`);
   }
-  if (list.length === 0 && input.positionals[0]) {
-    deps.stderr.write(`no account or role matches "${input.positionals[0]}"\n`);
+  if (list.length === 0 && input.filter) {
+    deps.stderr.write(`no account or role matches "${input.filter}"\n`);
   }
   // Account names, emails and roles come from the portal: no terminal controls get through.
   deps.stdout.write(out.length > 0 ? `${terminalSafe(out.join('\n'))}\n` : '');
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => ls(parseLsInput(raw), deps);

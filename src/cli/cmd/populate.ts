@@ -1,13 +1,12 @@
 import { type KeysToWrite, managedKeyProfiles, writeKeys } from '../../config/credentials-block.ts';
 import { loadConfigView } from '../../config/load.ts';
+import type { ConfigView } from '../../config/model.ts';
 import { configPaths } from '../../config/paths.ts';
-import type { SsoRole } from '../../config/profile-layout.ts';
+import type { ProfileStyle, SsoRole } from '../../config/profile-layout.ts';
 import { checkTemplate, DEFAULT_TEMPLATE } from '../../config/profile-names.ts';
 import { type FileChange, writeManagedBlocks } from '../../config/profile-writer.ts';
 import { pickSession, type SsoSessionRef } from '../../config/sso-session.ts';
 import { listAccountsWithRoles } from '../../sso/account-list.ts';
-import type { SsoDeps } from '../../sso/deps.ts';
-import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
@@ -15,8 +14,8 @@ import { type AccountRoles, type PopulateRequest, populateBlock } from '../popul
 import { parseStyle, rolehopInvocation } from '../profile-options.ts';
 import { progressBar } from '../progress.ts';
 import { fetchKeys } from '../recipe-keys.ts';
-import { regionToWrite } from '../region.ts';
-import type { CommandInput, CommandRun } from '../spec.ts';
+import { type RegionFlags, regionFlagsOf, regionOfFlags } from '../region.ts';
+import { type CommandInput, type CommandRun, durationOf, flagOf, textOf } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
 // `rolehop populate`: one profile per account × role in the block `populate SESSION`. The listing
@@ -24,32 +23,21 @@ import { ssoDepsFor } from '../sso-deps.ts';
 // resumable after a failure. The block is cli/populate-layout.ts, the bar cli/progress.ts; this
 // module is the command that joins them.
 
-export interface EnumerateOptions {
-  concurrency?: number;
-  onProgress?: (done: number, total: number) => void;
-  /** List every account's roles again (`--refresh`, and `--prune`, which must not act on old roles). */
-  refresh?: boolean;
-  maxAgeMs?: number;
-}
-
 /**
  * Every account with its roles, through the inventory: the accounts are listed again (new ones
- * appear, removed ones vanish), roles only where missing or older than the max age. The inventory
- * is saved as it fills, so a failed run resumes.
+ * appear, removed ones vanish), roles only where missing, older than the max age, or on --refresh
+ * and --prune (which must not act on old roles). The inventory is saved as it fills, so a failed
+ * run resumes.
  */
-export async function enumerateRoles(
-  session: SsoSessionRef,
-  deps: SsoDeps,
-  options: EnumerateOptions = {},
-): Promise<AccountRoles[]> {
-  const { accounts } = await listAccountsWithRoles(session, deps, {
+async function listRoles(session: SsoSessionRef, input: PopulateInput, deps: Deps, view: ConfigView) {
+  const { accounts } = await listAccountsWithRoles(session, ssoDepsFor(deps, view), {
     relist: true,
-    concurrency: options.concurrency ?? 8,
-    ...(options.refresh ? { refresh: true } : {}),
-    ...(options.maxAgeMs !== undefined ? { maxAgeMs: options.maxAgeMs } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    concurrency: 8,
+    onProgress: progressBar(deps.stderr),
+    ...(input.refresh || input.prune ? { refresh: true } : {}),
+    ...(input.maxAgeSeconds !== undefined ? { maxAgeMs: input.maxAgeSeconds * 1000 } : {}),
   });
-  return accounts.map(({ roles, ...account }) => ({ account, roles }));
+  return accounts.map(({ roles, ...account }): AccountRoles => ({ account, roles }));
 }
 
 /** Keys for every role, a few at a time through the Plan runner (its cache and locks). */
@@ -73,35 +61,61 @@ async function keysFor(
   return out;
 }
 
-export const run: CommandRun = async (input, deps) => {
-  const v = input.values;
-  const template = typeof v.template === 'string' ? v.template : DEFAULT_TEMPLATE;
+/** What populate acts on, typed: the command line is read and checked once, in parsePopulateInput. */
+export interface PopulateInput {
+  /** The session to enumerate (chosen as pickSession does when absent). */
+  ssoSession: string | undefined;
+  /** The profile name template, checked. */
+  template: string;
+  style: ProfileStyle;
+  region: RegionFlags;
+  prune: boolean;
+  refresh: boolean;
+  /** How long listed roles are trusted (--max-age); undefined: the inventory's default. */
+  maxAgeSeconds: number | undefined;
+  dryRun: boolean;
+  /** false under --no-color. */
+  color: boolean;
+  /** The command line as recipe-keys.ts reads it for --style credentials (populate has no option it reads). */
+  commandLine: CommandInput;
+}
+
+export function parsePopulateInput(raw: CommandInput): PopulateInput {
+  const template = textOf(raw, 'template') ?? DEFAULT_TEMPLATE;
   try {
     checkTemplate(template);
   } catch (error) {
     throw new UsageError((error as Error).message, { hint: (error as UsageError).hint });
   }
-  const style = parseStyle(typeof v.style === 'string' ? v.style : undefined);
+  return {
+    ssoSession: textOf(raw, 'sso-session'),
+    template,
+    style: parseStyle(textOf(raw, 'style')),
+    region: regionFlagsOf(raw),
+    prune: flagOf(raw, 'prune'),
+    refresh: flagOf(raw, 'refresh'),
+    maxAgeSeconds: durationOf(raw, 'max-age'),
+    dryRun: flagOf(raw, 'dry-run'),
+    color: raw.globals.color,
+    commandLine: raw,
+  };
+}
+
+/** Writes the block `populate SESSION` (and, for --style credentials, every profile's keys). */
+export async function populate(input: PopulateInput, deps: Deps): Promise<number> {
+  const { style, dryRun } = input;
   const view = loadConfigView(deps.env);
-  const session = pickSession(view, typeof v['sso-session'] === 'string' ? v['sso-session'] : undefined);
-  const region = regionToWrite(input, deps, view, { session });
-  const sso = ssoDepsFor(deps, view);
-  const maxAge =
-    typeof v['max-age'] === 'string' ? parseDurationSeconds(v['max-age'], '--max-age') : undefined;
-  const listing = await enumerateRoles(session, sso, {
-    onProgress: progressBar(deps.stderr),
-    refresh: v.refresh === true || v.prune === true,
-    ...(maxAge !== undefined ? { maxAgeMs: maxAge * 1000 } : {}),
-  });
+  const session = pickSession(view, input.ssoSession);
+  const region = regionOfFlags(input.region, deps, view, { session });
+  const listing = await listRoles(session, input, deps, view);
   const req: PopulateRequest = {
     session: session.name!,
-    template,
+    template: input.template,
     style,
     ...(region ? { region } : {}),
-    prune: v.prune === true,
+    prune: input.prune,
   };
   const invocation = rolehopInvocation(deps);
-  const dryRun = v['dry-run'] === true;
   const configFile = configPaths(deps.env).configFile;
   let summary = { added: 0, removed: 0, kept: 0, total: 0 };
   let result: ReturnType<typeof populateBlock> | undefined;
@@ -125,7 +139,7 @@ export const run: CommandRun = async (input, deps) => {
   if (style === 'credentials' && !dryRun) {
     // Every key first: a failure part-way changes no file.
     await write(true);
-    const keys = await keysFor(result!.named, input, deps);
+    const keys = await keysFor(result!.named, input.commandLine, deps);
     changes.push(await write(false));
     const credentialsFile = configPaths(deps.env).credentialsFile;
     const vanished = new Set(result!.vanished);
@@ -147,7 +161,9 @@ export const run: CommandRun = async (input, deps) => {
     dryRun,
     what: `sso-session "${req.session}": ${summary.total} profiles (${summary.added} new, ${summary.removed} removed${summary.kept ? `, ${summary.kept} no longer assigned, kept; --prune removes them` : ''})`,
     diffOnWrite: false,
-    paint: diffPainters(input, deps),
+    paint: diffPainters({ globals: input }, deps),
   });
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => populate(parsePopulateInput(raw), deps);

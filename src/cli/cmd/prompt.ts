@@ -1,4 +1,5 @@
-import type { CommandRun } from '../spec.ts';
+import type { Deps } from '../deps.ts';
+import type { CommandInput, CommandRun } from '../spec.ts';
 import { decodeTargetWords, targetDisplayName } from '../target-words.ts';
 
 // `rolehop prompt`: a PS1/starship segment from the environment alone (no files, no network), so a
@@ -14,7 +15,15 @@ export function timeLeft(expiration: string, now: number): string | undefined {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-export const run: CommandRun = (_input, deps) => {
+/** prompt takes no options: its input is the environment, read by prompt() itself. */
+export type PromptInput = Record<string, never>;
+
+export function parsePromptInput(_raw: CommandInput): PromptInput {
+  return {};
+}
+
+/** The segment for the exported target, or nothing when no rolehop export is active. */
+export function prompt(_input: PromptInput, deps: Deps): number {
   const env = deps.env;
   const words = env.ROLEHOP_TARGET ? decodeTargetWords(env.ROLEHOP_TARGET) : undefined;
   const name = words ? targetDisplayName(words) : undefined;
@@ -27,4 +36,6 @@ export const run: CommandRun = (_input, deps) => {
       : undefined;
   deps.stdout.write(left ? `${name} ${left}\n` : `${name}\n`);
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => prompt(parsePromptInput(raw), deps);

@@ -1,42 +1,56 @@
 // `rolehop sandbox`: runs the local Identity Center until Ctrl-C or SIGTERM.
 import { ConfigError, RolehopError, UsageError } from '../../util/errors.ts';
-import type { CommandRun } from '../spec.ts';
+import type { Deps } from '../deps.ts';
+import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
 
-function numberOption(values: Record<string, unknown>, name: string, integer: boolean): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (
-    typeof raw !== 'string' ||
-    raw.trim() === '' ||
-    !Number.isFinite(n) ||
-    (integer && !Number.isInteger(n))
-  ) {
-    throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number (got "${String(raw)}")`, {
+/** A number option, or undefined when not given; its range is the sandbox's to check (startSandbox). */
+function numberOf(raw: CommandInput, name: string, integer: boolean): number | undefined {
+  const text = textOf(raw, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} must be a ${integer ? 'whole ' : ''}number (got "${text}")`, {
       hint: "run 'rolehop sandbox --help'",
     });
   }
   return n;
 }
 
-export const run: CommandRun = async (input, deps) => {
-  const v = input.values;
-  const options = {
-    port: numberOption(v, 'port', true),
-    accounts: numberOption(v, 'accounts', true),
-    latencyMs: numberOption(v, 'latency-ms', false),
-    throttleTps: numberOption(v, 'throttle-tps', false),
-    failRate: numberOption(v, 'fail-rate', false),
-    directory: typeof v.directory === 'string' ? v.directory : undefined,
-    sts: typeof v.sts === 'string' ? v.sts : undefined,
-    autoApprove: v['auto-approve'] === true,
+/** What sandbox acts on, typed: the command line is read and checked once, in parseSandboxInput. */
+export interface SandboxInput {
+  port: number | undefined;
+  accounts: number | undefined;
+  latencyMs: number | undefined;
+  throttleTps: number | undefined;
+  failRate: number | undefined;
+  /** A JSON or YAML file of users, accounts and assignments. */
+  directory: string | undefined;
+  /** An STS (moto) to mint role credentials from. */
+  sts: string | undefined;
+  autoApprove: boolean;
+}
+
+export function parseSandboxInput(raw: CommandInput): SandboxInput {
+  return {
+    port: numberOf(raw, 'port', true),
+    accounts: numberOf(raw, 'accounts', true),
+    latencyMs: numberOf(raw, 'latency-ms', false),
+    throttleTps: numberOf(raw, 'throttle-tps', false),
+    failRate: numberOf(raw, 'fail-rate', false),
+    directory: textOf(raw, 'directory'),
+    sts: textOf(raw, 'sts'),
+    autoApprove: flagOf(raw, 'auto-approve'),
   };
+}
+
+/** Runs the local Identity Center until Ctrl-C or SIGTERM. */
+export async function sandbox(options: SandboxInput, deps: Deps): Promise<number> {
   const { startSandbox, describeSandbox, SandboxOptionError, DirectoryError } = await import(
     '../../sandbox/index.ts'
   );
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  let running: Awaited<ReturnType<typeof startSandbox>>;
   try {
-    sandbox = await startSandbox(options);
+    running = await startSandbox(options);
   } catch (error) {
     const message = (error as Error).message;
     if (error instanceof SandboxOptionError) {
@@ -52,10 +66,10 @@ export const run: CommandRun = async (input, deps) => {
     }
     throw new RolehopError(message, { cause: error });
   }
-  deps.stdout.write(`READY ${sandbox.port}\n${describeSandbox(sandbox)}`);
+  deps.stdout.write(`READY ${running.port}\n${describeSandbox(running)}`);
   deps.log.info(
-    `rolehop sandbox: Identity Center at ${sandbox.url} (start URL ${sandbox.startUrl})` +
-      `${options.autoApprove ? ', sign-ins approved automatically' : `; approve sign-ins at ${sandbox.url}/device`}. Ctrl-C stops it.`,
+    `rolehop sandbox: Identity Center at ${running.url} (start URL ${running.startUrl})` +
+      `${options.autoApprove ? ', sign-ins approved automatically' : `; approve sign-ins at ${running.url}/device`}. Ctrl-C stops it.`,
   );
   await new Promise<void>((resolve) => {
     if (deps.signal.aborted) return resolve();
@@ -63,7 +77,9 @@ export const run: CommandRun = async (input, deps) => {
     // A service manager or test harness stops it with SIGTERM.
     process.once('SIGTERM', () => resolve());
   });
-  await sandbox.close();
+  await running.close();
   deps.log.info('rolehop sandbox: stopped');
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => sandbox(parseSandboxInput(raw), deps);

@@ -8,7 +8,7 @@ import { formatDuration } from '../../util/duration.ts';
 import { RolehopError } from '../../util/errors.ts';
 import { type Paint, painterFor } from '../color.ts';
 import type { Deps } from '../deps.ts';
-import type { CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 
 // Everything here is about expiry and state; no token, key or secret is ever read into the output.
 
@@ -118,16 +118,28 @@ function describeExpiry(iso: string | null, now: number, paint: Paint): string {
   return `${paint('red', `expired ${formatDuration(-left)} ago`)} (${iso})`;
 }
 
-export const run: CommandRun = async (input, deps) => {
+/** What status acts on, typed: the command line is read once, in parseStatusInput. */
+export interface StatusInput {
+  json: boolean;
+  /** false under --no-color. */
+  color: boolean;
+}
+
+export function parseStatusInput(raw: CommandInput): StatusInput {
+  return { json: flagOf(raw, 'json'), color: raw.globals.color };
+}
+
+/** Each sso-session's sign-in and every cached credential, by expiry; never a secret. */
+export function status(input: StatusInput, deps: Deps): number {
   const view = loadConfigView(deps.env);
   const sessions = sessionsOf(view).map((s) => sessionStatus(s, deps));
   const credentials = cachedCredentials(deps.env);
-  if (input.values.json === true) {
+  if (input.json) {
     deps.stdout.write(`${JSON.stringify({ sessions, credentials }, null, 2)}\n`);
     return 0;
   }
   const now = deps.now();
-  const paint = painterFor(deps.stdout, deps.env, input.globals);
+  const paint = painterFor(deps.stdout, deps.env, input);
   const lines: string[] = [];
   if (sessions.length === 0)
     lines.push('No sso-sessions configured (sign in with: rolehop login --start-url URL --sso-region R).');
@@ -153,4 +165,6 @@ export const run: CommandRun = async (input, deps) => {
   for (const c of credentials) lines.push(`  ${c.target}: ${describeExpiry(c.expiresAt, now, paint)}`);
   deps.stdout.write(`${lines.join('\n')}\n`);
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => status(parseStatusInput(raw), deps);

@@ -10,39 +10,56 @@ import { exitCodeOf, RolehopError, UsageError } from '../../util/errors.ts';
 import { redactText } from '../../util/redact.ts';
 import type { Deps } from '../deps.ts';
 import { fetchKeys } from '../recipe-keys.ts';
+import { checkCredentialOptions } from '../run-plan.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
-import type { CommandInput, CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 
 // `rolehop sync`: fresh short-term keys in ~/.aws/credentials for credentials-style profiles, i.e.
 // those in a `credentials NAME` block rolehop wrote. Keys come from the block's recipe profile
 // through the Plan runner (its cache and locks), and are written only when they changed.
 
+/** What sync acts on, typed: the command line is read and checked once, in parseSyncInput. */
+export interface SyncInput {
+  /** Every profile rolehop keeps keys for (--all), or these (deduplicated, in order; maybe none). */
+  profiles: 'all' | string[];
+  /** The command line as recipe-keys.ts reads it: --min-ttl and --mfa-code, checked here. */
+  commandLine: CommandInput;
+}
+
+export function parseSyncInput(raw: CommandInput): SyncInput {
+  const all = flagOf(raw, 'all');
+  if (all && raw.positionals.length > 0) {
+    throw new UsageError('give profile names or --all, not both', {
+      hint: 'rolehop sync PROFILE… refreshes those; rolehop sync --all every one rolehop keeps keys for',
+    });
+  }
+  checkCredentialOptions(raw);
+  return { profiles: all ? 'all' : [...new Set(raw.positionals)], commandLine: raw };
+}
+
 /** Runs the recipe profile's plan and writes its keys into the profile's block. */
-export async function writeFreshKeys(
+async function writeFreshKeys(
   name: string,
   recipe: KeyRecipe,
-  input: CommandInput,
+  commandLine: CommandInput,
   deps: Deps,
 ): Promise<{ change: FileChange; expiration: Date | undefined }> {
-  const creds = await fetchKeys(recipe, input, deps);
+  const creds = await fetchKeys(recipe, commandLine, deps);
   const change = await writeKeys(configPaths(deps.env).credentialsFile, [{ name, recipe, keys: creds }]);
   warnIfOthersCanRead(configPaths(deps.env).credentialsFile, deps);
   return { change, expiration: creds.expiration };
 }
 
-function targets(input: CommandInput, managed: ManagedKeys[], file: string): ManagedKeys[] {
-  const all = input.values.all === true;
-  if (all && input.positionals.length > 0) {
-    throw new UsageError('give profile names or --all, not both');
-  }
-  if (all) return managed;
-  if (input.positionals.length === 0) {
+/** The managed profiles the input names; a name rolehop does not manage is a usage error. */
+function targets(input: SyncInput, managed: ManagedKeys[], file: string): ManagedKeys[] {
+  if (input.profiles === 'all') return managed;
+  if (input.profiles.length === 0) {
     throw new UsageError('name the profiles to refresh, or pass --all', {
       hint: `rolehop sync PROFILE…${managed.length ? ` (rolehop keeps keys for: ${managed.map((m) => m.name).join(', ')})` : ''}`,
     });
   }
   const byName = new Map(managed.map((m) => [m.name, m]));
-  const unknown = input.positionals.filter((n) => !byName.has(n));
+  const unknown = input.profiles.filter((n) => !byName.has(n));
   if (unknown.length > 0) {
     throw new UsageError(
       `rolehop does not manage keys for ${unknown.map((n) => `"${n}"`).join(', ')} in ${file}; it never writes keys it did not write before`,
@@ -51,10 +68,11 @@ function targets(input: CommandInput, managed: ManagedKeys[], file: string): Man
       },
     );
   }
-  return [...new Set(input.positionals)].map((n) => byName.get(n)!);
+  return input.profiles.map((n) => byName.get(n)!);
 }
 
-export const run: CommandRun = async (input, deps) => {
+/** Fresh keys for each named profile; one failing profile does not stop the others. */
+export async function sync(input: SyncInput, deps: Deps): Promise<number> {
   const file = configPaths(deps.env).credentialsFile;
   const list = targets(input, managedKeyProfiles(file), file);
   if (list.length === 0) {
@@ -64,7 +82,7 @@ export const run: CommandRun = async (input, deps) => {
   let exit = 0;
   for (const { name, recipe } of list) {
     try {
-      const { change, expiration } = await writeFreshKeys(name, recipe, input, deps);
+      const { change, expiration } = await writeFreshKeys(name, recipe, input.commandLine, deps);
       const until = expiration
         ? `valid until ${expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
         : 'no expiry';
@@ -81,4 +99,6 @@ export const run: CommandRun = async (input, deps) => {
     }
   }
   return exit;
-};
+}
+
+export const run: CommandRun = (raw, deps) => sync(parseSyncInput(raw), deps);
