@@ -1,8 +1,8 @@
 import type { Credentials } from '../creds/types.ts';
 import { UsageError } from '../util/errors.ts';
+import type { Target } from './command-target.ts';
 import type { Deps } from './deps.ts';
 import { eachTargets, parseParallel, resultTable, runEach } from './each.ts';
-import type { Target } from './run-plan.ts';
 import type { CommandInput } from './spec.ts';
 
 // The `exec --each` command line: options checked before any network call, the fan-out, then the

@@ -8,8 +8,8 @@ import type { Credentials } from '../creds/types.ts';
 import { listAccountsWithRoles } from '../sso/account-list.ts';
 import { AccessDeniedError, InterruptedError, SignInRequiredError, UsageError } from '../util/errors.ts';
 import { terminalSafe } from '../util/terminal-text.ts';
+import { credentialsOf, selectionOf, type Target, targetOf } from './command-target.ts';
 import type { Deps } from './deps.ts';
-import { credentialsOf, selectionOf, type Target, targetOf } from './run-plan.ts';
 import type { CommandInput } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
 

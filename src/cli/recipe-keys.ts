@@ -5,8 +5,8 @@ import type { Plan } from '../config/plan.ts';
 import { sessionFromView } from '../config/sso-session.ts';
 import { type Credentials, runPlan } from '../creds/index.ts';
 import { planForAccount, planForProfile } from '../creds/target.ts';
+import { runPlanDeps } from './command-target.ts';
 import type { Deps } from './deps.ts';
-import { runPlanDeps } from './run-plan.ts';
 import type { CommandInput } from './spec.ts';
 
 // Keys for a credentials-style profile (configure, populate and sync write them): the recipe a

@@ -10,8 +10,8 @@ import { consoleDestination, consoleSigninUrl, type FederationCredentials } from
 import type { Env } from '../../util/env.ts';
 import { InterruptedError, RolehopError, UsageError } from '../../util/errors.ts';
 import { browserCommands, openBrowser, trySpawn } from '../browser.ts';
+import { credentialsOf, targetOf } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
-import { credentialsOf, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
 export type ConsoleMode = 'print' | 'open' | 'auto';

@@ -1,6 +1,6 @@
 import { credentialProcessJson } from '../../emit/index.ts';
 import { SignInRequiredError } from '../../util/errors.ts';
-import { credentialsOf, targetOf } from '../run-plan.ts';
+import { credentialsOf, targetOf } from '../command-target.ts';
 import type { CommandRun } from '../spec.ts';
 
 // `credential_process = rolehop credential-process …`: silent on success; on failure one reason on

@@ -8,9 +8,9 @@ import {
 } from '../../emit/index.ts';
 import type { Env } from '../../util/env.ts';
 import { UsageError } from '../../util/errors.ts';
+import { credentialsOf, isTerminal, targetOf } from '../command-target.ts';
 import { findCommand } from '../commands.ts';
 import { parseCommandArgs } from '../main.ts';
-import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { decodeTargetWords, encodeTargetWords, targetWordsOf } from '../target-words.ts';
 

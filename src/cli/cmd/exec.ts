@@ -2,8 +2,8 @@ import type { Credentials } from '../../creds/types.ts';
 import { containerEnvAssignments, envAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
+import { credentialsOf, isTerminal, type Target, targetOf } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
-import { credentialsOf, isTerminal, type Target, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
 // Runs CMD directly (no shell: argv is passed untouched) with the credentials in its environment;

@@ -7,8 +7,8 @@ import {
 import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
+import { runPlanDeps, targetOf } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
-import { runPlanDeps, targetOf } from '../run-plan.ts';
 import type { CommandRun } from '../spec.ts';
 
 /** Credentials for the server's target, fetched again (through the cache) on every request. */

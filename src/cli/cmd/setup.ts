@@ -11,12 +11,12 @@ import { REFRESH_WINDOW_MS } from '../../sso/access-token.ts';
 import { tokenRejectedAt } from '../../sso/rejected-token.ts';
 import { readToken } from '../../sso/token-cache.ts';
 import { RolehopError, UsageError } from '../../util/errors.ts';
+import { isTerminal, readLine, targetOf } from '../command-target.ts';
 import { findCommand } from '../commands.ts';
 import type { Deps } from '../deps.ts';
 import { parseCommandArgs } from '../main.ts';
 import { checkProfileName, parseStyle } from '../profile-options.ts';
 import { parseRegion } from '../region.ts';
-import { isTerminal, readLine, targetOf } from '../run-plan.ts';
 import { type CommandInput, type CommandRun, stringValue } from '../spec.ts';
 
 // `rolehop setup`: the guided first run (as `aws configure sso`). It asks only for what no flag

@@ -4,7 +4,7 @@ import { isoSeconds } from '../../emit/index.ts';
 import { getCallerIdentity } from '../../sts/assume-role.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { terminalSafe } from '../../util/terminal-text.ts';
-import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
+import { credentialsOf, isTerminal, targetOf } from '../command-target.ts';
 import type { CommandRun } from '../spec.ts';
 
 // STS GetCallerIdentity with the resolved credentials: who the plan actually makes you.
