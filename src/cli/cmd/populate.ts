@@ -9,13 +9,14 @@ import { listAccountsWithRoles } from '../../sso/account-list.ts';
 import type { SsoDeps } from '../../sso/deps.ts';
 import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
+import { parseFetchInput } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
 import { type AccountRoles, type PopulateRequest, populateBlock } from '../populate-layout.ts';
 import { parseStyle, rolehopInvocation } from '../profile-options.ts';
 import { progressBar } from '../progress.ts';
 import { fetchKeys } from '../recipe-keys.ts';
-import { regionToWrite } from '../region.ts';
+import { parseRegionChoice, regionToWrite } from '../region.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
@@ -66,7 +67,7 @@ async function keysFor(
       const i = next++;
       const { name, role } = named[i]!;
       const recipe = { ssoSession: role.session, accountId: role.accountId, roleName: role.roleName };
-      out[i] = { name, recipe, keys: await fetchKeys(recipe, input, deps, view) };
+      out[i] = { name, recipe, keys: await fetchKeys(recipe, parseFetchInput(input), deps, view) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, named.length) }, worker));
@@ -84,7 +85,7 @@ export const run: CommandRun = async (input, deps) => {
   const style = parseStyle(typeof v.style === 'string' ? v.style : undefined);
   const view = loadConfigView(deps.env);
   const session = pickSession(view, typeof v['sso-session'] === 'string' ? v['sso-session'] : undefined);
-  const region = regionToWrite(input, deps, view, { session });
+  const region = regionToWrite(parseRegionChoice(input), deps, view, { session });
   const sso = ssoDepsFor(deps, view);
   const maxAge =
     typeof v['max-age'] === 'string' ? parseDurationSeconds(v['max-age'], '--max-age') : undefined;

@@ -8,6 +8,7 @@ import { configPaths } from '../../config/paths.ts';
 import type { FileChange } from '../../config/profile-writer.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../../util/errors.ts';
 import { redactText } from '../../util/redact.ts';
+import { parseFetchInput } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
 import { fetchKeys } from '../recipe-keys.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
@@ -24,7 +25,7 @@ export async function writeFreshKeys(
   input: CommandInput,
   deps: Deps,
 ): Promise<{ change: FileChange; expiration: Date | undefined }> {
-  const creds = await fetchKeys(recipe, input, deps);
+  const creds = await fetchKeys(recipe, parseFetchInput(input), deps);
   const change = await writeKeys(configPaths(deps.env).credentialsFile, [{ name, recipe, keys: creds }]);
   warnIfOthersCanRead(configPaths(deps.env).credentialsFile, deps);
   return { change, expiration: creds.expiration };
