@@ -70,7 +70,8 @@ export function parseSetupInput(raw: CommandInput): SetupInput {
     throw new UsageError(`unexpected argument "${raw.positionals[1]}"`, { hint: 'rolehop setup [NAME]' });
   }
   const name = raw.positionals[0] === undefined ? undefined : checkProfileName(raw.positionals[0]);
-  const style = textOf(raw, 'style') === undefined ? undefined : parseStyle(textOf(raw, 'style'));
+  const styleName = textOf(raw, 'style');
+  const style = styleName === undefined ? undefined : parseStyle(styleName);
   const startUrl = textOf(raw, 'start-url');
   if (startUrl !== undefined) validateStartUrl(startUrl);
   const ssoRegion = parseRegion(textOf(raw, 'sso-region'), '--sso-region');
