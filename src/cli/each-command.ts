@@ -29,7 +29,19 @@ export function parseParallel(value: string | undefined): number {
   return n;
 }
 
-export function parseEachInput(raw: CommandInput, pattern: string): EachInput {
+/** exec's --each options; undefined without --each, where the options that go with it are refused. */
+export function parseEachInput(raw: CommandInput): EachInput | undefined {
+  const pattern = textOf(raw, 'each');
+  if (pattern === undefined) {
+    for (const only of ['parallel', 'output-dir', 'json']) {
+      if (raw.values[only] !== undefined) {
+        throw new UsageError(`--${only} goes with --each`, {
+          hint: `rolehop exec --each PATTERN --${only} … -- CMD runs CMD for every matching profile`,
+        });
+      }
+    }
+    return undefined;
+  }
   const parallel = parseParallel(textOf(raw, 'parallel'));
   const outputDir = textOf(raw, 'output-dir');
   if (pattern === '') {

@@ -12,7 +12,7 @@ import {
 } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
 import { type EachInput, parseEachInput, runEachCommand } from '../each-command.ts';
-import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 
 // Runs CMD directly (no shell: argv is passed untouched) with the credentials in its environment;
 // its exit code and signals pass through, as if rolehop were not there.
@@ -67,16 +67,9 @@ export function parseExecInput(raw: CommandInput): ExecInput {
       hint: "put it after '--': rolehop exec PROFILE -- aws s3 ls",
     });
   }
-  const pattern = textOf(raw, 'each');
-  for (const only of ['parallel', 'output-dir', 'json']) {
-    if (raw.values[only] !== undefined && pattern === undefined) {
-      throw new UsageError(`--${only} goes with --each`, {
-        hint: `rolehop exec --each PATTERN --${only} … -- CMD runs CMD for every matching profile`,
-      });
-    }
-  }
+  const each = parseEachInput(raw);
   const agent = flagOf(raw, 'agent');
-  if (pattern !== undefined && agent) {
+  if (each && agent) {
     throw new UsageError('--agent does not go with --each', {
       hint: 'each --each run gets its own short-lived keys; --agent is for one long-running command',
     });
@@ -85,7 +78,7 @@ export function parseExecInput(raw: CommandInput): ExecInput {
     command: raw.rest,
     agent,
     force: flagOf(raw, 'force'),
-    each: pattern === undefined ? undefined : parseEachInput(raw, pattern),
+    each,
     credentials: parseCredentialInput(raw, 'exec'),
   };
 }
