@@ -6,11 +6,16 @@ import { pickSession } from '../config/sso-session.ts';
 import { planForAccount } from '../creds/target.ts';
 import type { Credentials } from '../creds/types.ts';
 import { listAccountsWithRoles } from '../sso/account-list.ts';
-import { AccessDeniedError, InterruptedError, SignInRequiredError, UsageError } from '../util/errors.ts';
+import { AccessDeniedError, InterruptedError, SignInRequiredError } from '../util/errors.ts';
 import { terminalSafe } from '../util/terminal-text.ts';
+import {
+  type CredentialInput,
+  credentialsOf,
+  type FetchInput,
+  type Target,
+  targetOf,
+} from './command-target.ts';
 import type { Deps } from './deps.ts';
-import { credentialsOf, selectionOf, type Target, targetOf } from './run-plan.ts';
-import type { CommandInput } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
 
 // `exec --each PATTERN`: CMD once per matching target, each with its own credentials (through
@@ -36,26 +41,10 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
-export function parseParallel(value: unknown): number {
-  if (value === undefined) return Math.max(1, os.availableParallelism());
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 1024) {
-    throw new UsageError(`invalid --parallel "${String(value)}"`, {
-      hint: 'give how many commands may run at once, 1 to 1024: --parallel 4',
-    });
-  }
-  return n;
-}
-
 /** The targets PATTERN selects: profile names, or with --account/--role, account × role from the inventory. */
-export async function eachTargets(input: CommandInput, deps: Deps, pattern: string): Promise<Target[]> {
+export async function eachTargets(input: CredentialInput, deps: Deps, pattern: string): Promise<Target[]> {
   const matches = globToRegExp(pattern);
-  const sel = selectionOf(input);
-  if (input.positionals.length > 0) {
-    throw new UsageError('give either a PROFILE or --each PATTERN, not both', {
-      hint: `rolehop exec --each '${pattern}' -- CMD runs CMD for every profile matching the pattern`,
-    });
-  }
+  const sel = input.selection;
   if (sel.account === undefined && sel.role === undefined) {
     const { loadConfigView } = await import('../config/load.ts');
     const names = Object.keys(loadConfigView(deps.env).profiles)
@@ -63,7 +52,8 @@ export async function eachTargets(input: CommandInput, deps: Deps, pattern: stri
       .sort();
     const targets: Target[] = [];
     for (const name of names) {
-      targets.push(await targetOf({ ...input, positionals: [name] }, deps, 'exec', { picker: false }));
+      const named = { ...input, selection: { ...sel, profile: name } };
+      targets.push(await targetOf(named, deps, 'exec', { picker: false }));
     }
     return targets;
   }
@@ -102,7 +92,7 @@ export interface EachOptions {
 export async function runEach(
   targets: Target[],
   command: string[],
-  input: CommandInput,
+  input: FetchInput,
   deps: Deps,
   options: EachOptions,
 ): Promise<EachResult[]> {

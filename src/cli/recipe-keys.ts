@@ -5,9 +5,8 @@ import type { Plan } from '../config/plan.ts';
 import { sessionFromView } from '../config/sso-session.ts';
 import { type Credentials, runPlan } from '../creds/index.ts';
 import { planForAccount, planForProfile } from '../creds/target.ts';
+import { type FetchInput, runPlanDeps } from './command-target.ts';
 import type { Deps } from './deps.ts';
-import { runPlanDeps } from './run-plan.ts';
-import type { CommandInput } from './spec.ts';
 
 // Keys for a credentials-style profile (configure, populate and sync write them): the recipe a
 // block records, run through the road's Plan builders and the shared runner.
@@ -22,7 +21,7 @@ export function planOfRecipe(recipe: KeyRecipe, view: ConfigView, env: Deps['env
 /** Keys from the recipe's plan; `view` defaults to the files as they are now. */
 export async function fetchKeys(
   recipe: KeyRecipe,
-  input: CommandInput,
+  input: FetchInput,
   deps: Deps,
   view: ConfigView = loadConfigView(deps.env),
 ): Promise<Credentials> {

@@ -3,7 +3,7 @@ import { chooseRegion } from '../config/region.ts';
 import type { SsoSessionRef } from '../config/sso-session.ts';
 import { UsageError } from '../util/errors.ts';
 import type { Deps } from './deps.ts';
-import type { CommandInput } from './spec.ts';
+import { type CommandInput, flagOf } from './spec.ts';
 
 // The one check of a region name typed on the command line (--region, --sso-region): every
 // command accepts or refuses the same names, before any file or network is touched.
@@ -18,44 +18,38 @@ export function parseRegion(value: string | undefined, flag = '--region'): strin
   });
 }
 
-/** --region and --no-region of a command that writes profiles: no region line, or the rule with this override. */
-export type RegionFlags = { noRegion: true } | { noRegion: false; override: string | undefined };
+/** --region or --no-region of the commands that write profiles, checked together. */
+export interface RegionChoice {
+  /** --region, already checked by parseRegion. */
+  region: string | undefined;
+  /** --no-region: write no region line. */
+  noRegion: boolean;
+}
 
-/** The region flags of a command line, or a usage error when both are given. */
-export function regionFlagsOf(input: CommandInput): RegionFlags {
-  if (input.values['no-region'] !== true) return { noRegion: false, override: input.globals.region };
-  if (input.globals.region !== undefined) {
+export function parseRegionChoice(raw: CommandInput): RegionChoice {
+  const noRegion = flagOf(raw, 'no-region');
+  if (noRegion && raw.globals.region !== undefined) {
     throw new UsageError('give --region or --no-region, not both', {
       hint: '--region R writes R; --no-region writes no region line',
     });
   }
-  return { noRegion: true };
+  return { region: raw.globals.region, noRegion };
 }
 
 /**
  * The `region` configure and populate write: the region rule (config/region.ts) for the chain's
  * start, so `aws … --profile P` works on a machine with no default region; none with --no-region.
  */
-export function regionOfFlags(
-  flags: RegionFlags,
+export function regionToWrite(
+  choice: RegionChoice,
   deps: Pick<Deps, 'env'>,
   view: ConfigView,
   from: { profile: string } | { session: SsoSessionRef },
 ): string | undefined {
-  if (flags.noRegion) return undefined;
+  if (choice.noRegion) return undefined;
   const start =
     'profile' in from
       ? { profile: from.profile }
       : { signIn: { ssoRegion: from.session.region, session: from.session.name } };
-  return chooseRegion(view, deps.env, { override: flags.override, ...start })?.value;
-}
-
-/** regionOfFlags straight from a command line. */
-export function regionToWrite(
-  input: CommandInput,
-  deps: Pick<Deps, 'env'>,
-  view: ConfigView,
-  from: { profile: string } | { session: SsoSessionRef },
-): string | undefined {
-  return regionOfFlags(regionFlagsOf(input), deps, view, from);
+  return chooseRegion(view, deps.env, { override: choice.region, ...start })?.value;
 }

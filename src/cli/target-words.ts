@@ -1,7 +1,9 @@
 // ROLEHOP_TARGET: what `rolehop env` exported, as the words of an `env` command line, so the prompt
 // hook can run the same export again and `rolehop prompt` can name it. Every word is percent-encoded
 // down to characters no shell treats specially, and words are joined by single spaces: the value
-// needs no quoting in any shell and splits back exactly. No imports: `rolehop prompt` loads this.
+// needs no quoting in any shell and splits back exactly. No imports but types: `rolehop prompt` loads this.
+
+import type { Selection } from '../creds/selection.ts';
 
 /** Characters left as they are; everything else becomes %XX of its UTF-8 bytes. */
 const PLAIN = /^[A-Za-z0-9_.:/=@+,-]$/;
@@ -53,50 +55,78 @@ export function targetDisplayName(words: string[]): string {
   return assumed ?? profile ?? role ?? 'rolehop';
 }
 
-/** The options of a command line that shape the target (not --mfa-code: a code is used once). */
+/**
+ * The options of a command line that shape the target, and the Selection field each fills (not
+ * --mfa-code: a code is used once).
+ */
 const TARGET_OPTIONS = [
-  'sso-session',
-  'account',
-  'role',
-  'assume',
-  'external-id',
-  'mfa-serial',
-  'session-name',
-  'duration',
-  'source-identity',
-  'tag',
-  'min-ttl',
+  ['sso-session', 'ssoSession'],
+  ['account', 'account'],
+  ['role', 'role'],
+  ['assume', 'assume'],
+  ['external-id', 'externalId'],
+  ['mfa-serial', 'mfaSerial'],
+  ['session-name', 'sessionName'],
+  ['duration', 'duration'],
+  ['source-identity', 'sourceIdentity'],
+  ['tag', 'tags'],
 ] as const;
+
+type PlanNaming = {
+  profile?: string;
+  source: { kind: string; session?: string; accountId?: string; roleName?: string };
+};
 
 /**
  * The words that name the same target again. A profile that came from AWS_PROFILE is written out
  * (env unsets AWS_PROFILE); an account picked in the picker or named by name is written as its id.
  */
+export function targetWords(
+  input: { selection: Selection; minTtlSeconds?: number },
+  plan: PlanNaming,
+): string[] {
+  const sel = input.selection;
+  const words: string[] = [];
+  const profile = sel.profile ?? plan.profile;
+  if (profile !== undefined) words.push(profile);
+  for (const [flag, key] of TARGET_OPTIONS) {
+    let value = sel[key];
+    if (profile === undefined && plan.source.kind === 'sso') {
+      if (key === 'account') value = plan.source.accountId;
+      if (key === 'role') value = plan.source.roleName;
+      if (key === 'ssoSession') value = plan.source.session ?? value;
+    }
+    const given = Array.isArray(value)
+      ? value
+      : typeof value === 'object'
+        ? Object.entries(value).map(([k, v]) => `${k}=${v}`)
+        : value === undefined
+          ? []
+          : [String(value)];
+    for (const v of given) words.push(`--${flag}`, v);
+  }
+  if (input.minTtlSeconds !== undefined) words.push('--min-ttl', String(input.minTtlSeconds));
+  if (sel.region !== undefined) words.push('--region', sel.region);
+  return words;
+}
+
+/** targetWords for the warm entry (cli/warm.ts), which holds a command line's values, not a Selection. */
 export function targetWordsOf(
   input: {
     values: Record<string, string | boolean | string[] | undefined>;
     positionals: string[];
     globals: { profile?: string; region?: string };
   },
-  plan: {
-    profile?: string;
-    source: { kind: string; session?: string; accountId?: string; roleName?: string };
-  },
+  plan: PlanNaming,
 ): string[] {
-  const words: string[] = [];
-  const profile = input.positionals[0] ?? input.globals.profile ?? plan.profile;
-  if (profile !== undefined) words.push(profile);
-  for (const name of TARGET_OPTIONS) {
-    let value = input.values[name];
-    if (profile === undefined && plan.source.kind === 'sso') {
-      if (name === 'account') value = plan.source.accountId;
-      if (name === 'role') value = plan.source.roleName;
-      if (name === 'sso-session') value = plan.source.session ?? value;
-    }
-    for (const v of Array.isArray(value) ? value : typeof value === 'string' ? [value] : []) {
-      words.push(`--${name}`, v);
-    }
+  const selection: Selection = {};
+  const profile = input.positionals[0] ?? input.globals.profile;
+  if (profile !== undefined) selection.profile = profile;
+  if (input.globals.region !== undefined) selection.region = input.globals.region;
+  for (const [flag, key] of TARGET_OPTIONS) {
+    const value = input.values[flag];
+    if (typeof value === 'string' || Array.isArray(value))
+      (selection as Record<string, unknown>)[key] = value;
   }
-  if (input.globals.region !== undefined) words.push('--region', input.globals.region);
-  return words;
+  return targetWords({ selection }, plan);
 }

@@ -9,35 +9,87 @@ import { configPaths, selectedProfile } from '../../config/paths.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
-import type { CommandInput, CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
 
 const usageHint = "run 'rolehop config --help'";
 
-function targetOf(input: CommandInput, deps: Deps): SectionRef {
-  const session = input.values['sso-session'] as string | undefined;
-  const services = input.values.services as string | undefined;
-  const chosen = [input.globals.profile, session, services].filter((v) => v !== undefined);
+/** What config acts on, typed: the command line is read once, in parseConfigInput. set's value `-` is read from stdin. */
+export type ConfigInput =
+  | { action: 'list'; json: boolean }
+  | (SectionInput & { action: 'get' | 'unset'; key: string })
+  | (SectionInput & { action: 'set'; key: string; value: string });
+
+/** The section get, set and unset work on, and the file it is read from or written to. */
+interface SectionInput {
+  /** A profile without a name: --profile, else AWS_PROFILE, AWS_DEFAULT_PROFILE, default. */
+  section: { kind: 'sso-session' | 'services'; name: string } | { kind: 'profile'; name: string | undefined };
+  /** --credentials: the credentials file, even for keys that are not secrets. */
+  credentials: boolean;
+}
+
+/** Each action's positionals (itself included) and its usage. */
+const ACTIONS = {
+  get: { count: 2, shape: 'get KEY' },
+  set: { count: 3, shape: 'set KEY VALUE' },
+  unset: { count: 2, shape: 'unset KEY' },
+  list: { count: 1, shape: 'list [--json]' },
+} as const;
+
+export function parseConfigInput(raw: CommandInput): ConfigInput {
+  const action = raw.positionals[0];
+  if (action === undefined) {
+    throw new UsageError('missing action: get, set, unset or list', { hint: usageHint });
+  }
+  if (!Object.hasOwn(ACTIONS, action)) {
+    throw new UsageError(`unknown action "${action}": expected get, set, unset or list`, {
+      hint: usageHint,
+    });
+  }
+  const { count, shape } = ACTIONS[action as keyof typeof ACTIONS];
+  if (raw.positionals.length !== count) {
+    throw new UsageError(`expected: rolehop config ${shape}`, { hint: usageHint });
+  }
+  if (action === 'list') return { action, json: flagOf(raw, 'json') };
+  const key = raw.positionals[1]!;
+  const value = raw.positionals[2]!;
+  if (action === 'set' && value !== '-' && SECRET_KEYS.has(splitKey(key).parent)) {
+    throw new UsageError(`refusing to take ${key} from the command line, where other users can see it (ps)`, {
+      hint: `pass - as the value and pipe it in: rolehop config set ${key} - < file`,
+    });
+  }
+  const section = sectionInputOf(raw);
+  return action === 'set'
+    ? { action, key, value, ...section }
+    : { action: action as 'get' | 'unset', key, ...section };
+}
+
+function sectionInputOf(raw: CommandInput): SectionInput {
+  const session = textOf(raw, 'sso-session');
+  const services = textOf(raw, 'services');
+  const credentials = flagOf(raw, 'credentials');
+  const chosen = [raw.globals.profile, session, services].filter((v) => v !== undefined);
   if (chosen.length > 1) {
     throw new UsageError('give only one of --profile, --sso-session and --services', { hint: usageHint });
   }
-  if (input.values.credentials === true && (session !== undefined || services !== undefined)) {
+  if (credentials && (session !== undefined || services !== undefined)) {
     throw new UsageError('--credentials applies to profiles only', { hint: usageHint });
   }
-  if (session !== undefined) return { kind: 'sso-session', name: session };
-  if (services !== undefined) return { kind: 'services', name: services };
-  return { kind: 'profile', name: selectedProfile(deps.env, input.globals.profile) };
+  if (session !== undefined) return { section: { kind: 'sso-session', name: session }, credentials };
+  if (services !== undefined) return { section: { kind: 'services', name: services }, credentials };
+  return { section: { kind: 'profile', name: raw.globals.profile }, credentials };
+}
+
+function sectionRef(input: SectionInput, deps: Deps): SectionRef {
+  const { section } = input;
+  return section.kind === 'profile'
+    ? { kind: 'profile', name: selectedProfile(deps.env, section.name) }
+    : section;
 }
 
 /** Secrets go to the credentials file, as `aws configure set` does. */
-function fileKindFor(input: CommandInput, ref: SectionRef, key: string): FileKind {
-  if (input.values.credentials === true) return 'credentials';
+function fileKindFor(input: SectionInput, ref: SectionRef, key: string): FileKind {
+  if (input.credentials) return 'credentials';
   return ref.kind === 'profile' && SECRET_KEYS.has(splitKey(key).parent) ? 'credentials' : 'config';
-}
-
-function expectArgs(input: CommandInput, count: number, shape: string): void {
-  if (input.positionals.length !== count) {
-    throw new UsageError(`expected: rolehop config ${shape}`, { hint: usageHint });
-  }
 }
 
 async function readStdin(stdin: Deps['stdin']): Promise<string> {
@@ -61,13 +113,12 @@ function lookup(props: Properties | undefined, key: string): PropertyValue | und
   return typeof value === 'object' ? own(value, sub) : undefined;
 }
 
-function get(input: CommandInput, deps: Deps): number {
-  expectArgs(input, 2, 'get KEY');
-  const key = input.positionals[1]!;
-  const ref = targetOf(input, deps);
+function get(input: SectionInput & { key: string }, deps: Deps): number {
+  const { key } = input;
+  const ref = sectionRef(input, deps);
   const loaded = loadConfigFiles(deps.env);
   let props: Properties | undefined;
-  if (input.values.credentials === true) {
+  if (input.credentials) {
     props = own(parseConfigText(loaded.credentials.text, 'credentials').profiles, ref.name);
   } else {
     const v = loaded.view;
@@ -81,12 +132,12 @@ function get(input: CommandInput, deps: Deps): number {
 }
 
 async function edit(
-  input: CommandInput,
+  input: SectionInput,
   deps: Deps,
   key: string,
   apply: (doc: ConfigEditor, ref: SectionRef) => void,
 ): Promise<number> {
-  const ref = targetOf(input, deps);
+  const ref = sectionRef(input, deps);
   const kind = fileKindFor(input, ref, key);
   const paths = configPaths(deps.env);
   const file = kind === 'config' ? paths.configFile : paths.credentialsFile;
@@ -109,24 +160,14 @@ async function edit(
   return 0;
 }
 
-async function set(input: CommandInput, deps: Deps): Promise<number> {
-  expectArgs(input, 3, 'set KEY VALUE');
-  const key = input.positionals[1]!;
-  let value = input.positionals[2]!;
-  const secret = SECRET_KEYS.has(splitKey(key).parent);
-  if (value === '-') {
-    value = await readStdin(deps.stdin);
-  } else if (secret) {
-    throw new UsageError(`refusing to take ${key} from the command line, where other users can see it (ps)`, {
-      hint: `pass - as the value and pipe it in: rolehop config set ${key} - < file`,
-    });
-  }
+async function set(input: SectionInput & { key: string; value: string }, deps: Deps): Promise<number> {
+  const { key } = input;
+  const value = input.value === '-' ? await readStdin(deps.stdin) : input.value;
   return edit(input, deps, key, (doc, ref) => doc.set(ref, key, value));
 }
 
-async function unset(input: CommandInput, deps: Deps): Promise<number> {
-  expectArgs(input, 2, 'unset KEY');
-  const key = input.positionals[1]!;
+async function unset(input: SectionInput & { key: string }, deps: Deps): Promise<number> {
+  const { key } = input;
   return edit(input, deps, key, (doc, ref) => {
     doc.unset(ref, key);
   });
@@ -149,8 +190,7 @@ function masked(bucket: Record<string, Properties>): Record<string, Properties> 
   );
 }
 
-function list(input: CommandInput, deps: Deps): number {
-  expectArgs(input, 1, 'list [--json]');
+function list(input: { json: boolean }, deps: Deps): number {
   const { view } = loadConfigFiles(deps.env);
   const out = {
     profiles: masked(view.profiles),
@@ -158,7 +198,7 @@ function list(input: CommandInput, deps: Deps): number {
     services: masked(view.services),
   };
   for (const w of view.warnings) deps.log.warn(w);
-  if (input.values.json === true) {
+  if (input.json) {
     deps.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return 0;
   }
@@ -178,9 +218,8 @@ function list(input: CommandInput, deps: Deps): number {
   return 0;
 }
 
-export const run: CommandRun = async (input, deps) => {
-  const action = input.positionals[0];
-  switch (action) {
+export function config(input: ConfigInput, deps: Deps): number | Promise<number> {
+  switch (input.action) {
     case 'get':
       return get(input, deps);
     case 'set':
@@ -189,11 +228,7 @@ export const run: CommandRun = async (input, deps) => {
       return unset(input, deps);
     case 'list':
       return list(input, deps);
-    case undefined:
-      throw new UsageError('missing action: get, set, unset or list', { hint: usageHint });
-    default:
-      throw new UsageError(`unknown action "${action}": expected get, set, unset or list`, {
-        hint: usageHint,
-      });
   }
-};
+}
+
+export const run: CommandRun = (raw, deps) => config(parseConfigInput(raw), deps);

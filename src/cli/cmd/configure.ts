@@ -24,13 +24,14 @@ import { accountInSession } from '../../creds/target.ts';
 import { resolveAccountId } from '../../sso/account-list.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import { assumesFromSsoSession, oldAwsCliFinding } from '../aws-cli-version.ts';
+import { hopSelectionOf } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
 import { diffPainters, reportChanges } from '../diff.ts';
 import { checkProfileName, parseOutput, parseStyle, rolehopInvocation } from '../profile-options.ts';
 import { fetchKeys } from '../recipe-keys.ts';
-import { regionToWrite } from '../region.ts';
+import { parseRegionChoice, type RegionChoice, regionToWrite } from '../region.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
-import { type CommandInput, type CommandRun, stringValue } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
 // `rolehop configure NAME`: one named profile (Method 02) in rolehop's block `configure NAME`.
@@ -48,27 +49,34 @@ interface Request {
   dryRun: boolean;
 }
 
-function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'> & {
+/** What configure acts on, typed: the command line is read once, in parseConfigureInput. */
+export interface ConfigureInput extends Omit<Request, 'from' | 'processArgs' | 'region'> {
+  /** The chain's start as named: --profile-from, or --account and --role (with --sso-session). */
   account?: string;
   role?: string;
   profileFrom?: string;
   session?: string;
+  /** The hop options as given, for the credential-process line (process style). */
   sel: Selection;
-} {
-  const v = input.values;
-  if (input.positionals.length !== 1) {
+  regionChoice: RegionChoice;
+  /** False under --no-color. */
+  color: boolean;
+}
+
+export function parseConfigureInput(raw: CommandInput): ConfigureInput {
+  if (raw.positionals.length !== 1) {
     throw new UsageError(
-      input.positionals.length === 0
+      raw.positionals.length === 0
         ? 'configure needs the NAME of the profile to write'
         : 'configure writes one profile at a time',
       { hint: 'rolehop configure NAME --account ACCOUNT --role ROLE' },
     );
   }
-  const name = checkProfileName(input.positionals[0]!);
-  const style = parseStyle(stringValue(v.style));
-  const account = stringValue(v.account);
-  const role = stringValue(v.role);
-  const profileFrom = stringValue(v['profile-from']);
+  const name = checkProfileName(raw.positionals[0]!);
+  const style = parseStyle(textOf(raw, 'style'));
+  const account = textOf(raw, 'account');
+  const role = textOf(raw, 'role');
+  const profileFrom = textOf(raw, 'profile-from');
   if (profileFrom !== undefined && (account !== undefined || role !== undefined)) {
     throw new UsageError('give either --profile-from or --account with --role, not both');
   }
@@ -82,24 +90,12 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
       hint: "'rolehop ls' lists your roles",
     });
   }
-  if (v['mfa-code'] !== undefined || v['min-ttl'] !== undefined) {
+  if (textOf(raw, 'mfa-code') !== undefined || textOf(raw, 'min-ttl') !== undefined) {
     throw new UsageError('--mfa-code and --min-ttl are for commands that fetch credentials, not configure', {
       hint: 'tools using the profile ask for the MFA code themselves',
     });
   }
-  const sel: Selection = {};
-  if (Array.isArray(v.assume)) sel.assume = v.assume;
-  for (const [key, flag] of [
-    ['externalId', 'external-id'],
-    ['mfaSerial', 'mfa-serial'],
-    ['sessionName', 'session-name'],
-    ['duration', 'duration'],
-    ['sourceIdentity', 'source-identity'],
-  ] as const) {
-    const value = stringValue(v[flag]);
-    if (value !== undefined) sel[key] = value;
-  }
-  if (Array.isArray(v.tag)) sel.tags = v.tag;
+  const sel = hopSelectionOf(raw);
   if (style !== 'process' && (sel.sourceIdentity !== undefined || sel.tags !== undefined)) {
     throw new UsageError(
       `--${sel.tags !== undefined ? 'tag' : 'source-identity'} has no key in AWS config files, so the ${style} style cannot keep it`,
@@ -112,18 +108,21 @@ function parseRequest(input: CommandInput): Omit<Request, 'from' | 'processArgs'
       hint: 'add --assume ROLE_ARN, or use the profile itself',
     });
   }
-  const output = parseOutput(stringValue(v.output));
+  const output = parseOutput(textOf(raw, 'output'));
+  const session = textOf(raw, 'sso-session');
   return {
     name,
     style,
     ...(output ? { output } : {}),
     hops,
-    dryRun: v['dry-run'] === true,
+    dryRun: flagOf(raw, 'dry-run'),
     ...(account !== undefined ? { account } : {}),
     ...(role !== undefined ? { role } : {}),
     ...(profileFrom !== undefined ? { profileFrom } : {}),
-    ...(stringValue(v['sso-session']) !== undefined ? { session: stringValue(v['sso-session'])! } : {}),
+    ...(session !== undefined ? { session } : {}),
     sel,
+    regionChoice: parseRegionChoice(raw),
+    color: raw.globals.color,
   };
 }
 
@@ -222,8 +221,7 @@ export function layoutFor(req: Request, doc: ConfigDocument, invocation: Rolehop
   return { block: { id: blockId, sections }, recipe: req.name };
 }
 
-export const run: CommandRun = async (input, deps) => {
-  const parsed = parseRequest(input);
+export async function configure(parsed: ConfigureInput, deps: Deps): Promise<number> {
   const view = loadConfigView(deps.env);
   let from: Request['from'];
   let region: string | undefined;
@@ -237,7 +235,7 @@ export const run: CommandRun = async (input, deps) => {
       throw new UsageError('--profile-from cannot name the profile being configured');
     }
     from = { profile: parsed.profileFrom };
-    region = regionToWrite(input, deps, view, from);
+    region = regionToWrite(parsed.regionChoice, deps, view, from);
   } else {
     const { session, accountId } = await accountInSession(
       view,
@@ -245,7 +243,7 @@ export const run: CommandRun = async (input, deps) => {
       (session, name) => resolveAccountId(session, name, ssoDepsFor(deps, view)),
     );
     from = { role: { session: session.name!, accountId, roleName: parsed.role! } };
-    region = regionToWrite(input, deps, view, { session });
+    region = regionToWrite(parsed.regionChoice, deps, view, { session });
   }
   const req: Request = { ...parsed, ...(region ? { region } : {}), from, processArgs: [] };
   req.processArgs = processArgs(req, parsed.sel);
@@ -273,7 +271,7 @@ export const run: CommandRun = async (input, deps) => {
       parseConfigText(planned.after, 'config'),
       parseConfigText(credentials.text, 'credentials'),
     );
-    keys = await fetchKeys({ profile: recipe }, input, deps, view);
+    keys = await fetchKeys({ profile: recipe }, {}, deps, view);
   }
   const changes: FileChange[] = [await write(req.dryRun)];
   if (req.style === 'credentials') {
@@ -290,11 +288,13 @@ export const run: CommandRun = async (input, deps) => {
   reportChanges(changes, deps, {
     dryRun: req.dryRun,
     what: `profile "${req.name}"`,
-    paint: diffPainters(input, deps),
+    paint: diffPainters({ globals: { color: parsed.color } }, deps),
   });
   if (req.style !== 'process' && req.hops.length > 0) await warnIfAwsCliTooOld(req.name, deps);
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => configure(parseConfigureInput(raw), deps);
 
 /**
  * With --assume the sso and credentials styles write role_arn + source_profile (the SDKs take role_arn

@@ -10,20 +10,17 @@ import { consoleDestination, consoleSigninUrl, type FederationCredentials } from
 import type { Env } from '../../util/env.ts';
 import { InterruptedError, RolehopError, UsageError } from '../../util/errors.ts';
 import { browserCommands, openBrowser, trySpawn } from '../browser.ts';
+import {
+  type CredentialInput,
+  credentialsOf,
+  isTerminal,
+  parseCredentialInput,
+  targetOf,
+} from '../command-target.ts';
 import type { Deps } from '../deps.ts';
-import { credentialsOf, targetOf } from '../run-plan.ts';
-import type { CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
 
 export type ConsoleMode = 'print' | 'open' | 'auto';
-
-export function consoleMode(values: Record<string, unknown>): ConsoleMode {
-  if (values.print === true && values.open === true) {
-    throw new UsageError('--print and --open cannot be used together', {
-      hint: '--print writes the sign-in URL to stdout; --open opens it in a browser',
-    });
-  }
-  return values.print === true ? 'print' : values.open === true ? 'open' : 'auto';
-}
 
 /**
  * The console session length to ask for, or undefined to leave it out. The federation endpoint
@@ -190,32 +187,57 @@ export async function deliverSigninUrl(
   deps.stdout.write(`${url}\n`);
 }
 
-export const run: CommandRun = async (input, deps) => {
-  const mode = consoleMode(input.values);
-  const destination = input.values.destination as string | undefined;
-  const isolate = input.values.isolate === true;
-  const browserChoice = typeof input.values.browser === 'string' ? input.values.browser : undefined;
-  if (isolate && mode === 'print') {
+/** What console acts on, typed: the command line is read once, in parseConsoleInput. */
+export interface ConsoleInput {
+  credentials: CredentialInput;
+  mode: ConsoleMode;
+  /** A console URL or service name; checked against the partition once the target is known. */
+  destination: string | undefined;
+  /** With --isolate: the browser profile of its own, in this browser (undefined: the first found). */
+  isolate: { browser: string | undefined } | undefined;
+}
+
+export function parseConsoleInput(raw: CommandInput): ConsoleInput {
+  const print = flagOf(raw, 'print');
+  const open = flagOf(raw, 'open');
+  if (print && open) {
+    throw new UsageError('--print and --open cannot be used together', {
+      hint: '--print writes the sign-in URL to stdout; --open opens it in a browser',
+    });
+  }
+  const isolate = flagOf(raw, 'isolate');
+  const browser = textOf(raw, 'browser');
+  if (isolate && print) {
     throw new UsageError('--isolate opens a browser; it cannot go with --print', {
       hint: 'drop --print, or drop --isolate and open the printed URL yourself',
     });
   }
-  if (browserChoice !== undefined && !isolate) {
+  if (browser !== undefined && !isolate) {
     throw new UsageError('--browser goes with --isolate', {
       hint: 'rolehop console PROFILE --isolate --browser chromium; without --isolate, BROWSER chooses',
     });
   }
+  return {
+    credentials: parseCredentialInput(raw, 'console'),
+    mode: print ? 'print' : open ? 'open' : 'auto',
+    destination: textOf(raw, 'destination'),
+    isolate: isolate ? { browser } : undefined,
+  };
+}
+
+export async function openConsole(input: ConsoleInput, deps: Deps): Promise<number> {
+  const { destination } = input;
   // The browser is found before any credentials are fetched: a missing one is a usage error.
-  const isolated = isolate ? await import('../isolated-browser.ts') : undefined;
-  const browser = isolated?.findIsolatingBrowser(browserChoice, deps.env);
-  const target = await targetOf(input, deps, 'console');
+  const isolated = input.isolate ? await import('../isolated-browser.ts') : undefined;
+  const browser = isolated?.findIsolatingBrowser(input.isolate?.browser, deps.env);
+  const target = await targetOf(input.credentials, deps, 'console');
   const region =
-    input.globals.region ??
+    input.credentials.selection.region ??
     target.plan.region ??
     (deps.env.AWS_REGION || deps.env.AWS_DEFAULT_REGION || undefined);
   // A bad destination is refused before any credentials are fetched.
   consoleDestination(destination, consolePartition(target.plan, region), region);
-  const credentials = await credentialsOf(target, input, deps, { allowLogin: deps.stderr.isTTY === true });
+  const credentials = await credentialsOf(target, input.credentials, deps, { allowLogin: isTerminal(deps) });
   const url = await signinUrlFor({
     plan: target.plan,
     view: target.view,
@@ -231,6 +253,8 @@ export const run: CommandRun = async (input, deps) => {
     );
     return 0;
   }
-  await deliverSigninUrl(url, mode, target.label, deps);
+  await deliverSigninUrl(url, input.mode, target.label, deps);
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => openConsole(parseConsoleInput(raw), deps);

@@ -1,12 +1,20 @@
 import { credentialProcessJson } from '../../emit/index.ts';
 import { SignInRequiredError } from '../../util/errors.ts';
-import { credentialsOf, targetOf } from '../run-plan.ts';
-import type { CommandRun } from '../spec.ts';
+import { type CredentialInput, credentialsOf, parseCredentialInput, targetOf } from '../command-target.ts';
+import type { Deps } from '../deps.ts';
+import type { CommandInput, CommandRun } from '../spec.ts';
 
 // `credential_process = rolehop credential-process …`: silent on success; on failure one reason on
 // stderr at once (main prints it) — never a sign-in that would hang the calling tool.
 
-export const run: CommandRun = async (input, deps) => {
+/** What credential-process acts on: the target and fetch options, and nothing else. */
+export type CredentialProcessInput = CredentialInput;
+
+export function parseCredentialProcessInput(raw: CommandInput): CredentialProcessInput {
+  return parseCredentialInput(raw, 'credential-process');
+}
+
+export async function credentialProcess(input: CredentialProcessInput, deps: Deps): Promise<number> {
   const target = await targetOf(input, deps, 'credential-process', { picker: false });
   try {
     const creds = await credentialsOf(target, input, deps, { allowLogin: false });
@@ -21,4 +29,6 @@ export const run: CommandRun = async (input, deps) => {
     }
     throw error;
   }
-};
+}
+
+export const run: CommandRun = (raw, deps) => credentialProcess(parseCredentialProcessInput(raw), deps);

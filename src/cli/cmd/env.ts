@@ -1,6 +1,7 @@
 import {
   containerEnvAssignments,
   defaultShellFormat,
+  type EnvFormat,
   formatAssignments,
   formatEnv,
   formatUnsetEnv,
@@ -8,47 +9,76 @@ import {
 } from '../../emit/index.ts';
 import type { Env } from '../../util/env.ts';
 import { UsageError } from '../../util/errors.ts';
+import {
+  type CredentialInput,
+  credentialsOf,
+  isTerminal,
+  parseCredentialInput,
+  targetOf,
+} from '../command-target.ts';
 import { findCommand } from '../commands.ts';
+import type { Deps } from '../deps.ts';
 import { parseCommandArgs } from '../main.ts';
-import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
-import type { CommandInput, CommandRun } from '../spec.ts';
-import { decodeTargetWords, encodeTargetWords, targetWordsOf } from '../target-words.ts';
+import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
+import { decodeTargetWords, encodeTargetWords, targetWords } from '../target-words.ts';
 
 // Method 01: the exports for `eval "$(rolehop env …)"`. Only shell code reaches stdout.
 
-/** `--again`: the command line $ROLEHOP_TARGET records, with this call's --format and --debug. */
-function againInput(input: CommandInput, env: Env): CommandInput {
+/** What env acts on, typed: the command line is read once, in parseEnvInput. */
+export interface EnvInput {
+  /** undefined: the shell $SHELL names. */
+  format: EnvFormat | undefined;
+  agent: boolean;
+  unset: boolean;
+  /** Export again what $ROLEHOP_TARGET names instead of `credentials`' target. */
+  again: boolean;
+  credentials: CredentialInput;
+}
+
+export function parseEnvInput(raw: CommandInput): EnvInput {
+  const format = textOf(raw, 'format');
+  return {
+    format: format === undefined ? undefined : parseEnvFormat(format),
+    agent: flagOf(raw, 'agent'),
+    unset: flagOf(raw, 'unset'),
+    again: flagOf(raw, 'again'),
+    credentials: parseCredentialInput(raw, 'env'),
+  };
+}
+
+/** `--again`: the command line $ROLEHOP_TARGET records, with this call's --format and --agent. */
+function againInput(input: EnvInput, env: Env): EnvInput {
   const words = env.ROLEHOP_TARGET ? decodeTargetWords(env.ROLEHOP_TARGET) : undefined;
   if (!words) {
     throw new UsageError('--again needs ROLEHOP_TARGET, which rolehop env sets in the shell it exports to', {
       hint: 'run eval "$(rolehop env PROFILE)" first',
     });
   }
-  const named = parseCommandArgs(findCommand('env')!, words);
-  const { format, agent } = input.values;
+  const named = parseCredentialInput(parseCommandArgs(findCommand('env')!, words), 'env');
   // The hook's margin replaces the recorded --min-ttl: it must not be handed back the same keys.
-  const minTtl = input.values['min-ttl'] ?? named.values['min-ttl'];
+  const minTtlSeconds = input.credentials.minTtlSeconds ?? named.minTtlSeconds;
   return {
-    ...named,
-    values: { ...named.values, format, agent, 'min-ttl': minTtl },
-    globals: { ...input.globals, profile: named.globals.profile, region: named.globals.region },
+    format: input.format,
+    agent: input.agent,
+    unset: false,
+    again: false,
+    credentials: { ...named, ...(minTtlSeconds !== undefined ? { minTtlSeconds } : {}) },
   };
 }
 
-export const run: CommandRun = async (given, deps) => {
-  const input = given.values.again === true ? againInput(given, deps.env) : given;
-  const formatName = input.values.format;
-  const format = typeof formatName === 'string' ? parseEnvFormat(formatName) : defaultShellFormat(deps.env);
-  if (input.values.unset === true) {
+export async function env(given: EnvInput, deps: Deps): Promise<number> {
+  const input = given.again ? againInput(given, deps.env) : given;
+  const format = input.format ?? defaultShellFormat(deps.env);
+  if (input.unset) {
     deps.stdout.write(formatUnsetEnv(format));
     return 0;
   }
   const allowLogin = isTerminal(deps);
-  const target = await targetOf(input, deps, 'env', { allowLogin });
+  const target = await targetOf(input.credentials, deps, 'env', { allowLogin });
   // Fetched with --agent too: a sign-in or MFA code is asked for here, where a terminal is.
-  const creds = await credentialsOf(target, input, deps, { allowLogin });
-  const words = encodeTargetWords(targetWordsOf(input, target.plan));
-  if (input.values.agent === true) {
+  const creds = await credentialsOf(target, input.credentials, deps, { allowLogin });
+  const words = encodeTargetWords(targetWords(input.credentials, target.plan));
+  if (input.agent) {
     const { agentEndpointFor } = await import('../agent-client.ts');
     const endpoint = await agentEndpointFor(target, deps.env);
     deps.stdout.write(
@@ -63,4 +93,6 @@ export const run: CommandRun = async (given, deps) => {
     }),
   );
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => env(parseEnvInput(raw), deps);

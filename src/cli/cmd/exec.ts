@@ -2,9 +2,17 @@ import type { Credentials } from '../../creds/types.ts';
 import { containerEnvAssignments, envAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
+import {
+  type CredentialInput,
+  credentialsOf,
+  isTerminal,
+  parseCredentialInput,
+  type Target,
+  targetOf,
+} from '../command-target.ts';
 import type { Deps } from '../deps.ts';
-import { credentialsOf, isTerminal, type Target, targetOf } from '../run-plan.ts';
-import type { CommandRun } from '../spec.ts';
+import { type EachInput, parseEachInput, runEachCommand } from '../each-command.ts';
+import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 
 // Runs CMD directly (no shell: argv is passed untouched) with the credentials in its environment;
 // its exit code and signals pass through, as if rolehop were not there.
@@ -40,44 +48,60 @@ function keysEnv(parent: Deps['env'], target: Target, creds: Credentials): Recor
   return childEnv(parent, target, envAssignments(creds, target.plan.region).set);
 }
 
-export const run: CommandRun = async (input, deps) => {
-  const [command] = input.rest;
+/** What exec acts on, typed: the command line is read once, in parseExecInput. */
+export interface ExecInput {
+  /** CMD and its arguments, after `--`. */
+  command: string[];
+  credentials: CredentialInput;
+  agent: boolean;
+  /** Run inside another `rolehop exec`. */
+  force: boolean;
+  /** --each: CMD once per matching target instead of once. */
+  each: EachInput | undefined;
+}
+
+export function parseExecInput(raw: CommandInput): ExecInput {
+  const [command] = raw.rest;
   if (command === undefined || command === '') {
     throw new UsageError('missing the command to run', {
       hint: "put it after '--': rolehop exec PROFILE -- aws s3 ls",
     });
   }
-  if (deps.env.ROLEHOP_EXEC && input.values.force !== true) {
+  const each = parseEachInput(raw);
+  const agent = flagOf(raw, 'agent');
+  if (each && agent) {
+    throw new UsageError('--agent does not go with --each', {
+      hint: 'each --each run gets its own short-lived keys; --agent is for one long-running command',
+    });
+  }
+  return {
+    command: raw.rest,
+    agent,
+    force: flagOf(raw, 'force'),
+    each,
+    credentials: parseCredentialInput(raw, 'exec'),
+  };
+}
+
+export async function exec(input: ExecInput, deps: Deps): Promise<number> {
+  if (deps.env.ROLEHOP_EXEC && !input.force) {
     throw new UsageError(`already inside 'rolehop exec' for ${deps.env.ROLEHOP_EXEC}`, {
       hint: 'exit that shell first, or pass --force to nest anyway',
     });
   }
-  for (const only of ['parallel', 'output-dir', 'json']) {
-    if (input.values[only] !== undefined && input.values.each === undefined) {
-      throw new UsageError(`--${only} goes with --each`, {
-        hint: `rolehop exec --each PATTERN --${only} … -- CMD runs CMD for every matching profile`,
-      });
-    }
-  }
-  if (typeof input.values.each === 'string') {
-    if (input.values.agent === true) {
-      throw new UsageError('--agent does not go with --each', {
-        hint: 'each --each run gets its own short-lived keys; --agent is for one long-running command',
-      });
-    }
-    const { runEachCommand } = await import('../each-command.ts');
-    return runEachCommand(input, deps, input.values.each, keysEnv);
-  }
+  if (input.each) return runEachCommand(input.each, input.command, input.credentials, deps, keysEnv);
   const allowLogin = isTerminal(deps);
-  const target = await targetOf(input, deps, 'exec', { allowLogin });
-  const creds = await credentialsOf(target, input, deps, { allowLogin });
+  const target = await targetOf(input.credentials, deps, 'exec', { allowLogin });
+  const creds = await credentialsOf(target, input.credentials, deps, { allowLogin });
   let set: Array<[string, string]>;
-  if (input.values.agent === true) {
+  if (input.agent) {
     const { agentEndpointFor } = await import('../agent-client.ts');
     ({ set } = containerEnvAssignments(await agentEndpointFor(target, deps.env), target.plan.region));
   } else ({ set } = envAssignments(creds, target.plan.region));
   const env = childEnv(deps.env, target, set);
 
   // On a terminal Ctrl-C reaches the child already; from a script, pass it on.
-  return runChild(input.rest, { env, cwd: deps.cwd, forwardSigint: deps.stdin.isTTY !== true }, deps);
-};
+  return runChild(input.command, { env, cwd: deps.cwd, forwardSigint: deps.stdin.isTTY !== true }, deps);
+}
+
+export const run: CommandRun = (raw, deps) => exec(parseExecInput(raw), deps);

@@ -14,7 +14,7 @@ import { type AccountRoles, type PopulateRequest, populateBlock } from '../popul
 import { parseStyle, rolehopInvocation } from '../profile-options.ts';
 import { progressBar } from '../progress.ts';
 import { fetchKeys } from '../recipe-keys.ts';
-import { type RegionFlags, regionFlagsOf, regionOfFlags } from '../region.ts';
+import { parseRegionChoice, type RegionChoice, regionToWrite } from '../region.ts';
 import { type CommandInput, type CommandRun, durationOf, flagOf, textOf } from '../spec.ts';
 import { ssoDepsFor } from '../sso-deps.ts';
 
@@ -41,11 +41,7 @@ async function listRoles(session: SsoSessionRef, input: PopulateInput, deps: Dep
 }
 
 /** Keys for every role, a few at a time through the Plan runner (its cache and locks). */
-async function keysFor(
-  named: { name: string; role: SsoRole }[],
-  input: CommandInput,
-  deps: Deps,
-): Promise<KeysToWrite[]> {
+async function keysFor(named: { name: string; role: SsoRole }[], deps: Deps): Promise<KeysToWrite[]> {
   const out: KeysToWrite[] = new Array(named.length);
   const view = loadConfigView(deps.env);
   let next = 0;
@@ -54,7 +50,7 @@ async function keysFor(
       const i = next++;
       const { name, role } = named[i]!;
       const recipe = { ssoSession: role.session, accountId: role.accountId, roleName: role.roleName };
-      out[i] = { name, recipe, keys: await fetchKeys(recipe, input, deps, view) };
+      out[i] = { name, recipe, keys: await fetchKeys(recipe, {}, deps, view) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, named.length) }, worker));
@@ -68,7 +64,7 @@ export interface PopulateInput {
   /** The profile name template, checked. */
   template: string;
   style: ProfileStyle;
-  region: RegionFlags;
+  region: RegionChoice;
   prune: boolean;
   refresh: boolean;
   /** How long listed roles are trusted (--max-age); undefined: the inventory's default. */
@@ -76,8 +72,6 @@ export interface PopulateInput {
   dryRun: boolean;
   /** false under --no-color. */
   color: boolean;
-  /** The command line as recipe-keys.ts reads it for --style credentials (populate has no option it reads). */
-  commandLine: CommandInput;
 }
 
 export function parsePopulateInput(raw: CommandInput): PopulateInput {
@@ -91,13 +85,12 @@ export function parsePopulateInput(raw: CommandInput): PopulateInput {
     ssoSession: textOf(raw, 'sso-session'),
     template,
     style: parseStyle(textOf(raw, 'style')),
-    region: regionFlagsOf(raw),
+    region: parseRegionChoice(raw),
     prune: flagOf(raw, 'prune'),
     refresh: flagOf(raw, 'refresh'),
     maxAgeSeconds: durationOf(raw, 'max-age'),
     dryRun: flagOf(raw, 'dry-run'),
     color: raw.globals.color,
-    commandLine: raw,
   };
 }
 
@@ -106,7 +99,7 @@ export async function populate(input: PopulateInput, deps: Deps): Promise<number
   const { style, dryRun } = input;
   const view = loadConfigView(deps.env);
   const session = pickSession(view, input.ssoSession);
-  const region = regionOfFlags(input.region, deps, view, { session });
+  const region = regionToWrite(input.region, deps, view, { session });
   const listing = await listRoles(session, input, deps, view);
   const req: PopulateRequest = {
     session: session.name!,
@@ -139,7 +132,7 @@ export async function populate(input: PopulateInput, deps: Deps): Promise<number
   if (style === 'credentials' && !dryRun) {
     // Every key first: a failure part-way changes no file.
     await write(true);
-    const keys = await keysFor(result!.named, input.commandLine, deps);
+    const keys = await keysFor(result!.named, deps);
     changes.push(await write(false));
     const credentialsFile = configPaths(deps.env).credentialsFile;
     const vanished = new Set(result!.vanished);

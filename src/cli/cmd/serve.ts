@@ -1,15 +1,20 @@
-import { runPlan } from '../../creds/index.ts';
+import { SERVE_MIN_TTL_SECONDS } from '../../server/credential-server.ts';
 import {
   containerCredentialsEnv,
   type ServedCredentials,
   startCredentialServer,
 } from '../../server/index.ts';
-import { parseDurationSeconds } from '../../util/duration.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
+import {
+  type CredentialInput,
+  credentialsOf,
+  isTerminal,
+  parseCredentialInput,
+  targetOf,
+} from '../command-target.ts';
 import type { Deps } from '../deps.ts';
-import { runPlanDeps, targetOf } from '../run-plan.ts';
-import type { CommandRun } from '../spec.ts';
+import { type CommandInput, type CommandRun, textOf } from '../spec.ts';
 
 /** Credentials for the server's target, fetched again (through the cache) on every request. */
 export type CredentialsFor = () => Promise<ServedCredentials>;
@@ -89,29 +94,42 @@ export async function serveCredentials(
   }
 }
 
-/**
- * Served credentials are renewed once they have less than this left: above botocore's 15-minute
- * advisory refresh window, so a refreshing SDK is never handed the credentials it is replacing.
- */
-export const SERVE_MIN_TTL_SECONDS = 16 * 60;
+/** What serve acts on, typed: the command line is read once, in parseServeInput. */
+export interface ServeInput {
+  /** 0: any free port. */
+  port: number;
+  /** After `--`; empty: print the variables to export and serve until Ctrl-C. */
+  command: string[];
+  /** --min-ttl defaults to SERVE_MIN_TTL_SECONDS. */
+  credentials: CredentialInput;
+}
 
-export const run: CommandRun = async (input, deps) => {
-  const port = parsePort(input.values.port as string | undefined);
-  const target = await targetOf(input, deps, 'serve');
-  const minTtl = input.values['min-ttl'];
-  const minTtlSeconds =
-    typeof minTtl === 'string' ? parseDurationSeconds(minTtl, '--min-ttl') : SERVE_MIN_TTL_SECONDS;
-  const planDeps = (allowLogin: boolean) => ({
-    ...runPlanDeps(input, deps, target.view, { allowLogin }),
-    minTtlSeconds,
-  });
+export function parseServeInput(raw: CommandInput): ServeInput {
+  const port = parsePort(textOf(raw, 'port'));
+  const credentials = parseCredentialInput(raw, 'serve');
+  return {
+    port,
+    command: raw.rest,
+    credentials: { ...credentials, minTtlSeconds: credentials.minTtlSeconds ?? SERVE_MIN_TTL_SECONDS },
+  };
+}
+
+export async function serve(input: ServeInput, deps: Deps): Promise<number> {
+  const target = await targetOf(input.credentials, deps, 'serve');
   let started = false;
   // Only the target it was started for: the token is handed to CMD, which must not reach other roles.
   const credentialsFor: CredentialsFor = async () => {
     // Only the first fetch, with the user watching, may open a browser to sign in.
-    const creds = await runPlan(target.plan, planDeps(!started && deps.stderr.isTTY === true));
+    const allowLogin = !started && isTerminal(deps);
+    const creds = await credentialsOf(target, input.credentials, deps, { allowLogin });
     started = true;
     return creds;
   };
-  return serveCredentials({ port, command: input.rest, label: target.label }, deps, credentialsFor);
-};
+  return serveCredentials(
+    { port: input.port, command: input.command, label: target.label },
+    deps,
+    credentialsFor,
+  );
+}
+
+export const run: CommandRun = (raw, deps) => serve(parseServeInput(raw), deps);

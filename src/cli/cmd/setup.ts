@@ -1,4 +1,5 @@
 import { loadConfigView } from '../../config/load.ts';
+import type { ProfileStyle } from '../../config/profile-layout.ts';
 import { DEFAULT_TEMPLATE, renderTemplate } from '../../config/profile-names.ts';
 import {
   nameFromStartUrl,
@@ -11,13 +12,13 @@ import { REFRESH_WINDOW_MS } from '../../sso/access-token.ts';
 import { tokenRejectedAt } from '../../sso/rejected-token.ts';
 import { readToken } from '../../sso/token-cache.ts';
 import { RolehopError, UsageError } from '../../util/errors.ts';
+import { isTerminal, readLine, targetOf } from '../command-target.ts';
 import { findCommand } from '../commands.ts';
 import type { Deps } from '../deps.ts';
 import { parseCommandArgs } from '../main.ts';
 import { checkProfileName, parseStyle } from '../profile-options.ts';
 import { parseRegion } from '../region.ts';
-import { isTerminal, readLine, targetOf } from '../run-plan.ts';
-import { type CommandInput, type CommandRun, stringValue } from '../spec.ts';
+import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
 
 // `rolehop setup`: the guided first run (as `aws configure sso`). It asks only for what no flag
 // gave, then runs the real commands: `login` signs in, the picker of the credential commands picks
@@ -46,23 +47,69 @@ async function ask<T>(
   }
 }
 
+/** What setup acts on, typed: the command line is read once, in parseSetupInput. */
+export interface SetupInput {
+  /** The profile to write; asked for when undefined (as are the others below). */
+  name: string | undefined;
+  style: ProfileStyle | undefined;
+  startUrl: string | undefined;
+  ssoRegion: string | undefined;
+  ssoSession: string | undefined;
+  /** --account with --role, or neither: then the picker. */
+  accountRole: { account: string; role: string } | undefined;
+  /** The profile's region (--region); asked for when undefined. */
+  region: string | undefined;
+  /** login's --device-code and --no-browser, passed on. */
+  loginFlow: string[];
+  /** --debug and --no-color, passed on to the commands setup runs. */
+  globalArgs: string[];
+}
+
+export function parseSetupInput(raw: CommandInput): SetupInput {
+  if (raw.positionals.length > 1) {
+    throw new UsageError(`unexpected argument "${raw.positionals[1]}"`, { hint: 'rolehop setup [NAME]' });
+  }
+  const name = raw.positionals[0] === undefined ? undefined : checkProfileName(raw.positionals[0]);
+  const styleName = textOf(raw, 'style');
+  const style = styleName === undefined ? undefined : parseStyle(styleName);
+  const startUrl = textOf(raw, 'start-url');
+  if (startUrl !== undefined) validateStartUrl(startUrl);
+  const ssoRegion = parseRegion(textOf(raw, 'sso-region'), '--sso-region');
+  const account = textOf(raw, 'account');
+  const role = textOf(raw, 'role');
+  if ((account === undefined) !== (role === undefined)) {
+    throw new UsageError(account === undefined ? '--role needs --account' : '--account needs --role', {
+      hint: 'give both, or neither and pick from the list',
+    });
+  }
+  return {
+    name,
+    style,
+    startUrl,
+    ssoRegion,
+    ssoSession: textOf(raw, 'sso-session'),
+    accountRole: account !== undefined && role !== undefined ? { account, role } : undefined,
+    region: raw.globals.region,
+    loginFlow: [
+      ...(flagOf(raw, 'device-code') ? ['--device-code'] : []),
+      ...(flagOf(raw, 'no-browser') ? ['--no-browser'] : []),
+    ],
+    globalArgs: [...(raw.globals.debug ? ['--debug'] : []), ...(raw.globals.color ? [] : ['--no-color'])],
+  };
+}
+
 /** Runs another command with the arguments setup gathered, as if typed (same checks, same output). */
-async function runCommand(name: string, args: string[], input: CommandInput, deps: Deps): Promise<number> {
+async function runCommand(name: string, args: string[], input: SetupInput, deps: Deps): Promise<number> {
   const spec = findCommand(name)!;
-  const globals = [
-    ...(input.globals.debug ? ['--debug'] : []),
-    ...(input.globals.color ? [] : ['--no-color']),
-  ];
   const { run } = await spec.load();
-  return (await run(parseCommandArgs(spec, [...args, ...globals]), deps)) ?? 0;
+  return (await run(parseCommandArgs(spec, [...args, ...input.globalArgs]), deps)) ?? 0;
 }
 
 /** The sso-session to sign in to: from --sso-session, else the start URL and region (asked if missing). */
-async function chooseSession(input: CommandInput, deps: Deps): Promise<SsoSessionRef> {
-  const v = input.values;
+async function chooseSession(input: SetupInput, deps: Deps): Promise<SsoSessionRef> {
   const view = loadConfigView(deps.env);
-  const named = stringValue(v['sso-session']);
-  let startUrl = stringValue(v['start-url']);
+  const named = input.ssoSession;
+  let startUrl = input.startUrl;
   if (named && ssoSessionSection(view, named) && startUrl === undefined) return pickSession(view, named);
   const known = Object.keys(view.ssoSessions).map((n) => {
     try {
@@ -74,7 +121,7 @@ async function chooseSession(input: CommandInput, deps: Deps): Promise<SsoSessio
   const only = known.length === 1 ? known[0] : undefined;
   startUrl ??= await ask(deps, 'SSO start URL', only?.startUrl, validateStartUrl);
   const existing = known.find((s) => s?.startUrl === startUrl);
-  let region = stringValue(v['sso-region']);
+  let region = input.ssoRegion;
   region ??= await ask(deps, 'SSO region', existing?.region, (a) => parseRegion(a, 'the SSO region')!);
   const name =
     named ?? (existing?.region === region ? existing.name : undefined) ?? nameFromStartUrl(startUrl);
@@ -95,34 +142,15 @@ function signedIn(session: SsoSessionRef, deps: Deps): boolean {
   }
 }
 
-export const run: CommandRun = async (input, deps) => {
+export async function setup(input: SetupInput, deps: Deps): Promise<number> {
   if (!isTerminal(deps)) {
     throw new UsageError('setup asks questions and needs a terminal', {
       hint: 'in scripts: rolehop login --start-url URL --sso-region REGION --sso-session NAME, then rolehop configure NAME --sso-session NAME --account ACCOUNT --role ROLE [--style sso|process|credentials]',
     });
   }
-  const v = input.values;
-  if (input.positionals.length > 1) {
-    throw new UsageError(`unexpected argument "${input.positionals[1]}"`, { hint: 'rolehop setup [NAME]' });
-  }
-  // Flags are checked before any question is asked or any sign-in starts.
-  const givenName = input.positionals[0] === undefined ? undefined : checkProfileName(input.positionals[0]);
-  const givenStyle = stringValue(v.style) === undefined ? undefined : parseStyle(stringValue(v.style));
-  if (stringValue(v['start-url']) !== undefined) validateStartUrl(stringValue(v['start-url'])!);
-  parseRegion(stringValue(v['sso-region']), '--sso-region');
-  if ((v.account === undefined) !== (v.role === undefined)) {
-    throw new UsageError(v.account === undefined ? '--role needs --account' : '--account needs --role', {
-      hint: 'give both, or neither and pick from the list',
-    });
-  }
-
   const session = await chooseSession(input, deps);
   if (signedIn(session, deps)) deps.stderr.write(`Already signed in to sso-session ${session.name}.\n`);
   else {
-    const flow = [
-      ...(v['device-code'] === true ? ['--device-code'] : []),
-      ...(v['no-browser'] === true ? ['--no-browser'] : []),
-    ];
     const loginArgs = [
       '--start-url',
       session.startUrl,
@@ -131,29 +159,26 @@ export const run: CommandRun = async (input, deps) => {
       '--sso-session',
       session.name!,
     ];
-    const code = await runCommand('login', [...loginArgs, ...flow], input, deps);
+    const code = await runCommand('login', [...loginArgs, ...input.loginFlow], input, deps);
     if (code !== 0) return code;
   }
 
   // The picker (or --account/--role) of the credential commands, in the session just signed in to.
   const selection = {
-    ...input,
-    positionals: [],
-    values: {
-      'sso-session': session.name,
-      ...(v.account !== undefined ? { account: v.account, role: v.role } : {}),
-    },
+    ssoSession: session.name!,
+    ...input.accountRole,
+    ...(input.region !== undefined ? { region: input.region } : {}),
   };
-  const target = await targetOf(selection, deps, 'setup');
+  const target = await targetOf({ selection }, deps, 'setup');
   const source = target.plan.source;
   if (source.kind !== 'sso') throw new RolehopError('setup expected an SSO account and role');
   const accountName = target.label.slice(0, target.label.lastIndexOf('/'));
 
   const region =
-    input.globals.region ??
+    input.region ??
     (await ask(deps, 'Default region for the profile', session.region, (a) => parseRegion(a, 'the region')!));
   const name =
-    givenName ??
+    input.name ??
     (await ask(
       deps,
       'Profile name',
@@ -167,7 +192,7 @@ export const run: CommandRun = async (input, deps) => {
       checkProfileName,
     ));
   const style =
-    givenStyle ??
+    input.style ??
     (await ask(
       deps,
       'Profile style: sso (the AWS CLI and SDKs refresh it), process (credential_process) or credentials (keys in ~/.aws/credentials)',
@@ -192,4 +217,6 @@ export const run: CommandRun = async (input, deps) => {
   if (code !== 0) return code;
   deps.stdout.write(`\nProfile "${name}" is ready. Try it:\n  aws s3 ls --profile ${name}\n`);
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => setup(parseSetupInput(raw), deps);

@@ -8,9 +8,9 @@ import { configPaths } from '../../config/paths.ts';
 import type { FileChange } from '../../config/profile-writer.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../../util/errors.ts';
 import { redactText } from '../../util/redact.ts';
+import { type FetchInput, parseFetchInput } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
 import { fetchKeys } from '../recipe-keys.ts';
-import { checkCredentialOptions } from '../run-plan.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';
 import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 
@@ -22,8 +22,8 @@ import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 export interface SyncInput {
   /** Every profile rolehop keeps keys for (--all), or these (deduplicated, in order; maybe none). */
   profiles: 'all' | string[];
-  /** The command line as recipe-keys.ts reads it: --min-ttl and --mfa-code, checked here. */
-  commandLine: CommandInput;
+  /** --min-ttl and --mfa-code, checked here, for the recipe's plan. */
+  fetch: FetchInput;
 }
 
 export function parseSyncInput(raw: CommandInput): SyncInput {
@@ -33,18 +33,17 @@ export function parseSyncInput(raw: CommandInput): SyncInput {
       hint: 'rolehop sync PROFILE… refreshes those; rolehop sync --all every one rolehop keeps keys for',
     });
   }
-  checkCredentialOptions(raw);
-  return { profiles: all ? 'all' : [...new Set(raw.positionals)], commandLine: raw };
+  return { profiles: all ? 'all' : [...new Set(raw.positionals)], fetch: parseFetchInput(raw) };
 }
 
 /** Runs the recipe profile's plan and writes its keys into the profile's block. */
 async function writeFreshKeys(
   name: string,
   recipe: KeyRecipe,
-  commandLine: CommandInput,
+  fetch: FetchInput,
   deps: Deps,
 ): Promise<{ change: FileChange; expiration: Date | undefined }> {
-  const creds = await fetchKeys(recipe, commandLine, deps);
+  const creds = await fetchKeys(recipe, fetch, deps);
   const change = await writeKeys(configPaths(deps.env).credentialsFile, [{ name, recipe, keys: creds }]);
   warnIfOthersCanRead(configPaths(deps.env).credentialsFile, deps);
   return { change, expiration: creds.expiration };
@@ -82,7 +81,7 @@ export async function sync(input: SyncInput, deps: Deps): Promise<number> {
   let exit = 0;
   for (const { name, recipe } of list) {
     try {
-      const { change, expiration } = await writeFreshKeys(name, recipe, input.commandLine, deps);
+      const { change, expiration } = await writeFreshKeys(name, recipe, input.fetch, deps);
       const until = expiration
         ? `valid until ${expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
         : 'no expiry';

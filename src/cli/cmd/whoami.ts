@@ -4,21 +4,38 @@ import { isoSeconds } from '../../emit/index.ts';
 import { getCallerIdentity } from '../../sts/assume-role.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { terminalSafe } from '../../util/terminal-text.ts';
-import { credentialsOf, isTerminal, targetOf } from '../run-plan.ts';
-import type { CommandRun } from '../spec.ts';
+import {
+  type CredentialInput,
+  credentialsOf,
+  isTerminal,
+  parseCredentialInput,
+  targetOf,
+} from '../command-target.ts';
+import type { Deps } from '../deps.ts';
+import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 
 // STS GetCallerIdentity with the resolved credentials: who the plan actually makes you.
 
-export const run: CommandRun = async (input, deps) => {
+/** What whoami acts on, typed: the command line is read once, in parseWhoamiInput. */
+export interface WhoamiInput {
+  credentials: CredentialInput;
+  json: boolean;
+}
+
+export function parseWhoamiInput(raw: CommandInput): WhoamiInput {
+  return { credentials: parseCredentialInput(raw, 'whoami'), json: flagOf(raw, 'json') };
+}
+
+export async function whoami(input: WhoamiInput, deps: Deps): Promise<number> {
   const allowLogin = isTerminal(deps);
-  const target = await targetOf(input, deps, 'whoami', { allowLogin });
-  const creds = await credentialsOf(target, input, deps, { allowLogin });
+  const target = await targetOf(input.credentials, deps, 'whoami', { allowLogin });
+  const creds = await credentialsOf(target, input.credentials, deps, { allowLogin });
   const region = target.plan.region ?? 'us-east-1';
   const identity = await getCallerIdentity(creds, region, {
     endpoint: clientEndpoint('STS', deps.env, target.view, target.plan.profile),
     signal: deps.signal,
   });
-  if (input.values.json === true) {
+  if (input.json) {
     deps.stdout.write(
       `${JSON.stringify({ Account: identity.account, Arn: identity.arn, UserId: identity.userId }, null, 2)}\n`,
     );
@@ -37,4 +54,6 @@ export const run: CommandRun = async (input, deps) => {
   // The identity is STS's text (any endpoint override's): no terminal controls get through.
   deps.stdout.write(`${terminalSafe(lines.join('\n'))}\n`);
   return 0;
-};
+}
+
+export const run: CommandRun = (raw, deps) => whoami(parseWhoamiInput(raw), deps);

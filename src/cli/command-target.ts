@@ -2,7 +2,7 @@ import { loadConfigView } from '../config/load.ts';
 import type { ConfigView } from '../config/model.ts';
 import type { SsoSessionRef } from '../config/sso-session.ts';
 import { runPlan } from '../creds/index.ts';
-import type { Selection } from '../creds/selection.ts';
+import { parseHopOptions, type Selection } from '../creds/selection.ts';
 import { type Target as PlannedTarget, planForSelection } from '../creds/target.ts';
 import type { Credentials } from '../creds/types.ts';
 import type { GetAccessTokenOptions } from '../sso/access-token.ts';
@@ -12,10 +12,10 @@ import { parseDurationSeconds } from '../util/duration.ts';
 import { InterruptedError, UsageError } from '../util/errors.ts';
 import { openBrowser, prefersDeviceCode } from './browser.ts';
 import type { Deps } from './deps.ts';
-import { type CommandInput, stringValue } from './spec.ts';
+import { type CommandInput, listOf, textOf } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
 
-// What the credential commands share: the selection from the command line, the plan it names
+// What the credential commands share: the typed selection from the command line, the plan it names
 // (profile, selectors or the picker) and the runPlan deps (sso source, MFA prompt, min-ttl).
 // The account list, picker and portal are imported on demand: a cache hit loads none of them.
 
@@ -28,27 +28,69 @@ export interface CredentialOptions {
   allowLogin?: boolean;
 }
 
-/** The selectors of a command line (design.md), unvalidated. */
-export function selectionOf(input: CommandInput): Selection {
-  const v = input.values;
-  const sel: Selection = {};
-  const profile = input.positionals[0] ?? input.globals.profile;
-  if (profile !== undefined) sel.profile = profile;
-  const set = <K extends keyof Selection>(key: K, value: Selection[K] | undefined) => {
-    if (value !== undefined) sel[key] = value;
+/** How a target's credentials are fetched (not which): --min-ttl and --mfa-code, checked. */
+export interface FetchInput {
+  /** Cached credentials with less than this left are fetched again. */
+  minTtlSeconds?: number;
+  /** Used for the MFA device of the plan instead of asking on the terminal. */
+  mfaCode?: string;
+}
+
+/** What a credential command reads from its command line, typed once by parseCredentialInput. */
+export interface CredentialInput extends FetchInput {
+  /** The profile (PROFILE, else --profile), the selectors and --region (design.md). */
+  selection: Selection;
+}
+
+/** --min-ttl and --mfa-code, checked before any network call or file change. */
+export function parseFetchInput(raw: CommandInput): FetchInput {
+  const minTtl = textOf(raw, 'min-ttl');
+  const mfaCode = textOf(raw, 'mfa-code');
+  return {
+    ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
+    ...(mfaCode !== undefined ? { mfaCode: validateMfaCode(mfaCode) } : {}),
   };
-  set('ssoSession', stringValue(v['sso-session']));
-  set('account', stringValue(v.account));
-  set('role', stringValue(v.role));
-  set('assume', Array.isArray(v.assume) ? v.assume : undefined);
-  set('externalId', stringValue(v['external-id']));
-  set('mfaSerial', stringValue(v['mfa-serial']));
-  set('sessionName', stringValue(v['session-name']));
-  set('duration', stringValue(v.duration));
-  set('sourceIdentity', stringValue(v['source-identity']));
-  set('tags', Array.isArray(v.tag) ? v.tag : undefined);
-  set('region', input.globals.region);
-  return sel;
+}
+
+/** Selection fields from a command line's values, leaving out what was not given. */
+function given(fields: Selection): Selection {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)),
+  );
+}
+
+/** The hop options (--assume and what shapes its hops), as given: parseHopOptions checks them. */
+export function hopSelectionOf(raw: CommandInput): Selection {
+  return given({
+    assume: listOf(raw, 'assume'),
+    externalId: textOf(raw, 'external-id'),
+    mfaSerial: textOf(raw, 'mfa-serial'),
+    sessionName: textOf(raw, 'session-name'),
+    duration: textOf(raw, 'duration'),
+    sourceIdentity: textOf(raw, 'source-identity'),
+    tags: listOf(raw, 'tag'),
+  });
+}
+
+/** The target and fetch options of a credential command's line (`command` names it in errors). */
+export function parseCredentialInput(raw: CommandInput, command: string): CredentialInput {
+  if (raw.positionals.length > 1) {
+    throw new UsageError(`unexpected argument "${raw.positionals[1]}"`, {
+      hint: `rolehop ${command} takes one PROFILE; run 'rolehop ${command} --help'`,
+    });
+  }
+  const selection = given({
+    profile: raw.positionals[0] ?? raw.globals.profile,
+    ssoSession: textOf(raw, 'sso-session'),
+    account: textOf(raw, 'account'),
+    role: textOf(raw, 'role'),
+    ...hopSelectionOf(raw),
+    region: raw.globals.region,
+  });
+  // The shapes of the hop options (a bad --duration, --tag, role ARN): whether they fit the
+  // plan they extend is planForSelection's check.
+  parseHopOptions(selection);
+  return { selection, ...parseFetchInput(raw) };
 }
 
 /** Both a keyboard and a screen: the picker and prompts can be used. */
@@ -107,22 +149,16 @@ async function pickAccountRole(
  * or the picker on a terminal; names are looked up in the portal's account list on demand.
  */
 export async function targetOf(
-  input: CommandInput,
+  input: CredentialInput,
   deps: Deps,
   command: string,
   options: { picker?: boolean } & CredentialOptions = {},
 ): Promise<Target> {
-  if (input.positionals.length > 1) {
-    throw new UsageError(`unexpected argument "${input.positionals[1]}"`, {
-      hint: `rolehop ${command} takes one PROFILE; run 'rolehop ${command} --help'`,
-    });
-  }
-  checkCredentialOptions(input);
   const view = loadConfigView(deps.env);
   const sso = ssoDepsFor(deps, view);
   const token = tokenOptions(deps, options);
   const picker = options.picker !== false && isTerminal(deps);
-  const target = await planForSelection(selectionOf(input), {
+  const target = await planForSelection(input.selection, {
     view,
     env: deps.env,
     command,
@@ -169,21 +205,19 @@ function tokenOptions(deps: Deps, options: CredentialOptions): GetAccessTokenOpt
 
 /** The runPlan deps for a command: sso source through the token cache, MFA prompt, --min-ttl. */
 export function runPlanDeps(
-  input: CommandInput,
+  input: FetchInput,
   deps: Deps,
   view: ConfigView,
   options: CredentialOptions = {},
 ) {
-  const mfaCode = stringValue(input.values['mfa-code']);
-  const minTtl = stringValue(input.values['min-ttl']);
   return {
     env: deps.env,
     now: deps.now,
     log: deps.log,
     view,
     signal: deps.signal,
-    ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
-    ...(mfaCode !== undefined ? { mfaCode: validateMfaCode(mfaCode) } : {}),
+    ...(input.minTtlSeconds !== undefined ? { minTtlSeconds: input.minTtlSeconds } : {}),
+    ...(input.mfaCode !== undefined ? { mfaCode: input.mfaCode } : {}),
     signIn: {
       token: tokenOptions(deps, options),
       stderr: deps.stderr,
@@ -201,18 +235,10 @@ export function runPlanDeps(
   };
 }
 
-/** Validates the non-selector options (min-ttl, mfa-code) up front, before any network call. */
-export function checkCredentialOptions(input: CommandInput): void {
-  const minTtl = stringValue(input.values['min-ttl']);
-  if (minTtl !== undefined) parseDurationSeconds(minTtl, '--min-ttl');
-  const mfaCode = stringValue(input.values['mfa-code']);
-  if (mfaCode !== undefined) validateMfaCode(mfaCode);
-}
-
 /** Credentials for a target: runs its plan through the shared cache and single-flight locks. */
 export async function credentialsOf(
   target: Target,
-  input: CommandInput,
+  input: FetchInput,
   deps: Deps,
   options: CredentialOptions = {},
 ): Promise<Credentials> {
