@@ -104,21 +104,17 @@ test('status and doctor: --json and the colour choice', () => {
 
 test('populate: defaults, and every option checked before a listing or a write', () => {
   const defaults = parsePopulateInput(line('populate', []));
-  assert.deepEqual(
-    { ...defaults, commandLine: undefined },
-    {
-      ssoSession: undefined,
-      template: DEFAULT_TEMPLATE,
-      style: 'sso',
-      region: { noRegion: false, override: undefined },
-      prune: false,
-      refresh: false,
-      maxAgeSeconds: undefined,
-      dryRun: false,
-      color: true,
-      commandLine: undefined,
-    },
-  );
+  assert.deepEqual(defaults, {
+    ssoSession: undefined,
+    template: DEFAULT_TEMPLATE,
+    style: 'sso',
+    region: { noRegion: false, region: undefined },
+    prune: false,
+    refresh: false,
+    maxAgeSeconds: undefined,
+    dryRun: false,
+    color: true,
+  });
   const given = parsePopulateInput(
     line('populate', [
       '--sso-session',
@@ -138,11 +134,14 @@ test('populate: defaults, and every option checked before a listing or a write',
   assert.equal(given.ssoSession, 'corp');
   assert.equal(given.template, '{account_id}-{role_name}');
   assert.equal(given.style, 'credentials');
-  assert.deepEqual(given.region, { noRegion: false, override: 'eu-west-1' });
+  assert.deepEqual(given.region, { noRegion: false, region: 'eu-west-1' });
   assert.equal(given.prune, true);
   assert.equal(given.maxAgeSeconds, 3600);
   assert.equal(given.dryRun, true);
-  assert.deepEqual(parsePopulateInput(line('populate', ['--no-region'])).region, { noRegion: true });
+  assert.deepEqual(parsePopulateInput(line('populate', ['--no-region'])).region, {
+    noRegion: true,
+    region: undefined,
+  });
   refuses(
     () => parsePopulateInput(line('populate', ['--template', '{account_name}'])),
     /has no \{role_name\}/,
