@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Env } from '../util/env.ts';
 import { ConfigDocument } from './document.ts';
+import { SECRET_KEYS } from './editor.ts';
 import { loadConfigFiles, type RawConfigFile } from './load.ts';
 import type { ConfigView } from './model.ts';
 import { duplicateSections, type FileKind, headerMeaning, type ParsedFile, viewOfDocument } from './parse.ts';
@@ -118,8 +119,6 @@ function diagnoseSeveralSources(view: ConfigView, locate: ProfileLocator): Findi
   return findings;
 }
 
-const SECRET_KEYS = ['aws_secret_access_key', 'aws_session_token'];
-
 /** Syntax, ignored sections, duplicates and the [default] / [profile default] pair in one file. */
 export function diagnoseFileText(
   file: { path: string; kind: FileKind },
@@ -223,7 +222,7 @@ export function diagnoseFileMode(file: string, mode: number | undefined, what: s
 }
 
 function hasSecrets(doc: ConfigDocument): boolean {
-  return doc.lines.some((l) => l.info.type === 'property' && SECRET_KEYS.includes(l.info.key.toLowerCase()));
+  return doc.lines.some((l) => l.info.type === 'property' && SECRET_KEYS.has(l.info.key.toLowerCase()));
 }
 
 /** Permission findings for a cache folder of secrets and the files in it. */
