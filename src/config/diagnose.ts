@@ -8,7 +8,7 @@ import type { ConfigView } from './model.ts';
 import { duplicateSections, type FileKind, headerMeaning, type ParsedFile, viewOfDocument } from './parse.ts';
 import { rolehopCacheDir, ssoCacheDir } from './paths.ts';
 import { ProfileResolutionError, resolvePlan } from './resolve.ts';
-import { startUrlProblem } from './sso-session.ts';
+import { readSsoSession, startUrlProblem } from './sso-session.ts';
 
 // `rolehop doctor`: every problem in the user's files, each with its fix. Pure checks take data
 // (a view, a parsed file, file modes) so they are tested without a disk; diagnoseUserFiles reads.
@@ -55,9 +55,10 @@ export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () =
     }
   }
   findings.push(...diagnoseStartUrls(view), ...diagnoseSeveralSources(view, locate));
-  for (const [name, session] of Object.entries(view.ssoSessions)) {
-    const missing = ['sso_start_url', 'sso_region'].filter((k) => typeof session[k] !== 'string');
-    if (missing.length === 0) continue;
+  for (const name of Object.keys(view.ssoSessions)) {
+    const read = readSsoSession(view, name)!;
+    if (!('missing' in read)) continue;
+    const { missing } = read;
     findings.push({
       severity: 'error',
       code: 'partial-sso-session',
@@ -83,7 +84,8 @@ function diagnoseStartUrls(view: ConfigView): Finding[] {
     });
   };
   for (const [name, session] of Object.entries(view.ssoSessions)) {
-    check(session.sso_start_url, `[sso-session ${name}]`, `--sso-session ${name}`);
+    // An empty one is reported as missing (readSsoSession), not as a bad URL too.
+    check(session.sso_start_url || undefined, `[sso-session ${name}]`, `--sso-session ${name}`);
   }
   for (const [name, props] of Object.entries(view.profiles)) {
     if (props.sso_session === undefined) check(props.sso_start_url, `profile "${name}"`, `--profile ${name}`);

@@ -5,7 +5,7 @@ import type { ConfigView, Properties } from './model.ts';
 import { own } from './parse.ts';
 import type { AssumeRoleHop, Plan, Source } from './plan.ts';
 import { chooseRegion, type RegionChoice } from './region.ts';
-import { parseScopes, ssoSessionSection } from './sso-session.ts';
+import { readSsoSession, ssoSessionSection } from './sso-session.ts';
 
 // Profile → Plan, with botocore's precedence (aws-protocols.md §5): on the selected profile role_arn
 // wins over static keys; on a source profile static keys win and end the chain; otherwise the
@@ -280,21 +280,17 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
         );
       }
     }
-    startUrl = str(session, 'sso_start_url');
-    ssoRegion = str(session, 'sso_region');
-    const missingInSession = [
-      startUrl === undefined ? 'sso_start_url' : undefined,
-      ssoRegion === undefined ? 'sso_region' : undefined,
-    ].filter((k) => k !== undefined);
-    if (missingInSession.length > 0) {
+    // The one reader (config/sso-session.ts) decides what a session lacks, as login and doctor see it.
+    const read = readSsoSession(view, sessionName)!;
+    if ('missing' in read) {
       throw new ProfileResolutionError(
         'partial-sso-session',
         profile,
-        `[sso-session ${sessionName}] (used by ${where(profile, chain)}) is missing ${missingInSession.join(', ')}`,
-        `add ${missingInSession.join(' and ')} to [sso-session ${sessionName}], e.g. 'rolehop config set --sso-session ${sessionName} sso_region eu-west-1'`,
+        `[sso-session ${sessionName}] (used by ${where(profile, chain)}) is missing ${read.missing.join(', ')}`,
+        `add ${read.missing.join(' and ')} to [sso-session ${sessionName}], e.g. 'rolehop config set --sso-session ${sessionName} sso_region eu-west-1'`,
       );
     }
-    registrationScopes = parseScopes(str(session, 'sso_registration_scopes'));
+    ({ startUrl, region: ssoRegion, scopes: registrationScopes } = read.ref);
   } else {
     startUrl = str(props, 'sso_start_url');
     ssoRegion = str(props, 'sso_region');
