@@ -23,19 +23,20 @@ export interface DevSignIn {
 
 /**
  * Signs a sandbox world's HOME in as sso-session "dev": a token in the cache (expiring after
- * `expiresIn` seconds, default the sandbox's) and `config` (default: just the [sso-session dev]
- * section) as the config file.
+ * `expiresIn` seconds, default the sandbox's; `refresh: false` leaves out the refresh token and
+ * client) and `config` (default: just the [sso-session dev] section) as the config file.
  */
 export async function signInAsDev<W extends SandboxWorld>(
   w: W,
   config = devSession(w.sandbox),
-  options: { expiresIn?: number } = {},
+  options: { expiresIn?: number; refresh?: boolean } = {},
 ): Promise<W & DevSignIn> {
   const tokens = await signIn(w.sandbox);
   writeFile(w.home.configFile, config);
   const tokenFile = tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl });
   const expiresIn = options.expiresIn ?? tokens.expiresIn;
-  writeFile(tokenFile, JSON.stringify(tokenCacheEntry(w.sandbox, { ...tokens, expiresIn })));
+  const cached = options.refresh === false ? { accessToken: tokens.accessToken } : tokens;
+  writeFile(tokenFile, JSON.stringify(tokenCacheEntry(w.sandbox, { ...cached, expiresIn })));
   return { ...w, tokens, tokenFile };
 }
 
