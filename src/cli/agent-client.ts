@@ -12,6 +12,7 @@ import type { Plan } from '../config/plan.ts';
 import { type AgentState, agentStatePath, readAgentState } from '../server/agent-state.ts';
 import type { Env } from '../util/env.ts';
 import { RolehopError, UsageError } from '../util/errors.ts';
+import { processAlive } from '../util/process-alive.ts';
 import { registerSecret } from '../util/redact.ts';
 
 export function agentStateFile(env: Env): string {
@@ -77,7 +78,7 @@ export async function liveAgent(env: Env): Promise<AgentState | undefined> {
   if (!state) return undefined;
   // A process that exists but is slow to answer (a loaded machine) is asked again, longer, before it
   // is given up: starting a second agent would take over the state file of a live one.
-  for (const timeoutMs of processExists(state.pid) ? [3_000, 15_000] : [3_000]) {
+  for (const timeoutMs of processAlive(state.pid) ? [3_000, 15_000] : [3_000]) {
     try {
       const answer = await controlRequest(state, 'GET', 'status', undefined, timeoutMs);
       return answer.status === 200 && answer.body.pid === state.pid ? state : undefined;
@@ -86,15 +87,6 @@ export async function liveAgent(env: Env): Promise<AgentState | undefined> {
     }
   }
   return undefined;
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface StartAgentOptions {

@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Env } from '../util/env.ts';
 import { ConfigDocument } from './document.ts';
+import { SECRET_KEYS } from './editor.ts';
 import { loadConfigFiles, type RawConfigFile } from './load.ts';
 import type { ConfigView } from './model.ts';
 import { duplicateSections, type FileKind, headerMeaning, type ParsedFile, viewOfDocument } from './parse.ts';
 import { rolehopCacheDir, ssoCacheDir } from './paths.ts';
 import { ProfileResolutionError, resolvePlan } from './resolve.ts';
-import { startUrlProblem } from './sso-session.ts';
+import { readSsoSession, startUrlProblem } from './sso-session.ts';
 
 // `rolehop doctor`: every problem in the user's files, each with its fix. Pure checks take data
 // (a view, a parsed file, file modes) so they are tested without a disk; diagnoseUserFiles reads.
@@ -54,9 +55,10 @@ export function diagnoseProfiles(view: ConfigView, locate: ProfileLocator = () =
     }
   }
   findings.push(...diagnoseStartUrls(view), ...diagnoseSeveralSources(view, locate));
-  for (const [name, session] of Object.entries(view.ssoSessions)) {
-    const missing = ['sso_start_url', 'sso_region'].filter((k) => typeof session[k] !== 'string');
-    if (missing.length === 0) continue;
+  for (const name of Object.keys(view.ssoSessions)) {
+    const read = readSsoSession(view, name)!;
+    if (!('missing' in read)) continue;
+    const { missing } = read;
     findings.push({
       severity: 'error',
       code: 'partial-sso-session',
@@ -82,7 +84,8 @@ function diagnoseStartUrls(view: ConfigView): Finding[] {
     });
   };
   for (const [name, session] of Object.entries(view.ssoSessions)) {
-    check(session.sso_start_url, `[sso-session ${name}]`, `--sso-session ${name}`);
+    // An empty one is reported as missing (readSsoSession), not as a bad URL too.
+    check(session.sso_start_url || undefined, `[sso-session ${name}]`, `--sso-session ${name}`);
   }
   for (const [name, props] of Object.entries(view.profiles)) {
     if (props.sso_session === undefined) check(props.sso_start_url, `profile "${name}"`, `--profile ${name}`);
@@ -117,8 +120,6 @@ function diagnoseSeveralSources(view: ConfigView, locate: ProfileLocator): Findi
   }
   return findings;
 }
-
-const SECRET_KEYS = ['aws_secret_access_key', 'aws_session_token'];
 
 /** Syntax, ignored sections, duplicates and the [default] / [profile default] pair in one file. */
 export function diagnoseFileText(
@@ -223,7 +224,7 @@ export function diagnoseFileMode(file: string, mode: number | undefined, what: s
 }
 
 function hasSecrets(doc: ConfigDocument): boolean {
-  return doc.lines.some((l) => l.info.type === 'property' && SECRET_KEYS.includes(l.info.key.toLowerCase()));
+  return doc.lines.some((l) => l.info.type === 'property' && SECRET_KEYS.has(l.info.key.toLowerCase()));
 }
 
 /** Permission findings for a cache folder of secrets and the files in it. */

@@ -93,8 +93,26 @@ export function clientEndpoint(
   };
 }
 
+/**
+ * The URL a new client will call (`resolve` asks the SDK's endpoint rules). When the rules refuse,
+ * the client is destroyed and the error says which settings to check.
+ */
+export function clientEndpointUrl(
+  client: { destroy(): void },
+  service: ServiceId,
+  region: string,
+  resolve: () => string,
+): string {
+  try {
+    return resolve();
+  } catch (error) {
+    client.destroy();
+    throw unresolvableEndpoint(service, region, error);
+  }
+}
+
 /** The endpoint rules refused the settings (say FIPS with dual-stack where a partition has neither). */
-export function unresolvableEndpoint(service: ServiceId, region: string, error: unknown): ConfigError {
+function unresolvableEndpoint(service: ServiceId, region: string, error: unknown): ConfigError {
   return new ConfigError(
     `no ${service} endpoint for region ${region} with these settings: ${(error as Error)?.message ?? String(error)}`,
     {

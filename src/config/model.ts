@@ -2,6 +2,7 @@
 // vectors (test/fixtures/aws-sdk-spec): a property is a string or a map of sub-properties.
 
 export type PropertyValue = string | Record<string, string>;
+export type SectionKind = 'profile' | 'sso-session' | 'services';
 export type Properties = Record<string, PropertyValue>;
 
 export interface ConfigView {
@@ -16,7 +17,7 @@ export interface ConfigView {
 }
 
 export interface Dispute {
-  kind: 'profile' | 'sso-session' | 'services';
+  kind: SectionKind;
   name: string;
   /** `file:line: why`, never the line itself (it may hold a secret). */
   where: string;
@@ -25,7 +26,7 @@ export interface Dispute {
 /** The sections of one kind (`[profile]`, `[sso-session]`, `[services]`): the bucket a section ref names. */
 export function sectionsOfKind(
   view: Pick<ConfigView, 'profiles' | 'ssoSessions' | 'services'>,
-  kind: 'profile' | 'sso-session' | 'services',
+  kind: SectionKind,
 ): Record<string, Properties> {
   return kind === 'profile' ? view.profiles : kind === 'sso-session' ? view.ssoSessions : view.services;
 }

@@ -4,11 +4,10 @@
 // not hide every profile; `issues` keeps what the spec calls errors apart from mere warnings.
 
 import { ConfigDocument, type DisputedHeaders, type DocLine, type LineInfo } from './document.ts';
-import type { ConfigView, Properties } from './model.ts';
+import { type ConfigView, type Properties, type SectionKind, sectionsOfKind } from './model.ts';
 import { botocoreSection, type FileKind, jsSection, type SectionId } from './readers.ts';
 
 export type { FileKind };
-export type SectionKind = 'profile' | 'sso-session' | 'services';
 
 export interface SectionRef {
   kind: SectionKind;
@@ -134,12 +133,6 @@ function emptyFile(kind: FileKind): ParsedFile {
   return { kind, profiles: {}, ssoSessions: {}, services: {}, warnings: [], issues: [], disputes: [] };
 }
 
-function bucketOf(file: ParsedFile, kind: SectionKind): Record<string, Properties> {
-  if (kind === 'profile') return file.profiles;
-  if (kind === 'sso-session') return file.ssoSessions;
-  return file.services;
-}
-
 /** True when the file has a valid `[profile default]`, which hides every `[default]` (spec, JS SDK). */
 export function hasPrefixedDefault(lines: DocLine[], kind: FileKind): boolean {
   return prefixedDefaultLines(lines, kind).length > 0;
@@ -246,7 +239,7 @@ export function viewOfDocument(doc: ConfigDocument, kind: FileKind, label: strin
           );
           return;
         }
-        const bucket = bucketOf(out, meaning.section.kind);
+        const bucket = sectionsOfKind(out, meaning.section.kind);
         if (!Object.hasOwn(bucket, meaning.section.name)) put(bucket, meaning.section.name, {});
         target = own(bucket, meaning.section.name);
         targetRef = meaning.section;

@@ -32,10 +32,8 @@ export function configPaths(env: Env, platform: NodeJS.Platform = process.platfo
   };
 }
 
-/** The profile to use: the --profile flag, then AWS_PROFILE, then AWS_DEFAULT_PROFILE, then `default`. */
-export function selectedProfile(env: Env, flag?: string): string {
-  return flag || env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default';
-}
+// Kept for cli/cmd/config.ts, which imports it from here; the rule is config/env-profile.ts.
+export { selectedProfile } from './env-profile.ts';
 
 /** rolehop's own cache folder: $XDG_CACHE_HOME/rolehop or ~/.cache/rolehop. */
 export function rolehopCacheDir(env: Env): string {

@@ -5,7 +5,7 @@ import type { ConfigView, Properties } from './model.ts';
 import { own } from './parse.ts';
 import type { AssumeRoleHop, Plan, Source } from './plan.ts';
 import { chooseRegion, type RegionChoice } from './region.ts';
-import { parseScopes, ssoSessionSection } from './sso-session.ts';
+import { readSsoSession, ssoSessionSection } from './sso-session.ts';
 
 // Profile → Plan, with botocore's precedence (aws-protocols.md §5): on the selected profile role_arn
 // wins over static keys; on a source profile static keys win and end the chain; otherwise the
@@ -178,14 +178,15 @@ function validateDurationSeconds(raw: string, profile: string, chain: string[]):
 }
 
 /** The hop's string settings, each checked with its STS rule; a secret one is never quoted back. */
+const SESSION_NAME_SETTING = {
+  key: 'role_session_name',
+  field: 'sessionName',
+  code: 'invalid-session-name',
+  rule: SESSION_NAME,
+  example: 'my-name',
+} as const;
 const HOP_SETTINGS = [
-  {
-    key: 'role_session_name',
-    field: 'sessionName',
-    code: 'invalid-session-name',
-    rule: SESSION_NAME,
-    example: 'my-name',
-  },
+  SESSION_NAME_SETTING,
   {
     key: 'external_id',
     field: 'externalId',
@@ -203,22 +204,30 @@ const HOP_SETTINGS = [
   },
 ] as const;
 
+/** A hop setting's value when the profile has one, checked with its STS rule. */
+function settingOf(
+  props: Properties,
+  setting: (typeof HOP_SETTINGS)[number],
+  profile: string,
+  chain: string[],
+): string | undefined {
+  const value = str(props, setting.key);
+  if (value === undefined || setting.rule.accepts(value)) return value;
+  const has = 'secret' in setting ? `an ${setting.key} STS would refuse` : `${setting.key} "${value}"`;
+  throw new ProfileResolutionError(
+    setting.code,
+    profile,
+    `${where(profile, chain)} has ${has}: expected ${setting.rule.expected}`,
+    `e.g. 'rolehop config set --profile ${profile} ${setting.key} ${setting.example}'`,
+  );
+}
+
 /** The hop a profile with role_arn asks for; validates its options. */
 function hopOf(props: Properties, profile: string, chain: string[]): AssumeRoleHop {
   const hop: AssumeRoleHop = { roleArn: validateRoleArn(str(props, 'role_arn') ?? '', profile, chain) };
   for (const setting of HOP_SETTINGS) {
-    const value = str(props, setting.key);
-    if (value === undefined) continue;
-    if (!setting.rule.accepts(value)) {
-      const has = 'secret' in setting ? `an ${setting.key} STS would refuse` : `${setting.key} "${value}"`;
-      throw new ProfileResolutionError(
-        setting.code,
-        profile,
-        `${where(profile, chain)} has ${has}: expected ${setting.rule.expected}`,
-        `e.g. 'rolehop config set --profile ${profile} ${setting.key} ${setting.example}'`,
-      );
-    }
-    hop[setting.field] = value;
+    const value = settingOf(props, setting, profile, chain);
+    if (value !== undefined) hop[setting.field] = value;
   }
   const duration = str(props, 'duration_seconds');
   if (duration !== undefined) hop.durationSeconds = validateDurationSeconds(duration, profile, chain);
@@ -280,21 +289,17 @@ export function ssoSourceOf(view: ConfigView, profile: string, chain: string[] =
         );
       }
     }
-    startUrl = str(session, 'sso_start_url');
-    ssoRegion = str(session, 'sso_region');
-    const missingInSession = [
-      startUrl === undefined ? 'sso_start_url' : undefined,
-      ssoRegion === undefined ? 'sso_region' : undefined,
-    ].filter((k) => k !== undefined);
-    if (missingInSession.length > 0) {
+    // The one reader (config/sso-session.ts) decides what a session lacks, as login and doctor see it.
+    const read = readSsoSession(view, sessionName)!;
+    if ('missing' in read) {
       throw new ProfileResolutionError(
         'partial-sso-session',
         profile,
-        `[sso-session ${sessionName}] (used by ${where(profile, chain)}) is missing ${missingInSession.join(', ')}`,
-        `add ${missingInSession.join(' and ')} to [sso-session ${sessionName}], e.g. 'rolehop config set --sso-session ${sessionName} sso_region eu-west-1'`,
+        `[sso-session ${sessionName}] (used by ${where(profile, chain)}) is missing ${read.missing.join(', ')}`,
+        `add ${read.missing.join(' and ')} to [sso-session ${sessionName}], e.g. 'rolehop config set --sso-session ${sessionName} sso_region eu-west-1'`,
       );
     }
-    registrationScopes = parseScopes(str(session, 'sso_registration_scopes'));
+    ({ startUrl, region: ssoRegion, scopes: registrationScopes } = read.ref);
   } else {
     startUrl = str(props, 'sso_start_url');
     ssoRegion = str(props, 'sso_region');
@@ -346,18 +351,8 @@ function webIdentitySourceOf(props: Properties, profile: string, chain: string[]
     tokenFile: tokenFile.trim(),
     profile,
   };
-  const sessionName = str(props, 'role_session_name');
-  if (sessionName !== undefined) {
-    if (!SESSION_NAME.accepts(sessionName)) {
-      throw new ProfileResolutionError(
-        'invalid-session-name',
-        profile,
-        `${where(profile, chain)} has role_session_name "${sessionName}": expected ${SESSION_NAME.expected}`,
-        `e.g. 'rolehop config set --profile ${profile} role_session_name ci-deploy'`,
-      );
-    }
-    source.sessionName = sessionName;
-  }
+  const sessionName = settingOf(props, SESSION_NAME_SETTING, profile, chain);
+  if (sessionName !== undefined) source.sessionName = sessionName;
   return source;
 }
 

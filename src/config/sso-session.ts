@@ -1,5 +1,6 @@
 import { ConfigError, UsageError } from '../util/errors.ts';
 import type { ConfigView, Properties } from './model.ts';
+import { own } from './parse.ts';
 
 // The one reader of `[sso-session NAME]` sections and the one start-URL rule. login, setup, status,
 // logout, the resolver, the selectors and doctor all read sessions here, so they accept and refuse
@@ -68,7 +69,7 @@ export function parseScopes(value: unknown): string[] | undefined {
 
 /** The section of that name, own properties only: `constructor` is a name like any other. */
 export function ssoSessionSection(view: ConfigView, name: string): Properties | undefined {
-  return Object.hasOwn(view.ssoSessions, name) ? view.ssoSessions[name] : undefined;
+  return own(view.ssoSessions, name);
 }
 
 /** A section read as a reference, or the keys it lacks. Never throws. */

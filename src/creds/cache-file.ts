@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { homeDir, rolehopCacheDir } from '../config/paths.ts';
 import { readPrivateFile } from '../util/private-file.ts';
 import { registerSecret } from '../util/redact.ts';
-import type { Credentials, Env } from './types.ts';
+import type { Credentials, Env, RunPlanDeps } from './types.ts';
 
 // Reading the credential cache: on the hot path, so plain fs and a JS hash, no crypto.
 
@@ -105,4 +105,13 @@ export function readFreshCredentials(
     sessionToken: entry.sessionToken,
     expiration,
   };
+}
+
+/** The step's cache file when it holds credentials fresh enough for the run (its minTtl), else undefined. */
+export function readFreshStep(
+  key: string,
+  deps: Pick<RunPlanDeps, 'env' | 'now' | 'minTtlSeconds'>,
+): Credentials | undefined {
+  const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
+  return readFreshCredentials(deps.env, cacheFileFor(deps.env, key), key, deps.now(), minTtlMs);
 }

@@ -1,5 +1,5 @@
 import type { Plan } from '../config/plan.ts';
-import { cacheFileFor, DEFAULT_MIN_TTL_SECONDS, readFreshCredentials } from './cache-file.ts';
+import { readFreshStep } from './cache-file.ts';
 import { type PlanSteps, planSteps, type StepSpec } from './step-key.ts';
 import type { Credentials, RunPlanDeps } from './types.ts';
 import { checkCredentialValues, checkRegionName } from './value-alphabets.ts';
@@ -23,13 +23,6 @@ export function lookUpCache(
   const steps = planSteps(plan, deps);
   const last = steps.hops.at(-1) ?? steps.source;
   if (!last.cacheable) return { steps, last, hit: undefined };
-  const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
-  const hit = readFreshCredentials(
-    deps.env,
-    cacheFileFor(deps.env, last.key),
-    last.key,
-    deps.now(),
-    minTtlMs,
-  );
+  const hit = readFreshStep(last.key, deps);
   return { steps, last, hit: hit && checkCredentialValues(hit, last.description) };
 }

@@ -2,7 +2,7 @@ import { clientEndpoint } from '../config/endpoints.ts';
 import type { Plan } from '../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
 import { validateHopInput } from '../sts/validate.ts';
-import { cacheFileFor, DEFAULT_MIN_TTL_SECONDS, readFreshCredentials } from './cache-file.ts';
+import { readFreshStep } from './cache-file.ts';
 import { originOf } from './cache-write.ts';
 import { hopLabel } from './hop-label.ts';
 import { assumeRoleProvider } from './providers/assume-role-provider.ts';
@@ -28,7 +28,6 @@ export async function runSteps(
   deps: RunPlanDeps,
   options: { lastChecked?: boolean } = {},
 ): Promise<Credentials> {
-  const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
   const origin = originOf(plan.source, deps.env);
   const wrap = (spec: StepSpec, provider: CredentialProvider): Step => ({
     spec,
@@ -55,13 +54,7 @@ export async function runSteps(
   for (let i = steps.length - (options.lastChecked ? 2 : 1); i >= 0; i--) {
     const spec = steps[i]!.spec;
     if (!spec.cacheable) continue;
-    const hit = readFreshCredentials(
-      deps.env,
-      cacheFileFor(deps.env, spec.key),
-      spec.key,
-      deps.now(),
-      minTtlMs,
-    );
+    const hit = readFreshStep(spec.key, deps);
     if (hit) {
       deps.log.debug(`cached: ${spec.description}`);
       creds = hit;

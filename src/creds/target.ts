@@ -1,3 +1,4 @@
+import { defaultProfileName, envProfileName } from '../config/env-profile.ts';
 import type { ConfigView } from '../config/model.ts';
 import type { Plan, Source } from '../config/plan.ts';
 import { chooseRegion } from '../config/region.ts';
@@ -43,18 +44,8 @@ export interface Target {
   label: string;
 }
 
-/**
- * The profile the environment names, as the SDKs read it: AWS_PROFILE (the JS SDK reads only this;
- * @smithy getProfileName), then AWS_DEFAULT_PROFILE (botocore's older name). Empty means unset.
- */
-export function envProfileName(env: Env): string | undefined {
-  return env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || undefined;
-}
-
-/** The profile meant when none is named: the environment's, else `default`, as every SDK does. */
-export function defaultProfileName(env: Env): string {
-  return envProfileName(env) ?? 'default';
-}
+// Re-exported for cli/warm.ts and cli/cmd/explain.ts, which import them from here.
+export { defaultProfileName, envProfileName };
 
 /** A malformed account id or an empty role name is a config error here, not a portal 404 or 400. */
 function checkSsoSource(source: Source, profile: string): void {

@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import type { Credentials } from '../util/credentials.ts';
 import { NetworkError, RolehopError, SignInRequiredError } from '../util/errors.ts';
 import { redactText } from '../util/redact.ts';
+import { secretsEqual } from '../util/secret-compare.ts';
 import type { AgentTargetRecord } from './agent-state.ts';
 import { tokenMatchesHash } from './agent-state.ts';
 import { containerResponseBody, isLoopbackHostHeader } from './credential-server.ts';
-import { tokensEqual } from './token.ts';
 
 export interface AgentServerOptions {
   /** The port to try first (the one old shells point at); 0 or taken: any free port. */
@@ -104,7 +104,7 @@ async function handleControl(
   route: string,
 ): Promise<void> {
   const presented = req.headers.authorization;
-  if (presented === undefined || !tokensEqual(presented, options.secret))
+  if (presented === undefined || !secretsEqual(presented, options.secret))
     return send(res, 403, errorBody('Forbidden', 'wrong control secret'));
   if (route === 'status' && req.method === 'GET') return send(res, 200, options.control.status());
   if (route === 'stop' && req.method === 'POST') return send(res, 200, options.control.stop());

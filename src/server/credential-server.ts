@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Credentials } from '../util/credentials.ts';
 import { NetworkError, RolehopError, SignInRequiredError, UsageError } from '../util/errors.ts';
 import { redactText, registerSecret } from '../util/redact.ts';
-import { newServerToken, tokensEqual } from './token.ts';
+import { secretsEqual } from '../util/secret-compare.ts';
+import { newServerToken } from './token.ts';
 
 /** What `getCredentials` resolves to (the shape of src/emit's Credentials). */
 export type ServedCredentials = Credentials;
@@ -114,7 +115,7 @@ export async function startCredentialServer(options: CredentialServerOptions): P
       if (!isLoopbackHostHeader(req.headers.host, port)) return send(res, 403, { message: 'forbidden host' });
       const presented = req.headers.authorization;
       if (presented === undefined) return send(res, 401, { message: 'missing Authorization token' });
-      if (!tokensEqual(presented, token)) return send(res, 403, { message: 'wrong Authorization token' });
+      if (!secretsEqual(presented, token)) return send(res, 403, { message: 'wrong Authorization token' });
       if (req.method !== 'GET') return send(res, 405, { message: 'only GET is allowed' }, { Allow: 'GET' });
       // ECS clients use AWS_CONTAINER_CREDENTIALS_FULL_URI as given: `/`, perhaps with a query.
       if ((req.url ?? '/').split('?')[0] !== '/') return send(res, 404, { message: 'not found' });

@@ -8,4 +8,4 @@ export {
   type ServedCredentials,
   startCredentialServer,
 } from './credential-server.ts';
-export { newServerToken, tokensEqual } from './token.ts';
+export { newServerToken } from './token.ts';

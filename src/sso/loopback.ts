@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InterruptedError, SignInRequiredError } from '../util/errors.ts';
+import { secretsEqual } from '../util/secret-compare.ts';
 import { terminalSafe } from '../util/terminal-text.ts';
-import { constantTimeEqual } from './pkce.ts';
 
 // The PKCE redirect target: bound on 127.0.0.1:0 before the browser opens and held until the flow
 // ends, so no other process can grab the port between bind and use.
@@ -73,7 +73,7 @@ export async function startLoopbackListener(options: LoopbackOptions): Promise<L
     const state = q.get('state');
     // A callback without our state is not from our sign-in (another local user can find the port):
     // refuse it, success or error alike, and keep waiting for the real one.
-    if (state === null || !constantTimeEqual(state, options.state))
+    if (state === null || !secretsEqual(state, options.state))
       return send(400, 'Sign-in failed', 'The state did not match.');
     if (q.has('error')) {
       const reason = callbackText(q.get('error')) || 'error';

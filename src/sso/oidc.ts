@@ -1,4 +1,4 @@
-import { clientEndpoint, unresolvableEndpoint } from '../config/endpoints.ts';
+import { clientEndpoint, clientEndpointUrl } from '../config/endpoints.ts';
 import { NetworkError, RolehopError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
 import type { SsoDeps } from './deps.ts';
@@ -78,13 +78,9 @@ export async function createOidcClient(session: SsoSessionRef, deps: SsoDeps): P
   const sdk = await import('../sdk/clients.ts');
   const config = oidcClientConfig(session, deps);
   const client = new sdk.SSOOIDCClient(config);
-  let endpoint: string;
-  try {
-    endpoint = sdk.endpointUrlOf(client, session.region, config);
-  } catch (error) {
-    client.destroy();
-    throw unresolvableEndpoint('SSO_OIDC', session.region, error);
-  }
+  const endpoint = clientEndpointUrl(client, 'SSO_OIDC', session.region, () =>
+    sdk.endpointUrlOf(client, session.region, config),
+  );
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 const VERIFIER_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
 
@@ -15,13 +15,6 @@ export function codeChallengeS256(verifier: string): string {
 
 export function createState(): string {
   return randomBytes(32).toString('base64url');
-}
-
-/** Equal-length digests keep the comparison constant-time whatever the inputs' lengths. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a, 'utf8').digest();
-  const y = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(x, y);
 }
 
 export interface AuthorizeUrlParams {

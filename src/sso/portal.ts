@@ -1,4 +1,4 @@
-import { clientEndpoint, unresolvableEndpoint } from '../config/endpoints.ts';
+import { clientEndpoint, clientEndpointUrl } from '../config/endpoints.ts';
 import type { Source } from '../config/plan.ts';
 import { closeMatches } from '../config/resolve.ts';
 import type { Credentials } from '../util/credentials.ts';
@@ -103,13 +103,9 @@ export async function createPortalClient(
   const sdk = await import('../sdk/clients.ts');
   const config = portalClientConfig(session, deps);
   const client = new sdk.SSOClient(config);
-  let endpoint: string;
-  try {
-    endpoint = sdk.endpointUrlOf(client, session.region, config);
-  } catch (error) {
-    client.destroy();
-    throw unresolvableEndpoint('SSO', session.region, error);
-  }
+  const endpoint = clientEndpointUrl(client, 'SSO', session.region, () =>
+    sdk.endpointUrlOf(client, session.region, config),
+  );
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
   const limiter = createLimiter({
     concurrency: options.concurrency ?? 8,

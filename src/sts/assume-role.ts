@@ -1,4 +1,4 @@
-import { type ClientEndpoint, unresolvableEndpoint } from '../config/endpoints.ts';
+import { type ClientEndpoint, clientEndpointUrl } from '../config/endpoints.ts';
 import type { AssumeRoleHop } from '../config/plan.ts';
 import type { Credentials } from '../util/credentials.ts';
 import { registerSecret } from '../util/redact.ts';
@@ -76,12 +76,10 @@ async function stsClient(creds: StsCredentials, region: string, options: StsCall
   // Never a static import: cache hits must not load the SDK (design.md principle 5).
   const sdk = await import('../sdk/clients.ts');
   const client = new sdk.STSClient(stsClientConfig(creds, region, options));
-  try {
-    return { sdk, client, endpoint: sdk.endpointUrlOf(client, region, options.endpoint ?? REGIONAL_DEFAULT) };
-  } catch (error) {
-    client.destroy();
-    throw unresolvableEndpoint('STS', region, error);
-  }
+  const endpoint = clientEndpointUrl(client, 'STS', region, () =>
+    sdk.endpointUrlOf(client, region, options.endpoint ?? REGIONAL_DEFAULT),
+  );
+  return { sdk, client, endpoint };
 }
 
 /** One AssumeRole call. Input is validated first: nothing malformed reaches the network. */

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureDir } from './atomic-file.ts';
 import { InterruptedError, RolehopError } from './errors.ts';
 import { fileAccessError } from './file-error.ts';
+import { processAlive } from './process-alive.ts';
 
 // A cross-process lock: `<target>.lock` created with O_EXCL holding owner pid, host and a nonce.
 // A lock whose owner died (same host, pid gone) or that has not been refreshed for `staleMs` is
@@ -42,15 +43,6 @@ function readOwner(lockPath: string): LockOwner | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function isStale(lockPath: string, staleMs: number): LockOwner | 'stale' | undefined {
   const owner = readOwner(lockPath);
   let mtime: number;
@@ -59,7 +51,7 @@ function isStale(lockPath: string, staleMs: number): LockOwner | 'stale' | undef
   } catch {
     return undefined; // gone: just retry
   }
-  if (owner && owner.host === os.hostname() && !isAlive(owner.pid)) return 'stale';
+  if (owner && owner.host === os.hostname() && !processAlive(owner.pid)) return 'stale';
   if (Date.now() - mtime > staleMs) return 'stale';
   if (!owner && Date.now() - mtime > 2000) return 'stale'; // half-written by a killed process
   return owner;
@@ -107,7 +99,8 @@ function takeOverStale(lockPath: string): void {
     return;
   }
   const moved = readOwner(aside);
-  if (moved && moved.host === os.hostname() && !isAlive(moved.pid)) removeTempFilesOf(lockPath, moved.pid);
+  if (moved && moved.host === os.hostname() && !processAlive(moved.pid))
+    removeTempFilesOf(lockPath, moved.pid);
   if (before && moved && moved.nonce !== before.nonce) {
     // Raced with another taker and moved a live lock: put it back if the slot is still free.
     try {

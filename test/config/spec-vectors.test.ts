@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { selectedProfile } from '../../src/config/env-profile.ts';
 import { mergeViews, parseConfigText } from '../../src/config/parse.ts';
-import { configPaths, selectedProfile } from '../../src/config/paths.ts';
+import { configPaths } from '../../src/config/paths.ts';
 import { repoRoot } from '../harness/cli.ts';
 
 const specDir = path.join(repoRoot, 'test', 'fixtures', 'aws-sdk-spec');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diagnoseProfiles } from '../../src/config/diagnose.ts';
 import type { ConfigView } from '../../src/config/model.ts';
+import { ProfileResolutionError, resolvePlan } from '../../src/config/resolve.ts';
 import {
   readSsoSession,
   sessionFromView,
@@ -78,4 +79,24 @@ test('a partial session names what it lacks; scopes are read once', () => {
   assert.deepEqual(readSsoSession(v, 'half'), { missing: ['sso_region'] });
   assert.throws(() => sessionFromView(v, 'half'), ConfigError);
   assert.deepEqual(sessionFromView(v, 'full').scopes, ['sso:account:access', 'x']);
+});
+
+test('an empty sso_start_url is missing for the resolver and doctor alike, as for login', () => {
+  const v: ConfigView = {
+    ...view({ half: { sso_start_url: '', sso_region: 'eu-west-1' } }),
+    profiles: { p: { sso_session: 'half', sso_account_id: '111122223333', sso_role_name: 'R' } },
+  };
+  assert.deepEqual(readSsoSession(v, 'half'), { missing: ['sso_start_url'] });
+  assert.throws(
+    () => resolvePlan(v, 'p'),
+    (e: unknown) =>
+      e instanceof ProfileResolutionError &&
+      e.code === 'partial-sso-session' &&
+      /\[sso-session half\] \(used by profile "p"\) is missing sso_start_url$/.test(e.message),
+  );
+  const findings = diagnoseProfiles(v);
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.message]),
+    [['partial-sso-session', '[sso-session half] is missing sso_start_url']],
+  );
 });

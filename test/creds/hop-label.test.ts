@@ -9,6 +9,7 @@ import { applyHops, parseHopOptions } from '../../src/creds/selection.ts';
 import { AccessDeniedError, exitCodeOf, UsageError } from '../../src/util/errors.ts';
 import { startMoto } from '../harness/moto.ts';
 import { requires } from '../harness/requires.ts';
+import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { seedMoto } from '../sts/moto-iam.ts';
 import { baseDeps } from './helpers.ts';
@@ -35,13 +36,7 @@ function chainView(keys: { accessKeyId: string; secretAccessKey: string }): Conf
 test('hop labels name the profile, the credentials a hop starts from and the role it assumes', () => {
   const fromProfile = resolvePlan(chainView({ accessKeyId: 'AKIAX', secretAccessKey: 's' }), 'prod-deploy');
   const withAssume = applyHops(fromProfile, parseHopOptions({ assume: [ARN('team/Audit')] }));
-  const sso: Plan['source'] = {
-    kind: 'sso',
-    startUrl: 'https://d-1.awsapps.com/start',
-    ssoRegion: 'eu-west-1',
-    accountId: '111122223333',
-    roleName: 'Admin',
-  };
+  const sso = SSO_SOURCE;
   const cases: [Plan, number, string][] = [
     [fromProfile, 0, 'AssumeRole hop 1 of prod-deploy (base -> Mute)'],
     [fromProfile, 1, 'AssumeRole hop 2 of prod-deploy (dev -> Deploy)'],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { selectedProfile } from '../../src/config/env-profile.ts';
 import type { ConfigView } from '../../src/config/model.ts';
 import { planForSelection, type TargetDeps } from '../../src/creds/target.ts';
 import { fromRolehop } from '../../src/index.ts';
@@ -35,6 +36,16 @@ test('nothing named: AWS_PROFILE, then AWS_DEFAULT_PROFILE, then default (empty 
   assert.equal(await label({ AWS_PROFILE: 'envp', AWS_DEFAULT_PROFILE: 'legacy' }), 'envp');
   assert.equal(await label({ AWS_PROFILE: '', AWS_DEFAULT_PROFILE: 'legacy' }), 'legacy');
   assert.equal(await label({}), 'default');
+  // `config` (selectedProfile) and `explain` (defaultProfileName) read the same rule.
+  const envs: Record<string, string>[] = [
+    { AWS_PROFILE: 'envp', AWS_DEFAULT_PROFILE: 'legacy' },
+    { AWS_PROFILE: '', AWS_DEFAULT_PROFILE: 'legacy' },
+    {},
+  ];
+  for (const env of envs) {
+    assert.equal(selectedProfile(env), await label(env));
+    assert.equal(selectedProfile(env, 'flag'), 'flag');
+  }
   const plan = (await planForSelection({ assume: ['arn:aws:iam::111122223333:role/X'] }, deps({}))).plan;
   assert.equal(plan.profile, 'default', '--assume starts from the default profile');
   assert.equal(plan.hops.length, 1);

@@ -8,6 +8,7 @@ import { planSteps } from '../../src/creds/step-key.ts';
 import type { Credentials } from '../../src/creds/types.ts';
 import { checkCredentialValues, checkRegionName } from '../../src/creds/value-alphabets.ts';
 import { exitCodeOf, RolehopError } from '../../src/util/errors.ts';
+import { SSO_SOURCE } from '../harness/sso-plan.ts';
 import { tempHome } from '../harness/temp-home.ts';
 import { baseDeps, fakeSso } from './helpers.ts';
 
@@ -73,17 +74,7 @@ test('each field outside its alphabet is refused with exit 1, naming the field a
   }
 });
 
-const ssoPlan: Plan = {
-  source: {
-    kind: 'sso',
-    session: 'dev',
-    startUrl: 'https://example.awsapps.com/start',
-    ssoRegion: 'us-east-1',
-    accountId: '111111111111',
-    roleName: 'Admin',
-  },
-  hops: [],
-};
+const ssoPlan: Plan = { source: SSO_SOURCE, hops: [] };
 
 test('a malformed answer is refused before it is cached, so the next run fetches again', async (t) => {
   const home = tempHome(t);

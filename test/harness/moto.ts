@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { TestContext } from 'node:test';
+import { announcedPort } from './child-server.ts';
 import { assertPresent } from './requires.ts';
 
 export interface Moto {
@@ -18,28 +19,9 @@ export async function startMoto(t?: TestContext): Promise<Moto> {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
-  const port = await new Promise<number>((resolve, rejectStart) => {
-    // A moto that failed to start in time is killed: left running, it would hold the test file open for ever.
-    let started = false;
-    const reject = (error: Error) => {
-      if (started) return; // the deadline timer still fires after a start: it must not kill a server in use
-      child.kill('SIGKILL');
-      rejectStart(error);
-    };
-    let seen = '';
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      const m = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
-      if (m) {
-        started = true;
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('error', (e) => reject(new Error(`moto did not start: ${e.message}`)));
-    child.on('exit', (code) => reject(new Error(`moto exited early (${code}): ${seen}`)));
-    setTimeout(() => reject(new Error(`moto did not start within 60 s: ${seen}`)), 60_000).unref();
+  const { port } = await announcedPort(child, 'moto', ({ stdout, stderr }) => {
+    const m = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout + stderr);
+    return m ? Number(m[1]) : undefined;
   });
   const url = `http://127.0.0.1:${port}`;
   const setAuth = async (body: string) => {

@@ -2,10 +2,10 @@
 
 /**
  * Calls `probe` until it returns a value (anything but undefined, null or false), then returns it;
- * fails naming `what` after `timeoutMs`.
+ * fails naming `what` after `timeoutMs` (a function, to name the last thing seen).
  */
 export async function waitFor<T>(
-  what: string,
+  what: string | (() => string),
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 10_000,
   intervalMs = 20,
@@ -14,7 +14,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -14,6 +14,7 @@ import type {
   SandboxAdmin,
   SandboxOptions,
 } from '../../src/sandbox/index.ts';
+import { announcedPort } from './child-server.ts';
 import { rolehopBin } from './cli.ts';
 import { type Moto, startMoto } from './moto.ts';
 import { type TempHome, tempHome } from './temp-home.ts';
@@ -88,34 +89,14 @@ export async function startChild(
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
   // READY comes first; the exports and sample config follow in the same write, but wait for them all.
-  const port = await new Promise<number>((resolve, rejectStart) => {
-    // A sandbox that failed to start in time is killed: left running, it would hold the test file open.
-    let started = false;
-    const reject = (error: Error) => {
-      if (started) return; // the deadline timer still fires after a start: it must not kill a server in use
-      child.kill('SIGKILL');
-      rejectStart(error);
-    };
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const m = /^READY (\d+)\n/.exec(stdout);
-      if (m && /sso_region = /.test(stdout)) {
-        started = true;
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`rolehop sandbox exited (${code}): ${stderr}`)));
-    setTimeout(
-      () => reject(new Error(`rolehop sandbox did not print READY within 60 s: ${stdout}${stderr}`)),
-      60_000,
-    ).unref();
+  const { port, printed } = await announcedPort(child, 'rolehop sandbox', ({ stdout }) => {
+    const m = /^READY (\d+)\n/.exec(stdout);
+    return m && /sso_region = /.test(stdout) ? Number(m[1]) : undefined;
   });
+  const { stdout } = printed;
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {};
   for (const m of stdout.matchAll(/^export (AWS_ENDPOINT_URL_\w+)=(\S+)$/gm)) env[m[1]!] = m[2]!;
@@ -129,7 +110,7 @@ export async function startChild(
     admin: adminClient(url),
     env,
     child,
-    output: () => ({ stdout, stderr }),
+    output: () => printed,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

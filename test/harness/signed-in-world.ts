@@ -15,18 +15,29 @@ export async function signedInWorld(t: TestContext, options: StartOptions & { mo
   return signInAsDev(await sandboxWorld(t, options));
 }
 
+export interface DevSignIn {
+  tokens: Awaited<ReturnType<typeof signIn>>;
+  /** The token cache file of sso-session "dev". */
+  tokenFile: string;
+}
+
 /**
- * Signs a sandbox world's HOME in as sso-session "dev": a token in the cache and `config` (default:
- * just the [sso-session dev] section) as the config file.
+ * Signs a sandbox world's HOME in as sso-session "dev": a token in the cache (expiring after
+ * `expiresIn` seconds, default the sandbox's; `refresh: false` leaves out the refresh token and
+ * client) and `config` (default: just the [sso-session dev] section) as the config file.
  */
-export async function signInAsDev<W extends SandboxWorld>(w: W, config = devSession(w.sandbox)): Promise<W> {
+export async function signInAsDev<W extends SandboxWorld>(
+  w: W,
+  config = devSession(w.sandbox),
+  options: { expiresIn?: number; refresh?: boolean } = {},
+): Promise<W & DevSignIn> {
   const tokens = await signIn(w.sandbox);
   writeFile(w.home.configFile, config);
-  writeFile(
-    tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }),
-    JSON.stringify(tokenCacheEntry(w.sandbox, tokens)),
-  );
-  return w;
+  const tokenFile = tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl });
+  const expiresIn = options.expiresIn ?? tokens.expiresIn;
+  const cached = options.refresh === false ? { accessToken: tokens.accessToken } : tokens;
+  writeFile(tokenFile, JSON.stringify(tokenCacheEntry(w.sandbox, { ...cached, expiresIn })));
+  return { ...w, tokens, tokenFile };
 }
 
 /** `rolehop` on PATH in the temp HOME, as awscli, boto3 and shells find it. */

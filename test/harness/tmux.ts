@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
+import { waitFor } from './poll.ts';
 
 // A real terminal for tests of what a person sees: a tmux session running bash, keys sent, the
 // screen read back. Shared by the picker and setup tests.
@@ -38,14 +38,13 @@ export function terminal(t: TestContext, env: Record<string, string>, options: T
   return {
     send: (...keys: string[]) => tmux('send-keys', '-t', 'main', ...keys),
     screen: () => tmux('capture-pane', '-p', '-t', 'main'),
-    async waitFor(pattern: RegExp, timeoutMs = options.timeoutMs ?? 30_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const text = tmux('capture-pane', '-p', '-t', 'main');
-        if (pattern.test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
-        await delay(50);
-      }
+    waitFor(pattern: RegExp, timeoutMs = options.timeoutMs ?? 30_000): Promise<string> {
+      let text = '';
+      const screen = () => {
+        text = tmux('capture-pane', '-p', '-t', 'main');
+        return pattern.test(text) ? text : undefined;
+      };
+      return waitFor(() => `${pattern}; screen:\n${text}`, screen, timeoutMs, 50);
     },
   };
 }

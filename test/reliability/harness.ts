@@ -3,16 +3,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
-import { tokenCachePath } from '../../src/sso/token-cache.ts';
-import {
-  type SandboxWorld,
-  type StartOptions,
-  sandboxWorld,
-  signIn,
-  tokenCacheEntry,
-} from '../harness/sandbox.ts';
+import { type SandboxWorld, type StartOptions, sandboxWorld } from '../harness/sandbox.ts';
+import { type DevSignIn, signInAsDev } from '../harness/signed-in-world.ts';
 import { devSession } from '../harness/sso-session.ts';
-import { writeFile } from '../harness/temp-home.ts';
 
 // The in-process runner lives with the other CLI harness; re-exported for the reliability tests.
 export { type InProcessResult, runInProcess } from '../harness/cli.ts';
@@ -73,10 +66,7 @@ export function configFor(w: Pick<SandboxWorld, 'sandbox'>, extra = ''): string 
   );
 }
 
-export interface SignedIn extends SandboxWorld {
-  tokens: Awaited<ReturnType<typeof signIn>>;
-  tokenFile: string;
-}
+export type SignedIn = SandboxWorld & DevSignIn;
 
 /** A temp HOME signed in to a sandbox as sso-session "dev", with profile "prod". */
 export async function signedIn(
@@ -85,14 +75,7 @@ export async function signedIn(
 ): Promise<SignedIn> {
   const { expiresIn, ...rest } = options;
   const w = await sandboxWorld(t, rest);
-  const tokens = await signIn(w.sandbox);
-  writeFile(w.home.configFile, configFor(w));
-  const tokenFile = tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl });
-  writeFile(
-    tokenFile,
-    JSON.stringify(tokenCacheEntry(w.sandbox, { ...tokens, expiresIn: expiresIn ?? tokens.expiresIn })),
-  );
-  return { ...w, tokens, tokenFile };
+  return signInAsDev(w, configFor(w), expiresIn === undefined ? {} : { expiresIn });
 }
 
 /** JSON.parse that reports which file did not parse. */

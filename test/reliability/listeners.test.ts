@@ -5,8 +5,7 @@ import { request } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { tokensEqual } from '../../src/server/token.ts';
-import { constantTimeEqual } from '../../src/sso/pkce.ts';
+import { secretsEqual } from '../../src/util/secret-compare.ts';
 import { repoRoot, rolehopBin, runCli } from '../harness/cli.ts';
 import { startSandbox } from '../harness/sandbox.ts';
 import { writeFile } from '../harness/temp-home.ts';
@@ -206,23 +205,23 @@ fs.writeFileSync(${JSON.stringify(results)}, JSON.stringify(out));
   });
 
   test('token and state comparisons are constant-time and length-safe', () => {
-    // The server token: hashed then timingSafeEqual, so a shorter or longer guess neither throws nor
-    // answers faster; the PKCE state: the same helper the callback uses.
+    // The server token and the PKCE state: hashed then timingSafeEqual (util/secret-compare.ts), so a
+    // shorter or longer guess neither throws nor answers faster.
     const token = 'a'.repeat(43);
-    assert.equal(tokensEqual(token, token), true);
-    assert.equal(tokensEqual('a', token), false);
-    assert.equal(tokensEqual(`${token}a`, token), false);
-    assert.equal(tokensEqual('', token), false);
-    assert.equal(constantTimeEqual('state-1', 'state-1'), true);
-    assert.equal(constantTimeEqual('state-1', 'state-12'), false);
-    assert.equal(constantTimeEqual('', 'state-1'), false);
-    // And the listeners use them rather than ===.
+    assert.equal(secretsEqual(token, token), true);
+    assert.equal(secretsEqual('a', token), false);
+    assert.equal(secretsEqual(`${token}a`, token), false);
+    assert.equal(secretsEqual('', token), false);
+    assert.equal(secretsEqual('state-1', 'state-1'), true);
+    assert.equal(secretsEqual('state-1', 'state-12'), false);
+    assert.equal(secretsEqual('', 'state-1'), false);
+    // And the listeners use it rather than ===.
     const server = fs.readFileSync(path.join(repoRoot, 'src/server/credential-server.ts'), 'utf8');
-    assert.match(server, /tokensEqual\(presented, token\)/);
+    assert.match(server, /secretsEqual\(presented, token\)/);
     assert.doesNotMatch(server, /presented\s*[!=]==\s*token|token\s*[!=]==\s*presented/);
     const loopback = fs.readFileSync(path.join(repoRoot, 'src/sso/loopback.ts'), 'utf8');
-    assert.match(loopback, /constantTimeEqual\(state, options\.state\)/);
-    const pkce = fs.readFileSync(path.join(repoRoot, 'src/sso/pkce.ts'), 'utf8');
-    assert.match(pkce, /timingSafeEqual/);
+    assert.match(loopback, /secretsEqual\(state, options\.state\)/);
+    const compare = fs.readFileSync(path.join(repoRoot, 'src/util/secret-compare.ts'), 'utf8');
+    assert.match(compare, /timingSafeEqual/);
   });
 });

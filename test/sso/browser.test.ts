@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { browserCommands, openBrowser, prefersDeviceCode } from '../../src/cli/browser.ts';
+import { waitFor } from '../harness/poll.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 test('BROWSER wins; %s places the URL, else it is appended; a colon list gives fallbacks', () => {
@@ -48,8 +49,7 @@ test('openBrowser runs the BROWSER command with the URL as its only extra argume
   });
   const url = 'http://127.0.0.1:1/authorize?a=1&b=$(x)';
   assert.equal(await openBrowser(url, { env: { ...env, BROWSER: script } }), true);
-  const deadline = Date.now() + 10_000;
-  while (!fs.existsSync(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitFor('the BROWSER command to write its file', () => fs.existsSync(out));
   assert.equal(fs.readFileSync(out, 'utf8'), `${url}\n`);
   assert.equal(await openBrowser(url, { env: { ...env, BROWSER: path.join(home, 'missing') } }), false);
 });

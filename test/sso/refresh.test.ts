@@ -6,28 +6,21 @@ import { test } from 'node:test';
 import { rolehopCacheDir } from '../../src/config/paths.ts';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { type CliResult, runProcess } from '../harness/cli.ts';
-import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
-import { writeFile } from '../harness/temp-home.ts';
+import { sandboxWorld } from '../harness/sandbox.ts';
+import { signInAsDev } from '../harness/signed-in-world.ts';
 import { startScript, waitFor } from './fixtures/browser-spy.ts';
 import { ssoCallEnv, ssoCallScript } from './fixtures/build.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
 async function world(t: import('node:test').TestContext, expiresIn: number, withRefresh = true) {
-  const w = await sandboxWorld(t);
-  const tokens = await signIn(w.sandbox);
+  const w = await signInAsDev(await sandboxWorld(t), undefined, { expiresIn, refresh: withRefresh });
   const session = { name: 'dev', startUrl: w.sandbox.startUrl, region: w.sandbox.region };
-  const file = tokenCachePath(w.env, session);
-  const entry = tokenCacheEntry(
-    w.sandbox,
-    withRefresh ? { ...tokens, expiresIn } : { accessToken: tokens.accessToken, expiresIn },
-  );
-  writeFile(file, JSON.stringify(entry));
   const env = { ...w.env, ...ssoCallEnv, ROLEHOP_TEST_SESSION: JSON.stringify(session) };
   const fixture = await ssoCallScript();
   const call = (args: string[], extra: Record<string, string> = {}) =>
     runProcess(process.execPath, [fixture, ...args], { env: { ...env, ...extra }, timeoutMs: 180_000 });
-  return { ...w, tokens, session, file, entry, env, call };
+  return { ...w, session, file: w.tokenFile, env, call };
 }
 
 test('50 processes needing a refresh at once: exactly one CreateToken, all succeed, the file stays valid JSON', async (t) => {

@@ -2,12 +2,7 @@ import * as path from 'node:path';
 import { homeDir } from '../../config/paths.ts';
 import { withLock } from '../../util/lock.ts';
 import { ensurePrivateDir } from '../../util/private-file.ts';
-import {
-  type CacheEntry,
-  cacheFileFor,
-  DEFAULT_MIN_TTL_SECONDS,
-  readFreshCredentials,
-} from '../cache-file.ts';
+import { type CacheEntry, cacheFileFor, readFreshStep } from '../cache-file.ts';
 import { writeCacheEntry } from '../cache-write.ts';
 import type { StepSpec } from '../step-key.ts';
 import type { RunPlanDeps } from '../types.ts';
@@ -25,13 +20,12 @@ export function cachedProvider(
   deps: RunPlanDeps,
 ): CredentialProvider {
   const file = cacheFileFor(deps.env, spec.key);
-  const minTtlMs = (deps.minTtlSeconds ?? DEFAULT_MIN_TTL_SECONDS) * 1000;
   return (source) => {
     ensurePrivateDir(path.dirname(file), homeDir(deps.env));
     return withLock(
       file,
       async () => {
-        const cached = readFreshCredentials(deps.env, file, spec.key, deps.now(), minTtlMs);
+        const cached = readFreshStep(spec.key, deps);
         if (cached) {
           deps.log.debug(`cached by another process: ${spec.description}`);
           return cached;
