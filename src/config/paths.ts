@@ -32,9 +32,6 @@ export function configPaths(env: Env, platform: NodeJS.Platform = process.platfo
   };
 }
 
-// Kept for cli/cmd/config.ts, which imports it from here; the rule is config/env-profile.ts.
-export { selectedProfile } from './env-profile.ts';
-
 /** rolehop's own cache folder: $XDG_CACHE_HOME/rolehop or ~/.cache/rolehop. */
 export function rolehopCacheDir(env: Env): string {
   return path.join(env.XDG_CACHE_HOME || path.join(homeDir(env), '.cache'), 'rolehop');

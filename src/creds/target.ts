@@ -44,11 +44,11 @@ export interface Target {
   label: string;
 }
 
-// Re-exported for cli/warm.ts and cli/cmd/explain.ts, which import them from here.
-export { defaultProfileName, envProfileName };
+// Re-exported for cli/warm.ts, which imports it from here.
+export { envProfileName };
 
 /** A malformed account id or an empty role name is a config error here, not a portal 404 or 400. */
-function checkSsoSource(source: Source, profile: string): void {
+export function checkSsoSource(source: Source, profile: string): void {
   if (source.kind !== 'sso') return;
   if (!ACCOUNT_ID.test(source.accountId)) {
     throw new ConfigError(

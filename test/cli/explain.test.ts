@@ -157,3 +157,33 @@ test('explain: two profiles is a usage error', async (t) => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /explain takes one profile/);
 });
+
+test('explain with nothing named follows the commands: the environment web identity before [default]', async (t) => {
+  const { env, configFile } = home(t);
+  writeFile(configFile, `${CONFIG}\n[default]\nregion = us-east-2\n`);
+  const withToken = {
+    ...env,
+    AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/token',
+    AWS_ROLE_ARN: 'arn:aws:iam::111122223333:role/ci',
+  };
+  const r = await runInProcess(['explain', '--json'], withToken);
+  assert.equal(r.code, 0, r.stderr);
+  const shown = JSON.parse(r.stdout);
+  assert.equal(shown.source.kind, 'web-identity');
+  assert.equal(shown.source.roleArn, 'arn:aws:iam::111122223333:role/ci');
+  assert.match(shown.profile, /environment/);
+  // A named profile still wins, as it does for every command.
+  const named = await runInProcess(['explain', 'base', '--json'], withToken);
+  assert.equal(JSON.parse(named.stdout).source.kind, 'sso');
+});
+
+test('explain refuses an sso_account_id that is not 12 digits, as the commands do', async (t) => {
+  const { env, configFile } = home(t);
+  writeFile(
+    configFile,
+    `${CONFIG}\n[profile short-id]\nsso_session = org\nsso_account_id = 1234\nsso_role_name = Admin\n`,
+  );
+  const r = await runInProcess(['explain', 'short-id'], env);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /not a 12-digit AWS account id/);
+});

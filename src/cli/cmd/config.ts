@@ -2,10 +2,11 @@
 // `aws configure get/set`, but with sso-session and services sections and sub-properties.
 
 import { type ConfigEditor, SECRET_KEYS, splitKey, updateConfigFile } from '../../config/editor.ts';
+import { selectedProfile } from '../../config/env-profile.ts';
 import { loadConfigFiles, readConfigFile } from '../../config/load.ts';
 import { type Properties, type PropertyValue, sectionsOfKind } from '../../config/model.ts';
 import { type FileKind, own, parseConfigText, type SectionRef } from '../../config/parse.ts';
-import { configPaths, selectedProfile } from '../../config/paths.ts';
+import { configPaths } from '../../config/paths.ts';
 import { UsageError } from '../../util/errors.ts';
 import type { Deps } from '../deps.ts';
 import { warnIfOthersCanRead } from '../shared-file-warning.ts';

@@ -1,7 +1,10 @@
+import { envProfileName } from '../../config/env-profile.ts';
 import { loadConfigView } from '../../config/load.ts';
 import type { AssumeRoleHop, Plan, Source } from '../../config/plan.ts';
+import { chooseRegion } from '../../config/region.ts';
 import { type PlanTrace, resolvePlanWithTrace } from '../../config/resolve.ts';
-import { defaultProfileName } from '../../creds/target.ts';
+import { webIdentityFromEnv } from '../../config/web-identity-env.ts';
+import { checkSsoSource, planForWebIdentity } from '../../creds/target.ts';
 import type { Deps } from '../deps.ts';
 import { type CommandInput, type CommandRun, flagOf, onePositional } from '../spec.ts';
 
@@ -64,11 +67,34 @@ export function parseExplainInput(raw: CommandInput): ExplainInput {
   };
 }
 
+/**
+ * The plan and its trace the commands would run: the profile named, else the environment's profile,
+ * else the environment's web identity (as creds/target.ts chooses), else `default`.
+ */
+function planToExplain(input: ExplainInput, deps: Deps): { profile: string; plan: Plan; trace: PlanTrace } {
+  const view = loadConfigView(deps.env);
+  const profile = input.profile ?? envProfileName(deps.env);
+  const webIdentity = profile === undefined ? webIdentityFromEnv(deps.env) : undefined;
+  if (webIdentity) {
+    const plan = planForWebIdentity(webIdentity, { region: input.region }, view, deps.env);
+    const region = chooseRegion(view, deps.env, { override: input.region });
+    const from = '(environment: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)';
+    return {
+      profile: from,
+      plan,
+      trace: { chain: [from], sourceProfile: from, ...(region ? { region } : {}) },
+    };
+  }
+  const name = profile ?? 'default';
+  const options = { env: deps.env, ...(input.region ? { regionOverride: input.region } : {}) };
+  const { plan, trace } = resolvePlanWithTrace(view, name, options);
+  checkSsoSource(plan.source, name);
+  return { profile: name, plan, trace };
+}
+
 /** The plan of a profile, hop by hop, and where each part came from. */
 export function explain(input: ExplainInput, deps: Deps): number {
-  const profile = input.profile ?? defaultProfileName(deps.env);
-  const options = { env: deps.env, ...(input.region ? { regionOverride: input.region } : {}) };
-  const { plan, trace } = resolvePlanWithTrace(loadConfigView(deps.env), profile, options);
+  const { profile, plan, trace } = planToExplain(input, deps);
   if (input.json) {
     const region = { region: plan.region ?? null, regionFrom: trace.region?.from ?? null };
     deps.stdout.write(
