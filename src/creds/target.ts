@@ -1,4 +1,4 @@
-import { defaultProfileName, envProfileName } from '../config/env-profile.ts';
+import { envProfileName } from '../config/env-profile.ts';
 import type { ConfigView } from '../config/model.ts';
 import type { Plan, Source } from '../config/plan.ts';
 import { chooseRegion } from '../config/region.ts';

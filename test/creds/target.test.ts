@@ -36,7 +36,7 @@ test('nothing named: AWS_PROFILE, then AWS_DEFAULT_PROFILE, then default (empty 
   assert.equal(await label({ AWS_PROFILE: 'envp', AWS_DEFAULT_PROFILE: 'legacy' }), 'envp');
   assert.equal(await label({ AWS_PROFILE: '', AWS_DEFAULT_PROFILE: 'legacy' }), 'legacy');
   assert.equal(await label({}), 'default');
-  // `config` (selectedProfile) and `explain` (defaultProfileName) read the same rule.
+  // `config` (selectedProfile) and `explain` (envProfileName) read the same rule.
   const envs: Record<string, string>[] = [
     { AWS_PROFILE: 'envp', AWS_DEFAULT_PROFILE: 'legacy' },
     { AWS_PROFILE: '', AWS_DEFAULT_PROFILE: 'legacy' },
