@@ -185,12 +185,37 @@ export async function baselineAndPeers(env, profile) {
 }
 
 /**
- * Peak RSS in MiB of one run (GNU time's %M), or undefined without /usr/bin/time. Not interleaved:
- * memory does not depend on the machine's load.
+ * Measures the peak RSS of one Node child: `nodeArgs` go before its script, `env` replaces its
+ * environment, and `mib()` reads the figure it wrote on exit (bench/peak-memory.cjs).
+ */
+export function peakMemoryProbe(env) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-bench-rss-'));
+  const file = path.join(dir, 'maxrss-kib');
+  return {
+    nodeArgs: ['--require', path.join(import.meta.dirname, 'peak-memory.cjs')],
+    env: { ...env, BENCH_PEAK_MEMORY_FILE: file },
+    mib() {
+      const kib = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : Number.NaN;
+      fs.rmSync(dir, { recursive: true, force: true });
+      return kib / 1024;
+    },
+  };
+}
+
+/**
+ * Peak RSS in MiB of one run: a Node child reports its own (peakMemoryProbe); another command needs
+ * GNU time's %M, else undefined. Not interleaved: memory does not depend on the machine's load.
  */
 export function peakMemoryMiB({ cmd, args, env, before }) {
-  if (!fs.existsSync('/usr/bin/time')) return undefined;
   before?.();
+  if (cmd === node) {
+    const probe = peakMemoryProbe(env);
+    const r = spawnSync(cmd, [...probe.nodeArgs, ...args], { env: probe.env, encoding: 'utf8' });
+    const mib = probe.mib();
+    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
+    return mib;
+  }
+  if (!fs.existsSync('/usr/bin/time')) return undefined;
   const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
   return Number(r.stderr.trim().split('\n').at(-1)) / 1024;
