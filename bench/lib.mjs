@@ -185,35 +185,39 @@ export async function baselineAndPeers(env, profile) {
 }
 
 /**
- * Measures the peak RSS of one Node child: `nodeArgs` go before its script, `env` replaces its
- * environment, and `mib()` reads the figure it wrote on exit (bench/peak-memory.cjs).
+ * Measures the peak RSS of a Node command and the Node processes it starts: run it with `env`, then
+ * `mib()` is the largest process's max RSS, as GNU time reports a process tree (bench/peak-memory.cjs).
  */
 export function peakMemoryProbe(env) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-bench-rss-'));
-  const file = path.join(dir, 'maxrss-kib');
+  const preload = `--require ${JSON.stringify(path.join(import.meta.dirname, 'peak-memory.cjs'))}`;
   return {
-    nodeArgs: ['--require', path.join(import.meta.dirname, 'peak-memory.cjs')],
-    env: { ...env, BENCH_PEAK_MEMORY_FILE: file },
+    env: {
+      ...env,
+      NODE_OPTIONS: env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ${preload}` : preload,
+      BENCH_PEAK_MEMORY_DIR: dir,
+    },
+    /** The largest Node process's peak in MiB (NaN when none reported), and how many reported. */
     mib() {
-      const kib = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : Number.NaN;
+      const kib = fs.readdirSync(dir).map((f) => Number(fs.readFileSync(path.join(dir, f), 'utf8')));
       fs.rmSync(dir, { recursive: true, force: true });
-      return kib / 1024;
+      return { peak: kib.length ? Math.max(...kib) / 1024 : Number.NaN, processes: kib.length };
     },
   };
 }
 
 /**
- * Peak RSS in MiB of one run: a Node child reports its own (peakMemoryProbe); another command needs
+ * Peak RSS in MiB of one run: Node processes report their own (peakMemoryProbe); another command needs
  * GNU time's %M, else undefined. Not interleaved: memory does not depend on the machine's load.
  */
 export function peakMemoryMiB({ cmd, args, env, before }) {
   before?.();
   if (cmd === node) {
     const probe = peakMemoryProbe(env);
-    const r = spawnSync(cmd, [...probe.nodeArgs, ...args], { env: probe.env, encoding: 'utf8' });
-    const mib = probe.mib();
+    const r = spawnSync(cmd, args, { env: probe.env, encoding: 'utf8' });
+    const { peak } = probe.mib();
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
-    return mib;
+    return peak;
   }
   if (!fs.existsSync('/usr/bin/time')) return undefined;
   const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8' });
