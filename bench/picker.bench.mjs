@@ -19,7 +19,7 @@ const roles = ['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'Bill
 const rounds = process.env.BENCH_SHORT ? 1 : 5;
 const limitMs = 50;
 
-/** The targets as the CLI lists them (cli/run-plan.ts): padded name, id, role; the email searchable. */
+/** The targets as the CLI lists them (cli/command-target.ts): padded name, id, role; the email searchable. */
 function targets() {
   const items = [];
   for (let i = 0; i < accounts; i++) {
