@@ -185,12 +185,41 @@ export async function baselineAndPeers(env, profile) {
 }
 
 /**
- * Peak RSS in MiB of one run (GNU time's %M), or undefined without /usr/bin/time. Not interleaved:
- * memory does not depend on the machine's load.
+ * Measures the peak RSS of a Node command and the Node processes it starts: run it with `env`, then
+ * `mib()` is the largest process's max RSS, as GNU time reports a process tree (bench/peak-memory.cjs).
+ */
+export function peakMemoryProbe(env) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-bench-rss-'));
+  const preload = `--require ${JSON.stringify(path.join(import.meta.dirname, 'peak-memory.cjs'))}`;
+  return {
+    env: {
+      ...env,
+      NODE_OPTIONS: env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ${preload}` : preload,
+      BENCH_PEAK_MEMORY_DIR: dir,
+    },
+    /** The largest Node process's peak in MiB (NaN when none reported), and how many reported. */
+    mib() {
+      const kib = fs.readdirSync(dir).map((f) => Number(fs.readFileSync(path.join(dir, f), 'utf8')));
+      fs.rmSync(dir, { recursive: true, force: true });
+      return { peak: kib.length ? Math.max(...kib) / 1024 : Number.NaN, processes: kib.length };
+    },
+  };
+}
+
+/**
+ * Peak RSS in MiB of one run: Node processes report their own (peakMemoryProbe); another command needs
+ * GNU time's %M, else undefined. Not interleaved: memory does not depend on the machine's load.
  */
 export function peakMemoryMiB({ cmd, args, env, before }) {
-  if (!fs.existsSync('/usr/bin/time')) return undefined;
   before?.();
+  if (cmd === node) {
+    const probe = peakMemoryProbe(env);
+    const r = spawnSync(cmd, args, { env: probe.env, encoding: 'utf8' });
+    const { peak } = probe.mib();
+    if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
+    return peak;
+  }
+  if (!fs.existsSync('/usr/bin/time')) return undefined;
   const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
   return Number(r.stderr.trim().split('\n').at(-1)) / 1024;

@@ -11,9 +11,13 @@ import { ensurePrivateDir } from '../util/private-file.ts';
 // and dev stay signed in side by side instead of one console sign-in replacing the other (the
 // console's session is a cookie of the browser profile). Chromium-family browsers take
 // `--user-data-dir`; Firefox takes `-profile DIR -no-remote`. The folders live under rolehop's cache,
-// 0700: they hold console session cookies.
+// 0700: they hold console session cookies. Or, asked for, a Firefox container in the user's own
+// Firefox, opened through the Granted Containers extension's address, as granted does.
 
 export type BrowserFamily = 'chromium' | 'firefox';
+
+/** How one AWS profile's console is kept apart: a browser profile folder, or a Firefox container. */
+export type Isolation = 'profile-folder' | 'firefox-container';
 
 export interface IsolatingBrowser {
   executable: string;
@@ -34,10 +38,38 @@ function familyOf(file: string): BrowserFamily {
   return /firefox/i.test(path.basename(file)) ? 'firefox' : 'chromium';
 }
 
-/** `--browser NAME|PATH`, else the first installed of chromium, chrome, edge, brave, firefox. */
-export function findIsolatingBrowser(choice: string | undefined, env: Env): IsolatingBrowser {
+/**
+ * `--browser NAME|PATH`, else the first installed of chromium, chrome, edge, brave, firefox; for
+ * Firefox containers, Firefox (a container is Firefox's own).
+ */
+export function findIsolatingBrowser(
+  choice: string | undefined,
+  env: Env,
+  isolation: Isolation = 'profile-folder',
+): IsolatingBrowser {
+  if (isolation === 'profile-folder') return findBrowser(choice, env);
+  // Judged by name before looking on PATH: a Chrome that is not installed is still not Firefox.
+  const family =
+    choice === undefined
+      ? 'firefox'
+      : isPath(choice)
+        ? familyOf(choice)
+        : BROWSER_NAMES[choice.toLowerCase()]?.family;
+  if (family === 'chromium') {
+    throw new UsageError(`Firefox containers need Firefox, not --browser "${choice}"`, {
+      hint: 'drop --browser, or give --browser firefox or the path of a Firefox',
+    });
+  }
+  return findBrowser(choice ?? 'firefox', env);
+}
+
+function isPath(choice: string): boolean {
+  return choice.includes('/') || choice.includes('\\');
+}
+
+function findBrowser(choice: string | undefined, env: Env): IsolatingBrowser {
   const known = Object.keys(BROWSER_NAMES).join(', ');
-  if (choice !== undefined && (choice.includes('/') || choice.includes('\\'))) {
+  if (choice !== undefined && isPath(choice)) {
     try {
       fs.accessSync(choice, fs.constants.X_OK);
     } catch {
@@ -84,4 +116,31 @@ export function isolatedBrowserArgv(browser: IsolatingBrowser, dir: string, url:
   return browser.family === 'firefox'
     ? [browser.executable, '-profile', dir, '-no-remote', url]
     : [browser.executable, `--user-data-dir=${dir}`, '--no-first-run', '--no-default-browser-check', url];
+}
+
+/**
+ * The Granted Containers extension's address (github.com/common-fate/granted-containers): Firefox
+ * hands it to the extension, which opens `url` in the container called `container`, creating it on
+ * first use. The extension reads what follows the scheme as a query string (name, url; color and
+ * icon are left to it: it derives a color from the name).
+ */
+export function firefoxContainerUrl(container: string, url: string): string {
+  return `ext+granted-containers:${new URLSearchParams({ name: container, url }).toString()}`;
+}
+
+/**
+ * The argv that opens one AWS profile's console (`label`): in a profile folder of its own (created
+ * 0700), or in the Firefox container named `label` of the Firefox already in use, where the
+ * extension is installed (so no `-profile`, no `-no-remote`).
+ */
+export function isolatedOpenArgv(
+  browser: IsolatingBrowser,
+  isolation: Isolation,
+  env: Env,
+  label: string,
+  url: string,
+): string[] {
+  if (isolation === 'firefox-container')
+    return [browser.executable, '--new-tab', firefoxContainerUrl(label, url)];
+  return isolatedBrowserArgv(browser, isolatedProfileDir(env, label), url);
 }
