@@ -386,9 +386,9 @@ export const commands: CommandSpec[] = [
     name: 'console',
     summary: 'open or print an AWS console sign-in URL',
     usage:
-      'rolehop console [PROFILE] [selectors] [--print | --open | --isolate [--browser NAME|PATH]] [--destination URL|SERVICE] [--region R]',
+      'rolehop console [PROFILE] [selectors] [--print | --open | --isolate [--browser NAME|PATH | --firefox-containers]] [--destination URL|SERVICE] [--region R]',
     description:
-      'The sign-in URL works for about 15 minutes for whoever holds it: --print writes it to stdout only; --open (the default where a browser can be shown) gives the browser a single-use 127.0.0.1 address that redirects to it. SessionDuration is asked for only when the credentials come from one AssumeRole on long-term keys (--duration sets it); AWS refuses it for role chains. AWS_ENDPOINT_URL_SIGNIN points at another federation endpoint (the sandbox). --isolate opens the console in a browser profile of its own per AWS profile (under the cache folder, 0700), so several stay signed in side by side: Chromium, Chrome, Edge and Brave through --user-data-dir, Firefox through -profile.',
+      'The sign-in URL works for about 15 minutes for whoever holds it: --print writes it to stdout only; --open (the default where a browser can be shown) gives the browser a single-use 127.0.0.1 address that redirects to it. SessionDuration is asked for only when the credentials come from one AssumeRole on long-term keys (--duration sets it); AWS refuses it for role chains. AWS_ENDPOINT_URL_SIGNIN points at another federation endpoint (the sandbox). --isolate opens the console in a browser profile of its own per AWS profile (under the cache folder, 0700), so several stay signed in side by side: Chromium, Chrome, Edge and Brave through --user-data-dir, Firefox through -profile. With --firefox-containers the console opens in a Firefox container named after the AWS profile, in the Firefox you already use, through the Granted Containers extension (without it, Firefox does not know the ext+granted-containers: address).',
     positionals: 'PROFILE',
     options: {
       ...selectorOptions,
@@ -400,12 +400,18 @@ export const commands: CommandSpec[] = [
         arg: 'NAME|PATH',
         description: 'with --isolate: chromium, chrome, edge, brave, firefox or a path',
       },
+      'firefox-containers': {
+        type: 'boolean',
+        description:
+          'with --isolate: a Firefox container per AWS profile in your own Firefox (needs the Granted Containers extension)',
+      },
       destination: { type: 'string', arg: 'URL|SERVICE', description: 'console page to land on, e.g. s3' },
     },
     examples: [
       'rolehop console prod-deploy',
       'rolehop console prod-deploy --destination cloudwatch --print',
       'rolehop console prod-deploy --isolate --browser chrome',
+      'rolehop console prod-deploy --isolate --firefox-containers',
     ],
     load: () => import('./cmd/console.ts'),
   },

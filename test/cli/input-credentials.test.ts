@@ -197,6 +197,11 @@ test('parseWhoamiInput and parseConsoleInput: flags, modes and the options that 
   });
   assert.deepEqual(parseConsoleInput(raw('console', ['p', '--isolate', '--browser', 'chrome'])).isolate, {
     browser: 'chrome',
+    isolation: 'profile-folder',
+  });
+  assert.deepEqual(parseConsoleInput(raw('console', ['p', '--isolate', '--firefox-containers'])).isolate, {
+    browser: undefined,
+    isolation: 'firefox-container',
   });
   assert.equal(parseConsoleInput(raw('console', ['p'])).mode, 'auto');
   refused(() => parseConsoleInput(raw('console', ['p', '--print', '--open'])), /cannot be used together/);
@@ -207,6 +212,10 @@ test('parseWhoamiInput and parseConsoleInput: flags, modes and the options that 
   refused(
     () => parseConsoleInput(raw('console', ['p', '--browser', 'chrome'])),
     /--browser goes with --isolate/,
+  );
+  refused(
+    () => parseConsoleInput(raw('console', ['p', '--firefox-containers'])),
+    /--firefox-containers goes with --isolate/,
   );
 });
 

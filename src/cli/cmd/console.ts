@@ -18,6 +18,7 @@ import {
   targetOf,
 } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
+import type { Isolation } from '../isolated-browser.ts';
 import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
 
 export type ConsoleMode = 'print' | 'open' | 'auto';
@@ -193,8 +194,11 @@ export interface ConsoleInput {
   mode: ConsoleMode;
   /** A console URL or service name; checked against the partition once the target is known. */
   destination: string | undefined;
-  /** With --isolate: the browser profile of its own, in this browser (undefined: the first found). */
-  isolate: { browser: string | undefined } | undefined;
+  /**
+   * With --isolate: a browser profile of its own in this browser (undefined: the first found), or
+   * with --firefox-containers a Firefox container named after the AWS profile.
+   */
+  isolate: { browser: string | undefined; isolation: Isolation } | undefined;
 }
 
 export function parseConsoleInput(raw: CommandInput): ConsoleInput {
@@ -217,11 +221,19 @@ export function parseConsoleInput(raw: CommandInput): ConsoleInput {
       hint: 'rolehop console PROFILE --isolate --browser chromium; without --isolate, BROWSER chooses',
     });
   }
+  const containers = flagOf(raw, 'firefox-containers');
+  if (containers && !isolate) {
+    throw new UsageError('--firefox-containers goes with --isolate', {
+      hint: 'rolehop console PROFILE --isolate --firefox-containers',
+    });
+  }
   return {
     credentials: parseCredentialInput(raw, 'console'),
     mode: print ? 'print' : open ? 'open' : 'auto',
     destination: textOf(raw, 'destination'),
-    isolate: isolate ? { browser } : undefined,
+    isolate: isolate
+      ? { browser, isolation: containers ? 'firefox-container' : 'profile-folder' }
+      : undefined,
   };
 }
 
@@ -229,7 +241,7 @@ export async function openConsole(input: ConsoleInput, deps: Deps): Promise<numb
   const { destination } = input;
   // The browser is found before any credentials are fetched: a missing one is a usage error.
   const isolated = input.isolate ? await import('../isolated-browser.ts') : undefined;
-  const browser = isolated?.findIsolatingBrowser(input.isolate?.browser, deps.env);
+  const browser = isolated?.findIsolatingBrowser(input.isolate?.browser, deps.env, input.isolate?.isolation);
   const target = await targetOf(input.credentials, deps, 'console');
   const region =
     input.credentials.selection.region ??
@@ -246,10 +258,12 @@ export async function openConsole(input: ConsoleInput, deps: Deps): Promise<numb
     ...(region ? { region } : {}),
     ...(destination !== undefined ? { destination } : {}),
   });
-  if (isolated && browser) {
-    const dir = isolated.isolatedProfileDir(deps.env, target.label);
+  if (isolated && browser && input.isolate) {
+    // The single-use 127.0.0.1 address goes to the browser (inside the container address for
+    // Firefox containers), so the sign-in URL itself never appears on a command line.
+    const { isolation } = input.isolate;
     await deliverSigninUrl(url, 'open', target.label, deps, BROWSER_WAIT_MS, (u) =>
-      trySpawn(isolated.isolatedBrowserArgv(browser, dir, u), deps.env),
+      trySpawn(isolated.isolatedOpenArgv(browser, isolation, deps.env, target.label, u), deps.env),
     );
     return 0;
   }
