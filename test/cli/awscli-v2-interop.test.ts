@@ -8,6 +8,7 @@ import { awsCli, needsAwsCliV2 } from '../harness/awscli-v2.ts';
 import { runCli, runInProcess } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { rolehopOnPath } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
 // The real AWS CLI v2 (Debian's 2.9.19 at /usr/bin/aws) and rolehop on one HOME, against the sandbox
@@ -21,7 +22,7 @@ async function world(t: TestContext) {
   const w = await sandboxWorld(t, { autoApprove: true });
   writeFile(
     w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n\n` +
+    `${devSession(w.sandbox)}\n` +
       `[profile admin]\nsso_session = dev\nsso_account_id = ${ACCOUNT}\nsso_role_name = ${ROLE}\nregion = us-east-1\n`,
   );
   // A "browser" that follows the authorize redirect, as a user clicking through would.

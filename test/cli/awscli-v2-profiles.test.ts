@@ -7,6 +7,7 @@ import { AWS_CLI_V2, awsCli, awsCliV2Version, needsAwsCliV2 } from '../harness/a
 import { runCli, runInProcess } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { rolehopOnPath } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 
 // Profiles rolehop writes (configure in every style, populate), read by the real AWS CLI v2 against
@@ -25,10 +26,7 @@ test('predatesFix: AWS CLI v2 before 2.10.2 only', () => {
 test('configure (sso, process, credentials; with and without --assume) and populate profiles work with aws; doctor and configure name the old CLI', async (t) => {
   if (!needsAwsCliV2(t)) return;
   const w = await sandboxWorld(t, { autoApprove: true });
-  writeFile(
-    w.home.configFile,
-    `[sso-session dev]\nsso_start_url = ${w.sandbox.startUrl}\nsso_region = ${w.sandbox.region}\nsso_registration_scopes = sso:account:access\n`,
-  );
+  writeFile(w.home.configFile, devSession(w.sandbox));
   // The v2 CLI first on PATH (the pyenv v1 shim is otherwise), as configure and doctor look for `aws`.
   const awsBin = path.join(w.home.home, 'aws-bin');
   fs.mkdirSync(awsBin);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { runCli } from '../harness/cli.ts';
+import { runInProcess } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
 import { rolehopOnPath } from '../harness/signed-in-world.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
@@ -29,14 +29,14 @@ test('completion scripts parse in bash, zsh and fish', async (t) => {
   for (const shell of ['bash', 'zsh', 'fish'] as const) {
     await t.test(shell, async (t) => {
       if (!requires(t, shell)) return;
-      const r = await runCli(['completion', shell], { env });
+      const r = await runInProcess(['completion', shell], env);
       assert.equal(r.code, 0);
       const script = path.join(env.HOME!, `completion.${shell}`);
       fs.writeFileSync(script, r.stdout);
       execFileSync(shell, ['-n', script]);
     });
   }
-  const bad = await runCli(['completion', 'tcsh'], { env });
+  const bad = await runInProcess(['completion', 'tcsh'], env);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /bash, zsh or fish/);
 });
@@ -44,12 +44,12 @@ test('completion scripts parse in bash, zsh and fish', async (t) => {
 test('__complete lists profile and sso-session names from the user files, and stays quiet on a broken file', async (t) => {
   const home = tempHome(t);
   writeFile(home.configFile, CONFIG);
-  const profiles = await runCli(['__complete', 'profiles'], { env: home.env });
+  const profiles = await runInProcess(['__complete', 'profiles'], home.env);
   assert.equal(profiles.stdout, 'default\nprod-deploy\n');
-  const sessions = await runCli(['__complete', 'sso-sessions'], { env: home.env });
+  const sessions = await runInProcess(['__complete', 'sso-sessions'], home.env);
   assert.equal(sessions.stdout, 'my-org\n');
   writeFile(home.configFile, '[profile x\n=garbage\n');
-  const broken = await runCli(['__complete', 'profiles'], { env: home.env });
+  const broken = await runInProcess(['__complete', 'profiles'], home.env);
   assert.equal(broken.code, 0);
   assert.equal(broken.stderr, '');
 });

@@ -163,7 +163,7 @@ test('get prints a value, a sub-property, or exits 1 with nothing on stdout', as
     [['--profile', 'nobody', 'region'], {}, 1, ''],
   ];
   const results = await Promise.all(
-    cases.map(([args, env]) => runCli(['config', 'get', ...args], { env: { ...home.env, ...env } })),
+    cases.map(([args, env]) => runInProcess(['config', 'get', ...args], { ...home.env, ...env })),
   );
   cases.forEach(([args, , code, stdout], i) => {
     const r = results[i]!;
@@ -173,15 +173,15 @@ test('get prints a value, a sub-property, or exits 1 with nothing on stdout', as
 
 test('secrets are never taken from argv; from stdin they go to the credentials file, 0600', async (t) => {
   const home = tempHome(t);
-  let r = await runCli(['config', 'set', '--profile', 'ci', 'aws_secret_access_key', 'topSecretValue123'], {
-    env: home.env,
-  });
+  let r = await runInProcess(
+    ['config', 'set', '--profile', 'ci', 'aws_secret_access_key', 'topSecretValue123'],
+    home.env,
+  );
   assert.equal(r.code, 2);
   assert.match(r.stderr, /refusing to take aws_secret_access_key from the command line/);
   assert.doesNotMatch(r.stderr, /topSecretValue123/);
   assert.equal(fs.existsSync(home.credentialsFile), false);
-  r = await runCli(['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'], {
-    env: home.env,
+  r = await runInProcess(['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'], home.env, {
     input: 'topSecretValue123\n',
   });
   assert.equal(r.code, 0, r.stderr);

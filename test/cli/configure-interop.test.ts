@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
+import { repoRoot, rolehopBin, runInProcess, runProcess } from '../harness/cli.ts';
 import { startMoto } from '../harness/moto.ts';
 import { requires } from '../harness/requires.ts';
 import { startSandbox } from '../harness/sandbox.ts';
@@ -78,7 +78,7 @@ async function interopWorld(t: TestContext) {
     PATH: `${bin}:${home.env.PATH}`,
   };
   writeFile(home.configFile, `${devSession(sandbox)}`);
-  const login = await runCli(['login', '--sso-session', 'dev', '--device-code', '--no-browser'], { env });
+  const login = await runInProcess(['login', '--sso-session', 'dev', '--device-code', '--no-browser'], env);
   assert.equal(login.code, 0, login.stderr);
   return { home, env };
 }
@@ -119,7 +119,7 @@ test('sso, process and credentials styles: awscli, boto3 and fromIni all act as 
   if (!requires(t, 'moto', 'awscli')) return;
   const { home, env } = await interopWorld(t);
   for (const style of ['sso', 'process', 'credentials']) {
-    const r = await runCli(
+    const r = await runInProcess(
       [
         'configure',
         `via-${style}`,
@@ -134,7 +134,7 @@ test('sso, process and credentials styles: awscli, boto3 and fromIni all act as 
         '--region',
         'us-east-1',
       ],
-      { env },
+      env,
     );
     assert.equal(r.code, 0, `${style}: ${r.stderr}`);
     assert.match(r.stderr, new RegExp(`^\\+\\[profile via-${style}\\]$`, 'm'), 'the diff is shown');
@@ -165,7 +165,7 @@ test('sso, process and credentials styles: awscli, boto3 and fromIni all act as 
   // Same arguments again: nothing changes, nothing is written.
   const mtimes = [home.configFile, home.credentialsFile].map((f) => fs.statSync(f).mtimeMs);
   for (const style of ['sso', 'process', 'credentials']) {
-    const again = await runCli(
+    const again = await runInProcess(
       [
         'configure',
         `via-${style}`,
@@ -180,7 +180,7 @@ test('sso, process and credentials styles: awscli, boto3 and fromIni all act as 
         '--region',
         'us-east-1',
       ],
-      { env },
+      env,
     );
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /up to date; nothing written/);

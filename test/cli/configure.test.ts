@@ -70,7 +70,7 @@ test('an sso chain reuses the existing SSO profile, writes the AWS CLI keys per 
     'json',
   ];
   fs.chmodSync(h.configFile, 0o640);
-  const r = await runCli(args, { env: h.env });
+  const r = await runInProcess(args, h.env);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(fs.statSync(h.configFile).mode & 0o777, 0o640, 'an existing file keeps its mode');
   const text = fs.readFileSync(h.configFile, 'utf8');
@@ -110,20 +110,20 @@ test('an sso chain reuses the existing SSO profile, writes the AWS CLI keys per 
     output: 'json',
   });
   const mtime = fs.statSync(h.configFile).mtimeMs;
-  const again = await runCli(args, { env: h.env });
+  const again = await runInProcess(args, h.env);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /profile "deploy" is up to date; nothing written/);
   assert.equal(fs.statSync(h.configFile).mtimeMs, mtime);
-  const explain = await runCli(['explain', 'deploy', '--json'], { env: h.env });
+  const explain = await runInProcess(['explain', 'deploy', '--json'], h.env);
   assert.equal(explain.code, 0, explain.stderr);
   assert.equal(JSON.parse(explain.stdout).hops.length, 2);
 });
 
 test('without a reusable profile a source profile is written; --dry-run prints the diff on stdout and writes nothing', async (t) => {
   const h = home(t);
-  const dry = await runCli(
+  const dry = await runInProcess(
     ['configure', 'ops', '--account', '111122223333', '--role', 'ReadOnly', '--assume', DEPLOY, '--dry-run'],
-    { env: h.env },
+    h.env,
   );
   assert.equal(dry.code, 0, dry.stderr);
   assert.equal(fs.readFileSync(h.configFile, 'utf8'), CONFIG);
@@ -137,9 +137,7 @@ test('without a reusable profile a source profile is written; --dry-run prints t
 
 test('switching style rewrites only the block; the process line names rolehop on PATH, else this node and script', async (t) => {
   const h = home(t);
-  const plain = await runCli(['configure', 'dev', '--account', '111122223333', '--role', 'Dev'], {
-    env: h.env,
-  });
+  const plain = await runInProcess(['configure', 'dev', '--account', '111122223333', '--role', 'Dev'], h.env);
   assert.equal(plain.code, 0, plain.stderr);
   assert.match(
     fs.readFileSync(h.configFile, 'utf8'),
@@ -165,11 +163,9 @@ test('switching style rewrites only the block; the process line names rolehop on
   const bin = path.join(h.home, 'bin');
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, 'rolehop'), '#!/bin/sh\n', { mode: 0o755 });
-  const onPath = await runCli(
+  const onPath = await runInProcess(
     ['configure', 'dev', '--account', '111122223333', '--role', 'Dev', '--style', 'process'],
-    {
-      env: { ...h.env, PATH: `${bin}:${h.env.PATH}` },
-    },
+    { ...h.env, PATH: `${bin}:${h.env.PATH}` },
   );
   assert.equal(onPath.code, 0, onPath.stderr);
   assert.match(
@@ -274,7 +270,7 @@ test('bad configure input is refused with a clear message and exit code, and no 
     ],
   ];
   for (const [args, code, message] of cases) {
-    const r = await runCli(args, { env: h.env });
+    const r = await runInProcess(args, h.env);
     assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message, args.join(' '));
     assert.equal(fs.readFileSync(h.configFile, 'utf8'), CONFIG, args.join(' '));

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { chromiumArgs } from '../harness/browser.ts';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runInProcess } from '../harness/cli.ts';
 import { requires, which } from '../harness/requires.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
@@ -102,11 +102,11 @@ test('console --isolate refuses what it cannot do before fetching credentials', 
     [['--isolate', '--browser', 'safari'], /--browser "safari" cannot keep a profile of its own/],
     [['--isolate', '--browser', '/nonexistent/chrome'], /is not an executable file/],
   ] as const) {
-    const r = await runCli(['console', 'prod', ...args], { env: w.env });
+    const r = await runInProcess(['console', 'prod', ...args], w.env);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }
-  const none = await runCli(['console', 'prod', '--isolate'], { env: { ...w.env, PATH: '/nonexistent' } });
+  const none = await runInProcess(['console', 'prod', '--isolate'], { ...w.env, PATH: '/nonexistent' });
   assert.equal(none.code, 2, none.stderr);
   assert.match(none.stderr, /no browser that can keep a profile per AWS profile was found on PATH/);
   assert.deepEqual(await w.sandbox.admin.counts(), before);

@@ -15,6 +15,7 @@ import { startMoto } from '../harness/moto.ts';
 import { requires } from '../harness/requires.ts';
 import { type SandboxWorld, sandboxWorld, startSandbox } from '../harness/sandbox.ts';
 import { signInAsDev } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
@@ -23,11 +24,7 @@ import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
 const SSO_CONFIG = (w: Pick<SandboxWorld, 'sandbox'>) =>
   [
-    '[sso-session dev]',
-    `sso_start_url = ${w.sandbox.startUrl}`,
-    `sso_region = ${w.sandbox.region}`,
-    'sso_registration_scopes = sso:account:access',
-    '',
+    devSession(w.sandbox),
     '[profile app]',
     'sso_session = dev',
     'sso_account_id = 111111111111',
@@ -162,11 +159,9 @@ test('the console URL, followed in headless Chromium (printed, and via --open), 
 test('service-name destinations go to the region console; --region picks the region', async (t) => {
   const w = await sandboxWorld(t);
   await signInAsDev(w, SSO_CONFIG(w));
-  const r = await runCli(
+  const r = await runInProcess(
     ['console', 'app', '--print', '--destination', 'cloudwatch', '--region', 'eu-central-1'],
-    {
-      env: w.env,
-    },
+    w.env,
   );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(
@@ -200,7 +195,7 @@ test('role-chained credentials: no SessionDuration is sent (even with --duration
     ['console', 'chained', '--print', '--duration', '1h'],
     ['console', 'app', '--print'],
   ]) {
-    const r = await runCli(args, { env });
+    const r = await runInProcess(args, env);
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     const exchange = proxy.seen.at(-1)!;
     assert.equal(exchange.get('Action'), 'getSigninToken');
@@ -254,7 +249,7 @@ print(json.dumps({'id': key['AccessKeyId'], 'secret': key['SecretAccessKey']}))
   );
   const proxy = await recordingProxy(t, sandbox.url);
   const env = { ...home.env, ...sandbox.env, AWS_ENDPOINT_URL_SIGNIN: proxy.url };
-  const r = await runCli(['console', 'deploy', '--print'], { env });
+  const r = await runInProcess(['console', 'deploy', '--print'], env);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(proxy.seen.at(-1)!.get('SessionDuration'), '1800');
   assert.equal(new URL(r.stdout.trim()).searchParams.get('Action'), 'login');
@@ -293,11 +288,11 @@ test('--open gives the browser a single-use loopback address that redirects to t
   assert.equal(r.stderr.includes(login.searchParams.get('SigninToken')!), false);
   // With no way to show a browser, the default is to print.
   const noBrowser = { ...w.env, DISPLAY: '', WAYLAND_DISPLAY: '', BROWSER: '' };
-  const printed = await runCli(['console', 'app'], { env: noBrowser });
+  const printed = await runInProcess(['console', 'app'], noBrowser);
   assert.equal(printed.code, 0, printed.stderr);
   assert.equal(new URL(printed.stdout.trim()).searchParams.get('Action'), 'login');
   // --open with no browser is an error that points at --print, and prints no URL.
-  const refused = await runCli(['console', 'app', '--open'], { env: noBrowser });
+  const refused = await runInProcess(['console', 'app', '--open'], noBrowser);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /could not open a browser/);
   assert.match(refused.stderr, /hint: .*--print/);
@@ -360,7 +355,7 @@ test('bad input is refused with what was wrong and a hint, before any credential
     [['console', 'nosuch', '--print'], /nosuch/],
   ];
   for (const [args, message] of cases) {
-    const r = await runCli(args, { env: w.env });
+    const r = await runInProcess(args, w.env);
     assert.equal(r.code, args[1] === 'nosuch' ? 1 : 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.match(r.stderr, /hint: /);

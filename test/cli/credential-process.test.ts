@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runInProcess } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { signedInWorld, snapshot } from '../harness/signed-in-world.ts';
 import { devSession } from '../harness/sso-session.ts';
@@ -86,7 +86,7 @@ test('bad input is refused with a clear message and exit code, before any networ
   const before = snapshot(w.home.home);
   await Promise.all(
     REFUSED.map(async ([what, args, code, message]) => {
-      const r = await runCli(args, { env: w.env });
+      const r = await runInProcess(args, w.env);
       assert.equal(r.code, code, `${what}: ${r.stderr}`);
       assert.match(r.stderr, message, what);
       assert.match(r.stderr, /hint: /, `${what} says how to fix it`);
@@ -110,14 +110,14 @@ test('an MFA hop takes --mfa-code; without one and no terminal to ask on it is a
     '--mfa-serial',
     'arn:aws:iam::111111111111:mfa/alice',
   ];
-  const asked = await runCli(['credential-process', ...sel], { env: w.env });
+  const asked = await runInProcess(['credential-process', ...sel], w.env);
   assert.equal(asked.code, 2, asked.stderr);
   assert.match(
     asked.stderr,
     /MFA code is needed for arn:aws:iam::111111111111:mfa\/alice and there is no terminal/,
   );
   assert.match(asked.stderr, /--mfa-code/);
-  const given = await runCli(['credential-process', ...sel, '--mfa-code', '123456'], { env: w.env });
+  const given = await runInProcess(['credential-process', ...sel, '--mfa-code', '123456'], w.env);
   assert.equal(given.code, 0, given.stderr);
   assert.equal(JSON.parse(given.stdout).Version, 1);
 });
@@ -128,7 +128,7 @@ test('an STS that keeps answering 5xx is retried with backoff, then exit 5 with 
     forceError: { operation: 'AssumeRole', error: 'InternalFailure', status: 500 },
   });
   const args = ['credential-process', '--account', 'prod', '--role', 'AdministratorAccess', '--assume', A];
-  const r = await runCli(args, { env: w.env });
+  const r = await runInProcess(args, w.env);
   assert.equal(r.code, 5, r.stderr);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /^rolehop: .*AssumeRole.*\n/);

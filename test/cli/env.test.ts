@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
-import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
+import { repoRoot, rolehopBin, runCli, runInProcess, runProcess } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
 import { rolehopOnPath, signedInWorld } from '../harness/signed-in-world.ts';
 
@@ -46,7 +46,7 @@ test('with moto behind the sandbox (authorization on), the last hop is who AWS t
       const who = await runCli(['whoami', 'chain', '--json'], { env: w.env });
       assert.equal(who.code, 0, who.stderr);
       assert.match(JSON.parse(who.stdout).Arn, LAST_HOP);
-      const text = await runCli(['whoami', 'chain'], { env: w.env });
+      const text = await runInProcess(['whoami', 'chain'], w.env);
       assert.match(text.stdout, /^Account: +222222222222$/m);
       assert.match(
         text.stdout,
@@ -133,7 +133,7 @@ test('credential-process prints Version 1 JSON and nothing on stderr; without a 
 test('env formats: fish and json carry the same keys; --unset clears them; an unknown format is exit 2', async (t) => {
   const w = await signedInWorld(t);
   const sel = ['--account', 'prod', '--role', 'ReadOnlyAccess'];
-  const json = await runCli(['env', ...sel, '--format', 'json'], { env: w.env });
+  const json = await runInProcess(['env', ...sel, '--format', 'json'], w.env);
   assert.equal(json.code, 0, json.stderr);
   const vars = JSON.parse(json.stdout);
   assert.deepEqual(Object.keys(vars), [
@@ -144,13 +144,13 @@ test('env formats: fish and json carry the same keys; --unset clears them; an un
     'AWS_REGION',
     'AWS_DEFAULT_REGION',
   ]);
-  const fish = await runCli(['env', ...sel, '--format', 'fish'], { env: w.env });
+  const fish = await runInProcess(['env', ...sel, '--format', 'fish'], w.env);
   assert.match(fish.stdout, new RegExp(`^set -gx AWS_ACCESS_KEY_ID '${vars.AWS_ACCESS_KEY_ID}';$`, 'm'));
   assert.match(fish.stdout, /^set -e AWS_PROFILE; or true;$/m);
-  const unset = await runCli(['env', '--unset'], { env: { ...w.env, SHELL: '/usr/bin/zsh' } });
+  const unset = await runInProcess(['env', '--unset'], { ...w.env, SHELL: '/usr/bin/zsh' });
   assert.equal(unset.code, 0, unset.stderr);
   assert.match(unset.stdout, /^unset AWS_SESSION_TOKEN;$/m);
-  const bad = await runCli(['env', ...sel, '--format', 'tcsh'], { env: w.env });
+  const bad = await runInProcess(['env', ...sel, '--format', 'tcsh'], w.env);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown output format "tcsh"/);
 });

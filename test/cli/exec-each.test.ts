@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { rolehopBin, runCli } from '../harness/cli.ts';
+import { rolehopBin, runCli, runInProcess } from '../harness/cli.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
 // `exec --each`: one command per target with its own credentials, against the sandbox.
@@ -55,7 +55,7 @@ test('exec --each over profiles: each its own credentials, lines prefixed, a tab
 
 test('exec --each over account × role behind a throttled portal: an unreachable account is skipped, output files 0600, --json', async (t) => {
   const w = await signedInWorld(t);
-  assert.equal((await runCli(['ls'], { env: w.env })).code, 0); // the inventory knows security
+  assert.equal((await runInProcess(['ls'], w.env)).code, 0); // the inventory knows security
   w.sandbox.directory!.assignments.get('alice')!.delete('444444444444');
   await w.sandbox.admin.setFaults({ throttleTps: 2 });
   const out = path.join(w.home.home, 'out');
@@ -108,7 +108,7 @@ test('exec --each: bad options are usage errors before any call; no match is exi
     [['--each', 'nothing-*'], /no target matches "nothing-\*"/],
     [['p-prod', '--each', 'p-*'], /either a PROFILE or --each/],
   ] as const) {
-    const r = await runCli(['exec', ...args, '--', node, '-e', '0'], { env: w.env });
+    const r = await runInProcess(['exec', ...args, '--', node, '-e', '0'], w.env);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { rolehopBin, runCli } from '../harness/cli.ts';
+import { rolehopBin, runCli, runInProcess } from '../harness/cli.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
 const SEL = ['--account', 'prod', '--role', 'ReadOnlyAccess'];
@@ -87,20 +87,19 @@ test('signals sent to rolehop reach the child, and its death by signal is the ex
 
 test('exec refuses to nest, needs a command, and says when the command is not found (127)', async (t) => {
   const w = await signedInWorld(t);
-  const nested = await runCli(['exec', ...SEL, '--', 'true'], {
-    env: { ...w.env, ROLEHOP_EXEC: 'prod/Admin' },
-  });
+  const nested = await runInProcess(['exec', ...SEL, '--', 'true'], { ...w.env, ROLEHOP_EXEC: 'prod/Admin' });
   assert.equal(nested.code, 2);
   assert.match(nested.stderr, /already inside 'rolehop exec' for prod\/Admin/);
   assert.match(nested.stderr, /--force/);
-  const forced = await runCli(['exec', ...SEL, '--force', '--', 'true'], {
-    env: { ...w.env, ROLEHOP_EXEC: 'x' },
+  const forced = await runInProcess(['exec', ...SEL, '--force', '--', 'true'], {
+    ...w.env,
+    ROLEHOP_EXEC: 'x',
   });
   assert.equal(forced.code, 0, forced.stderr);
-  const missing = await runCli(['exec', ...SEL], { env: w.env });
+  const missing = await runInProcess(['exec', ...SEL], w.env);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /missing the command to run/);
-  const notFound = await runCli(['exec', ...SEL, '--', 'no-such-command-xyz'], { env: w.env });
+  const notFound = await runInProcess(['exec', ...SEL, '--', 'no-such-command-xyz'], w.env);
   assert.equal(notFound.code, 127);
   assert.match(notFound.stderr, /command not found: no-such-command-xyz/);
 });

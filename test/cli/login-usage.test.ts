@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runInProcess } from '../harness/cli.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 function snapshot(dir: string): Record<string, string> {
@@ -52,7 +52,7 @@ for (const [label, args, pattern] of [
     const h = tempHome(t);
     writeFile(h.configFile, TWO_SESSIONS);
     const before = snapshot(h.home);
-    const r = await runCli(['login', ...args], { env: h.env });
+    const r = await runInProcess(['login', ...args], h.env);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, pattern);
     assert.equal(r.stdout, '');
@@ -62,7 +62,7 @@ for (const [label, args, pattern] of [
 
 test('login with no sso-session configured says how to sign in the first time', async (t) => {
   const h = tempHome(t);
-  const r = await runCli(['login'], { env: h.env });
+  const r = await runInProcess(['login'], h.env);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no sso-session is configured[\s\S]*--start-url URL --sso-region REGION/);
   assert.deepEqual(snapshot(h.home), {});

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { defaultDirectoryInput } from '../../src/sandbox/directory.ts';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runInProcess } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 import { devSession } from '../harness/sso-session.ts';
@@ -11,7 +11,7 @@ import { writeFile } from '../harness/temp-home.ts';
 
 test('ls lists every account with its roles, then answers from its cache until --refresh', async (t) => {
   const w = await signedInWorld(t);
-  const r = await runCli(['ls'], { env: w.env });
+  const r = await runInProcess(['ls'], w.env);
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stdout,
@@ -20,7 +20,7 @@ test('ls lists every account with its roles, then answers from its cache until -
   assert.match(r.stdout, /333333333333 {2}dev/);
   assert.doesNotMatch(r.stderr, /error|warning/i);
   const before = await w.sandbox.admin.counts();
-  const again = await runCli(['ls', 'PROD', '--json'], { env: w.env });
+  const again = await runInProcess(['ls', 'PROD', '--json'], w.env);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(JSON.parse(again.stdout), [
     {
@@ -35,7 +35,7 @@ test('ls lists every account with its roles, then answers from its cache until -
   const [file] = fs.readdirSync(cacheDir);
   assert.equal(fs.statSync(path.join(cacheDir, file!)).mode & 0o777, 0o600);
   assert.equal(fs.statSync(cacheDir).mode & 0o777, 0o700);
-  const refreshed = await runCli(['ls', 'readonly', '--refresh'], { env: w.env });
+  const refreshed = await runInProcess(['ls', 'readonly', '--refresh'], w.env);
   assert.equal(refreshed.code, 0, refreshed.stderr);
   assert.ok(!/AdministratorAccess/.test(refreshed.stdout), 'a role filter shows the matching roles only');
   assert.ok((await w.sandbox.admin.counts()).ListAccounts! > before.ListAccounts!);
@@ -57,7 +57,7 @@ test('ls with several sso-sessions and none chosen is a usage error naming them'
     w.home.configFile,
     '[sso-session a]\nsso_start_url = https://a.awsapps.com/start\nsso_region = us-east-1\n[sso-session b]\nsso_start_url = https://b.awsapps.com/start\nsso_region = us-east-1\n',
   );
-  const r = await runCli(['ls'], { env: w.env });
+  const r = await runInProcess(['ls'], w.env);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /several sso-sessions.*a, b/);
   assert.match(r.stderr, /--sso-session/);
@@ -66,7 +66,7 @@ test('ls with several sso-sessions and none chosen is a usage error naming them'
 test('a portal that keeps failing (5xx) is retried with backoff, then exit 5 with a clear message', async (t) => {
   const w = await signedInWorld(t);
   await w.sandbox.admin.setFaults({ failRate: 1 });
-  const r = await runCli(['ls'], { env: w.env });
+  const r = await runInProcess(['ls'], w.env);
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stderr, /SSO portal kept failing .*attempts/);
   assert.ok((await w.sandbox.admin.counts()).ListAccounts! > 1, 'retried');
@@ -83,10 +83,10 @@ test('account names and emails from the portal reach the terminal without contro
       assignments: [{ user: 'alice', account: '111111111111', permissionSets: ['ReadOnlyAccess'] }],
     },
   });
-  const r = await runCli(['ls'], { env: w.env });
+  const r = await runInProcess(['ls'], w.env);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '111111111111  prod]0;pwned[2J  <x31m@example.com>\n    ReadOnlyAccess\n');
-  const json = await runCli(['ls', '--json'], { env: w.env });
+  const json = await runInProcess(['ls', '--json'], w.env);
   assert.equal(
     JSON.parse(json.stdout)[0].accountName,
     'prod\x1b]0;pwned\x07\x1b[2J',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commands } from '../../src/cli/commands.ts';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runInProcess } from '../harness/cli.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 test('--help lists every command of the contract', async (t) => {
@@ -44,7 +44,7 @@ test('every command has --help with at least one example', async (t) => {
   const { env } = tempHome(t);
   for (const spec of commands) {
     assert.ok(spec.examples.length > 0, spec.name);
-    const r = await runCli([spec.name, '--help'], { env });
+    const r = await runInProcess([spec.name, '--help'], env);
     assert.equal(r.code, 0, spec.name);
     assert.match(r.stdout, /Examples:\n {2}\$ rolehop|Examples:\n {2}\$ /, spec.name);
     assert.equal(r.stderr, '');

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
-import { runCli } from '../harness/cli.ts';
+import { runInProcess } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
 import { type StartOptions, sandboxWorld } from '../harness/sandbox.ts';
 import { signInAsDev } from '../harness/signed-in-world.ts';
@@ -37,7 +37,7 @@ function botocoreProfiles(env: Record<string, string>): Record<string, Record<st
 test('populate writes one sso profile per account × role inside its block, leaves user text byte-for-byte, and a re-run writes nothing', async (t) => {
   if (!requires(t, 'botocore')) return;
   const w = await world(t, { accounts: 200 });
-  const r = await runCli(['populate', '--region', 'eu-west-2'], { env: w.env });
+  const r = await runInProcess(['populate', '--region', 'eu-west-2'], w.env);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /600 profiles \(600 new, 0 removed\)/);
   assert.equal(r.stdout, '');
@@ -64,7 +64,7 @@ test('populate writes one sso profile per account × role inside its block, leav
   assert.equal(fs.statSync(w.home.configFile).mode & 0o777, 0o600);
 
   const mtime = fs.statSync(w.home.configFile).mtimeMs;
-  const again = await runCli(['populate', '--region', 'eu-west-2'], { env: w.env });
+  const again = await runInProcess(['populate', '--region', 'eu-west-2'], w.env);
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stderr, /up to date; nothing written/);
   assert.equal(fs.statSync(w.home.configFile).mtimeMs, mtime);
@@ -74,7 +74,7 @@ test('populate writes one sso profile per account × role inside its block, leav
 test('vanished assignments are kept without --prune (a removed account at once, a removed role after --refresh) and removed exactly with it; --dry-run prints the diff and writes nothing', async (t) => {
   if (!requires(t, 'botocore')) return;
   const w = await world(t);
-  const first = await runCli(['populate'], { env: w.env });
+  const first = await runInProcess(['populate'], w.env);
   assert.equal(first.code, 0, first.stderr);
   const written = fs.readFileSync(w.home.configFile, 'utf8');
   assert.match(written, /\[profile prod\.ReadOnlyAccess\]/);
@@ -84,16 +84,16 @@ test('vanished assignments are kept without --prune (a removed account at once, 
   byAccount.delete('444444444444');
 
   // A re-run lists the accounts (security is gone) but trusts prod's roles from the inventory.
-  const cheap = await runCli(['populate'], { env: w.env });
+  const cheap = await runInProcess(['populate'], w.env);
   assert.equal(cheap.code, 0, cheap.stderr);
   assert.match(cheap.stderr, /1 no longer assigned, kept; --prune removes them/);
   assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), written);
-  const kept = await runCli(['populate', '--refresh'], { env: w.env });
+  const kept = await runInProcess(['populate', '--refresh'], w.env);
   assert.equal(kept.code, 0, kept.stderr);
   assert.match(kept.stderr, /2 no longer assigned, kept; --prune removes them/);
   assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), written);
 
-  const dry = await runCli(['populate', '--prune', '--dry-run'], { env: w.env });
+  const dry = await runInProcess(['populate', '--prune', '--dry-run'], w.env);
   assert.equal(dry.code, 0, dry.stderr);
   assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), written);
   const removedLines = dry.stdout.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---'));
@@ -103,7 +103,7 @@ test('vanished assignments are kept without --prune (a removed account at once, 
   );
   assert.equal(dry.stdout.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).length, 0);
 
-  const pruned = await runCli(['populate', '--prune'], { env: w.env });
+  const pruned = await runInProcess(['populate', '--prune'], w.env);
   assert.equal(pruned.code, 0, pruned.stderr);
   const after = fs.readFileSync(w.home.configFile, 'utf8');
   assert.doesNotMatch(after, /prod\.ReadOnlyAccess|security\.ReadOnlyAccess/);
@@ -114,14 +114,14 @@ test('vanished assignments are kept without --prune (a removed account at once, 
 
 test('a re-run reads roles from the inventory: only new accounts and entries past --max-age are listed again', async (t) => {
   const w = await world(t);
-  const first = await runCli(['populate'], { env: w.env });
+  const first = await runInProcess(['populate'], w.env);
   assert.equal(first.code, 0, first.stderr);
   const calls = async () => {
     const c = await w.sandbox.admin.counts();
     return { accounts: c.ListAccounts ?? 0, roles: c.ListAccountRoles ?? 0 };
   };
   let before = await calls();
-  const again = await runCli(['populate'], { env: w.env });
+  const again = await runInProcess(['populate'], w.env);
   assert.equal(again.code, 0, again.stderr);
   let after = await calls();
   assert.equal(after.roles - before.roles, 0, 'no account was asked for its roles again');
@@ -132,7 +132,7 @@ test('a re-run reads roles from the inventory: only new accounts and entries pas
   d.accounts.push({ id: '777777777777', name: 'sandbox-new', email: 'new@example.com' });
   d.assignments.get('alice')!.set('777777777777', ['ReadOnlyAccess']);
   before = after;
-  const grown = await runCli(['populate'], { env: w.env });
+  const grown = await runInProcess(['populate'], w.env);
   assert.equal(grown.code, 0, grown.stderr);
   after = await calls();
   assert.equal(after.roles - before.roles, 1, grown.stderr);
@@ -140,13 +140,13 @@ test('a re-run reads roles from the inventory: only new accounts and entries pas
 
   // ls, the picker and selectors read the same inventory: no portal call at all.
   before = after;
-  const ls = await runCli(['ls', 'sandbox-new'], { env: w.env });
+  const ls = await runInProcess(['ls', 'sandbox-new'], w.env);
   assert.equal(ls.code, 0, ls.stderr);
   assert.match(ls.stdout, /777777777777 {2}sandbox-new/);
   assert.deepEqual(await calls(), before);
 
   // Entries past their age are listed again.
-  const aged = await runCli(['populate', '--max-age', '0'], { env: w.env });
+  const aged = await runInProcess(['populate', '--max-age', '0'], w.env);
   assert.equal(aged.code, 0, aged.stderr);
   after = await calls();
   assert.equal(after.roles - before.roles, 6);
@@ -154,16 +154,16 @@ test('a re-run reads roles from the inventory: only new accounts and entries pas
 
 test('after the session loses access, doctor names exactly the managed profiles that no longer resolve, from the inventory alone', async (t) => {
   const w = await world(t);
-  assert.equal((await runCli(['populate'], { env: w.env })).code, 0);
-  const clean = await runCli(['doctor'], { env: w.env });
+  assert.equal((await runInProcess(['populate'], w.env)).code, 0);
+  const clean = await runInProcess(['doctor'], w.env);
   assert.equal(clean.code, 0, clean.stdout);
   const byAccount = w.sandbox.directory!.assignments.get('alice')!;
   byAccount.set('111111111111', ['AdministratorAccess']);
   byAccount.delete('444444444444');
-  assert.equal((await runCli(['ls', '--refresh'], { env: w.env })).code, 0);
+  assert.equal((await runInProcess(['ls', '--refresh'], w.env)).code, 0);
 
   const before = await w.sandbox.admin.counts();
-  const r = await runCli(['doctor', '--json'], { env: w.env });
+  const r = await runInProcess(['doctor', '--json'], w.env);
   assert.equal(r.code, 1, r.stderr);
   assert.deepEqual(await w.sandbox.admin.counts(), before, 'doctor made no portal call');
   const findings = (
@@ -180,8 +180,8 @@ test('after the session loses access, doctor names exactly the managed profiles 
   );
   for (const f of findings) assert.equal(f.fix, 'rolehop populate --sso-session dev --prune');
 
-  assert.equal((await runCli(['populate', '--prune'], { env: w.env })).code, 0);
-  const after = await runCli(['doctor'], { env: w.env });
+  assert.equal((await runInProcess(['populate', '--prune'], w.env)).code, 0);
+  const after = await runInProcess(['doctor'], w.env);
   assert.equal(after.code, 0, after.stdout);
 });
 
@@ -190,7 +190,7 @@ test('names are sanitised and collisions settled the same way every run, never o
   const w = await world(t);
   // A user profile already holds the name the first AdministratorAccess would get.
   fs.appendFileSync(w.home.configFile, '\n[profile AdministratorAccess]\nregion = us-west-2\n');
-  const r = await runCli(['populate', '--template', '{role_name}'], { env: w.env });
+  const r = await runInProcess(['populate', '--template', '{role_name}'], w.env);
   assert.equal(r.code, 0, r.stderr);
   const text = fs.readFileSync(w.home.configFile, 'utf8');
   for (const id of ['111111111111', '222222222222', '333333333333', '555555555555']) {
@@ -203,9 +203,10 @@ test('names are sanitised and collisions settled the same way every run, never o
   const names = Object.keys(botocoreProfiles(w.env));
   assert.equal(new Set(names).size, names.length);
 
-  const spaced = await runCli(['populate', '--template', 'x {account_name}/{role_name}!', '--dry-run'], {
-    env: w.env,
-  });
+  const spaced = await runInProcess(
+    ['populate', '--template', 'x {account_name}/{role_name}!', '--dry-run'],
+    w.env,
+  );
   assert.equal(spaced.code, 0, spaced.stderr);
   assert.match(spaced.stdout, /^\+\[profile x-shared-services-AdministratorAccess\]$/m);
 });
@@ -225,7 +226,7 @@ test('bad populate input is refused with exit 2, the fix, and no file changed', 
     [['populate', '--max-age', 'soon'], /invalid --max-age "soon"[\s\S]*hint: use seconds/],
   ];
   for (const [args, message] of cases) {
-    const r = await runCli(args, { env: w.env });
+    const r = await runInProcess(args, w.env);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), before);
@@ -236,7 +237,7 @@ test('a signed-out populate is exit 3 with the login command, and writes nothing
   const w = await world(t);
   fs.rmSync(tokenCachePath(w.env, { name: 'dev', startUrl: w.sandbox.startUrl }));
   const before = fs.readFileSync(w.home.configFile, 'utf8');
-  const r = await runCli(['populate'], { env: w.env });
+  const r = await runInProcess(['populate'], w.env);
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, /rolehop login --sso-session dev/);
   assert.equal(fs.readFileSync(w.home.configFile, 'utf8'), before);
@@ -244,7 +245,7 @@ test('a signed-out populate is exit 3 with the login command, and writes nothing
 
 test('a failed listing resumes from its checkpoint instead of listing every account again', async (t) => {
   const w = await world(t, { accounts: 200, throttleTps: 60 });
-  const run = runCli(['populate'], { env: w.env });
+  const run = runInProcess(['populate'], w.env);
   // Once a good part is listed, the portal starts refusing: the run fails and saves its progress.
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -262,7 +263,7 @@ test('a failed listing resumes from its checkpoint instead of listing every acco
 
   await w.sandbox.admin.setFaults({ forcedErrors: [], throttleTps: 0 });
   const before = (await w.sandbox.admin.counts()).ListAccountRoles ?? 0;
-  const resumed = await runCli(['populate'], { env: w.env });
+  const resumed = await runInProcess(['populate'], w.env);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stderr, /reusing: \d+ of 200 accounts already listed/);
   const calls = ((await w.sandbox.admin.counts()).ListAccountRoles ?? 0) - before;
@@ -275,8 +276,9 @@ test('populate --style process writes credential_process lines that select each 
   const bin = path.join(w.home.home, 'bin');
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, 'rolehop'), '#!/bin/sh\n', { mode: 0o755 });
-  const r = await runCli(['populate', '--style', 'process'], {
-    env: { ...w.env, PATH: `${bin}:${w.env.PATH}` },
+  const r = await runInProcess(['populate', '--style', 'process'], {
+    ...w.env,
+    PATH: `${bin}:${w.env.PATH}`,
   });
   assert.equal(r.code, 0, r.stderr);
   const text = fs.readFileSync(w.home.configFile, 'utf8');
@@ -302,7 +304,7 @@ test('behind a portal throttle every profile still arrives, paced near the throt
       times: refused,
     },
   });
-  const throttled = await timed(() => runCli(['populate'], { env: w.env }));
+  const throttled = await timed(() => runInProcess(['populate'], w.env));
   assert.equal(throttled.result.code, 0, throttled.result.stderr);
   assert.equal(profileCount(fs.readFileSync(w.home.configFile, 'utf8')), 601);
   const listings = (await w.sandbox.admin.counts()).ListAccountRoles ?? 0;
@@ -313,7 +315,7 @@ test('behind a portal throttle every profile still arrives, paced near the throt
   // speed cancels out; the margin only catches a back-off that waits far longer than it needs.
   await w.sandbox.admin.setFaults({ throttleTps: 0 });
   // --refresh: otherwise the inventory answers and the second run lists no role at all.
-  const free = await timed(() => runCli(['populate', '--refresh'], { env: w.env }));
+  const free = await timed(() => runInProcess(['populate', '--refresh'], w.env));
   assert.equal(free.result.code, 0, free.result.stderr);
   const extra = throttled.seconds - free.seconds;
   assert.ok(extra < 10, `the throttle added ${extra} s (${throttled.seconds} s against ${free.seconds} s)`);
@@ -322,7 +324,7 @@ test('behind a portal throttle every profile still arrives, paced near the throt
 test('under a sustained throttle at a quarter of the documented rate, populate slows down and completes', async (t) => {
   // 5 calls/s against a limiter that starts at 20: it must back off and keep going, not give up.
   const w = await world(t, { accounts: 40, throttleTps: 5 });
-  const r = await runCli(['populate'], { env: w.env, timeoutMs: 120_000 });
+  const r = await runInProcess(['populate'], w.env, { signal: AbortSignal.timeout(120_000) });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(profileCount(fs.readFileSync(w.home.configFile, 'utf8')), 121);
 });

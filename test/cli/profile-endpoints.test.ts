@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
-import { runCli } from '../harness/cli.ts';
+import { runInProcess } from '../harness/cli.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
 // A profile's own endpoint settings reach the portal call of its SSO step: [services] with an sso
@@ -20,17 +20,18 @@ test("the profile's [services] endpoint and use_fips_endpoint reach the portal",
     w.home.configFile,
     `${base}\n${profile}services = local\n\n[services local]\nsso =\n  endpoint_url = ${portal}\n`,
   );
-  const ok = await runCli(['credential-process', 'p'], { env });
+  const ok = await runInProcess(['credential-process', 'p'], env);
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(JSON.parse(ok.stdout).AccessKeyId, /^ASIA/);
 
   // A region no DNS knows, so the FIPS host fails the same way on any machine, online or not.
   const offline = base.replace(/^sso_region = .*$/m, 'sso_region = xx-nowhere-1');
   fs.writeFileSync(w.home.configFile, `${offline}\n${profile}use_fips_endpoint = true\n`);
-  const fips = await runCli(['credential-process', 'p', '--debug'], {
-    env: { ...env, XDG_CACHE_HOME: `${w.home.home}/other-cache` },
-    timeoutMs: 120_000,
-  });
+  const fips = await runInProcess(
+    ['credential-process', 'p', '--debug'],
+    { ...env, XDG_CACHE_HOME: `${w.home.home}/other-cache` },
+    { signal: AbortSignal.timeout(120_000) },
+  );
   assert.equal(fips.code, 5, fips.stderr);
   assert.match(fips.stderr, /could not reach https:\/\/portal\.sso-fips\.xx-nowhere-1\.amazonaws\.com/);
 });

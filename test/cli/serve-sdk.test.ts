@@ -7,6 +7,7 @@ import { repoRoot, runCli } from '../harness/cli.ts';
 import { get } from '../harness/http.ts';
 import { requires } from '../harness/requires.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { writeFile } from '../harness/temp-home.ts';
 import { startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
@@ -21,11 +22,7 @@ async function signedInWorld(t: TestContext, options: { moto?: boolean } = {}) {
   writeFile(
     w.home.configFile,
     [
-      '[sso-session dev]',
-      `sso_start_url = ${w.sandbox.startUrl}`,
-      `sso_region = ${w.sandbox.region}`,
-      'sso_registration_scopes = sso:account:access',
-      '',
+      devSession(w.sandbox),
       '[profile app]',
       'sso_session = dev',
       'sso_account_id = 111111111111',

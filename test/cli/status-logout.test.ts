@@ -9,10 +9,11 @@ import { type SsoToken, serializeToken, tokenCachePath } from '../../src/sso/tok
 import { runCli, runInProcess } from '../harness/cli.ts';
 import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
+import { devSession } from '../harness/sso-session.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 const CONFIG =
-  '[sso-session dev]\nsso_start_url = https://dev.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n' +
+  `${devSession({ startUrl: 'https://dev.awsapps.com/start', region: 'us-east-1' })}\n` +
   '[sso-session ops]\nsso_start_url = https://ops.awsapps.com/start\nsso_region = eu-west-1\n';
 
 const SECRETS = {

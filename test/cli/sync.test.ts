@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { type TestContext, test } from 'node:test';
-import { runCli, runProcess } from '../harness/cli.ts';
+import { runCli, runInProcess, runProcess } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 import { writeFile } from '../harness/temp-home.ts';
@@ -24,11 +24,9 @@ const keyOf = (text: string, name: string) =>
 test('credentials style writes keys with their expiry; sync keeps fresh keys, replaces stale ones, and leaves user sections byte-for-byte', async (t) => {
   if (!requires(t, 'awscli')) return;
   const w = await world(t);
-  const r = await runCli(
+  const r = await runInProcess(
     ['configure', 'legacy', '--account', 'prod', '--role', 'ReadOnlyAccess', '--style', 'credentials'],
-    {
-      env: w.env,
-    },
+    w.env,
   );
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr + r.stdout, /aws_secret_access_key = (?!\*)/, 'no secret in the shown diff');
@@ -58,13 +56,13 @@ test('credentials style writes keys with their expiry; sync keeps fresh keys, re
   assert.match(who.stdout, /assumed-role\/ReadOnlyAccess\//);
 
   const mtime = fs.statSync(w.home.credentialsFile).mtimeMs;
-  const fresh = await runCli(['sync', 'legacy'], { env: w.env });
+  const fresh = await runInProcess(['sync', 'legacy'], w.env);
   assert.equal(fresh.code, 0, fresh.stderr);
   assert.match(fresh.stderr, /legacy: keys still fresh, nothing written \(valid until \S+Z\)/);
   assert.equal(fs.statSync(w.home.credentialsFile).mtimeMs, mtime);
 
   // Keys with less than 2 h left count as stale: sync fetches and writes new ones.
-  const stale = await runCli(['sync', '--all', '--min-ttl', '2h'], { env: w.env });
+  const stale = await runInProcess(['sync', '--all', '--min-ttl', '2h'], w.env);
   assert.equal(stale.code, 0, stale.stderr);
   assert.match(stale.stderr, /legacy: new keys written/);
   creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
@@ -73,15 +71,13 @@ test('credentials style writes keys with their expiry; sync keeps fresh keys, re
   assert.equal(keyOf(creds, 'keep'), 'AKIAUSERKEY');
 
   // Back to the sso style: the keys go, the user's section stays.
-  const back = await runCli(
+  const back = await runInProcess(
     ['configure', 'legacy', '--account', '111111111111', '--role', 'ReadOnlyAccess'],
-    {
-      env: w.env,
-    },
+    w.env,
   );
   assert.equal(back.code, 0, back.stderr);
   assert.equal(fs.readFileSync(w.home.credentialsFile, 'utf8'), USER_KEYS);
-  const none = await runCli(['sync', '--all'], { env: w.env });
+  const none = await runInProcess(['sync', '--all'], w.env);
   assert.equal(none.code, 0, none.stderr);
   assert.match(none.stderr, /no credentials-style profiles/);
 });
@@ -97,17 +93,15 @@ test('sync never writes keys for a profile it does not manage, and refuses bad a
     [['sync', 'keep', '--all'], /profile names or --all, not both/],
   ];
   for (const [args, message] of cases) {
-    const r = await runCli(args, { env: w.env });
+    const r = await runInProcess(args, w.env);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.equal(fs.readFileSync(w.home.credentialsFile, 'utf8'), USER_KEYS);
   }
   const config = fs.readFileSync(w.home.configFile, 'utf8');
-  const taken = await runCli(
+  const taken = await runInProcess(
     ['configure', 'keep', '--account', '111111111111', '--role', 'ReadOnlyAccess', '--style', 'credentials'],
-    {
-      env: w.env,
-    },
+    w.env,
   );
   assert.equal(taken.code, 1, taken.stderr);
   assert.match(taken.stderr, /\[keep\] in .* was not written by rolehop; refusing to replace its keys/);
@@ -117,7 +111,7 @@ test('sync never writes keys for a profile it does not manage, and refuses bad a
 
 test('signed out: configure --style credentials and sync fail with exit 3 and change no file', async (t) => {
   const w = await world(t);
-  const ok = await runCli(
+  const ok = await runInProcess(
     [
       'configure',
       'legacy',
@@ -128,22 +122,19 @@ test('signed out: configure --style credentials and sync fail with exit 3 and ch
       '--style',
       'credentials',
     ],
-    {
-      env: w.env,
-    },
+    w.env,
   );
   assert.equal(ok.code, 0, ok.stderr);
   await w.sandbox.admin.revokeTokens();
   const files = () => [w.home.configFile, w.home.credentialsFile].map((f) => fs.readFileSync(f, 'utf8'));
   const before = files();
+  // The real binary's exit code for sync (the other runs here are in process).
   const sync = await runCli(['sync', 'legacy', '--min-ttl', '2h'], { env: w.env });
   assert.equal(sync.code, 3, sync.stderr);
   assert.match(sync.stderr, /legacy: .*[\s\S]*rolehop login --sso-session dev/);
-  const another = await runCli(
+  const another = await runInProcess(
     ['configure', 'other', '--account', '222222222222', '--role', 'ReadOnlyAccess', '--style', 'credentials'],
-    {
-      env: w.env,
-    },
+    w.env,
   );
   assert.equal(another.code, 3, another.stderr);
   assert.deepEqual(files(), before);
@@ -152,12 +143,12 @@ test('signed out: configure --style credentials and sync fail with exit 3 and ch
 test('populate --style credentials writes keys for every role, sync --all refreshes them, and --prune removes the vanished ones', async (t) => {
   if (!requires(t, 'awscli')) return;
   const w = await world(t);
-  const dry = await runCli(['populate', '--style', 'credentials', '--dry-run'], { env: w.env });
+  const dry = await runInProcess(['populate', '--style', 'credentials', '--dry-run'], w.env);
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stderr, /would write short-term keys for 11 profiles/);
   assert.equal(fs.readFileSync(w.home.credentialsFile, 'utf8'), USER_KEYS);
 
-  const r = await runCli(['populate', '--style', 'credentials', '--region', 'us-east-1'], { env: w.env });
+  const r = await runInProcess(['populate', '--style', 'credentials', '--region', 'us-east-1'], w.env);
   assert.equal(r.code, 0, r.stderr);
   let creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
   assert.ok(creds.startsWith(USER_KEYS));
@@ -180,16 +171,17 @@ test('populate --style credentials writes keys for every role, sync --all refres
   assert.match(who.stdout, /111111111111\s+arn:aws:sts::111111111111:assumed-role\/ReadOnlyAccess\//);
 
   const old = keyOf(creds, 'dev\\.PowerUserAccess');
-  const sync = await runCli(['sync', '--all', '--min-ttl', '2h'], { env: w.env });
+  const sync = await runInProcess(['sync', '--all', '--min-ttl', '2h'], w.env);
   assert.equal(sync.code, 0, sync.stderr);
   assert.equal((sync.stderr.match(/: new keys written/g) ?? []).length, 11);
   creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
   assert.notEqual(keyOf(creds, 'dev\\.PowerUserAccess'), old);
 
   w.sandbox.directory!.assignments.get('alice')!.delete('444444444444');
-  const pruned = await runCli(['populate', '--style', 'credentials', '--region', 'us-east-1', '--prune'], {
-    env: w.env,
-  });
+  const pruned = await runInProcess(
+    ['populate', '--style', 'credentials', '--region', 'us-east-1', '--prune'],
+    w.env,
+  );
   assert.equal(pruned.code, 0, pruned.stderr);
   creds = fs.readFileSync(w.home.credentialsFile, 'utf8');
   assert.doesNotMatch(creds, /security\.ReadOnlyAccess/);

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { type ConfigEditor, updateConfigFile } from '../../src/config/editor.ts';
 import type { SectionRef } from '../../src/config/parse.ts';
 import { ConfigError } from '../../src/util/errors.ts';
-import { runCli } from '../harness/cli.ts';
+import { runInProcess } from '../harness/cli.ts';
 import { requires } from '../harness/requires.ts';
 import {
   BotocoreReader,
@@ -308,7 +308,7 @@ test('config unset of a key rolehop cannot see exits 1 naming the line; the file
   const home = tempHome(t);
   const text = '[profile a]\nregion: us-west-2\n';
   writeFile(home.configFile, text);
-  const r = await runCli(['config', 'unset', '--profile', 'a', 'region'], { env: home.env });
+  const r = await runInProcess(['config', 'unset', '--profile', 'a', 'region'], home.env);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /config:2: botocore reads ':'/);
   assert.match(r.stderr, /hint: /);
@@ -321,9 +321,8 @@ test('login names the ":"-style line of an sso-session instead of suggesting a c
     home.configFile,
     '[sso-session org]\nsso_start_url: https://x.awsapps.com/start\nsso_region = us-east-1\n',
   );
-  const r = await runCli(['login', '--sso-session', 'org', '--no-browser'], {
-    env: home.env,
-    timeoutMs: 20_000,
+  const r = await runInProcess(['login', '--sso-session', 'org', '--no-browser'], home.env, {
+    signal: AbortSignal.timeout(20_000),
   });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /config:2: botocore reads ':'/);

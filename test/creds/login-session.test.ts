@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
-import { runCli } from '../harness/cli.ts';
+import { runCli, runInProcess } from '../harness/cli.ts';
 import { type Moto, startMoto } from '../harness/moto.ts';
 import { missing, requires } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
@@ -127,7 +127,7 @@ test('no aws login sign-in is exit 3 with the command that makes one', async (t)
   if (!requires(t, 'moto')) return;
   const home = tempHome(t);
   profiles(home);
-  const r = await runCli(['env', 'console'], { env: home.env });
+  const r = await runInProcess(['env', 'console'], home.env);
   assert.equal(r.code, 3);
   assert.match(
     r.stderr,

@@ -64,6 +64,10 @@ export interface InProcessOptions {
   /** Pretend stdout / stderr is a terminal (colour decisions read isTTY of the stream written to). */
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
+  /** Text on stdin (closed after it, as runCli's `input`); empty by default. */
+  input?: string;
+  /** The working directory the command sees (deps.cwd); this process's own is never changed. */
+  cwd?: string;
 }
 
 /** Runs one command line through main() in this process, with its own env and captured output. */
@@ -77,7 +81,7 @@ export async function runInProcess(
   const out = { write: (s: string) => (stdout += s), isTTY: options.stdoutIsTTY === true };
   const err = { write: (s: string) => (stderr += s), isTTY: options.stderrIsTTY === true };
   const stdin = new PassThrough();
-  stdin.end();
+  stdin.end(options.input ?? '');
   const code = await main(
     args,
     (debug): Deps => ({
@@ -87,7 +91,7 @@ export async function runInProcess(
       stdin,
       log: createLogger(err, { debug }),
       now: options.now ?? (() => Date.now()),
-      cwd: process.cwd(),
+      cwd: options.cwd ?? process.cwd(),
       color: false,
       signal: options.signal ?? new AbortController().signal,
     }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
-import { rolehopBin, runCli, runProcess } from '../harness/cli.ts';
+import { rolehopBin, runInProcess, runProcess } from '../harness/cli.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { CONFIGURE_LEGACY_KEYS, modesUnder, signedIn } from './harness.ts';
@@ -84,13 +84,14 @@ describe('permissions', { concurrency: true }, () => {
       '[ci]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
       0o644,
     );
-    const doctor = await runCli(['doctor'], { env: home.env });
+    const doctor = await runInProcess(['doctor'], home.env);
     assert.match(doctor.stdout + doctor.stderr, /credentials.*readable by other users \(mode 644\)/i);
     assert.match(doctor.stdout + doctor.stderr, /chmod 600/);
-    const set = await runCli(['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'], {
-      env: home.env,
-      input: 'bPxRfiCYEXAMPLEKEYwJalrXUtnFEMI/K7MDENG2',
-    });
+    const set = await runInProcess(
+      ['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'],
+      home.env,
+      { input: 'bPxRfiCYEXAMPLEKEYwJalrXUtnFEMI/K7MDENG2' },
+    );
     assert.equal(set.code, 0, set.stderr);
     assert.match(set.stderr, /warning: .*credentials.* readable by other users.*\n?.*chmod 600/i);
     assert.doesNotMatch(set.stderr, /bPxRfiCY/);
@@ -99,7 +100,7 @@ describe('permissions', { concurrency: true }, () => {
   test('configure --style credentials into a world-readable credentials file warns too', async (t) => {
     const w = await signedIn(t);
     writeFile(w.home.credentialsFile, '[other]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n', 0o644);
-    const r = await runCli(CONFIGURE_LEGACY_KEYS, { env: w.env });
+    const r = await runInProcess(CONFIGURE_LEGACY_KEYS, w.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,

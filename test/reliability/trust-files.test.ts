@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
-import { rolehopBin, runCli } from '../harness/cli.ts';
+import { rolehopBin, runCli, runInProcess } from '../harness/cli.ts';
 import { othersCanReach } from '../harness/requires.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { CONFIGURE_LEGACY_KEYS, signedIn } from './harness.ts';
@@ -83,7 +83,7 @@ describe('a full disk never truncates a file (issue 16 §1)', { concurrency: fal
     const original = `${bigIni('profile ')}[profile dev]\nregion = us-east-1\n`;
     writeFile(env.AWS_CONFIG_FILE!, original);
     fillLeaving(dir, 8192); // the lock file fits; the 25 KB rewrite meets a short write, then ENOSPC
-    const r = await runCli(['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'], { env });
+    const r = await runInProcess(['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'], env);
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       r.stderr,
@@ -101,8 +101,7 @@ describe('a full disk never truncates a file (issue 16 §1)', { concurrency: fal
     const original = `${bigIni('')}[ci]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = old\n`;
     writeFile(env.AWS_SHARED_CREDENTIALS_FILE!, original);
     fillLeaving(dir, 8192);
-    const r = await runCli(['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'], {
-      env,
+    const r = await runInProcess(['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'], env, {
       input: SECRET,
     });
     assert.equal(r.code, 1, r.stderr);
@@ -121,7 +120,7 @@ describe('a full disk never truncates a file (issue 16 §1)', { concurrency: fal
     const tokenFile = path.join(dir, path.relative(w.home.home, w.tokenFile));
     const original = fs.readFileSync(tokenFile);
     fillLeaving(dir, 4096); // the token lock fits, the new token does not
-    const r = await runCli(['ls'], { env });
+    const r = await runInProcess(['ls'], env);
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       r.stderr,
@@ -141,7 +140,7 @@ describe('a full disk never truncates a file (issue 16 §1)', { concurrency: fal
     const w = await signedIn(t);
     fs.cpSync(w.home.home, dir, { recursive: true });
     const env = homeOn(dir, w.env);
-    const first = await runCli(['credential-process', 'prod'], { env });
+    const first = await runInProcess(['credential-process', 'prod'], env);
     assert.equal(first.code, 0, first.stderr);
     const cacheDir = path.join(dir, '.cache', 'rolehop');
     const [name] = fs.readdirSync(cacheDir);
@@ -152,7 +151,7 @@ describe('a full disk never truncates a file (issue 16 §1)', { concurrency: fal
     fs.writeFileSync(cacheFile, JSON.stringify(stale, null, 2));
     const original = fs.readFileSync(cacheFile);
     fillLeaving(dir, 4096); // the cache lock fits, the entry does not
-    const r = await runCli(['credential-process', 'prod'], { env });
+    const r = await runInProcess(['credential-process', 'prod'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(JSON.parse(r.stdout).AccessKeyId, /^ASIA/);
     assert.match(
@@ -169,7 +168,7 @@ describe('a full disk never truncates a file (issue 16 §1)', { concurrency: fal
     fs.cpSync(w.home.home, dir, { recursive: true });
     const env = homeOn(dir, w.env);
     fillLeaving(dir, 0);
-    const r = await runCli(['ls'], { env });
+    const r = await runInProcess(['ls'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /111111111111/);
     assert.match(
@@ -186,10 +185,11 @@ describe('files that are not plain files (issue 16 §2)', { concurrency: true },
     const device = path.join(home.home, 'null');
     execFileSync('mknod', [device, 'c', '1', '3']);
     fs.symlinkSync(device, home.credentialsFile);
-    const r = await runCli(['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'], {
-      env: home.env,
-      input: SECRET,
-    });
+    const r = await runInProcess(
+      ['config', 'set', '--profile', 'ci', 'aws_secret_access_key', '-'],
+      home.env,
+      { input: SECRET },
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.match(
       r.stderr,
@@ -206,7 +206,7 @@ describe('files that are not plain files (issue 16 §2)', { concurrency: true },
     execFileSync('mknod', [device, 'c', '1', '3']);
     fs.symlinkSync(device, w.home.credentialsFile);
     const config = fs.readFileSync(w.home.configFile, 'utf8');
-    const r = await runCli(CONFIGURE_LEGACY_KEYS, { env: w.env });
+    const r = await runInProcess(CONFIGURE_LEGACY_KEYS, w.env);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /refusing to write .*credentials \(→ .*null\): it is a character device/);
     assert.ok(fs.statSync(device).isCharacterDevice());
@@ -241,7 +241,7 @@ describe('files that are not plain files (issue 16 §2)', { concurrency: true },
     fs.mkdirSync(home.awsDir, { recursive: true });
     const target = path.join(home.home, 'dotfiles', 'aws', 'config');
     fs.symlinkSync('../dotfiles/aws/config', home.configFile);
-    const r = await runCli(['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'], { env: home.env });
+    const r = await runInProcess(['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'], home.env);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(fs.lstatSync(home.configFile).isSymbolicLink());
     assert.match(fs.readFileSync(target, 'utf8'), /\[profile dev\]\nregion = eu-north-1/);
@@ -253,9 +253,10 @@ describe('files that are not plain files (issue 16 §2)', { concurrency: true },
     writeFile(home.configFile, original);
     const twin = path.join(home.home, 'config-twin');
     fs.linkSync(home.configFile, twin);
-    const linked = await runCli(['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'], {
-      env: home.env,
-    });
+    const linked = await runInProcess(
+      ['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'],
+      home.env,
+    );
     assert.equal(linked.code, 1, linked.stderr);
     assert.match(linked.stderr, /refusing to edit .*config: it has 1 other hard link\(s\)/);
     assert.match(linked.stderr, /hint: .*ln -sf/);
@@ -263,9 +264,10 @@ describe('files that are not plain files (issue 16 §2)', { concurrency: true },
     assert.equal(fs.readFileSync(home.configFile, 'utf8'), original);
     fs.rmSync(twin);
     fs.chmodSync(home.configFile, 0o444);
-    const readOnly = await runCli(['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'], {
-      env: home.env,
-    });
+    const readOnly = await runInProcess(
+      ['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'],
+      home.env,
+    );
     assert.equal(readOnly.code, 1, readOnly.stderr);
     assert.match(readOnly.stderr, /refusing to edit .*config: it is read-only \(mode 444\)/);
     assert.match(readOnly.stderr, /hint: .*chmod u\+w/);
@@ -278,7 +280,7 @@ describe('files that are not plain files (issue 16 §2)', { concurrency: true },
     const home = tempHome(t);
     writeFile(home.configFile, '[profile dev]\nregion = us-east-1\n');
     fs.chownSync(home.configFile, 65534, 65534);
-    const r = await runCli(['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'], { env: home.env });
+    const r = await runInProcess(['config', 'set', '--profile', 'dev', 'region', 'eu-north-1'], home.env);
     assert.equal(r.code, 0, r.stderr);
     const st = fs.statSync(home.configFile);
     assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [65534, 65534, 0o600]);
