@@ -7,6 +7,7 @@ import { ConfigError, NetworkError, SignInRequiredError } from '../../util/error
 import { withLock } from '../../util/lock.ts';
 import { redactText } from '../../util/redact.ts';
 import type { RunPlanDeps } from '../types.ts';
+import { requireProcessEnvAgrees } from './process-env-only.ts';
 import { type CredentialProvider, fromSdkCredentials } from './provider.ts';
 
 // A login_session profile (`aws login`, AWS CLI 2.32+) through the SDK's own provider
@@ -31,6 +32,12 @@ export function loginProvider(
         { hint: signIn },
       );
     }
+    // The SDK's provider finds (and rewrites) the file from process.env and the home folder itself.
+    requireProcessEnvAgrees(
+      deps.env,
+      ['AWS_LOGIN_CACHE_DIRECTORY', 'HOME'],
+      `profile "${source.profile}" (login_session)`,
+    );
     const sdk = await import('../../sdk/clients.ts');
     const files = configPaths(deps.env);
     return withLock(

@@ -1,6 +1,7 @@
 import { ConfigError, NetworkError } from '../../util/errors.ts';
 import { redactText, registerSecret } from '../../util/redact.ts';
 import type { RunPlanDeps } from '../types.ts';
+import { requireProcessEnvAgrees } from './process-env-only.ts';
 import { type CredentialProvider, fromSdkCredentials } from './provider.ts';
 
 // credential_source = Ec2InstanceMetadata | EcsContainer through the SDK's own providers
@@ -23,10 +24,21 @@ function metadataError(what: string, error: unknown, hint: string): Error {
   return new ConfigError(`${what} failed: ${message}`, { hint, cause: error });
 }
 
+/** What the SDK's instance metadata provider reads from process.env (and the config file it names). */
+const IMDS_PROCESS_ENV = [
+  'AWS_EC2_METADATA_SERVICE_ENDPOINT',
+  'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE',
+  'AWS_EC2_METADATA_V1_DISABLED',
+  'AWS_CONFIG_FILE',
+  'AWS_PROFILE',
+  'HOME',
+] as const;
+
 /**
  * IMDSv2 (token, role name, credentials; IMDSv1 only where the SDK falls back to it). The SDK reads
  * AWS_EC2_METADATA_SERVICE_ENDPOINT(_MODE) and AWS_EC2_METADATA_V1_DISABLED from process.env and the
- * config file itself; AWS_EC2_METADATA_DISABLED is checked here, as botocore does.
+ * config file itself (refused when the runner's env says otherwise); AWS_EC2_METADATA_DISABLED is
+ * checked here, as botocore does.
  */
 export function instanceMetadataProvider(deps: RunPlanDeps): CredentialProvider {
   return async () => {
@@ -39,6 +51,7 @@ export function instanceMetadataProvider(deps: RunPlanDeps): CredentialProvider 
         },
       );
     }
+    requireProcessEnvAgrees(deps.env, IMDS_PROCESS_ENV, what);
     const sdk = await import('../../sdk/clients.ts');
     try {
       return fromSdkCredentials(await sdk.fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })());
