@@ -38,7 +38,7 @@ test('login_session: a cache folder in the given env but not in process.env is r
   fs.writeFileSync(path.join(dir, `${createHash('sha256').update(session).digest('hex')}.json`), '{}');
   const env = { ...process.env, AWS_LOGIN_CACHE_DIRECTORY: dir };
   const source = { kind: 'login', profile: 'signed', session } as const;
-  await assert.rejects(loginProvider(source, depsWith(env))(), (error: unknown) => {
+  await assert.rejects(loginProvider(source, depsWith(env))(undefined), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
     assert.match(error.message, /profile "signed" \(login_session\) reads AWS_LOGIN_CACHE_DIRECTORY/);
     return true;
