@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { runInProcess } from '../harness/cli.ts';
+import { waitFor } from '../harness/poll.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
 // `console --isolate --firefox-containers`: the console opens in the Firefox already in use, in a
@@ -43,7 +44,7 @@ fetch(params.get('url'), { redirect: 'manual' }).then(
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '', 'the sign-in URL is not printed');
   // The stand-in writes its record once it has opened the page; rolehop waits for that visit.
-  for (let i = 0; i < 100 && !fs.existsSync(record); i++) await new Promise((done) => setTimeout(done, 50));
+  await waitFor('the stand-in Firefox to record its visit', () => fs.existsSync(record), 5_000, 50);
   const seen = JSON.parse(fs.readFileSync(record, 'utf8'));
   assert.equal(seen.error, undefined, seen.error);
   assert.equal(seen.args[0], '--new-tab');

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { chromiumArgs } from '../harness/browser.ts';
 import { runCli, runInProcess } from '../harness/cli.ts';
+import { waitFor } from '../harness/poll.ts';
 import { requires, which } from '../harness/requires.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
@@ -35,17 +36,18 @@ async function dumpPage(chromium: string, dir: string, url: string): Promise<str
   return stdout;
 }
 
-async function waitForFile(file: string): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-    if (text.includes('done')) return text;
-    assert.ok(
-      Date.now() < deadline,
-      `the browser never finished (${file}): ${fs.readFileSync(path.join(path.dirname(file), 'chromium.log'), 'utf8').slice(-1500)}`,
-    );
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Waits for the wrapper's note that the browser has exited; a timeout shows Chromium's log. */
+function waitForFile(file: string): Promise<string> {
+  return waitFor(
+    () =>
+      `the browser to finish (${file}): ${fs.readFileSync(path.join(path.dirname(file), 'chromium.log'), 'utf8').slice(-1500)}`,
+    () => {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      return text.includes('done') && text;
+    },
+    60_000,
+    100,
+  );
 }
 
 test('console --isolate: two profiles, two Chromium profiles (0700), each console signed in as its own identity, side by side', async (t) => {

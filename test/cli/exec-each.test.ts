@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { rolehopBin, runCli, runInProcess } from '../harness/cli.ts';
+import { waitFor } from '../harness/poll.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
 // `exec --each`: one command per target with its own credentials, against the sandbox.
@@ -136,11 +137,12 @@ test('Ctrl-C during exec --each stops every child and exits 130', async (t) => {
   );
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
-  const deadline = Date.now() + 30_000;
-  while ((stdout.match(/\| \d+/g) ?? []).length < 3) {
-    assert.ok(Date.now() < deadline, `the children never started: ${stdout}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(
+    () => `the three children to start: ${stdout}`,
+    () => (stdout.match(/\| \d+/g) ?? []).length >= 3,
+    30_000,
+    50,
+  );
   const pids = [...stdout.matchAll(/\| (\d+)/g)].map((m) => Number(m[1]));
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { rolehopBin, runCli, runInProcess } from '../harness/cli.ts';
+import { waitFor } from '../harness/poll.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
 const SEL = ['--account', 'prod', '--role', 'ReadOnlyAccess'];
@@ -56,11 +56,11 @@ test('signals sent to rolehop reach the child, and its death by signal is the ex
   t.after(() => child.kill('SIGKILL'));
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const deadline = Date.now() + 20_000;
-  while (!out.includes('ready')) {
-    if (Date.now() > deadline) throw new Error(`child never started: ${out}`);
-    await delay(20);
-  }
+  await waitFor(
+    () => `the child to start: ${out}`,
+    () => out.includes('ready'),
+    20_000,
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   child.kill('SIGHUP');
   assert.equal(await exited, 7);
@@ -72,14 +72,11 @@ test('signals sent to rolehop reach the child, and its death by signal is the ex
   });
   t.after(() => term.kill('SIGKILL'));
   // Poll until sleep is running under rolehop, then terminate rolehop.
-  const started = Date.now();
-  for (;;) {
-    const { execFileSync } = await import('node:child_process');
-    const kids = execFileSync('sh', ['-c', `pgrep -P ${term.pid} || true`], { encoding: 'utf8' }).trim();
-    if (kids) break;
-    if (Date.now() - started > 20_000) throw new Error('sleep never started');
-    await delay(20);
-  }
+  await waitFor(
+    'sleep to start',
+    () => execFileSync('sh', ['-c', `pgrep -P ${term.pid} || true`], { encoding: 'utf8' }).trim() !== '',
+    20_000,
+  );
   const termExit = new Promise<number | null>((resolve) => term.once('exit', (c) => resolve(c)));
   term.kill('SIGTERM');
   assert.equal(await termExit, 128 + 15);

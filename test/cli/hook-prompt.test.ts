@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeTargetWords, encodeTargetWords, targetDisplayName } from '../../src/cli/target-words.ts';
 import { rolehopBin, runInProcess, runProcess } from '../harness/cli.ts';
+import { waitFor } from '../harness/poll.ts';
 import { requires } from '../harness/requires.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 import { SHELLS, terminal } from '../harness/tmux.ts';
@@ -110,12 +111,17 @@ test('hook in bash, zsh and fish: no rolehop start on a prompt while fresh; one 
     await delay(200);
   }
   for (const s of sessions) {
-    // The echo's own prompt may come first; wait for the new keys.
-    let second = '';
-    for (let i = 0; i < 100 && (second === '' || second === first[s.name]); i++) {
-      second = await expiry(s.term, `EXP2x${i}`);
-      if (second === first[s.name]) await delay(300);
-    }
+    // The echo's own prompt may come first; wait for the new keys (each try a fresh echo mark).
+    let tries = 0;
+    const second = await waitFor(
+      () => `${s.name}: keys other than ${first[s.name]}`,
+      async () => {
+        const seen = await expiry(s.term, `EXP2x${tries++}`);
+        return seen !== first[s.name] && seen;
+      },
+      60_000,
+      300,
+    );
     assert.ok(Date.parse(second) > Date.parse(first[s.name]!), `${s.name}: ${first[s.name]} -> ${second}`);
     assert.equal(spawns(s.name), 1, `${s.name}: one re-export`);
     for (let i = 0; i < 3; i++) s.term.send('', 'Enter');

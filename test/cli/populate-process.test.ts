@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { rolehopBin, runCli } from '../harness/cli.ts';
+import { waitFor } from '../harness/poll.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 
 // bin/rolehop.cjs runs populate in a child Node with a small young generation (peak memory).
@@ -64,18 +64,18 @@ test('SIGTERM to populate reaches the child and the parent ends by the same sign
     stdio: 'ignore',
   });
   t.after(() => parent.kill('SIGKILL'));
-  const deadline = Date.now() + 30_000;
-  let child: { pid: number; argv: string[] } | undefined;
   // Between fork and exec a child still shows its parent's command line: wait for the exec.
-  const execed = (c: typeof child) => c?.argv.includes('--max-semi-space-size=2') === true;
-  while (!execed(child) && Date.now() < deadline) {
-    [child] = childrenOf(parent.pid!);
-    if (!execed(child)) await delay(20);
-  }
-  assert.ok(child, 'populate started a child');
-  assert.ok(child.argv.includes('--max-semi-space-size=2'), child.argv.join(' '));
+  let seen: { pid: number; argv: string[] } | undefined;
+  const child = await waitFor(
+    () => `a child with --max-semi-space-size=2 (last seen: ${seen?.argv.join(' ') ?? 'no child'})`,
+    () => {
+      [seen] = childrenOf(parent.pid!);
+      return seen?.argv.includes('--max-semi-space-size=2') && seen;
+    },
+    30_000,
+  );
   // Wait until the child is connected to the silent portal, then stop the parent.
-  while (sockets.size === 0 && Date.now() < deadline) await delay(20);
+  await waitFor('the child to connect to the portal', () => sockets.size > 0, 30_000);
   const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     parent.on('exit', (code, signal) => resolve([code, signal])),
   );

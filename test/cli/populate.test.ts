@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { runInProcess } from '../harness/cli.ts';
+import { waitFor } from '../harness/poll.ts';
 import { requires } from '../harness/requires.ts';
 import { type StartOptions, sandboxWorld } from '../harness/sandbox.ts';
 import { signInAsDev } from '../harness/signed-in-world.ts';
@@ -247,13 +248,11 @@ test('a failed listing resumes from its checkpoint instead of listing every acco
   const w = await world(t, { accounts: 200, throttleTps: 60 });
   const run = runInProcess(['populate'], w.env);
   // Once a good part is listed, the portal starts refusing: the run fails and saves its progress.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const counts = await w.sandbox.admin.counts();
-    if ((counts.ListAccountRoles ?? 0) >= 120) break;
-    assert.ok(Date.now() < deadline, 'the listing never got going');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(
+    '120 accounts listed',
+    async () => ((await w.sandbox.admin.counts()).ListAccountRoles ?? 0) >= 120,
+    30_000,
+  );
   await w.sandbox.admin.setFaults({
     forcedErrors: [{ operation: 'ListAccountRoles', error: 'ResourceNotFoundException', status: 404 }],
   });

@@ -2,42 +2,35 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { tokenCachePath } from '../../src/sso/token-cache.ts';
 import { repoRoot, runCli } from '../harness/cli.ts';
 import { get } from '../harness/http.ts';
 import { requires } from '../harness/requires.ts';
-import { sandboxWorld, signIn, tokenCacheEntry } from '../harness/sandbox.ts';
+import { sandboxWorld } from '../harness/sandbox.ts';
+import { signInAsDev } from '../harness/signed-in-world.ts';
 import { devSession } from '../harness/sso-session.ts';
-import { writeFile } from '../harness/temp-home.ts';
 import { startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
 // `rolehop serve` as users run it (the built CLI) against the sandbox, with moto as the STS that
 // issues the role credentials and checks every signed call the SDKs make with them.
 
-async function signedInWorld(t: TestContext, options: { moto?: boolean } = {}) {
-  const w = await sandboxWorld(t, options.moto ? { moto: true } : {});
-  const tokens = await signIn(w.sandbox);
-  const session = { name: 'dev', startUrl: w.sandbox.startUrl };
-  writeFile(tokenCachePath(w.env, session), JSON.stringify(tokenCacheEntry(w.sandbox, tokens)));
-  writeFile(
-    w.home.configFile,
-    [
-      devSession(w.sandbox),
-      '[profile app]',
-      'sso_session = dev',
-      'sso_account_id = 111111111111',
-      'sso_role_name = AdministratorAccess',
-      `region = ${w.sandbox.region}`,
-      '',
-      '[profile reader]',
-      'sso_session = dev',
-      'sso_account_id = 222222222222',
-      'sso_role_name = ReadOnlyAccess',
-      `region = ${w.sandbox.region}`,
-      '',
-    ].join('\n'),
-  );
-  return w;
+/** Signed in as sso-session "dev", with the profiles the SDK clients select: app and reader. */
+async function world(t: TestContext, options: { moto?: boolean } = {}) {
+  const w = await sandboxWorld(t, options);
+  const profiles = [
+    '[profile app]',
+    'sso_session = dev',
+    'sso_account_id = 111111111111',
+    'sso_role_name = AdministratorAccess',
+    `region = ${w.sandbox.region}`,
+    '',
+    '[profile reader]',
+    'sso_session = dev',
+    'sso_account_id = 222222222222',
+    'sso_role_name = ReadOnlyAccess',
+    `region = ${w.sandbox.region}`,
+    '',
+  ];
+  return signInAsDev(w, [devSession(w.sandbox), ...profiles].join('\n'));
 }
 
 // A long-running boto3 process: calls STS and S3 until it has used three different sets of
@@ -81,7 +74,7 @@ const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
 
 test('boto3 and the JS SDK under `serve -- CMD` keep working across credential refreshes; moto checks every call', async (t) => {
   if (!requires(t, 'moto')) return;
-  const w = await signedInWorld(t, { moto: true });
+  const w = await world(t, { moto: true });
   // Role credentials now live 20 seconds: every SDK refresh must come back to rolehop for new ones.
   await w.sandbox.admin.setLifetimes({ roleCredentialSeconds: 20 });
   const secretsLog = path.join(w.home.home, 'secrets.log');
@@ -130,7 +123,7 @@ test('boto3 and the JS SDK under `serve -- CMD` keep working across credential r
 });
 
 test('without CMD: prints the exports, serves only its profile at /, refuses strangers, stops on Ctrl-C', async (t) => {
-  const w = await signedInWorld(t);
+  const w = await world(t);
   const cli = startCli(t, ['serve', 'reader', '--debug'], w.env);
   let stdout = '';
   cli.child.stdout!.on('data', (d: string) => {
@@ -169,7 +162,7 @@ test('without CMD: prints the exports, serves only its profile at /, refuses str
 });
 
 test('serve -- CMD passes the exit code on; a missing command is 127', async (t) => {
-  const w = await signedInWorld(t);
+  const w = await world(t);
   const exit3 = await runCli(['serve', 'app', '--', process.execPath, '-e', 'process.exit(3)'], {
     env: w.env,
   });
@@ -194,7 +187,7 @@ test('serve -- CMD passes the exit code on; a missing command is 127', async (t)
 });
 
 test("SIGTERM to serve reaches CMD, and CMD's own exit code comes back", async (t) => {
-  const w = await signedInWorld(t);
+  const w = await world(t);
   const script =
     "process.on('SIGTERM', () => process.exit(42)); process.stdout.write('ready\\n'); setInterval(() => {}, 1000)";
   const cli = startCli(t, ['serve', 'app', '--', process.execPath, '-e', script], w.env);
@@ -209,7 +202,7 @@ test("SIGTERM to serve reaches CMD, and CMD's own exit code comes back", async (
 });
 
 test('bad --port is a usage error (exit 2) naming the value, before any credentials are fetched', async (t) => {
-  const w = await signedInWorld(t);
+  const w = await world(t);
   const cacheDir = path.join(w.home.home, '.cache');
   for (const bad of ['70000', 'abc', '0x50', '80.5']) {
     const r = await runCli(['serve', 'app', '--port', bad, '--', 'true'], { env: w.env });
