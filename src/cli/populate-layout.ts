@@ -1,5 +1,5 @@
 import { credentialProcessLine, type RolehopInvocation } from '../config/credential-process-line.ts';
-import { ConfigDocument } from '../config/document.ts';
+import type { ConfigDocument } from '../config/document.ts';
 import {
   type BlockContent,
   findManagedBlocks,
@@ -116,11 +116,8 @@ function existingProfiles(doc: ConfigDocument, id: string): Map<string, Entries>
   const block = findManagedBlocks(doc).find((b) => b.id === id);
   const out = new Map<string, Entries>();
   if (!block) return out;
-  const text = doc.lines
-    .slice(block.begin + 1, block.end)
-    .map((l) => l.text)
-    .join('\n');
-  const view = viewOfDocument(ConfigDocument.parse(text), 'config');
+  // Read as a file of its own, as any block is: the begin marker starts it afresh.
+  const view = viewOfDocument(doc.linesAsFile(block.begin + 1, block.end), 'config');
   for (const [name, props] of Object.entries(view.profiles)) {
     out.set(
       name,

@@ -158,6 +158,11 @@ export class ConfigEditor {
   /** Names the file in messages (its path). */
   private readonly label: string;
 
+  /** An edit method recorded something for `verify` to check (an intent or a raw content edit). */
+  get edited(): boolean {
+    return this.intents.length > 0 || this.rawEdits;
+  }
+
   constructor(document: ConfigDocument, kind: FileKind, label: string = `the ${kind} file`) {
     this.document = document;
     this.kind = kind;
@@ -616,11 +621,13 @@ export async function updateConfigFile(
           hint: 'convert the file to UTF-8, then retry',
         });
       }
-      const original = ConfigDocument.parse(file.text);
       const editor = new ConfigEditor(ConfigDocument.parse(file.text), kind, path);
       await edit(editor);
-      editor.verify(original);
       const after = editor.document.toString();
+      // Same bytes and nothing recorded: the re-read would equal the read, so there is nothing to
+      // verify. Otherwise the original is parsed only now, so two copies of a big file never live
+      // through the edit (populate's second run leaves an 860 KB file unchanged).
+      if (after !== file.text || editor.edited) editor.verify(ConfigDocument.parse(file.text));
       if (after === file.text) return { changed: false, before: file.text, after };
       if (!options.dryRun) writeFileAtomic(path, after, { dotfile: true });
       return { changed: true, before: file.text, after };

@@ -140,25 +140,27 @@ test('a broken header ends the section above it', () => {
   );
 });
 
+// Lines whose reading depends on the ones above (sections, indents, sub-sections).
+const piece = fc.constantFrom(
+  '[profile a]',
+  '[b',
+  'x = 1',
+  's3 =',
+  '  k = v',
+  '  cont',
+  '# c',
+  '',
+  'junk',
+  '[default]',
+  // Indent levels and the JS SDK's sub-section are state too.
+  '    k = v',
+  '\tregion = x',
+  '  s3 =',
+  'a: b',
+  '[profile a] x',
+);
+
 test('after any splice, every line reads as in a fresh parse of the result (incremental re-read)', () => {
-  const piece = fc.constantFrom(
-    '[profile a]',
-    '[b',
-    'x = 1',
-    's3 =',
-    '  k = v',
-    '  cont',
-    '# c',
-    '',
-    'junk',
-    '[default]',
-    // Indent levels and the JS SDK's sub-section are state too.
-    '    k = v',
-    '\tregion = x',
-    '  s3 =',
-    'a: b',
-    '[profile a] x',
-  );
   fc.assert(
     fc.property(
       fc.array(piece, { maxLength: 20 }),
@@ -177,6 +179,41 @@ test('after any splice, every line reads as in a fresh parse of the result (incr
       },
     ),
     { numRuns: 1000 },
+  );
+});
+
+test('lines read as a file of their own mean what a parse of their joined texts reads', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        adversarial,
+        lineShaped,
+        fc.array(piece, { maxLength: 30 }).map((p) => p.join('\n')),
+      ),
+      fc.nat(),
+      fc.nat(),
+      (text, a, b) => {
+        const doc = ConfigDocument.parse(text);
+        const [start, end] = [a % (doc.lines.length + 1), b % (doc.lines.length + 1)].sort((x, y) => x - y);
+        const joined = doc.lines
+          .slice(start, end)
+          .map((l) => l.text)
+          .join('\n');
+        const alone = doc.linesAsFile(start!, end!);
+        assert.deepEqual(
+          alone.lines.map((l) => [l.text, l.info]),
+          ConfigDocument.parse(joined).lines.map((l) => [l.text, l.info]),
+        );
+        // Shared lines must carry their reading along: an edit of the excerpt re-reads correctly.
+        alone.splice(0, Math.min(1, alone.lines.length), ['[profile z]']);
+        assert.deepEqual(
+          alone.lines.map((l) => l.info),
+          ConfigDocument.parse(alone.toString()).lines.map((l) => l.info),
+        );
+      },
+    ),
+    { numRuns: 3000 },
   );
 });
 
