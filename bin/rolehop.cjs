@@ -17,10 +17,55 @@ if (Number(process.versions.node.split('.')[0]) < minimumNodeMajor) {
   process.exit(1);
 }
 
-// Cache V8 compilations of the bundle between runs: start-up is the budget on the warm path.
-try {
-  require('node:module').enableCompileCache();
-} catch (_unsupported) {}
+// Cache V8 compilations of the bundles between runs (start-up is the budget on the warm path), in
+// rolehop's own cache folder: Node's default, /tmp/node-compile-cache, is shared, and code another
+// user planted there would run as us. The folder rule is config/paths.ts rolehopCacheDir's (a test
+// checks they agree); the trust rule is util/private-file.ts's, without following a link.
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** <cache>/rolehop/compile-cache when it is ours and private (made so when missing), else undefined. */
+function compileCacheDir(env) {
+  try {
+    let home = env.HOME || env.USERPROFILE;
+    if (!home)
+      home = env.HOMEDRIVE && env.HOMEPATH ? env.HOMEDRIVE + env.HOMEPATH : require('node:os').homedir();
+    const cacheDir = path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'rolehop');
+    const dir = path.join(cacheDir, 'compile-cache');
+    let folder = fs.lstatSync(dir, { throwIfNoEntry: false });
+    if (!folder) {
+      fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+      try {
+        fs.mkdirSync(dir, { mode: 0o700 });
+      } catch (error) {
+        if (error.code !== 'EEXIST') throw error;
+      }
+      folder = fs.lstatSync(dir);
+    }
+    const parent = fs.statSync(cacheDir);
+    const uid = process.geteuid ? process.geteuid() : undefined; // no uids on Windows
+    const ours = (st) => uid === undefined || st.uid === uid;
+    // Only we may write in either folder: nobody else can put an entry, or a link, in them.
+    if (!folder.isDirectory() || !ours(folder) || !ours(parent) || parent.mode & 0o022) return undefined;
+    if (folder.mode & 0o077) fs.chmodSync(dir, 0o700);
+    return dir;
+  } catch (_unusable) {
+    return undefined; // a read-only or foreign home: run uncached rather than fail
+  }
+}
+
+const compileCache = compileCacheDir(process.env);
+if (compileCache) {
+  try {
+    // Node makes a folder per version inside: 0700 like every folder rolehop makes, whatever the umask.
+    const umask = process.umask(0o077);
+    try {
+      require('node:module').enableCompileCache(compileCache);
+    } finally {
+      process.umask(umask);
+    }
+  } catch (_unsupported) {}
+}
 
 // populate parses and rewrites files of thousands of profiles; with V8's default young generation
 // its peak RSS passes 200 MB, with a 2 MB one it stays near 140 MB at the same speed (measured with
