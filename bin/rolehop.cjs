@@ -24,7 +24,10 @@ if (Number(process.versions.node.split('.')[0]) < minimumNodeMajor) {
 const fs = require('node:fs');
 const path = require('node:path');
 
-/** <cache>/rolehop/compile-cache when it is ours and private (made so when missing), else undefined. */
+/**
+ * <cache>/rolehop/compile-cache when it is ours and private (made when missing, once rolehop's cache
+ * folder exists), else undefined.
+ */
 function compileCacheDir(env) {
   try {
     let home = env.HOME || env.USERPROFILE;
@@ -34,7 +37,8 @@ function compileCacheDir(env) {
     const dir = path.join(cacheDir, 'compile-cache');
     let folder = fs.lstatSync(dir, { throwIfNoEntry: false });
     if (!folder) {
-      fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+      // Only beside caches rolehop already keeps: a command that caches nothing leaves no folder.
+      if (!fs.existsSync(cacheDir)) return undefined;
       try {
         fs.mkdirSync(dir, { mode: 0o700 });
       } catch (error) {
@@ -55,7 +59,10 @@ function compileCacheDir(env) {
 }
 
 const compileCache = compileCacheDir(process.env);
-if (compileCache) {
+
+/** Node's compile cache for the bundles the full CLI loads; only when the warm entry did not answer. */
+function enableCompileCache() {
+  if (!compileCache) return;
   try {
     // Node makes a folder per version inside: 0700 like every folder rolehop makes, whatever the umask.
     const umask = process.umask(0o077);
@@ -65,6 +72,59 @@ if (compileCache) {
       process.umask(umask);
     }
   } catch (_unsupported) {}
+}
+
+/**
+ * Runs dist/warm.cjs with V8's code for every function its last hit ran. Node's compile cache keeps
+ * only what is compiled before a module runs (its top level): a hit then spent ~15 M instructions
+ * compiling functions on every run. The file is named by the bundle's build hash (V8 checks only the
+ * source's length) and V8's version; it is written at the exit of a hit that found none or one V8
+ * rejected. Returns serveWarm's answer.
+ */
+function serveWarm(argv) {
+  const file = path.join(__dirname, '..', 'dist', 'warm.cjs');
+  const source = fs.readFileSync(file, 'utf8');
+  const build = /rolehop-build ([0-9a-f]+)\s*$/.exec(source.slice(-64));
+  const cacheFile =
+    compileCache &&
+    build &&
+    path.join(compileCache, `warm-${build[1]}-${process.versions.v8}-${process.arch}.bin`);
+  let cachedData;
+  try {
+    if (cacheFile) cachedData = fs.readFileSync(cacheFile);
+  } catch (_missing) {}
+  const Module = module.constructor; // as require('node:module'), which would load more of Node
+  const vm = require('node:vm');
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+  });
+  const warm = new Module(file, module);
+  warm.filename = file;
+  require.cache[file] = warm;
+  script
+    .runInThisContext()
+    .call(warm.exports, warm.exports, Module.createRequire(file), warm, file, path.dirname(file));
+  warm.loaded = true;
+  const served = warm.exports.serveWarm(argv);
+  // At exit, so exec's child handling is in it too.
+  if (served && cacheFile && (!cachedData || script.cachedDataRejected)) {
+    process.once('exit', () => saveCodeCache(script, cacheFile));
+  }
+  return served;
+}
+
+/** Writes V8's code for the warm entry, 0600 and whole (rename); drops other builds' and Nodes' files. */
+function saveCodeCache(script, cacheFile) {
+  try {
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+    fs.renameSync(temp, cacheFile);
+    for (const name of fs.readdirSync(compileCache)) {
+      const other = path.join(compileCache, name);
+      if (name.startsWith('warm-') && other !== cacheFile) fs.rmSync(other, { force: true });
+    }
+  } catch (_unwritable) {}
 }
 
 // populate parses and rewrites files of thousands of profiles; with V8's default young generation
@@ -89,11 +149,9 @@ if (process.argv[2] === 'populate' && !process.execArgv.some((a) => a.startsWith
     process.kill(process.pid, signal);
   });
 } else if (
-  !(
-    (process.argv[2] === 'credential-process' || process.argv[2] === 'env') &&
-    require('../dist/warm.cjs').serveWarm(process.argv.slice(2))
-  )
+  !(['credential-process', 'env', 'exec'].includes(process.argv[2]) && serveWarm(process.argv.slice(2)))
 ) {
   // A cache hit is answered by the small warm entry alone; anything else runs the whole CLI.
+  enableCompileCache();
   require('../dist/cli.cjs');
 }

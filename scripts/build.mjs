@@ -1,6 +1,7 @@
 // Bundles the CLI into dist/cli.cjs (CommonJS loads faster than ESM here, see design.md) and
 // splits heavy, rarely needed modules into their own files, loaded by dynamic import on demand.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
@@ -99,3 +100,9 @@ for (const file of ['dist/cli.cjs', 'dist/warm.cjs', ...Object.values(chunks).ma
     );
   if (rewritten !== text) writeFileSync(file, rewritten);
 }
+
+// bin/rolehop.cjs names its V8 code cache of the warm entry by this hash: V8 itself checks only
+// that the source's length matches, so an upgrade that kept the length would run stale code.
+const warmText = readFileSync('dist/warm.cjs', 'utf8');
+const warmHash = createHash('sha256').update(warmText).digest('hex').slice(0, 16);
+writeFileSync('dist/warm.cjs', `${warmText}//# rolehop-build ${warmHash}\n`);

@@ -25,7 +25,12 @@ function tree(dir: string): Record<string, number> {
 
 test('the compile cache sits in rolehop cache folder (HOME or XDG_CACHE_HOME), 0700 all the way down', async (t) => {
   const home = tempHome(t);
+  // A command that caches nothing leaves no folder behind: the compile cache waits for rolehop's.
+  const first = await runCli(['--version'], { env: home.env });
+  assert.equal(first.code, 0, first.stderr);
+  assert.ok(!fs.existsSync(path.join(home.home, '.cache')), 'no cache folder made by --version');
   for (const env of [home.env, { ...home.env, XDG_CACHE_HOME: path.join(home.home, 'xdg') }]) {
+    fs.mkdirSync(rolehopCacheDir(env), { recursive: true, mode: 0o700 });
     const r = await runCli(['--version'], { env });
     assert.equal(r.code, 0, r.stderr);
     const dir = path.join(rolehopCacheDir(env), 'compile-cache');
