@@ -17,7 +17,7 @@ if (Number(process.versions.node.split('.')[0]) < minimumNodeMajor) {
   process.exit(1);
 }
 
-// Cache V8 compilations of the bundles between runs (start-up is the budget on the warm path), in
+// Cache V8's code for the bundles between runs (start-up is the budget on the warm path), in
 // rolehop's own cache folder: Node's default, /tmp/node-compile-cache, is shared, and code another
 // user planted there would run as us. The folder rule is config/paths.ts rolehopCacheDir's (a test
 // checks they agree); the trust rule is util/private-file.ts's, without following a link.
@@ -60,71 +60,86 @@ function compileCacheDir(env) {
 
 const compileCache = compileCacheDir(process.env);
 
-/** Node's compile cache for the bundles the full CLI loads; only when the warm entry did not answer. */
-function enableCompileCache() {
-  if (!compileCache) return;
-  try {
-    // Node makes a folder per version inside: 0700 like every folder rolehop makes, whatever the umask.
-    const umask = process.umask(0o077);
-    try {
-      require('node:module').enableCompileCache(compileCache);
-    } finally {
-      process.umask(umask);
-    }
-  } catch (_unsupported) {}
-}
+const dist = path.join(__dirname, '..', 'dist');
+/** Bundles run without usable code in the cache: [script, cache file, name], saved at exit. */
+const unsaved = [];
 
 /**
- * Runs dist/warm.cjs with V8's code for every function its last hit ran. Node's compile cache keeps
- * only what is compiled before a module runs (its top level): a hit then spent ~15 M instructions
- * compiling functions on every run. The file is named by the bundle's build hash (V8 checks only the
- * source's length) and V8's version; it is written at the exit of a hit that found none or one V8
- * rejected. Returns serveWarm's answer.
+ * Runs a bundle of dist/ (warm.cjs, cli.cjs and the chunks it requires) from V8's code cache of a
+ * whole earlier run. Node's own compile cache keeps only what is compiled before a module runs (its
+ * top level): every run then compiled each function it called again, ~14 M instructions on a warm
+ * hit and ~200 M on a cold call. A cache file is named by the bundle, the command, the bundle's build
+ * hash (V8 checks only the source's length) and V8's version, and written at exit when there was
+ * none or V8 rejected it.
  */
-function serveWarm(argv) {
-  const file = path.join(__dirname, '..', 'dist', 'warm.cjs');
+function loadBundle(name) {
+  const file = path.join(dist, name);
+  if (require.cache[file]) return require.cache[file].exports;
   const source = fs.readFileSync(file, 'utf8');
   const build = /rolehop-build ([0-9a-f]+)\s*$/.exec(source.slice(-64));
+  // One file per bundle and command: each command runs different functions of the same bundle.
+  const command = /^[a-z][a-z-]{0,23}$/.test(process.argv[2]) ? process.argv[2] : '-';
+  const stem = name.replace(/\.cjs$/, '') + '+' + command + '+';
   const cacheFile =
     compileCache &&
     build &&
-    path.join(compileCache, `warm-${build[1]}-${process.versions.v8}-${process.arch}.bin`);
+    path.join(compileCache, stem + build[1] + '+' + process.versions.v8 + '+' + process.arch + '.bin');
   let cachedData;
   try {
     if (cacheFile) cachedData = fs.readFileSync(cacheFile);
   } catch (_missing) {}
-  const Module = module.constructor; // as require('node:module'), which would load more of Node
   const vm = require('node:vm');
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: file,
-    cachedData,
-  });
-  const warm = new Module(file, module);
-  warm.filename = file;
-  require.cache[file] = warm;
-  script
-    .runInThisContext()
-    .call(warm.exports, warm.exports, Module.createRequire(file), warm, file, path.dirname(file));
-  warm.loaded = true;
-  const served = warm.exports.serveWarm(argv);
-  // At exit, so exec's child handling is in it too.
-  if (served && cacheFile && (!cachedData || script.cachedDataRejected)) {
-    process.once('exit', () => saveCodeCache(script, cacheFile));
+  const script = new vm.Script(
+    '(function (exports, require, module, __filename, __dirname) {' + source + '\n})',
+    {
+      filename: file,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    },
+  );
+  const Module = module.constructor; // as require('node:module'), which would load more of Node
+  const bundle = new Module(file, module);
+  bundle.filename = file;
+  require.cache[file] = bundle;
+  const own = Module.createRequire(file);
+  // The bundles' require("./sdk.cjs") and the like come here too, to run from the cache as well.
+  const bundleRequire = (id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? loadBundle(id.slice(2)) : own(id));
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+    if (unsaved.length === 0) process.once('exit', saveCodeCaches);
+    unsaved.push([script, cacheFile, stem]);
   }
-  return served;
+  script.runInThisContext().call(bundle.exports, bundle.exports, bundleRequire, bundle, file, dist);
+  bundle.loaded = true;
+  return bundle.exports;
 }
 
-/** Writes V8's code for the warm entry, 0600 and whole (rename); drops other builds' and Nodes' files. */
-function saveCodeCache(script, cacheFile) {
-  try {
-    const temp = `${cacheFile}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
-    fs.renameSync(temp, cacheFile);
-    for (const name of fs.readdirSync(compileCache)) {
-      const other = path.join(compileCache, name);
-      if (name.startsWith('warm-') && other !== cacheFile) fs.rmSync(other, { force: true });
-    }
-  } catch (_unwritable) {}
+/**
+ * After a run that succeeded (a usage error runs too little to be worth keeping), writes V8's code
+ * for each bundle run uncached, 0600 and whole (rename), and drops older builds' files.
+ */
+function saveCodeCaches(code) {
+  if (code !== 0) return;
+  for (const [script, cacheFile, stem] of unsaved) {
+    try {
+      const temp = cacheFile + '.' + process.pid + '.tmp';
+      fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+      fs.renameSync(temp, cacheFile);
+      for (const name of fs.readdirSync(compileCache)) {
+        const other = path.join(compileCache, name);
+        if (name.startsWith(stem) && other !== cacheFile) fs.rmSync(other, { force: true });
+      }
+    } catch (_unwritable) {}
+  }
+}
+
+/** The warm entry's answer; its code is saved only after a hit, when all of it has run. */
+function serveWarm(argv) {
+  const served = loadBundle('warm.cjs').serveWarm(argv);
+  if (!served) {
+    const at = unsaved.findIndex((entry) => entry[2].startsWith('warm+'));
+    if (at >= 0) unsaved.splice(at, 1);
+  }
+  return served;
 }
 
 // populate parses and rewrites files of thousands of profiles; with V8's default young generation
@@ -152,6 +167,5 @@ if (process.argv[2] === 'populate' && !process.execArgv.some((a) => a.startsWith
   !(['credential-process', 'env', 'exec'].includes(process.argv[2]) && serveWarm(process.argv.slice(2)))
 ) {
   // A cache hit is answered by the small warm entry alone; anything else runs the whole CLI.
-  enableCompileCache();
-  require('../dist/cli.cjs');
+  loadBundle('cli.cjs');
 }
