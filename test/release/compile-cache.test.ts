@@ -70,3 +70,18 @@ test("a compile cache folder of another user's is not used, and the command stil
   assert.equal(r.stderr, '');
   assert.deepEqual(fs.readdirSync(dir), [], 'nothing was written in it');
 });
+
+test('a damaged code cache file is rejected by V8 and written again; the command runs as before', async (t) => {
+  const home = tempHome(t);
+  const dir = path.join(rolehopCacheDir(home.env), 'compile-cache');
+  fs.mkdirSync(rolehopCacheDir(home.env), { recursive: true, mode: 0o700 });
+  const first = await runCli(['--version'], { env: home.env });
+  assert.equal(first.code, 0, first.stderr);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.bin'));
+  assert.ok(files.length > 0, 'a code cache file was written');
+  for (const f of files) fs.writeFileSync(path.join(dir, f), Buffer.alloc(5000, 0xa5));
+  const again = await runCli(['--version'], { env: home.env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, first.stdout);
+  for (const f of files) assert.notEqual(fs.statSync(path.join(dir, f)).size, 5000, `${f} was written again`);
+});
