@@ -37,10 +37,24 @@ try {
     return goal(`warm ${command}`, row.median / base, 1.1);
   });
   const memory = peakMemoryMiB(ours[0]);
+  // The AWS CLI v2 (2.9) cannot resolve the chained profile: an SSO profile's table has it.
+  rolehop(['credential-process', 'sso'], h.env);
+  const ssoRows = timeCandidates(
+    [
+      ...(await baselineAndPeers(h.env, 'sso')),
+      {
+        name: 'rolehop credential-process (warm)',
+        cmd: node,
+        args: [rolehopBin, 'credential-process', 'sso'],
+        env: h.env,
+      },
+    ],
+    runs,
+  );
   process.stdout.write(
     `### Warm cache, chained profile (${runs} runs each, interleaved)\n\n${table(rows, 'node -e 0')}\n\n${goals.join('\n')}\n${[...peerNotes].map((n) => `\n${n}\n`).join('')}${
       memory === undefined ? '' : `\nPeak memory of a warm credential-process: ${memory.toFixed(1)} MiB.\n`
-    }`,
+    }\n#### Warm cache, SSO profile (${runs} runs each, interleaved)\n\n${table(ssoRows, 'node -e 0')}\n`,
   );
 } finally {
   h.cleanup();

@@ -17,10 +17,130 @@ if (Number(process.versions.node.split('.')[0]) < minimumNodeMajor) {
   process.exit(1);
 }
 
-// Cache V8 compilations of the bundle between runs: start-up is the budget on the warm path.
-try {
-  require('node:module').enableCompileCache();
-} catch (_unsupported) {}
+// Cache V8's code for the bundles between runs (start-up is the budget on the warm path), in
+// rolehop's own cache folder: Node's default, /tmp/node-compile-cache, is shared, and code another
+// user planted there would run as us. The folder rule is config/paths.ts rolehopCacheDir's (a test
+// checks they agree); the trust rule is util/private-file.ts's, without following a link.
+const fs = require('node:fs');
+const path = require('node:path');
+
+/**
+ * <cache>/rolehop/compile-cache when it is ours and private (made when missing, once rolehop's cache
+ * folder exists), else undefined.
+ */
+function compileCacheDir(env) {
+  try {
+    let home = env.HOME || env.USERPROFILE;
+    if (!home)
+      home = env.HOMEDRIVE && env.HOMEPATH ? env.HOMEDRIVE + env.HOMEPATH : require('node:os').homedir();
+    const cacheDir = path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'rolehop');
+    const dir = path.join(cacheDir, 'compile-cache');
+    let folder = fs.lstatSync(dir, { throwIfNoEntry: false });
+    if (!folder) {
+      // Only beside caches rolehop already keeps: a command that caches nothing leaves no folder.
+      if (!fs.existsSync(cacheDir)) return undefined;
+      try {
+        fs.mkdirSync(dir, { mode: 0o700 });
+      } catch (error) {
+        if (error.code !== 'EEXIST') throw error;
+      }
+      folder = fs.lstatSync(dir);
+    }
+    const parent = fs.statSync(cacheDir);
+    const uid = process.geteuid ? process.geteuid() : undefined; // no uids on Windows
+    const ours = (st) => uid === undefined || st.uid === uid;
+    // Only we may write in either folder: nobody else can put an entry, or a link, in them.
+    if (!folder.isDirectory() || !ours(folder) || !ours(parent) || parent.mode & 0o022) return undefined;
+    if (folder.mode & 0o077) fs.chmodSync(dir, 0o700);
+    return dir;
+  } catch (_unusable) {
+    return undefined; // a read-only or foreign home: run uncached rather than fail
+  }
+}
+
+const compileCache = compileCacheDir(process.env);
+
+const dist = path.join(__dirname, '..', 'dist');
+/** Bundles run without usable code in the cache: [script, cache file, name], saved at exit. */
+const unsaved = [];
+
+/**
+ * Runs a bundle of dist/ (warm.cjs, cli.cjs and the chunks it requires) from V8's code cache of a
+ * whole earlier run. Node's own compile cache keeps only what is compiled before a module runs (its
+ * top level): every run then compiled each function it called again, ~14 M instructions on a warm
+ * hit and ~200 M on a cold call. A cache file is named by the bundle, the command, the bundle's build
+ * hash (V8 checks only the source's length) and V8's version, and written at exit when there was
+ * none or V8 rejected it.
+ */
+function loadBundle(name) {
+  const file = path.join(dist, name);
+  if (require.cache[file]) return require.cache[file].exports;
+  const source = fs.readFileSync(file, 'utf8');
+  const build = /rolehop-build ([0-9a-f]+)\s*$/.exec(source.slice(-64));
+  // One file per bundle and command: each command runs different functions of the same bundle.
+  const command = /^[a-z][a-z-]{0,23}$/.test(process.argv[2]) ? process.argv[2] : '-';
+  const stem = name.replace(/\.cjs$/, '') + '+' + command + '+';
+  const cacheFile =
+    compileCache &&
+    build &&
+    path.join(compileCache, stem + build[1] + '+' + process.versions.v8 + '+' + process.arch + '.bin');
+  let cachedData;
+  try {
+    if (cacheFile) cachedData = fs.readFileSync(cacheFile);
+  } catch (_missing) {}
+  const vm = require('node:vm');
+  const script = new vm.Script(
+    '(function (exports, require, module, __filename, __dirname) {' + source + '\n})',
+    {
+      filename: file,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    },
+  );
+  const Module = module.constructor; // as require('node:module'), which would load more of Node
+  const bundle = new Module(file, module);
+  bundle.filename = file;
+  require.cache[file] = bundle;
+  const own = Module.createRequire(file);
+  // The bundles' require("./sdk.cjs") and the like come here too, to run from the cache as well.
+  const bundleRequire = (id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? loadBundle(id.slice(2)) : own(id));
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+    if (unsaved.length === 0) process.once('exit', saveCodeCaches);
+    unsaved.push([script, cacheFile, stem]);
+  }
+  script.runInThisContext().call(bundle.exports, bundle.exports, bundleRequire, bundle, file, dist);
+  bundle.loaded = true;
+  return bundle.exports;
+}
+
+/**
+ * After a run that succeeded (a usage error runs too little to be worth keeping), writes V8's code
+ * for each bundle run uncached, 0600 and whole (rename), and drops older builds' files.
+ */
+function saveCodeCaches(code) {
+  if (code !== 0) return;
+  for (const [script, cacheFile, stem] of unsaved) {
+    try {
+      const temp = cacheFile + '.' + process.pid + '.tmp';
+      fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+      fs.renameSync(temp, cacheFile);
+      for (const name of fs.readdirSync(compileCache)) {
+        const other = path.join(compileCache, name);
+        if (name.startsWith(stem) && other !== cacheFile) fs.rmSync(other, { force: true });
+      }
+    } catch (_unwritable) {}
+  }
+}
+
+/** The warm entry's answer; its code is saved only after a hit, when all of it has run. */
+function serveWarm(argv) {
+  const served = loadBundle('warm.cjs').serveWarm(argv);
+  if (!served) {
+    const at = unsaved.findIndex((entry) => entry[2].startsWith('warm+'));
+    if (at >= 0) unsaved.splice(at, 1);
+  }
+  return served;
+}
 
 // populate parses and rewrites files of thousands of profiles; with V8's default young generation
 // its peak RSS passes 200 MB, with a 2 MB one it stays near 140 MB at the same speed (measured with
@@ -44,11 +164,8 @@ if (process.argv[2] === 'populate' && !process.execArgv.some((a) => a.startsWith
     process.kill(process.pid, signal);
   });
 } else if (
-  !(
-    (process.argv[2] === 'credential-process' || process.argv[2] === 'env') &&
-    require('../dist/warm.cjs').serveWarm(process.argv.slice(2))
-  )
+  !(['credential-process', 'env', 'exec'].includes(process.argv[2]) && serveWarm(process.argv.slice(2)))
 ) {
   // A cache hit is answered by the small warm entry alone; anything else runs the whole CLI.
-  require('../dist/cli.cjs');
+  loadBundle('cli.cjs');
 }

@@ -1,6 +1,7 @@
 // Bundles the CLI into dist/cli.cjs (CommonJS loads faster than ESM here, see design.md) and
 // splits heavy, rarely needed modules into their own files, loaded by dynamic import on demand.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
@@ -86,16 +87,20 @@ await Promise.all([
 ]);
 
 // The chunks are CommonJS: load them with require(), not import(), which would first run the ESM
-// loader's export scan over the 1.2 MB SDK bundle (measured: several ms on every cold call).
+// loader's export scan over the 1.2 MB SDK bundle (measured: several ms on every cold call); the
+// same for built-ins (bin/rolehop.cjs runs the bundles through vm.Script, which has no import()).
 // `import * as fs from 'node:fs'` becomes `__toESM(require("node:fs"), 1)`, which copies every
 // property of the module into a getter (esbuild's __copyProps: ~5 ms on the warm path in a profile);
 // the code only reads `fs.x`, so the module object itself serves, unless a `.default` is read.
+// Last, the bundle's hash: bin/rolehop.cjs names its V8 code cache of each bundle by it, since V8
+// itself checks only that the source's length matches (an upgrade that kept it would run stale code).
 for (const file of ['dist/cli.cjs', 'dist/warm.cjs', ...Object.values(chunks).map((out) => `dist/${out}`)]) {
   const text = readFileSync(file, 'utf8');
   const rewritten = text
-    .replace(/await import\(("\.\/[\w-]+\.cjs")\)/g, 'require($1)')
+    .replace(/await import\(("(?:\.\/[\w-]+\.cjs|node:[\w/]+)")\)/g, 'require($1)')
     .replace(/\b(\w+) = __toESM\((require\("node:[\w/]+"\)), 1\)/g, (line, name, req) =>
       new RegExp(`\\b${name}\\.default\\b`).test(text) ? line : `${name} = ${req}`,
     );
-  if (rewritten !== text) writeFileSync(file, rewritten);
+  const hash = createHash('sha256').update(rewritten).digest('hex').slice(0, 16);
+  writeFileSync(file, `${rewritten}//# rolehop-build ${hash}\n`);
 }

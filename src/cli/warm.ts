@@ -2,14 +2,15 @@ import { loadConfigView } from '../config/load.ts';
 import { lookUpCache } from '../creds/cache-hit.ts';
 import { ACCOUNT_ID, type Selection } from '../creds/selection.ts';
 import { envProfileName, planForAccount, planForProfile } from '../creds/target.ts';
-import { defaultShellFormat, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
+import { defaultShellFormat, envAssignments, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
 import { credentialProcessJson } from '../emit/json.ts';
 import { pickSession } from '../sso/session.ts';
 import type { Env } from '../util/env.ts';
+import { childEnv } from './child-env.ts';
 import { fdSink } from './fd-sink.ts';
 import { encodeTargetWords, targetWordsOf } from './target-words.ts';
 
-// The warm entry (dist/warm.cjs): `credential-process` and `env` on a cache hit, answered without loading the
+// The warm entry (dist/warm.cjs): `credential-process`, `env` and `exec` on a cache hit, answered without loading the
 // CLI bundle. It understands only the plain selectors; anything else, a miss or any error returns
 // false and bin/rolehop.cjs runs the full CLI, which parses, validates and reports as always. So
 // every decision stays in one place: this module only reuses the pieces the full path uses.
@@ -58,15 +59,28 @@ function plainSelection(
   return sel;
 }
 
-/** Serves `credential-process` or `env` from the cache; false when the full CLI must run instead. */
+/**
+ * Serves `credential-process`, `env` or `exec` from the cache; false when the full CLI must run
+ * instead. exec's child is started once this returns, and sets the exit code when it ends.
+ */
 export function serveWarm(argv: readonly string[], env: Env = process.env): boolean {
   const command = argv[0];
-  if (command !== 'credential-process' && command !== 'env') return false;
-  let text: string;
+  if (command !== 'credential-process' && command !== 'env' && command !== 'exec') return false;
+  let text: string | undefined;
+  let child: { command: string[]; env: Record<string, string> } | undefined;
   try {
+    let args = argv.slice(1);
+    if (command === 'exec') {
+      // `exec SELECTION -- CMD…` only; nesting (ROLEHOP_EXEC), --each, --agent, --force and any
+      // usage error are the full CLI's.
+      const dashes = args.indexOf('--');
+      if (dashes < 0 || !args[dashes + 1] || env.ROLEHOP_EXEC) return false;
+      child = { command: args.slice(dashes + 1), env: {} };
+      args = args.slice(0, dashes);
+    }
     // env's one extra option; --again, --unset, --agent and the rest are the full CLI's.
     const extra: Record<string, string> = command === 'env' ? { '--format': '' } : {};
-    const sel = plainSelection(argv.slice(1), env, extra);
+    const sel = plainSelection(args, env, extra);
     if (!sel) return false;
     const view = loadConfigView(env);
     let plan: ReturnType<typeof planForAccount>;
@@ -78,7 +92,11 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): bool
     const { hit } = lookUpCache(plan, { env, view, now: Date.now });
     if (!hit) return false;
     if (command === 'credential-process') text = `${credentialProcessJson(hit)}\n`;
-    else {
+    else if (child) {
+      // The label cmd/exec.ts puts in ROLEHOP_EXEC: the profile, or account/role (creds/target.ts).
+      const label = sel.profile ?? `${sel.account}/${sel.role}`;
+      child.env = childEnv(env, label, envAssignments(hit, plan.region).set);
+    } else {
       const format = extra['--format'] ? parseEnvFormat(extra['--format']) : defaultShellFormat(env);
       const input = {
         values: { 'sso-session': sel.ssoSession, account: sel.account, role: sel.role },
@@ -91,7 +109,10 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): bool
   } catch {
     return false;
   }
-  // Outside the try: once anything may have been written, the full CLI must not answer again.
-  fdSink(1, () => process.stdout).write(text);
+  // Outside the try: once anything may have been written or run, the full CLI must not answer again.
+  if (child) {
+    const { command: run, env: childVariables } = child;
+    void import('./warm-exec.ts').then(({ execWarm }) => execWarm(run, childVariables));
+  } else if (text !== undefined) fdSink(1, () => process.stdout).write(text);
   return true;
 }

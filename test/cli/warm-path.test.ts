@@ -63,6 +63,49 @@ test('a warm env is answered by the warm entry alone, with the same text the ful
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm calls made no portal call');
 });
 
+test('a warm exec is answered by the warm entry alone: the child gets what the full CLI gives it, and its exit code is ours', async (t) => {
+  const w = await signedInWorld(t);
+  const sel = ['--account', '111111111111', '--role', 'AdministratorAccess'];
+  const cold = await runCli(['exec', ...sel, '--', 'true'], { env: w.env });
+  assert.equal(cold.code, 0, cold.stderr);
+  const probe = path.join(w.env.HOME!, 'probe.cjs');
+  const loadedFile = path.join(w.env.HOME!, 'loaded.json');
+  fs.writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
+  );
+  // The parent's own AWS_PROFILE must not reach the child, as with the full CLI.
+  const env = { ...w.env, AWS_PROFILE: 'elsewhere', KEEP_ME: 'yes' };
+  const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, 'exec', ...sel, '--', 'env'], {
+    env,
+  });
+  assert.equal(warm.code, 0, warm.stderr);
+  const files: string[] = JSON.parse(fs.readFileSync(loadedFile, 'utf8'));
+  assert.ok(!files.some((f) => f.endsWith('cli.cjs')), `the CLI bundle was loaded: ${files.join(' ')}`);
+  // --debug is not the warm entry's: the full CLI runs the same child.
+  const full = await runCli(['exec', ...sel, '--debug', '--', 'env'], { env });
+  assert.equal(full.code, 0, full.stderr);
+  const lines = (out: string) => out.trim().split('\n').sort();
+  assert.deepEqual(lines(warm.stdout), lines(full.stdout));
+  assert.match(warm.stdout, /^ROLEHOP_EXEC=111111111111\/AdministratorAccess$/m);
+  assert.match(warm.stdout, /^KEEP_ME=yes$/m);
+  assert.doesNotMatch(warm.stdout, /^AWS_PROFILE=/m);
+  const exit = await runProcess(process.execPath, [rolehopBin, 'exec', ...sel, '--', 'sh', '-c', 'exit 7'], {
+    env,
+  });
+  assert.equal(exit.code, 7);
+  const missing = await runProcess(
+    process.execPath,
+    [rolehopBin, 'exec', ...sel, '--', 'no-such-command-here'],
+    {
+      env,
+    },
+  );
+  assert.equal(missing.code, 127);
+  assert.match(missing.stderr, /command not found: no-such-command-here\n {2}hint: /);
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm calls made no portal call');
+});
+
 test('the warm entry hands anything beyond a plain hit to the full CLI, which answers as before', async (t) => {
   const w = await signedInWorld(t);
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];

@@ -1,0 +1,31 @@
+import type { Env } from '../util/env.ts';
+
+// The environment `exec` gives its child: shared by the warm entry (cli/warm-exec.ts), so a cache
+// hit that skips the CLI bundle hands the child exactly what the full `exec` would.
+
+/** Variables that would make the child's SDK ignore or fight the credentials we give it. */
+export const REMOVED_FROM_CHILD = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+];
+
+/** The child's environment: ours without conflicting AWS_* variables, plus what gives it credentials. */
+export function childEnv(parent: Env, label: string, set: Array<[string, string]>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parent))
+    if (v !== undefined && !REMOVED_FROM_CHILD.includes(k)) env[k] = v;
+  for (const [k, v] of set) env[k] = v;
+  env.ROLEHOP_EXEC = label;
+  return env;
+}
