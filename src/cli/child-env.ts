@@ -1,7 +1,7 @@
 import type { Env } from '../util/env.ts';
 
-// The environment `exec` gives its child: shared by the warm entry (cli/warm-exec.ts), so a cache
-// hit that skips the CLI bundle hands the child exactly what the full `exec` would.
+// The environment `exec` gives its child, written once for cli/cmd/exec.ts and the warm entry
+// (cli/warm-exec.ts): a cache hit that skips the CLI bundle hands the child what the full `exec` would.
 
 /** Variables that would make the child's SDK ignore or fight the credentials we give it. */
 export const REMOVED_FROM_CHILD = [

@@ -2,6 +2,7 @@ import type { Credentials } from '../../creds/types.ts';
 import { containerEnvAssignments, envAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
+import { childEnv } from '../child-env.ts';
 import {
   type CredentialInput,
   credentialsOf,
@@ -17,35 +18,9 @@ import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 // Runs CMD directly (no shell: argv is passed untouched) with the credentials in its environment;
 // its exit code and signals pass through, as if rolehop were not there.
 
-/** Variables that would make the child's SDK ignore or fight the credentials we give it. */
-const REMOVED = [
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CREDENTIAL_EXPIRATION',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-];
-
-/** The child's environment: ours without conflicting AWS_* variables, plus what gives it credentials. */
-function childEnv(parent: Deps['env'], target: Target, set: Array<[string, string]>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parent)) if (v !== undefined && !REMOVED.includes(k)) env[k] = v;
-  for (const [k, v] of set) env[k] = v;
-  env.ROLEHOP_EXEC = target.label;
-  return env;
-}
-
 /** The child's environment with static keys (one per target for --each). */
 function keysEnv(parent: Deps['env'], target: Target, creds: Credentials): Record<string, string> {
-  return childEnv(parent, target, envAssignments(creds, target.plan.region).set);
+  return childEnv(parent, target.label, envAssignments(creds, target.plan.region).set);
 }
 
 /** What exec acts on, typed: the command line is read once, in parseExecInput. */
@@ -98,7 +73,7 @@ export async function exec(input: ExecInput, deps: Deps): Promise<number> {
     const { agentEndpointFor } = await import('../agent-client.ts');
     ({ set } = containerEnvAssignments(await agentEndpointFor(target, deps.env), target.plan.region));
   } else ({ set } = envAssignments(creds, target.plan.region));
-  const env = childEnv(deps.env, target, set);
+  const env = childEnv(deps.env, target.label, set);
 
   // On a terminal Ctrl-C reaches the child already; from a script, pass it on.
   return runChild(input.command, { env, cwd: deps.cwd, forwardSigint: deps.stdin.isTTY !== true }, deps);
