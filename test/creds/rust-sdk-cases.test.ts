@@ -237,6 +237,8 @@ for (const name of cases) {
         ...env,
         AWS_ENDPOINT_URL_STS: server.url,
         AWS_ENDPOINT_URL_SSO: server.url,
+        // What rolehop is given agrees with process.env, which the SDK's IMDS provider reads.
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: server.url,
       };
       if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) {
         delete replayEnv.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;

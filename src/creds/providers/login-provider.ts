@@ -7,7 +7,7 @@ import { ConfigError, NetworkError, SignInRequiredError } from '../../util/error
 import { withLock } from '../../util/lock.ts';
 import { redactText } from '../../util/redact.ts';
 import type { RunPlanDeps } from '../types.ts';
-import { requireProcessEnvAgrees } from './process-env-only.ts';
+import { requireSameFolder } from './process-env-only.ts';
 import { type CredentialProvider, fromSdkCredentials } from './provider.ts';
 
 // A login_session profile (`aws login`, AWS CLI 2.32+) through the SDK's own provider
@@ -33,8 +33,10 @@ export function loginProvider(
       );
     }
     // The SDK's provider finds (and rewrites) the file from process.env and the home folder itself.
-    requireProcessEnvAgrees(
-      deps.env,
+    const { homedir } = await import('node:os');
+    requireSameFolder(
+      loginCacheDir(deps.env),
+      process.env.AWS_LOGIN_CACHE_DIRECTORY ?? path.join(homedir(), '.aws', 'login', 'cache'),
       ['AWS_LOGIN_CACHE_DIRECTORY', 'HOME'],
       `profile "${source.profile}" (login_session)`,
     );

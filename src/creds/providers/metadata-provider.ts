@@ -24,14 +24,14 @@ function metadataError(what: string, error: unknown, hint: string): Error {
   return new ConfigError(`${what} failed: ${message}`, { hint, cause: error });
 }
 
-/** What the SDK's instance metadata provider reads from process.env (and the config file it names). */
+/**
+ * What the SDK's instance metadata provider reads from process.env to choose where it connects. (It
+ * also reads ec2_metadata_* keys from the process's own config file, as botocore does from its own.)
+ */
 const IMDS_PROCESS_ENV = [
   'AWS_EC2_METADATA_SERVICE_ENDPOINT',
   'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE',
   'AWS_EC2_METADATA_V1_DISABLED',
-  'AWS_CONFIG_FILE',
-  'AWS_PROFILE',
-  'HOME',
 ] as const;
 
 /**
