@@ -8,6 +8,19 @@ import { signedInWorld } from '../harness/signed-in-world.ts';
 
 // The warm path's budget is Node's own start-up (design.md); these guard what it may load.
 
+/** Runs the CLI with a preload that records, at exit, the files it required; returns both. */
+async function runRecordingLoads(args: string[], env: Record<string, string>) {
+  const probe = path.join(env.HOME!, 'probe.cjs');
+  const loadedFile = path.join(env.HOME!, 'loaded.json');
+  fs.writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
+  );
+  const result = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env });
+  const files: string[] = result.code === 0 ? JSON.parse(fs.readFileSync(loadedFile, 'utf8')) : [];
+  return { ...result, files };
+}
+
 test('a warm credential-process loads no SDK and none of the stream, net, tty or child_process modules', async (t) => {
   const w = await signedInWorld(t);
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
@@ -45,15 +58,9 @@ test('a warm env is answered by the warm entry alone, with the same text the ful
   const args = ['env', '--account', '111111111111', '--role', 'AdministratorAccess', '--format', 'bash'];
   const cold = await runCli(args, { env: w.env });
   assert.equal(cold.code, 0, cold.stderr);
-  const probe = path.join(w.env.HOME!, 'probe.cjs');
-  const loadedFile = path.join(w.env.HOME!, 'loaded.json');
-  fs.writeFileSync(
-    probe,
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
-  );
-  const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env: w.env });
+  const warm = await runRecordingLoads(args, w.env);
   assert.equal(warm.code, 0, warm.stderr);
-  const files: string[] = JSON.parse(fs.readFileSync(loadedFile, 'utf8'));
+  const { files } = warm;
   assert.ok(!files.some((f) => f.endsWith('cli.cjs')), `the CLI bundle was loaded: ${files.join(' ')}`);
   // --debug is not the warm entry's: the full CLI answers, and must print the same exports.
   const full = await runCli([...args, '--debug'], { env: w.env });
@@ -68,19 +75,11 @@ test('a warm exec is answered by the warm entry alone: the child gets what the f
   const sel = ['--account', '111111111111', '--role', 'AdministratorAccess'];
   const cold = await runCli(['exec', ...sel, '--', 'true'], { env: w.env });
   assert.equal(cold.code, 0, cold.stderr);
-  const probe = path.join(w.env.HOME!, 'probe.cjs');
-  const loadedFile = path.join(w.env.HOME!, 'loaded.json');
-  fs.writeFileSync(
-    probe,
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));`,
-  );
   // The parent's own AWS_PROFILE must not reach the child, as with the full CLI.
   const env = { ...w.env, AWS_PROFILE: 'elsewhere', KEEP_ME: 'yes' };
-  const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, 'exec', ...sel, '--', 'env'], {
-    env,
-  });
+  const warm = await runRecordingLoads(['exec', ...sel, '--', 'env'], env);
   assert.equal(warm.code, 0, warm.stderr);
-  const files: string[] = JSON.parse(fs.readFileSync(loadedFile, 'utf8'));
+  const { files } = warm;
   assert.ok(!files.some((f) => f.endsWith('cli.cjs')), `the CLI bundle was loaded: ${files.join(' ')}`);
   // --debug is not the warm entry's: the full CLI runs the same child.
   const full = await runCli(['exec', ...sel, '--debug', '--', 'env'], { env });
