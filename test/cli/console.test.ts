@@ -15,7 +15,7 @@ import { startMoto } from '../harness/moto.ts';
 import { requires } from '../harness/requires.ts';
 import { type SandboxWorld, sandboxWorld, startSandbox } from '../harness/sandbox.ts';
 import { signInAsDev } from '../harness/signed-in-world.ts';
-import { devSession } from '../harness/sso-session.ts';
+import { devProfile, devSession } from '../harness/sso-session.ts';
 import { tempHome, writeFile } from '../harness/temp-home.ts';
 import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
@@ -25,12 +25,7 @@ import { browserSpy, startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 const SSO_CONFIG = (w: Pick<SandboxWorld, 'sandbox'>) =>
   [
     devSession(w.sandbox),
-    '[profile app]',
-    'sso_session = dev',
-    'sso_account_id = 111111111111',
-    'sso_role_name = AdministratorAccess',
-    `region = ${w.sandbox.region}`,
-    '',
+    devProfile(w.sandbox, 'app'),
     '[profile chained]',
     'source_profile = app',
     'role_arn = arn:aws:iam::222222222222:role/Deployer',

@@ -7,7 +7,7 @@ import { get } from '../harness/http.ts';
 import { requires } from '../harness/requires.ts';
 import { sandboxWorld } from '../harness/sandbox.ts';
 import { signInAsDev } from '../harness/signed-in-world.ts';
-import { devSession } from '../harness/sso-session.ts';
+import { devProfile, devSession } from '../harness/sso-session.ts';
 import { startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 
 // `rolehop serve` as users run it (the built CLI) against the sandbox, with moto as the STS that
@@ -17,18 +17,8 @@ import { startCli, waitFor } from '../sso/fixtures/browser-spy.ts';
 async function world(t: TestContext, options: { moto?: boolean } = {}) {
   const w = await sandboxWorld(t, options);
   const profiles = [
-    '[profile app]',
-    'sso_session = dev',
-    'sso_account_id = 111111111111',
-    'sso_role_name = AdministratorAccess',
-    `region = ${w.sandbox.region}`,
-    '',
-    '[profile reader]',
-    'sso_session = dev',
-    'sso_account_id = 222222222222',
-    'sso_role_name = ReadOnlyAccess',
-    `region = ${w.sandbox.region}`,
-    '',
+    devProfile(w.sandbox, 'app'),
+    devProfile(w.sandbox, 'reader', '222222222222', 'ReadOnlyAccess'),
   ];
   return signInAsDev(w, [devSession(w.sandbox), ...profiles].join('\n'));
 }

@@ -8,3 +8,13 @@ export function devSession(
   const scopes = options.scopes === false ? '' : 'sso_registration_scopes = sso:account:access\n';
   return `[sso-session dev]\nsso_start_url = ${sandbox.startUrl}\nsso_region = ${sandbox.region}\n${scopes}`;
 }
+
+/** `[profile NAME]` for an account and role in sso-session dev, in the sandbox's region. */
+export function devProfile(
+  sandbox: { region: string },
+  name: string,
+  accountId = '111111111111',
+  roleName = 'AdministratorAccess',
+): string {
+  return `[profile ${name}]\nsso_session = dev\nsso_account_id = ${accountId}\nsso_role_name = ${roleName}\nregion = ${sandbox.region}\n`;
+}
