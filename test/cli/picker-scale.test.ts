@@ -28,7 +28,9 @@ function org(accounts: number): PickerItem<Value>[] {
   return items;
 }
 
-test('filtering 25,000 targets (5,000 accounts × 5 roles) takes milliseconds per keystroke', (t) => {
+// The time per keystroke is measured in bench/picker.bench.mjs (recorded in bench/RESULTS.md), not
+// asserted here: a loaded CI machine would fail a timed test for nothing the code did.
+test('filtering 25,000 targets (5,000 accounts × 5 roles) narrows keystroke by keystroke to the best matches', (t) => {
   const items = org(5000);
   assert.equal(items.length, 25_000);
   const typed = 'prod-01 readonly';
@@ -45,7 +47,6 @@ test('filtering 25,000 targets (5,000 accounts × 5 roles) takes milliseconds pe
   t.diagnostic(
     `filter per keystroke over 25,000 targets: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`,
   );
-  assert.ok(median < 50, `median ${median} ms per keystroke`);
   // Exact substrings rank before fuzzy (subsequence) matches.
   assert.match(shown[0]!.label, /^prod-01\d\d .* ReadOnlyAccess$/);
   assert.ok(shown.slice(0, 25).every((s) => /^prod-01\d\d .* ReadOnlyAccess$/.test(s.label)));
