@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +9,7 @@ import type { Deps } from '../../src/cli/deps.ts';
 import type { ServedCredentials } from '../../src/server/index.ts';
 import { SignInRequiredError, UsageError } from '../../src/util/errors.ts';
 import { createLogger } from '../../src/util/log.ts';
+import { get } from '../harness/http.ts';
 import { waitFor } from '../harness/poll.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
@@ -55,25 +55,6 @@ function freshCredentials(): ServedCredentials {
     sessionToken: `IQoJserveSessionToken${serial}EXAMPLE+/=`,
     expiration: new Date(Date.now() + 3600_000),
   };
-}
-
-function get(
-  port: number,
-  opts: { path?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: opts.path ?? '/', headers: opts.headers, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Starts `serve` without CMD and waits for the two exports on stdout. */
@@ -131,7 +112,7 @@ function connects(host: string, port: number): Promise<boolean> {
 test('without CMD: prints the two exports and serves ECS-format credentials to the token holder', async (t) => {
   const creds = freshCredentials();
   const s = await serveInBackground(t, async () => creds);
-  const ok = await get(s.port, { headers: { Authorization: s.token } });
+  const ok = await get({ port: s.port }, { Authorization: s.token });
   assert.equal(ok.status, 200);
   assert.deepEqual(JSON.parse(ok.body), {
     AccessKeyId: creds.accessKeyId,
@@ -156,16 +137,17 @@ test('no token is 401, a wrong token or a foreign Host is 403, and none of them 
     return freshCredentials();
   });
   const before = calls;
-  assert.equal((await get(s.port)).status, 401);
-  assert.equal((await get(s.port, { headers: { Authorization: `${s.token}x` } })).status, 403);
-  assert.equal((await get(s.port, { headers: { Authorization: s.token.slice(1) } })).status, 403);
-  assert.equal((await get(s.port, { headers: { Authorization: '' } })).status, 403);
-  const rebinding = await get(s.port, {
-    headers: { Authorization: s.token, Host: `attacker.example:${s.port}` },
-  });
+  assert.equal((await get({ port: s.port })).status, 401);
+  assert.equal((await get({ port: s.port }, { Authorization: `${s.token}x` })).status, 403);
+  assert.equal((await get({ port: s.port }, { Authorization: s.token.slice(1) })).status, 403);
+  assert.equal((await get({ port: s.port }, { Authorization: '' })).status, 403);
+  const rebinding = await get(
+    { port: s.port },
+    { Authorization: s.token, Host: `attacker.example:${s.port}` },
+  );
   assert.equal(rebinding.status, 403);
   assert.equal(
-    (await get(s.port, { headers: { Authorization: s.token, Host: `127.0.0.1:${s.port + 1}` } })).status,
+    (await get({ port: s.port }, { Authorization: s.token, Host: `127.0.0.1:${s.port + 1}` })).status,
     403,
   );
   assert.equal(calls, before, 'refused requests never ask for credentials');
@@ -201,8 +183,8 @@ test('each request asks the source again, so refreshed credentials reach the cli
     return freshCredentials();
   });
   const headers = { Authorization: s.token };
-  const first = JSON.parse((await get(s.port, { headers })).body).AccessKeyId;
-  const second = JSON.parse((await get(s.port, { headers })).body).AccessKeyId;
+  const first = JSON.parse((await get({ port: s.port }, headers)).body).AccessKeyId;
+  const second = JSON.parse((await get({ port: s.port }, headers)).body).AccessKeyId;
   assert.notEqual(first, second);
   assert.equal(asked, 3, 'once at start, once per request');
   s.abort();
@@ -217,7 +199,7 @@ test('the token serves only the target it was started for: any other path is 404
   });
   const headers = { Authorization: s.token };
   for (const other of ['/admin', '/team%20b', '//admin', '/admin/', '/%2Fadmin', '/./admin', '/?x=1/admin']) {
-    const r = await get(s.port, { path: other, headers });
+    const r = await get({ port: s.port, path: other }, headers);
     if (other.startsWith('/?')) {
       assert.equal(r.status, 200, 'a query on / is still /');
       continue;
@@ -237,7 +219,7 @@ test('a source failure is a short 5xx for the client and a warning (no secret) f
     return freshCredentials();
   });
   fail = true;
-  const r = await get(s.port, { headers: { Authorization: s.token } });
+  const r = await get({ port: s.port }, { Authorization: s.token });
   assert.equal(r.status, 503);
   assert.match(r.body, /sign-in needed/);
   assert.match(s.stderr.text(), /warning: could not get credentials for profile test: the SSO token/);
