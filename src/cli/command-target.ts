@@ -8,11 +8,10 @@ import type { Credentials } from '../creds/types.ts';
 import type { GetAccessTokenOptions } from '../sso/access-token.ts';
 import type { SsoDeps } from '../sso/deps.ts';
 import { validateMfaCode } from '../sts/validate.ts';
-import { parseDurationSeconds } from '../util/duration.ts';
 import { InterruptedError, UsageError } from '../util/errors.ts';
 import { openBrowser, prefersDeviceCode } from './browser.ts';
 import type { Deps } from './deps.ts';
-import { type CommandInput, listOf, textOf } from './spec.ts';
+import { type CommandInput, durationOf, firstPositional, listOf, textOf } from './spec.ts';
 import { ssoDepsFor } from './sso-deps.ts';
 
 // What the credential commands share: the typed selection from the command line, the plan it names
@@ -44,10 +43,10 @@ export interface CredentialInput extends FetchInput {
 
 /** --min-ttl and --mfa-code, checked before any network call or file change. */
 export function parseFetchInput(raw: CommandInput): FetchInput {
-  const minTtl = textOf(raw, 'min-ttl');
+  const minTtlSeconds = durationOf(raw, 'min-ttl');
   const mfaCode = textOf(raw, 'mfa-code');
   return {
-    ...(minTtl !== undefined ? { minTtlSeconds: parseDurationSeconds(minTtl, '--min-ttl') } : {}),
+    ...(minTtlSeconds !== undefined ? { minTtlSeconds } : {}),
     ...(mfaCode !== undefined ? { mfaCode: validateMfaCode(mfaCode) } : {}),
   };
 }
@@ -74,13 +73,12 @@ export function hopSelectionOf(raw: CommandInput): Selection {
 
 /** The target and fetch options of a credential command's line (`command` names it in errors). */
 export function parseCredentialInput(raw: CommandInput, command: string): CredentialInput {
-  if (raw.positionals.length > 1) {
-    throw new UsageError(`unexpected argument "${raw.positionals[1]}"`, {
-      hint: `rolehop ${command} takes one PROFILE; run 'rolehop ${command} --help'`,
-    });
-  }
+  const profile = firstPositional(
+    raw,
+    `rolehop ${command} takes one PROFILE; run 'rolehop ${command} --help'`,
+  );
   const selection = given({
-    profile: raw.positionals[0] ?? raw.globals.profile,
+    profile: profile ?? raw.globals.profile,
     ssoSession: textOf(raw, 'sso-session'),
     account: textOf(raw, 'account'),
     role: textOf(raw, 'role'),

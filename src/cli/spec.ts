@@ -54,6 +54,20 @@ export function onePositional(raw: CommandInput, command: string, what: string):
   return raw.positionals[0];
 }
 
+/** A duration option (`3600`, `90s`, `15m`, `1h30m`) in seconds, or undefined when not given. */
+export function durationOf(raw: CommandInput, name: string): number | undefined {
+  const text = textOf(raw, name);
+  return text === undefined ? undefined : parseDurationSeconds(text, `--${name}`);
+}
+
+/** The first positional of a command that takes at most one; a second is a usage error with `hint`. */
+export function firstPositional(raw: CommandInput, hint: string): string | undefined {
+  if (raw.positionals.length > 1) {
+    throw new UsageError(`unexpected argument "${raw.positionals[1]}"`, { hint });
+  }
+  return raw.positionals[0];
+}
+
 /** Returns the exit code (0 when omitted). */
 export type CommandRun = (
   input: CommandInput,
@@ -75,18 +89,4 @@ export interface CommandSpec {
   load: () => Promise<{ run: CommandRun }>;
   /** Internal helper commands (shell completion) stay out of --help. */
   hidden?: boolean;
-}
-
-/** A duration option (`3600`, `90s`, `15m`, `1h30m`) in seconds, or undefined when not given. */
-export function durationOf(raw: CommandInput, name: string): number | undefined {
-  const text = textOf(raw, name);
-  return text === undefined ? undefined : parseDurationSeconds(text, `--${name}`);
-}
-
-/** The first positional of a command that takes at most one; a second is a usage error with `hint`. */
-export function firstPositional(raw: CommandInput, hint: string): string | undefined {
-  if (raw.positionals.length > 1) {
-    throw new UsageError(`unexpected argument "${raw.positionals[1]}"`, { hint });
-  }
-  return raw.positionals[0];
 }

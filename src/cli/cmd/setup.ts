@@ -18,7 +18,7 @@ import type { Deps } from '../deps.ts';
 import { parseCommandArgs } from '../main.ts';
 import { checkProfileName, parseStyle } from '../profile-options.ts';
 import { parseRegion } from '../region.ts';
-import { type CommandInput, type CommandRun, flagOf, textOf } from '../spec.ts';
+import { type CommandInput, type CommandRun, firstPositional, flagOf, textOf } from '../spec.ts';
 
 // `rolehop setup`: the guided first run (as `aws configure sso`). It asks only for what no flag
 // gave, then runs the real commands: `login` signs in, the picker of the credential commands picks
@@ -66,10 +66,8 @@ export interface SetupInput {
 }
 
 export function parseSetupInput(raw: CommandInput): SetupInput {
-  if (raw.positionals.length > 1) {
-    throw new UsageError(`unexpected argument "${raw.positionals[1]}"`, { hint: 'rolehop setup [NAME]' });
-  }
-  const name = raw.positionals[0] === undefined ? undefined : checkProfileName(raw.positionals[0]);
+  const named = firstPositional(raw, 'rolehop setup [NAME]');
+  const name = named === undefined ? undefined : checkProfileName(named);
   const styleName = textOf(raw, 'style');
   const style = styleName === undefined ? undefined : parseStyle(styleName);
   const startUrl = textOf(raw, 'start-url');
