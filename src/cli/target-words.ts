@@ -109,24 +109,3 @@ export function targetWords(
   if (sel.region !== undefined) words.push('--region', sel.region);
   return words;
 }
-
-/** targetWords for the warm entry (cli/warm.ts), which holds a command line's values, not a Selection. */
-export function targetWordsOf(
-  input: {
-    values: Record<string, string | boolean | string[] | undefined>;
-    positionals: string[];
-    globals: { profile?: string; region?: string };
-  },
-  plan: PlanNaming,
-): string[] {
-  const selection: Selection = {};
-  const profile = input.positionals[0] ?? input.globals.profile;
-  if (profile !== undefined) selection.profile = profile;
-  if (input.globals.region !== undefined) selection.region = input.globals.region;
-  for (const [flag, key] of TARGET_OPTIONS) {
-    const value = input.values[flag];
-    if (typeof value === 'string' || Array.isArray(value))
-      (selection as Record<string, unknown>)[key] = value;
-  }
-  return targetWords({ selection }, plan);
-}

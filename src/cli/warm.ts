@@ -8,7 +8,7 @@ import { pickSession } from '../sso/session.ts';
 import type { Env } from '../util/env.ts';
 import { childEnv } from './child-env.ts';
 import { fdSink } from './fd-sink.ts';
-import { encodeTargetWords, targetWordsOf } from './target-words.ts';
+import { encodeTargetWords, targetWords } from './target-words.ts';
 
 // The warm entry (dist/warm.cjs): `credential-process`, `env` and `exec` on a cache hit, answered without loading the
 // CLI bundle. It understands only the plain selectors; anything else, a miss or any error returns
@@ -98,12 +98,7 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): bool
       child.env = childEnv(env, label, envAssignments(hit, plan.region).set);
     } else {
       const format = extra['--format'] ? parseEnvFormat(extra['--format']) : defaultShellFormat(env);
-      const input = {
-        values: { 'sso-session': sel.ssoSession, account: sel.account, role: sel.role },
-        positionals: sel.profile === undefined ? [] : [sel.profile],
-        globals: {},
-      };
-      const target = encodeTargetWords(targetWordsOf(input, plan));
+      const target = encodeTargetWords(targetWords({ selection: sel }, plan));
       text = formatEnv(format, hit, { ...(plan.region ? { region: plan.region } : {}), target });
     }
   } catch {
