@@ -1,3 +1,5 @@
+import type { Credentials } from '../creds/types.ts';
+import { envAssignments } from '../emit/env-format.ts';
 import type { Env } from '../util/env.ts';
 
 // The environment `exec` gives its child, written once for cli/cmd/exec.ts and the warm entry
@@ -28,4 +30,14 @@ export function childEnv(parent: Env, label: string, set: Array<[string, string]
   for (const [k, v] of set) env[k] = v;
   env.ROLEHOP_EXEC = label;
   return env;
+}
+
+/** The child's environment holding these keys and the plan's region (exec, exec --each, the warm entry). */
+export function keysChildEnv(
+  parent: Env,
+  label: string,
+  creds: Credentials,
+  region: string | undefined,
+): Record<string, string> {
+  return childEnv(parent, label, envAssignments(creds, region).set);
 }

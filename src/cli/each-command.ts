@@ -1,7 +1,7 @@
 import * as os from 'node:os';
-import type { Credentials } from '../creds/types.ts';
 import { UsageError } from '../util/errors.ts';
-import type { CredentialInput, Target } from './command-target.ts';
+import { keysChildEnv } from './child-env.ts';
+import type { CredentialInput } from './command-target.ts';
 import type { Deps } from './deps.ts';
 import { type CommandInput, flagOf, textOf } from './spec.ts';
 
@@ -60,7 +60,6 @@ export async function runEachCommand(
   command: string[],
   credentials: CredentialInput,
   deps: Deps,
-  childEnv: (parent: Deps['env'], target: Target, creds: Credentials) => Record<string, string>,
 ): Promise<number> {
   const { eachTargets, resultTable, runEach } = await import('./each.ts');
   const targets = await eachTargets(credentials, deps, input.pattern);
@@ -72,7 +71,7 @@ export async function runEachCommand(
   const results = await runEach(targets, command, credentials, deps, {
     parallel: input.parallel,
     ...(input.outputDir ? { outputDir: input.outputDir } : {}),
-    childEnv: (target, creds) => childEnv(deps.env, target, creds),
+    childEnv: (target, creds) => keysChildEnv(deps.env, target.label, creds, target.plan.region),
   });
   if (input.json) {
     deps.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -2,11 +2,11 @@ import { loadConfigView } from '../config/load.ts';
 import { lookUpCache } from '../creds/cache-hit.ts';
 import { ACCOUNT_ID, type Selection } from '../creds/selection.ts';
 import { envProfileName, planForAccount, planForProfile } from '../creds/target.ts';
-import { defaultShellFormat, envAssignments, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
+import { defaultShellFormat, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
 import { credentialProcessJson } from '../emit/json.ts';
 import { pickSession } from '../sso/session.ts';
 import type { Env } from '../util/env.ts';
-import { childEnv } from './child-env.ts';
+import { keysChildEnv } from './child-env.ts';
 import { fdSink } from './fd-sink.ts';
 import { encodeTargetWords, targetWords } from './target-words.ts';
 
@@ -95,7 +95,7 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): bool
     else if (child) {
       // The label cmd/exec.ts puts in ROLEHOP_EXEC: the profile, or account/role (creds/target.ts).
       const label = sel.profile ?? `${sel.account}/${sel.role}`;
-      child.env = childEnv(env, label, envAssignments(hit, plan.region).set);
+      child.env = keysChildEnv(env, label, hit, plan.region);
     } else {
       const format = extra['--format'] ? parseEnvFormat(extra['--format']) : defaultShellFormat(env);
       const target = encodeTargetWords(targetWords({ selection: sel }, plan));

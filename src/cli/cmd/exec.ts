@@ -1,14 +1,12 @@
-import type { Credentials } from '../../creds/types.ts';
-import { containerEnvAssignments, envAssignments } from '../../emit/index.ts';
+import { containerEnvAssignments } from '../../emit/index.ts';
 import { UsageError } from '../../util/errors.ts';
 import { runChild } from '../child.ts';
-import { childEnv } from '../child-env.ts';
+import { childEnv, keysChildEnv } from '../child-env.ts';
 import {
   type CredentialInput,
   credentialsOf,
   isTerminal,
   parseCredentialInput,
-  type Target,
   targetOf,
 } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
@@ -17,11 +15,6 @@ import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
 
 // Runs CMD directly (no shell: argv is passed untouched) with the credentials in its environment;
 // its exit code and signals pass through, as if rolehop were not there.
-
-/** The child's environment with static keys (one per target for --each). */
-function keysEnv(parent: Deps['env'], target: Target, creds: Credentials): Record<string, string> {
-  return childEnv(parent, target.label, envAssignments(creds, target.plan.region).set);
-}
 
 /** What exec acts on, typed: the command line is read once, in parseExecInput. */
 export interface ExecInput {
@@ -64,16 +57,16 @@ export async function exec(input: ExecInput, deps: Deps): Promise<number> {
       hint: 'exit that shell first, or pass --force to nest anyway',
     });
   }
-  if (input.each) return runEachCommand(input.each, input.command, input.credentials, deps, keysEnv);
+  if (input.each) return runEachCommand(input.each, input.command, input.credentials, deps);
   const allowLogin = isTerminal(deps);
   const target = await targetOf(input.credentials, deps, 'exec', { allowLogin });
   const creds = await credentialsOf(target, input.credentials, deps, { allowLogin });
-  let set: Array<[string, string]>;
+  let env: Record<string, string>;
   if (input.agent) {
     const { agentEndpointFor } = await import('../agent-client.ts');
-    ({ set } = containerEnvAssignments(await agentEndpointFor(target, deps.env), target.plan.region));
-  } else ({ set } = envAssignments(creds, target.plan.region));
-  const env = childEnv(deps.env, target.label, set);
+    const endpoint = await agentEndpointFor(target, deps.env);
+    env = childEnv(deps.env, target.label, containerEnvAssignments(endpoint, target.plan.region).set);
+  } else env = keysChildEnv(deps.env, target.label, creds, target.plan.region);
 
   // On a terminal Ctrl-C reaches the child already; from a script, pass it on.
   return runChild(input.command, { env, cwd: deps.cwd, forwardSigint: deps.stdin.isTTY !== true }, deps);
