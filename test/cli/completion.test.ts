@@ -19,9 +19,12 @@ sso_start_url = https://my-org.awsapps.com/start
 sso_region = eu-west-1
 `;
 
-/** A shell in a detached tmux session with `rolehop` on PATH, typed into like a person would. */
+/**
+ * A shell in a detached tmux session with `rolehop` on PATH, typed into like a person would. The
+ * harness's 30 s wait: zsh's compinit alone took over 10 s on a loaded CI machine.
+ */
 function tmuxShell(t: TestContext, shell: readonly string[], env: Record<string, string>) {
-  return terminal(t, rolehopOnPath(env), { shell, width: 200, timeoutMs: 10_000 });
+  return terminal(t, rolehopOnPath(env), { shell, width: 200 });
 }
 
 test('completion scripts parse in bash, zsh and fish', async (t) => {
