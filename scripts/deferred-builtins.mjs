@@ -1,0 +1,71 @@
+// The AWS SDK requires node:http2, node:zlib and node:child_process when its modules load, for an
+// HTTP/2 handler, CRC32 checksums and credential_process, none of which rolehop's requests use.
+// Loading the three (and the `assert` http2 pulls in) cost 17-21 ms of every cold call (measured in
+// the cold-credentials bench). In the SDK chunk they become objects with the real module's exports
+// as getters that load it on first use: a function is a stand-in that loads and calls it, an
+// object a stand-in that loads and reads it, so destructuring and `typeof` at load stay free.
+import { createRequire } from 'node:module';
+
+export const DEFERRED_BUILTINS = ['node:http2', 'node:zlib', 'node:child_process'];
+
+/**
+ * CommonJS source of a module that stands in for built-in `id`, its exports read from this Node.
+ * An export that is missing on the Node the user runs fails when first used, as it would in the SDK.
+ */
+export function deferredBuiltinSource(id) {
+  const real = createRequire(import.meta.url)(id);
+  const kindOf = (value) =>
+    typeof value === 'function' ? 'f' : typeof value === 'object' && value !== null ? 'o' : 'v';
+  const kinds = Object.fromEntries(Object.keys(real).map((key) => [key, kindOf(real[key])]));
+  return `"use strict";
+let loaded;
+const load = () => (loaded ??= require(${JSON.stringify(id)}));
+const kinds = ${JSON.stringify(kinds)};
+const standIns = new Map();
+function standIn(key, kind) {
+  if (kind === "f") {
+    return function (...args) {
+      const fn = load()[key];
+      return new.target ? Reflect.construct(fn, args, new.target) : Reflect.apply(fn, this, args);
+    };
+  }
+  return new Proxy({}, {
+    get: (_, name) => load()[key][name],
+    has: (_, name) => name in load()[key],
+    ownKeys: () => Reflect.ownKeys(load()[key]),
+    getOwnPropertyDescriptor: (_, name) => {
+      const d = Reflect.getOwnPropertyDescriptor(load()[key], name);
+      return d && { ...d, configurable: true };
+    },
+  });
+}
+for (const [key, kind] of Object.entries(kinds)) {
+  Object.defineProperty(exports, key, {
+    enumerable: true,
+    get() {
+      if (loaded || kind === "v") return load()[key];
+      if (!standIns.has(key)) standIns.set(key, standIn(key, kind));
+      return standIns.get(key);
+    },
+  });
+}
+`;
+}
+
+/** esbuild plugin: the deferred built-ins, where a package in node_modules requires them. */
+export const deferBuiltins = {
+  name: 'defer-builtins',
+  setup(build) {
+    const filter = new RegExp(`^(${DEFERRED_BUILTINS.join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.namespace === 'file' && args.importer.includes('/node_modules/')
+        ? { path: args.path, namespace: 'deferred-builtin' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'deferred-builtin' }, (args) => ({
+      contents: deferredBuiltinSource(args.path),
+      loader: 'js',
+    }));
+  },
+};
+

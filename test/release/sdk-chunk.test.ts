@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { repoRoot, rolehopBin, runProcess } from '../harness/cli.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
+import { tempHome } from '../harness/temp-home.ts';
+
+// dist/sdk.cjs defers the built-ins the SDK requires at load but rolehop's calls never use
+// (scripts/deferred-builtins.mjs): the cold path's budget (issue 14) is mostly loading.
+
+const DEFERRED = ['http2', 'zlib', 'child_process'];
+
+test('a cold credential-process loads neither http2, zlib nor child_process', async (t) => {
+  const w = await signedInWorld(t);
+  const loadedFile = path.join(w.env.HOME!, 'loaded.json');
+  const probe = path.join(w.env.HOME!, 'probe.cjs');
+  fs.writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(process.moduleLoadList)));`,
+  );
+  const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
+  const cold = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env: w.env });
+  assert.equal(cold.code, 0, cold.stderr);
+  assert.ok(JSON.parse(cold.stdout).AccessKeyId);
+  const loaded: string[] = JSON.parse(fs.readFileSync(loadedFile, 'utf8'));
+  assert.ok(loaded.includes('NativeModule https'), 'the SDK did load (the probe works)');
+  for (const name of DEFERRED) assert.ok(!loaded.includes(`NativeModule ${name}`), `${name} was loaded`);
+});
+
+test('a deferred built-in loads on first use and then answers as the real one', async (t) => {
+  const { env } = tempHome(t);
+  const dir = env.HOME!;
+  // Written by one process (reading a built-in's exports loads it), tried in another.
+  const generate = `import * as fs from 'node:fs';
+import { deferredBuiltinSource } from ${JSON.stringify(path.join(repoRoot, 'scripts/deferred-builtins.mjs'))};
+for (const id of ['node:zlib', 'node:http2', 'node:child_process']) {
+  fs.writeFileSync(${JSON.stringify(dir)} + '/' + id.slice(5) + '.cjs', deferredBuiltinSource(id));
+}`;
+  const made = await runProcess(process.execPath, ['--input-type=module', '-e', generate], { env });
+  assert.equal(made.code, 0, made.stderr);
+  const check = `const isLoaded = (name) => process.moduleLoadList.includes('NativeModule ' + name);
+const zlib = require('./zlib.cjs');
+const { constants } = require('./http2.cjs'); // as the SDK does when it loads
+const { exec } = require('./child_process.cjs');
+const before = { zlib: isLoaded('zlib'), http2: isLoaded('http2'), cp: isLoaded('child_process'), crc32: typeof zlib.crc32, exec: typeof exec };
+const crc = zlib.crc32('rolehop');
+const status = constants.HTTP2_HEADER_STATUS;
+const after = { zlib: isLoaded('zlib'), http2: isLoaded('http2') };
+const real = require('node:zlib');
+console.log(JSON.stringify({ before, after, same: crc === real.crc32('rolehop'), status, keys: Object.keys(zlib).join() === Object.keys(real).join() }));`;
+  fs.writeFileSync(path.join(dir, 'check.cjs'), check);
+  const r = await runProcess(process.execPath, [path.join(dir, 'check.cjs')], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), {
+    before: { zlib: false, http2: false, cp: false, crc32: 'function', exec: 'function' },
+    after: { zlib: true, http2: true },
+    same: true,
+    status: ':status',
+    keys: true,
+  });
+});
