@@ -58,7 +58,7 @@ export const deferBuiltins = {
   setup(build) {
     const filter = new RegExp(`^(${DEFERRED_BUILTINS.join('|')})$`);
     build.onResolve({ filter }, (args) =>
-      args.namespace === 'file' && args.importer.includes('/node_modules/')
+      args.namespace === 'file' && /[\\/]node_modules[\\/]/.test(args.importer)
         ? { path: args.path, namespace: 'deferred-builtin' }
         : undefined,
     );
@@ -68,4 +68,3 @@ export const deferBuiltins = {
     }));
   },
 };
-
