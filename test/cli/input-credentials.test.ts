@@ -117,6 +117,7 @@ test('parseEnvInput: --format is checked; --again keeps the rest for later', () 
   assert.equal(parseEnvInput(raw('env', ['--again'])).again, true);
   assert.equal(parseEnvInput(raw('env', ['p'])).format, undefined);
   refused(() => parseEnvInput(raw('env', ['p', '--format', 'tcsh'])), /unknown output format "tcsh"/);
+  refused(() => parseEnvInput(raw('env', ['--again', '--unset'])), /--unset does not go with --again/);
 });
 
 test('targetWords: the words of the same target, with --min-ttl in seconds', () => {

@@ -37,11 +37,19 @@ export interface EnvInput {
 
 export function parseEnvInput(raw: CommandInput): EnvInput {
   const format = textOf(raw, 'format');
+  const unset = flagOf(raw, 'unset');
+  const again = flagOf(raw, 'again');
+  if (unset && again) {
+    // --again exports a target again, --unset removes what was exported: one of them was meant.
+    throw new UsageError('--unset does not go with --again', {
+      hint: 'rolehop env --unset removes the exported keys; rolehop env --again exports them again',
+    });
+  }
   return {
     format: format === undefined ? undefined : parseEnvFormat(format),
     agent: flagOf(raw, 'agent'),
-    unset: flagOf(raw, 'unset'),
-    again: flagOf(raw, 'again'),
+    unset,
+    again,
     credentials: parseCredentialInput(raw, 'env'),
   };
 }
