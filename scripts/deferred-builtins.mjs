@@ -9,8 +9,9 @@ import { createRequire } from 'node:module';
 export const DEFERRED_BUILTINS = ['node:http2', 'node:zlib', 'node:child_process'];
 
 /**
- * CommonJS source of a module that stands in for built-in `id`, its exports read from this Node.
- * An export that is missing on the Node the user runs fails when first used, as it would in the SDK.
+ * CommonJS source of a module that stands in for built-in `id`, its exports read from this Node
+ * (the package is built on the Node of the devDependency). An export missing on the Node the user
+ * runs fails when first used, as it would in the SDK; one newer than the building Node is absent.
  */
 export function deferredBuiltinSource(id) {
   const real = createRequire(import.meta.url)(id);
