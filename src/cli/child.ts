@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Deps } from './deps.ts';
+import { cannotRun } from './replace-process.ts';
 
-// Runs CMD for `exec` and `serve`: no shell (argv untouched), stdio inherited, SIGTERM and SIGHUP
-// passed on, and the child's exit code — or 128+n when a signal ended it — returned as ours.
+// Runs CMD as a child for `serve`, and for `exec` where rolehop cannot become it (replace-process.ts):
+// no shell (argv untouched), stdio inherited, SIGTERM and SIGHUP passed on, and the child's exit code
+// — or 128+n when a signal ended it — returned as ours.
 
 export interface ChildOptions {
   env: Record<string, string>;
@@ -43,13 +45,11 @@ export function runChild(
     child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: 'inherit' });
     for (const signal of early) child.kill(signal);
     child.once('error', (error: NodeJS.ErrnoException) => {
-      const notFound = error.code === 'ENOENT';
-      deps.stderr.write(
-        notFound
-          ? `rolehop: command not found: ${file}\n  hint: check the command after --, and that it is on PATH\n`
-          : `rolehop: cannot run ${file}: ${error.code === 'EACCES' ? 'permission denied' : error.message}\n`,
-      );
-      done(notFound ? 127 : 126);
+      const why =
+        error.code === 'ENOENT' ? 'not found' : error.code === 'EACCES' ? 'permission denied' : error.message;
+      const failure = cannotRun(file, why);
+      deps.stderr.write(failure.text);
+      done(failure.code);
     });
     child.once('exit', (code, signal) => done(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)));
   });

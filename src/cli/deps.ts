@@ -17,6 +17,11 @@ export interface Deps {
   color: boolean;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
+  /**
+   * Becomes CMD (execve) for `exec`; only the real CLI has it, since a command run in process (tests,
+   * the library) must not end the caller. Returns an exit code or false as replace-process.ts says.
+   */
+  replaceProcess?: (command: string[], env: Record<string, string>) => number | false;
 }
 
 /** Options every command accepts. */

@@ -10,6 +10,7 @@ import type { Deps, GlobalOptions } from './deps.ts';
 import { fdSink } from './fd-sink.ts';
 import { commandHelp, globalOptions, mainHelp } from './help.ts';
 import { parseRegion } from './region.ts';
+import { replaceProcess } from './replace-process.ts';
 import type { CommandInput, CommandSpec } from './spec.ts';
 
 declare const ROLEHOP_VERSION: string | undefined;
@@ -85,6 +86,7 @@ export function defaultDeps(debug: boolean, noColor: boolean): Deps {
       return colorOn(stderr, process.env, noColor);
     },
     signal: controller.signal,
+    replaceProcess: (command, env) => replaceProcess(command, env, stderr),
   };
 }
 

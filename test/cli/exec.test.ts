@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { rolehopBin, runCli, runInProcess } from '../harness/cli.ts';
 import { waitFor } from '../harness/poll.ts';
@@ -28,7 +30,8 @@ test('exec passes argv untouched, the exit code through, and the credentials wit
   const killed = await runCli(['exec', ...SEL, '--', node, '-e', "process.kill(process.pid, 'SIGTERM')"], {
     env: w.env,
   });
-  assert.equal(killed.code, 128 + 15, 'a child killed by a signal is 128+n');
+  // rolehop became the command, so the signal that ended it ended rolehop's process.
+  assert.equal(killed.signal, 'SIGTERM', 'a command killed by a signal ends the process by it');
   assert.deepEqual(
     await w.sandbox.admin.counts(),
     warm,
@@ -36,7 +39,7 @@ test('exec passes argv untouched, the exit code through, and the credentials wit
   );
 });
 
-test('signals sent to rolehop reach the child, and its death by signal is the exit code', async (t) => {
+test('signals sent to rolehop reach the command, and a death by signal ends the process by it', async (t) => {
   const w = await signedInWorld(t);
   // Warm the cache so the child starts quickly.
   assert.equal((await runCli(['exec', ...SEL, '--', 'true'], { env: w.env })).code, 0);
@@ -71,15 +74,58 @@ test('signals sent to rolehop reach the child, and its death by signal is the ex
     stdio: 'ignore',
   });
   t.after(() => term.kill('SIGKILL'));
-  // Poll until sleep is running under rolehop, then terminate rolehop.
+  // Poll until rolehop's process has become sleep, then terminate it.
   await waitFor(
     'sleep to start',
-    () => execFileSync('sh', ['-c', `pgrep -P ${term.pid} || true`], { encoding: 'utf8' }).trim() !== '',
+    () =>
+      execFileSync('ps', ['-o', 'comm=', '-p', String(term.pid)], { encoding: 'utf8' }).trim() === 'sleep',
     20_000,
   );
-  const termExit = new Promise<number | null>((resolve) => term.once('exit', (c) => resolve(c)));
+  const termExit = new Promise<string | null>((resolve) =>
+    term.once('exit', (_c, signal) => resolve(signal)),
+  );
   term.kill('SIGTERM');
-  assert.equal(await termExit, 128 + 15);
+  assert.equal(await termExit, 'SIGTERM');
+});
+
+test('rolehop becomes the command: same pid, default SIGPIPE, no Node left; spawned where execve cannot run it', async (t) => {
+  const w = await signedInWorld(t);
+  const dir = w.env.HOME!;
+  // Cold (the full CLI) and then warm (the warm entry): both replace the process.
+  for (const round of ['cold', 'warm']) {
+    const child = spawn(
+      node,
+      [rolehopBin, 'exec', ...SEL, '--', 'sh', '-c', 'echo $$; grep SigIgn /proc/self/status; yes | head -1'],
+      { env: w.env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+    assert.equal(code, 0, `${round}: ${err}`);
+    const [pid, sigIgn, yes] = out.trim().split('\n');
+    assert.equal(Number(pid), child.pid, `${round}: the command runs in rolehop's process`);
+    // Node ignores SIGPIPE (13) and SIGXFSZ (25); the command must get them back at their default.
+    if (sigIgn?.startsWith('SigIgn:'))
+      assert.equal(BigInt(`0x${sigIgn.split(/\s+/)[1]}`) & 0x1001000n, 0n, round);
+    assert.equal(yes, 'y');
+    assert.equal(err, '', `${round}: no "Broken pipe" from yes`);
+  }
+  // A script without #! cannot be run by execve (ENOEXEC would end Node): it is spawned, as before.
+  const noShebang = path.join(dir, 'no-shebang');
+  fs.writeFileSync(noShebang, 'echo ran without a shebang\n', { mode: 0o755 });
+  const plain = await runCli(['exec', ...SEL, '--', noShebang], { env: w.env });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(plain.stdout, 'ran without a shebang\n');
+  const notExecutable = path.join(dir, 'not-executable');
+  fs.writeFileSync(notExecutable, '#!/bin/sh\necho no\n', { mode: 0o644 });
+  const denied = await runCli(['exec', ...SEL, '--', notExecutable], { env: w.env });
+  assert.equal(denied.code, 126);
+  assert.match(denied.stderr, /cannot run .*not-executable: permission denied/);
+  const missing = await runCli(['exec', ...SEL, '--', 'no-such-command-xyz'], { env: w.env });
+  assert.equal(missing.code, 127);
+  assert.match(missing.stderr, /command not found: no-such-command-xyz/);
 });
 
 test('exec refuses to nest, needs a command, and says when the command is not found (127)', async (t) => {
