@@ -24,9 +24,10 @@ export function cannotRun(
 type Resolved = { file: string } | { notFound: true } | { denied: true } | { spawn: true };
 
 /**
- * The file execvp(3) would run for `command`, searching the child's PATH as spawn does. A file that
- * is neither a `#!` script nor an ELF binary (a shell script without `#!`, a binfmt_misc format) is
- * left to spawn: execve would refuse it (ENOEXEC), and a failed execve ends Node, it cannot throw.
+ * The file execvp(3) would run for `command`, searching the child's PATH as spawn does. A failed
+ * execve ends Node (it cannot throw), so what execve could refuse is left to spawn, which reports it:
+ * a file that is neither ELF nor a `#!` script whose interpreter is an executable file (a shell
+ * script without `#!`, a binfmt_misc format, a typo in the `#!` line).
  */
 export function resolveCommand(command: string, env: Record<string, string>, cwd: string): Resolved {
   const candidates = command.includes('/')
@@ -50,17 +51,34 @@ export function resolveCommand(command: string, env: Record<string, string>, cwd
 }
 
 function runnableByExecve(file: string): boolean {
-  const head = Buffer.alloc(4);
+  const head = Buffer.alloc(256); // Linux reads at most 256 bytes of a #! line
   let fd: number | undefined;
+  let length: number;
   try {
     fd = fs.openSync(file, 'r');
-    fs.readSync(fd, head, 0, 4, 0);
+    length = fs.readSync(fd, head, 0, head.length, 0);
   } catch {
     return false;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-  return head.subarray(0, 2).toString('latin1') === '#!' || head.toString('latin1') === '\x7fELF';
+  const text = head.subarray(0, length).toString('latin1');
+  if (text.startsWith('\x7fELF')) return true;
+  const interpreter = /^#![ \t]*(\/[^ \t\r\n]+)/.exec(text)?.[1];
+  if (!interpreter || !fs.statSync(interpreter, { throwIfNoEntry: false })?.isFile()) return false;
+  try {
+    fs.accessSync(interpreter, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Linux refuses (E2BIG) one argument or variable of 128 KiB or more, or all of them past ARG_MAX. */
+function fitsExecve(argv: string[], env: Record<string, string>): boolean {
+  const strings = [...argv, ...Object.entries(env).map(([key, value]) => `${key}=${value}`)];
+  const sizes = strings.map((text) => Buffer.byteLength(text) + 1);
+  return sizes.every((size) => size < 128 * 1024) && sizes.reduce((a, b) => a + b, 0) < 1024 * 1024;
 }
 
 /**
@@ -76,7 +94,7 @@ export function replaceProcess(
   if (process.platform === 'win32' || typeof process.execve !== 'function') return false;
   const [file, ...args] = command as [string, ...string[]];
   const resolved = resolveCommand(file, env, process.cwd());
-  if ('spawn' in resolved) return false;
+  if ('spawn' in resolved || !fitsExecve(command, env)) return false;
   if ('notFound' in resolved || 'denied' in resolved) {
     const failure = cannotRun(file, 'notFound' in resolved ? 'not found' : 'permission denied');
     stderr.write(failure.text);

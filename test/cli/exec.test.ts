@@ -118,6 +118,12 @@ test('rolehop becomes the command: same pid, default SIGPIPE, no Node left; spaw
   const plain = await runCli(['exec', ...SEL, '--', noShebang], { env: w.env });
   assert.equal(plain.code, 0, plain.stderr);
   assert.equal(plain.stdout, 'ran without a shebang\n');
+  // A #! line naming no interpreter would make execve fail, which ends Node: spawn reports it.
+  const badInterpreter = path.join(dir, 'bad-interpreter');
+  fs.writeFileSync(badInterpreter, '#!/no/such/interpreter\necho no\n', { mode: 0o755 });
+  const bad = await runCli(['exec', ...SEL, '--', badInterpreter], { env: w.env });
+  assert.equal(bad.code, 127);
+  assert.doesNotMatch(bad.stderr, /execve failed|Native stack/);
   const notExecutable = path.join(dir, 'not-executable');
   fs.writeFileSync(notExecutable, '#!/bin/sh\necho no\n', { mode: 0o644 });
   const denied = await runCli(['exec', ...SEL, '--', notExecutable], { env: w.env });
