@@ -37,17 +37,24 @@ export function resolveCommand(command: string, env: Record<string, string>, cwd
         .map((dir) => path.resolve(cwd, dir || '.', command));
   let denied = false;
   for (const candidate of candidates) {
-    const st = fs.statSync(candidate, { throwIfNoEntry: false });
-    if (!st?.isFile()) continue;
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-    } catch {
-      denied = true; // as execvp: keep looking, and say "permission denied" if nothing else runs
-      continue;
-    }
+    const access = fileAccess(candidate);
+    // As execvp: past a file we may not run, keep looking; "permission denied" if nothing else runs.
+    if (access === 'denied') denied = true;
+    if (access !== 'runnable') continue;
     return runnableByExecve(candidate) ? { file: candidate } : { spawn: true };
   }
   return denied ? { denied: true } : { notFound: true };
+}
+
+/** 'runnable' for a file this user may execute, 'denied' for one they may not, else undefined. */
+function fileAccess(file: string): 'runnable' | 'denied' | undefined {
+  if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return 'runnable';
+  } catch {
+    return 'denied';
+  }
 }
 
 function runnableByExecve(file: string): boolean {
@@ -65,13 +72,7 @@ function runnableByExecve(file: string): boolean {
   const text = head.subarray(0, length).toString('latin1');
   if (text.startsWith('\x7fELF')) return true;
   const interpreter = /^#![ \t]*(\/[^ \t\r\n]+)/.exec(text)?.[1];
-  if (!interpreter || !fs.statSync(interpreter, { throwIfNoEntry: false })?.isFile()) return false;
-  try {
-    fs.accessSync(interpreter, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return interpreter !== undefined && fileAccess(interpreter) === 'runnable';
 }
 
 /** Linux refuses (E2BIG) one argument or variable of 128 KiB or more, or all of them past ARG_MAX. */

@@ -5,7 +5,10 @@ import { replaceProcess } from './replace-process.ts';
 // command (replace-process.ts); only where it cannot are the tty and child_process modules loaded,
 // which cost more than the whole credential-process hit.
 
-/** Runs the command as `exec` does (signals passed on, its exit code ours) and sets the exit code. */
+/**
+ * Becomes the command as `exec` does; where it cannot, runs it as a child (signals passed on, its
+ * exit code ours) and sets the exit code.
+ */
 export async function execWarm(command: string[], env: Record<string, string>): Promise<void> {
   const stderr = fdSink(2, () => process.stderr);
   const replaced = replaceProcess(command, env, stderr);

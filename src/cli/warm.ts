@@ -61,7 +61,7 @@ function plainSelection(
 
 /**
  * Serves `credential-process`, `env` or `exec` from the cache; false when the full CLI must run
- * instead. exec's child is started once this returns, and sets the exit code when it ends.
+ * instead. exec's command then replaces the process (or runs as a child that sets the exit code).
  */
 export function serveWarm(argv: readonly string[], env: Env = process.env): boolean {
   const command = argv[0];

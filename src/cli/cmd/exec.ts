@@ -68,8 +68,9 @@ export async function exec(input: ExecInput, deps: Deps): Promise<number> {
     env = childEnv(deps.env, target.label, containerEnvAssignments(endpoint, target.plan.region).set);
   } else env = keysChildEnv(deps.env, target.label, creds, target.plan.region);
 
+  // rolehop becomes CMD where it can; a number is why CMD could not be run at all.
   const replaced = deps.replaceProcess?.(input.command, env);
-  if (replaced !== undefined && replaced !== false) return replaced;
+  if (typeof replaced === 'number') return replaced;
   // On a terminal Ctrl-C reaches the child already; from a script, pass it on.
   return runChild(input.command, { env, cwd: deps.cwd, forwardSigint: deps.stdin.isTTY !== true }, deps);
 }
