@@ -1,7 +1,7 @@
 import { loadConfigView } from '../config/load.ts';
 import { lookUpCache } from '../creds/cache-hit.ts';
 import { ACCOUNT_ID, type Selection } from '../creds/selection.ts';
-import { envProfileName, planForAccount, planForProfile } from '../creds/target.ts';
+import { accountRoleLabel, envProfileName, planForAccount, planForProfile } from '../creds/target.ts';
 import { defaultShellFormat, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
 import { credentialProcessJson } from '../emit/json.ts';
 import { pickSession } from '../sso/session.ts';
@@ -93,8 +93,8 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): bool
     if (!hit) return false;
     if (command === 'credential-process') text = `${credentialProcessJson(hit)}\n`;
     else if (child) {
-      // The label cmd/exec.ts puts in ROLEHOP_EXEC: the profile, or account/role (creds/target.ts).
-      const label = sel.profile ?? `${sel.account}/${sel.role}`;
+      // The label cmd/exec.ts puts in ROLEHOP_EXEC (creds/target.ts): the profile, or account/role.
+      const label = sel.profile ?? accountRoleLabel(sel.account!, sel.role!);
       child.env = keysChildEnv(env, label, hit, plan.region);
     } else {
       const format = extra['--format'] ? parseEnvFormat(extra['--format']) : defaultShellFormat(env);

@@ -128,6 +128,11 @@ export function noTargetError(command: string, hint?: string): UsageError {
   });
 }
 
+/** The label of an account × role target (ROLEHOP_EXEC, exec --each): the account's name or id, then the role. */
+export function accountRoleLabel(account: string, roleName: string): string {
+  return `${account}/${roleName}`;
+}
+
 function profileTarget(view: ConfigView, sel: Selection, profile: string, env: Env): Target {
   return { plan: planForProfile(view, { ...sel, profile }, env), label: profile };
 }
@@ -176,5 +181,5 @@ export async function planForSelection(sel: Selection, deps: TargetDeps): Promis
         })()
       : await accountInSession(view, { ...sel, account: sel.account, role: sel.role! }, deps.resolveAccount);
   const plan = planForAccount(chosen, sel, view, env);
-  return { plan, label: `${chosen.accountName ?? chosen.accountId}/${chosen.roleName}` };
+  return { plan, label: accountRoleLabel(chosen.accountName ?? chosen.accountId, chosen.roleName) };
 }
