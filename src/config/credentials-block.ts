@@ -5,6 +5,7 @@
 
 import { checkReplaceableFile } from '../util/atomic-file.ts';
 import { ConfigError } from '../util/errors.ts';
+import { formatIsoSeconds } from '../util/iso-time.ts';
 import { ConfigDocument } from './document.ts';
 import { readConfigFile } from './load.ts';
 import { type BlockContent, findManagedBlocks, profileNamesOutside } from './managed-blocks.ts';
@@ -43,17 +44,15 @@ function recipeOf(attrs: Record<string, string>): KeyRecipe | undefined {
 
 const blockId = (name: string) => `credentials ${name}`;
 
-function iso(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export function credentialsBlock(name: string, recipe: KeyRecipe, keys: ShortTermKeys): BlockContent {
   const entries: [string, string][] = [
     ['aws_access_key_id', keys.accessKeyId],
     ['aws_secret_access_key', keys.secretAccessKey],
   ];
   if (keys.sessionToken) entries.push(['aws_session_token', keys.sessionToken]);
-  const expiry = keys.expiration ? `expires ${iso(keys.expiration)}` : 'no expiry given';
+  const expiry = keys.expiration
+    ? `expires ${formatIsoSeconds(keys.expiration.getTime())}`
+    : 'no expiry given';
   return {
     id: blockId(name),
     attrs: recipeAttrs(recipe),

@@ -6,6 +6,7 @@
 // a fetched step is cached.
 
 import { RolehopError } from '../util/errors.ts';
+import { fourDigitYear } from '../util/iso-time.ts';
 import type { Credentials } from './types.ts';
 
 /** AccessKeyId in the STS and SSO APIs: 16–128 characters; real ones are upper-case letters and digits. */
@@ -14,8 +15,6 @@ const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 const BASE64ISH = /^[A-Za-z0-9+/=_-]+$/;
 /** Region names: us-east-1, cn-north-1, us-gov-west-1, and local names like `local`. */
 const REGION = /^[a-z0-9-]+$/;
-/** The form every output prints an expiration in (emit's isoSeconds). */
-const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 const hint = (from: string) =>
   `${from} returned a malformed value; check that source (a credential_process script, the ` +
@@ -44,7 +43,8 @@ export function checkCredentialValues(creds: Credentials, from: string): Credent
   }
   if (creds.expiration !== undefined) {
     const time = creds.expiration instanceof Date ? creds.expiration.getTime() : Number.NaN;
-    if (Number.isNaN(time) || !ISO_SECONDS.test(new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z'))) {
+    // Every output prints it in formatIsoSeconds' short form, which has four digits for the year.
+    if (!fourDigitYear(time)) {
       refuse('expiration', 'is not an ISO 8601 time between the years 0000 and 9999', from);
     }
   }

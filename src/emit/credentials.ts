@@ -2,6 +2,7 @@
 
 import type { Credentials } from '../util/credentials.ts';
 import { RolehopError } from '../util/errors.ts';
+import { formatIsoSeconds } from '../util/iso-time.ts';
 
 export type { Credentials };
 
@@ -12,7 +13,7 @@ export function isoSeconds(date: Date): string {
       hint: 'this is a bug in the credential source; run with --debug and report it',
     });
   }
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatIsoSeconds(date.getTime());
 }
 
 /** Environment values cannot hold NUL: refuse it rather than emit a value that silently truncates. */

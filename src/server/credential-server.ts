@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Credentials } from '../util/credentials.ts';
 import { NetworkError, RolehopError, SignInRequiredError, UsageError } from '../util/errors.ts';
+import { formatIsoSeconds } from '../util/iso-time.ts';
 import { redactText, registerSecret } from '../util/redact.ts';
 import { secretsEqual } from '../util/secret-compare.ts';
 import { newServerToken } from './token.ts';
@@ -59,7 +60,7 @@ export function containerResponseBody(creds: ServedCredentials): string {
     SecretAccessKey: creds.secretAccessKey,
   };
   if (creds.sessionToken) body.Token = creds.sessionToken;
-  if (creds.expiration) body.Expiration = creds.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (creds.expiration) body.Expiration = formatIsoSeconds(creds.expiration.getTime());
   return JSON.stringify(body);
 }
 

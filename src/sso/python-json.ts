@@ -1,5 +1,6 @@
 // Python's json.dumps output (", " and ": " separators, ensure_ascii), so the files rolehop writes
 // into ~/.aws/sso/cache are byte-for-byte what the AWS CLI and botocore write.
+import { formatIsoSeconds } from '../util/iso-time.ts';
 
 function quote(text: string): string {
   let out = '"';
@@ -41,7 +42,7 @@ export function pythonJsonDumps(value: unknown, options: { sortKeys?: boolean } 
 
 /** The AWS CLI's timestamp format: `2026-01-02T11:04:05Z` (UTC, no milliseconds). */
 export function formatCliTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatIsoSeconds(date.getTime());
 }
 
 /** Reads `expiresAt` as the AWS CLI v1/v2, botocore and the JS SDK write it; NaN when unreadable. */

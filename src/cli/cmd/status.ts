@@ -6,6 +6,7 @@ import { tokenRejectedAt } from '../../sso/rejected-token.ts';
 import { isRefreshable, readToken } from '../../sso/token-cache.ts';
 import { formatDuration } from '../../util/duration.ts';
 import { RolehopError } from '../../util/errors.ts';
+import { formatIsoSeconds } from '../../util/iso-time.ts';
 import { type Paint, painterFor } from '../color.ts';
 import type { Deps } from '../deps.ts';
 import { type CommandInput, type CommandRun, flagOf } from '../spec.ts';
@@ -74,9 +75,9 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
     return {
       ...base,
       signedIn: token.expiresAt > now && rejectedAt === undefined,
-      expiresAt: isoSeconds(token.expiresAt),
+      expiresAt: formatIsoSeconds(token.expiresAt),
       refreshable: entry.ref.name !== undefined && isRefreshable(token, now),
-      rejectedAt: rejectedAt === undefined ? null : isoSeconds(rejectedAt),
+      rejectedAt: rejectedAt === undefined ? null : formatIsoSeconds(rejectedAt),
       problem: null,
     };
   } catch (error) {
@@ -96,12 +97,8 @@ function sessionStatus(entry: ReturnType<typeof sessionsOf>[number], deps: Deps)
 function cachedCredentials(env: Deps['env']): CredentialStatus[] {
   return cacheStatus(env).map((step) => ({
     target: step.description,
-    expiresAt: isoSeconds(step.expiration.getTime()),
+    expiresAt: formatIsoSeconds(step.expiration.getTime()),
   }));
-}
-
-function isoSeconds(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Past this, "expired 60643h 58m ago" says less than the date does. */

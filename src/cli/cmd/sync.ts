@@ -7,6 +7,7 @@ import {
 import { configPaths } from '../../config/paths.ts';
 import type { FileChange } from '../../config/profile-writer.ts';
 import { exitCodeOf, RolehopError, UsageError } from '../../util/errors.ts';
+import { formatIsoSeconds } from '../../util/iso-time.ts';
 import { redactText } from '../../util/redact.ts';
 import { type FetchInput, parseFetchInput } from '../command-target.ts';
 import type { Deps } from '../deps.ts';
@@ -82,9 +83,7 @@ export async function sync(input: SyncInput, deps: Deps): Promise<number> {
   for (const { name, recipe } of list) {
     try {
       const { change, expiration } = await writeFreshKeys(name, recipe, input.fetch, deps);
-      const until = expiration
-        ? `valid until ${expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
-        : 'no expiry';
+      const until = expiration ? `valid until ${formatIsoSeconds(expiration.getTime())}` : 'no expiry';
       deps.stderr.write(
         `${name}: ${change.changed ? 'new keys written' : 'keys still fresh, nothing written'} (${until})\n`,
       );
