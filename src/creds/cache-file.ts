@@ -33,18 +33,21 @@ export interface CacheEntry {
   createdAt: string;
 }
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const MASK_64 = 0xffffffffffffffffn;
-
-/** FNV-1a, 64 bit, over the UTF-8 bytes: a file name, not a security boundary. */
+/**
+ * FNV-1a, 64 bit, over the UTF-8 bytes: a file name, not a security boundary. Computed in two 32-bit
+ * halves: the BigInt form took ~0.4 ms of a warm call for a chain's key. The prime is 2^40 + 0x1b3,
+ * so the product is the halves times 0x1b3 plus the low half shifted 40 bits (8 into the high half).
+ */
 export function fnv1a64(text: string): string {
-  let hash = FNV_OFFSET;
+  let high = 0xcbf29ce4;
+  let low = 0x84222325;
   for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= BigInt(byte);
-    hash = (hash * FNV_PRIME) & MASK_64;
+    low = (low ^ byte) >>> 0;
+    const lowProduct = low * 0x1b3; // < 2^41: exact in a double
+    high = (Math.imul(high, 0x1b3) + Math.floor(lowProduct / 2 ** 32) + (low << 8)) >>> 0;
+    low = lowProduct >>> 0;
   }
-  return hash.toString(16).padStart(16, '0');
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
 }
 
 export function cacheFileFor(env: Env, key: string): string {

@@ -301,3 +301,25 @@ test('a caller waiting for another process fetching the same step can be interru
   });
   assert.equal(sso.calls.length, 0);
 });
+
+test('fnv1a64 names cache files as the BigInt form did, so caches written before an upgrade are found', () => {
+  const reference = (text: string) => {
+    let hash = 0xcbf29ce484222325n;
+    for (const byte of Buffer.from(text, 'utf8'))
+      hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & (2n ** 64n - 1n);
+    return hash.toString(16).padStart(16, '0');
+  };
+  // The published FNV-1a 64 test vectors, then keys of every length and alphabet.
+  assert.equal(fnv1a64(''), 'cbf29ce484222325');
+  assert.equal(fnv1a64('a'), 'af63dc4c8601ec8c');
+  assert.equal(fnv1a64('foobar'), '85944171f73967e8');
+  const key = planSteps(ssoPlan, { env: {} }).source.key;
+  for (const text of [
+    key,
+    'ü€😀\u0000\uffff',
+    'x'.repeat(4097),
+    ...Array.from({ length: 300 }, (_, i) => key.slice(i % 40) + i),
+  ]) {
+    assert.equal(fnv1a64(text), reference(text), text);
+  }
+});
