@@ -4,8 +4,8 @@
 // document.ts can tell where they agree (rolehop reads the line that way) and where they do not
 // (rolehop refuses to edit near it). Only structure is modelled, not values: those follow the spec.
 
-/** Whitespace to both readers: Python's str.isspace() and JS's \s share these. */
-const isSpace = (c: number): boolean =>
+/** Whitespace to both readers: Python's str.isspace() and JS's \s share these (a UTF-16 code unit). */
+export const isSpace = (c: number): boolean =>
   c === 32 ||
   (c >= 9 && c <= 13) ||
   c === 0xa0 ||
