@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { deferBuiltins } from './deferred-builtins.mjs';
+import { deferBuiltins, OWN_DEFERRED_BUILTINS, SDK_DEFERRED_BUILTINS } from './deferred-builtins.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -46,7 +46,12 @@ const common = {
 // The SDK chunk is most of a cold call's reading and V8 code: minified it is 0.43 of the size (1.2 MB
 // to 0.52 MB), which cut reading it and deserialising its code cache from ~34 to ~23 ms. Names are
 // kept, as the SDK's errors and our messages show them.
-const sdkChunk = { minify: true, keepNames: true, plugins: [splitChunks, deferBuiltins] };
+const sdkChunk = {
+  minify: true,
+  keepNames: true,
+  plugins: [splitChunks, deferBuiltins(SDK_DEFERRED_BUILTINS, { packagesOnly: true })],
+};
+const ownDeferred = deferBuiltins(OWN_DEFERRED_BUILTINS);
 
 await Promise.all([
   esbuild.build({
@@ -54,7 +59,7 @@ await Promise.all([
     entryPoints: ['src/cli/entry.ts'],
     outfile: 'dist/cli.cjs',
     format: 'cjs',
-    plugins: [splitChunks],
+    plugins: [splitChunks, ownDeferred],
   }),
   // The warm entry: a credential-process cache hit, without the CLI bundle (docs/architecture.md).
   esbuild.build({
@@ -62,6 +67,7 @@ await Promise.all([
     entryPoints: ['src/cli/warm.ts'],
     outfile: 'dist/warm.cjs',
     format: 'cjs',
+    plugins: [ownDeferred],
   }),
   ...Object.entries(chunks).map(([source, out]) =>
     esbuild.build({
@@ -98,14 +104,15 @@ await Promise.all([
 // same for built-ins (bin/rolehop.cjs runs the bundles through vm.Script, which has no import()).
 // `import * as fs from 'node:fs'` becomes `__toESM(require("node:fs"), 1)`, which copies every
 // property of the module into a getter (esbuild's __copyProps: ~5 ms on the warm path in a profile);
-// the code only reads `fs.x`, so the module object itself serves, unless a `.default` is read.
+// the code only reads `fs.x`, so the module object itself serves, unless a `.default` is read (the
+// same for a deferred built-in's stand-in, `require_node_os()`).
 // Last, the bundle's hash: bin/rolehop.cjs names its V8 code cache of each bundle by it, since V8
 // itself checks only that the source's length matches (an upgrade that kept it would run stale code).
 for (const file of ['dist/cli.cjs', 'dist/warm.cjs', ...Object.values(chunks).map((out) => `dist/${out}`)]) {
   const text = readFileSync(file, 'utf8');
   const rewritten = text
     .replace(/await import\(("(?:\.\/[\w-]+\.cjs|node:[\w/]+)")\)/g, 'require($1)')
-    .replace(/\b(\w+) = __toESM\((require\("node:[\w/]+"\)), 1\)/g, (line, name, req) =>
+    .replace(/\b(\w+) = __toESM\((require\("node:[\w/]+"\)|require_node_\w+\(\)), 1\)/g, (line, name, req) =>
       new RegExp(`\\b${name}\\.default\\b`).test(text) ? line : `${name} = ${req}`,
     );
   const hash = createHash('sha256').update(rewritten).digest('hex').slice(0, 16);

@@ -1,12 +1,18 @@
-// The AWS SDK requires node:http2, node:zlib and node:child_process when its modules load, for an
-// HTTP/2 handler, CRC32 checksums and credential_process, none of which rolehop's requests use.
-// Loading the three (and the `assert` http2 pulls in) cost 17-21 ms of every cold call (measured in
-// the cold-credentials bench). In the SDK chunk they become objects with the real module's exports
-// as getters that load it on first use: a function is a stand-in that loads and calls it, an
-// object a stand-in that loads and reads it, so destructuring and `typeof` at load stay free.
+// Built-in modules a bundle requires when it loads but most runs never use. The AWS SDK requires
+// node:http2, node:zlib and node:child_process, for an HTTP/2 handler, CRC32 checksums and
+// credential_process, none of which rolehop's requests use: loading the three (and the `assert`
+// http2 pulls in) cost 17-21 ms of every cold call (measured in the cold-credentials bench).
+// rolehop's own modules require node:os for the home folder and user name when HOME or USER is
+// unset, and for lock files: ~0.5 ms of a warm call that needs none of it. In a bundle they become
+// objects with the real module's exports as getters that load it on first use: a function is a
+// stand-in that loads and calls it, an object a stand-in that loads and reads it, so destructuring
+// and `typeof` at load stay free.
 import { createRequire } from 'node:module';
 
-export const DEFERRED_BUILTINS = ['node:http2', 'node:zlib', 'node:child_process'];
+/** What the SDK chunk defers, where a package in node_modules requires it. */
+export const SDK_DEFERRED_BUILTINS = ['node:http2', 'node:zlib', 'node:child_process'];
+/** What the CLI bundle and the warm entry defer, wherever it is required. */
+export const OWN_DEFERRED_BUILTINS = ['node:os'];
 
 /**
  * CommonJS source of a module that stands in for built-in `id`, its exports read from this Node
@@ -53,13 +59,13 @@ for (const [key, kind] of Object.entries(kinds)) {
 `;
 }
 
-/** esbuild plugin: the deferred built-ins, where a package in node_modules requires them. */
-export const deferBuiltins = {
+/** esbuild plugin deferring built-ins `ids`; with `packagesOnly`, only where node_modules requires them. */
+export const deferBuiltins = (ids, { packagesOnly = false } = {}) => ({
   name: 'defer-builtins',
   setup(build) {
-    const filter = new RegExp(`^(${DEFERRED_BUILTINS.join('|')})$`);
+    const filter = new RegExp(`^(${ids.join('|')})$`);
     build.onResolve({ filter }, (args) =>
-      args.namespace === 'file' && /[\\/]node_modules[\\/]/.test(args.importer)
+      args.namespace === 'file' && (!packagesOnly || /[\\/]node_modules[\\/]/.test(args.importer))
         ? { path: args.path, namespace: 'deferred-builtin' }
         : undefined,
     );
@@ -68,4 +74,4 @@ export const deferBuiltins = {
       loader: 'js',
     }));
   },
-};
+});

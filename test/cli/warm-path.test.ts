@@ -21,10 +21,12 @@ async function runRecordingLoads(args: string[], env: Record<string, string>) {
   return { ...result, files };
 }
 
-test('a warm credential-process loads no SDK and none of the stream, net, tty or child_process modules', async (t) => {
+test('a warm credential-process loads no SDK and none of the stream, net, tty, os or child_process modules', async (t) => {
   const w = await signedInWorld(t);
+  // node:os only serves a home folder or user name the environment lacks, as a login shell sets both.
+  const env = { ...w.env, USER: w.env.USER || 'rolehop-user' };
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
-  const cold = await runCli(args, { env: w.env });
+  const cold = await runCli(args, { env });
   assert.equal(cold.code, 0, cold.stderr);
   const probe = path.join(w.env.HOME!, 'probe.cjs');
   fs.writeFileSync(
@@ -36,11 +38,11 @@ process.on('exit', () => {
   require('node:fs').writeFileSync(${JSON.stringify(path.join(w.env.HOME!, 'loaded.json'))}, JSON.stringify({ loaded, files }));
 });`,
   );
-  const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env: w.env });
+  const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env });
   assert.equal(warm.code, 0, warm.stderr);
   assert.equal(JSON.parse(warm.stdout).AccessKeyId, JSON.parse(cold.stdout).AccessKeyId);
   const { loaded, files } = JSON.parse(fs.readFileSync(path.join(w.env.HOME!, 'loaded.json'), 'utf8'));
-  for (const heavy of ['net', 'stream', 'tty', 'child_process', 'http', 'crypto']) {
+  for (const heavy of ['net', 'stream', 'tty', 'child_process', 'http', 'crypto', 'os']) {
     assert.ok(!loaded.includes(heavy), `${heavy} was loaded: ${loaded.join(' ')}`);
   }
   assert.ok(!files.some((f: string) => f.endsWith('sdk.cjs')), 'the AWS SDK bundle was loaded');

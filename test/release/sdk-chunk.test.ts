@@ -34,7 +34,7 @@ test('a deferred built-in loads on first use and then answers as the real one', 
   // Written by one process (reading a built-in's exports loads it), tried in another.
   const generate = `import * as fs from 'node:fs';
 import { deferredBuiltinSource } from ${JSON.stringify(path.join(repoRoot, 'scripts/deferred-builtins.mjs'))};
-for (const id of ['node:zlib', 'node:http2', 'node:child_process']) {
+for (const id of ['node:zlib', 'node:http2', 'node:child_process', 'node:os']) {
   fs.writeFileSync(${JSON.stringify(dir)} + '/' + id.slice(5) + '.cjs', deferredBuiltinSource(id));
 }`;
   const made = await runProcess(process.execPath, ['--input-type=module', '-e', generate], { env });
@@ -43,18 +43,22 @@ for (const id of ['node:zlib', 'node:http2', 'node:child_process']) {
 const zlib = require('./zlib.cjs');
 const { constants } = require('./http2.cjs'); // as the SDK does when it loads
 const { exec } = require('./child_process.cjs');
-const before = { zlib: isLoaded('zlib'), http2: isLoaded('http2'), cp: isLoaded('child_process'), crc32: typeof zlib.crc32, exec: typeof exec };
+const os = require('./os.cjs'); // as the CLI bundle and the warm entry do
+const before = { zlib: isLoaded('zlib'), http2: isLoaded('http2'), cp: isLoaded('child_process'), os: isLoaded('os'), crc32: typeof zlib.crc32, exec: typeof exec };
 const crc = zlib.crc32('rolehop');
 const status = constants.HTTP2_HEADER_STATUS;
-const after = { zlib: isLoaded('zlib'), http2: isLoaded('http2') };
+const user = os.userInfo().username;
+const after = { zlib: isLoaded('zlib'), http2: isLoaded('http2'), os: isLoaded('os') };
 const real = require('node:zlib');
-console.log(JSON.stringify({ before, after, same: crc === real.crc32('rolehop'), status, keys: Object.keys(zlib).join() === Object.keys(real).join() }));`;
+const realOs = require('node:os');
+const osSame = user === realOs.userInfo().username && os.homedir() === realOs.homedir() && os.constants.signals.SIGTERM === 15;
+console.log(JSON.stringify({ before, after, same: crc === real.crc32('rolehop') && osSame, status, keys: Object.keys(zlib).join() === Object.keys(real).join() }));`;
   fs.writeFileSync(path.join(dir, 'check.cjs'), check);
   const r = await runProcess(process.execPath, [path.join(dir, 'check.cjs')], { env });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), {
-    before: { zlib: false, http2: false, cp: false, crc32: 'function', exec: 'function' },
-    after: { zlib: true, http2: true },
+    before: { zlib: false, http2: false, cp: false, os: false, crc32: 'function', exec: 'function' },
+    after: { zlib: true, http2: true, os: true },
     same: true,
     status: ':status',
     keys: true,
