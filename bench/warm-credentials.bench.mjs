@@ -6,8 +6,8 @@ import {
   baselineAndPeers,
   benchHome,
   goal,
-  medianOf,
   node,
+  pairedRatio,
   peakMemoryMiB,
   peerNotes,
   rolehop,
@@ -31,10 +31,9 @@ try {
     ['rolehop prompt', ['prompt']],
   ].map(([name, args]) => ({ name, cmd: node, args: [rolehopBin, ...args], env: h.env }));
   const rows = timeCandidates([...(await baselineAndPeers(h.env, 'chained')), ...ours], runs);
-  const base = medianOf(rows, 'node -e 0');
   const goals = ['credential-process', 'env', 'exec'].map((command) => {
     const row = rows.find((r) => r.name.startsWith(`rolehop ${command} (warm)`));
-    return goal(`warm ${command}`, row.median / base, 1.1);
+    return goal(`warm ${command}`, pairedRatio(rows, row.name, 'node -e 0'), 1.1);
   });
   const memory = peakMemoryMiB(ours[0]);
   // The AWS CLI v2 (2.9) cannot resolve the chained profile: an SSO profile's table has it.
