@@ -2,8 +2,8 @@
 // node:http2, node:zlib and node:child_process, for an HTTP/2 handler, CRC32 checksums and
 // credential_process, none of which rolehop's requests use: loading the three (and the `assert`
 // http2 pulls in) cost 17-21 ms of every cold call (measured in the cold-credentials bench).
-// rolehop's own modules require node:os for the home folder and user name when HOME or USER is
-// unset, and for lock files: ~0.5 ms of a warm call that needs none of it. In a bundle they become
+// rolehop's own modules require node:os, which a warm call needs only when HOME or USER is unset
+// (the rest is lock files, the core count, signal numbers): ~0.5 ms of a warm call. In a bundle they become
 // objects with the real module's exports as getters that load it on first use: a function is a
 // stand-in that loads and calls it, an object a stand-in that loads and reads it, so destructuring
 // and `typeof` at load stay free.
