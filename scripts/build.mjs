@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { deferBuiltins, OWN_DEFERRED_BUILTINS, SDK_DEFERRED_BUILTINS } from './deferred-builtins.mjs';
+import { lazyPackages } from './lazy-packages.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -49,7 +50,11 @@ const common = {
 const sdkChunk = {
   minify: true,
   keepNames: true,
-  plugins: [splitChunks, deferBuiltins(SDK_DEFERRED_BUILTINS, { packagesOnly: true })],
+  plugins: [
+    splitChunks,
+    deferBuiltins(SDK_DEFERRED_BUILTINS, { packagesOnly: true }),
+    lazyPackages('src/sdk/clients.ts'),
+  ],
 };
 const ownDeferred = deferBuiltins(OWN_DEFERRED_BUILTINS);
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { repoRoot, rolehopBin, runProcess } from '../harness/cli.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 import { tempHome } from '../harness/temp-home.ts';
@@ -63,4 +64,65 @@ console.log(JSON.stringify({ before, after, same: crc === real.crc32('rolehop') 
     status: ':status',
     keys: true,
   });
+});
+
+test('loading the SDK chunk initialises no package: each loads when one of its names is first read', async (t) => {
+  const { env } = tempHome(t);
+  const check = `const loaded = () => process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).length;
+const before = loaded();
+const sdk = require(${JSON.stringify(path.join(repoRoot, 'dist', 'sdk.cjs'))});
+const atLoad = loaded() - before;
+const sso = sdk.SSOClient;
+const names = Object.keys(sdk).sort();
+const functions = names.every((name) => typeof sdk[name] === 'function');
+console.log(JSON.stringify({ atLoad, ssoLoadedModules: loaded() - before > 0, name: sso.name, names, functions }));`;
+  const r = await runProcess(process.execPath, ['-e', check], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.atLoad, 0, 'requiring the chunk loaded built-ins: a package was initialised at load');
+  assert.ok(out.ssoLoadedModules, 'reading SSOClient initialised the SSO client');
+  assert.equal(out.name, 'SSOClient');
+  assert.ok(out.functions, 'every name reads as the function its package exports');
+  // The same names as the TypeScript entry (which the tests run), so the lazy chunk hides none.
+  const source = await import('../../src/sdk/clients.ts');
+  assert.deepEqual(out.names, Object.keys(source).sort());
+});
+
+/** What scripts/lazy-packages.mjs exports (a build script, without types of its own). */
+interface LazyPackagesScript {
+  lazyReExports(source: string, file: string): string;
+  lazyPackageSource(pkg: string, names: string[]): string;
+}
+
+test('the lazy re-export rewrite: a getter per name, the package required once, odd names refused', async () => {
+  const script = path.join(repoRoot, 'scripts', 'lazy-packages.mjs');
+  const { lazyReExports, lazyPackageSource }: LazyPackagesScript = await import(pathToFileURL(script).href);
+  const entry =
+    "export {\n  A,\n  B,\n} from '@scope/pkg';\nexport { C } from './local.ts';\nexport function f() {}\n";
+  assert.equal(
+    lazyReExports(entry, 'entry.ts'),
+    "export { A, B } from 'lazy-package:@scope/pkg#A,B';\nexport { C } from './local.ts';\nexport function f() {}\n",
+  );
+  assert.throws(
+    () => lazyReExports("export { A as B } from 'pkg';\n", 'entry.ts'),
+    /cannot re-export 'A as B'/,
+  );
+  assert.throws(
+    () => lazyReExports("export { type T } from 'pkg';\n", 'entry.ts'),
+    /cannot re-export 'type T'/,
+  );
+  let required = 0;
+  const exports: Record<string, unknown> = {};
+  const fakeRequire = (id: string) => {
+    assert.equal(id, '@scope/pkg');
+    required++;
+    return { A: 'a', B: 'b' };
+  };
+  new Function('exports', 'require', lazyPackageSource('@scope/pkg', ['A', 'B']))(exports, fakeRequire);
+  assert.deepEqual(Object.keys(exports), ['A', 'B']);
+  assert.equal(required, 0);
+  assert.equal(exports.A, 'a');
+  assert.equal(exports.B, 'b');
+  assert.equal(exports.A, 'a');
+  assert.equal(required, 1);
 });
