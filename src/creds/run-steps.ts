@@ -1,4 +1,4 @@
-import { clientEndpoint } from '../config/endpoints.ts';
+import { clientSettings } from '../config/endpoints.ts';
 import type { Plan } from '../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../sts/role-arn.ts';
 import { validateHopInput } from '../sts/validate.ts';
@@ -45,8 +45,8 @@ export async function runSteps(
   const steps: Step[] = [wrap(specs.source, sourceProvider(plan, specs.source, deps))];
   specs.hops.forEach((hop, i) => {
     const region = plan.region || defaultRegionFor(parseRoleArn(hop.hop.roleArn).partition);
-    const endpoint = clientEndpoint('STS', deps.env, deps.view, hop.hop.profile ?? plan.profile);
-    steps.push(wrap(hop, assumeRoleProvider(hop, { region, endpoint, label: labels[i]! }, deps)));
+    const client = clientSettings('STS', deps.env, deps.view, hop.hop.profile ?? plan.profile);
+    steps.push(wrap(hop, assumeRoleProvider(hop, { region, client, label: labels[i]! }, deps)));
   });
 
   let start = 0;

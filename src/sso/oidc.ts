@@ -1,4 +1,4 @@
-import { clientEndpoint, clientEndpointUrl } from '../config/endpoints.ts';
+import { clientEndpointUrl, clientSettings } from '../config/endpoints.ts';
 import { NetworkError, RolehopError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
 import type { SsoDeps } from './deps.ts';
@@ -67,8 +67,10 @@ export class OidcError extends RolehopError {
 export function oidcClientConfig(session: SsoSessionRef, deps: SsoDeps) {
   return {
     region: session.region,
-    ...clientEndpoint('SSO_OIDC', deps.env, deps.view, deps.profile),
+    ...clientSettings('SSO_OIDC', deps.env, deps.view, deps.profile),
     maxAttempts: 3,
+    // As STS's (sts/assume-role.ts); with a mode set, the SDK does not read retry_mode from the files.
+    retryMode: 'standard',
     // Without throwOnRequestTimeout the SDK only logs a warning and a silent server hangs us for ever.
     requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
   };

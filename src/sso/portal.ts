@@ -1,4 +1,4 @@
-import { clientEndpoint, clientEndpointUrl } from '../config/endpoints.ts';
+import { clientEndpointUrl, clientSettings } from '../config/endpoints.ts';
 import type { Source } from '../config/plan.ts';
 import { closeMatches } from '../config/resolve.ts';
 import type { Credentials } from '../util/credentials.ts';
@@ -86,9 +86,11 @@ function classify(error: unknown): AttemptOutcome {
 export function portalClientConfig(session: SsoSessionRef, deps: SsoDeps) {
   return {
     region: session.region,
-    ...clientEndpoint('SSO', deps.env, deps.view, deps.profile),
-    // Retries are ours (the limiter), so throttling is shared across concurrent calls.
+    ...clientSettings('SSO', deps.env, deps.view, deps.profile),
+    // Retries are ours (the limiter), so throttling is shared across concurrent calls. With a mode set,
+    // the SDK does not read retry_mode or defaults_mode from the files.
     maxAttempts: 1,
+    retryMode: 'standard',
     // Without throwOnRequestTimeout the SDK only logs a warning and a silent portal hangs us for ever.
     requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
   };

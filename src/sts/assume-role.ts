@@ -1,4 +1,4 @@
-import { type ClientEndpoint, clientEndpointUrl } from '../config/endpoints.ts';
+import { type ClientSettings, clientEndpointUrl, clientSettings } from '../config/endpoints.ts';
 import type { AssumeRoleHop } from '../config/plan.ts';
 import type { Credentials } from '../util/credentials.ts';
 import { registerSecret } from '../util/redact.ts';
@@ -10,8 +10,11 @@ import { validateHopInput } from './validate.ts';
 export type StsCredentials = Credentials;
 
 export interface StsCallOptions {
-  /** How to reach STS, resolved by the caller (config/endpoints.ts clientEndpoint); default the SDK's regional endpoint. */
-  endpoint?: ClientEndpoint;
+  /**
+   * How to reach STS and the profile's SDK settings, resolved by the caller (config/endpoints.ts
+   * clientSettings); default the SDK's regional endpoint and defaults.
+   */
+  client?: ClientSettings;
   signal?: AbortSignal;
   /** Per-attempt timeout (default 10 s); a hanging server counts as a network failure. */
   requestTimeoutMs?: number;
@@ -39,17 +42,14 @@ export interface CallerIdentity {
   userId: string;
 }
 
-const REGIONAL_DEFAULT: ClientEndpoint = {
-  useFipsEndpoint: false,
-  useDualstackEndpoint: false,
-  ignoreConfiguredEndpointUrls: true,
-};
+/** The SDK's regional endpoint and its defaults: no variable, no profile. */
+const REGIONAL_DEFAULT = clientSettings('STS', {});
 
 /** The STS client settings; exported so a test can compare the URL they reach with the plain SDK's. */
 export function stsClientConfig(creds: StsCredentials, region: string, options: StsCallOptions) {
   return {
     region,
-    ...(options.endpoint ?? REGIONAL_DEFAULT),
+    ...(options.client ?? REGIONAL_DEFAULT),
     credentials: {
       accessKeyId: creds.accessKeyId,
       secretAccessKey: creds.secretAccessKey,
@@ -77,7 +77,7 @@ async function stsClient(creds: StsCredentials, region: string, options: StsCall
   const sdk = await import('../sdk/clients.ts');
   const client = new sdk.STSClient(stsClientConfig(creds, region, options));
   const endpoint = clientEndpointUrl(client, 'STS', region, () =>
-    sdk.endpointUrlOf(client, region, options.endpoint ?? REGIONAL_DEFAULT),
+    sdk.endpointUrlOf(client, region, options.client ?? REGIONAL_DEFAULT),
   );
   return { sdk, client, endpoint };
 }

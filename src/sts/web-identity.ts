@@ -1,4 +1,4 @@
-import type { ClientEndpoint } from '../config/endpoints.ts';
+import type { ClientSettings } from '../config/endpoints.ts';
 import { type Credentials, fromSdkCredentials } from '../util/credentials.ts';
 import { ConfigError } from '../util/errors.ts';
 import { type StsCallOptions, stsRequestSettings } from './assume-role.ts';
@@ -18,12 +18,12 @@ export interface WebIdentityParams {
 
 export async function assumeRoleWithWebIdentity(
   params: WebIdentityParams,
-  options: StsCallOptions & { endpoint: ClientEndpoint },
+  options: StsCallOptions & { client: ClientSettings },
 ): Promise<Credentials> {
   const sdk = await import('../sdk/clients.ts');
   const clientConfig = {
     region: params.region,
-    ...options.endpoint,
+    ...options.client,
     ...stsRequestSettings(options),
   };
   // Every input is passed, so the provider never falls back to process.env (the library may run with another env).
@@ -47,7 +47,7 @@ export async function assumeRoleWithWebIdentity(
       action: 'AssumeRoleWithWebIdentity',
       roleArn: params.roleArn,
       tokenFile: params.tokenFile,
-      endpoint: options.endpoint.endpoint ?? `STS in ${params.region}`,
+      endpoint: options.client.endpoint ?? `STS in ${params.region}`,
       ...(params.label !== undefined ? { label: params.label } : {}),
     });
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { clientEndpoint } from '../../src/config/endpoints.ts';
+import { clientSettings } from '../../src/config/endpoints.ts';
 import type { ConfigView } from '../../src/config/model.ts';
 import type { Plan } from '../../src/config/plan.ts';
 import { cacheFileFor } from '../../src/creds/cache-file.ts';
@@ -43,7 +43,7 @@ test('a 2-hop chain runs each step once, then resumes after the deepest cached s
   assert.equal(sso.calls.length, 1);
   assert.equal(proxy.counts.AssumeRole, 2);
   const who = await getCallerIdentity(first, 'us-east-1', {
-    endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }),
+    client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: moto.url }),
   });
   assert.equal(who.arn, 'arn:aws:sts::123456789012:assumed-role/HopB/last-hop');
 
@@ -132,7 +132,7 @@ test('static, env and credential_process sources feed a hop; they are never cach
     const plan: Plan = { source, hops: [{ roleArn: roleA, sessionName: `from-${source.kind}` }] };
     const creds = await runPlan(plan, baseDeps({ ...env, ...extraEnv }, { view }));
     const who = await getCallerIdentity(creds, 'us-east-1', {
-      endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }),
+      client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: moto.url }),
     });
     assert.equal(who.arn, `arn:aws:sts::123456789012:assumed-role/HopA/from-${source.kind}`);
     const steps = planSteps(plan, { env: { ...env, ...extraEnv }, view });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/client-sso';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { clientEndpoint } from '../../src/config/endpoints.ts';
+import { clientSettings } from '../../src/config/endpoints.ts';
 import { loadConfigView } from '../../src/config/load.ts';
 import type { Plan } from '../../src/config/plan.ts';
 import { resolvePlan } from '../../src/config/resolve.ts';
@@ -205,12 +205,12 @@ async function firstOrigin(plan: Plan, env: Record<string, string>, uri: string)
   }
   const hop = plan.hops[0];
   const region = plan.region ?? 'us-east-1';
-  const endpoint = clientEndpoint('STS', env, view, hop?.profile ?? plan.profile);
+  const client = clientSettings('STS', env, view, hop?.profile ?? plan.profile);
   const command =
     plan.source.kind === 'web-identity'
       ? new AssumeRoleWithWebIdentityCommand({ RoleArn: 'a', RoleSessionName: 's', WebIdentityToken: 't' })
       : new AssumeRoleCommand({ RoleArn: 'a', RoleSessionName: 's' });
-  return new URL(await urlOf(new STSClient(stsClientConfig(keys, region, { endpoint })), command)).origin;
+  return new URL(await urlOf(new STSClient(stsClientConfig(keys, region, { client })), command)).origin;
 }
 
 const cases = ['profile-provider', 'default-credential-provider-chain'].flatMap((group) =>

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fromTokenFile } from '@aws-sdk/credential-provider-web-identity';
-import { clientEndpoint } from '../../src/config/endpoints.ts';
+import { clientSettings } from '../../src/config/endpoints.ts';
 import { loadConfigView } from '../../src/config/load.ts';
 import { resolvePlan } from '../../src/config/resolve.ts';
 import { runPlan } from '../../src/creds/run-plan.ts';
@@ -41,7 +41,7 @@ test('a web identity profile, and a role chained from it, run once and then come
   );
   const env = { ...home.env, AWS_ENDPOINT_URL_STS: proxy.url };
   const view = loadConfigView(env);
-  const sts = { endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }) };
+  const sts = { client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: moto.url }) };
 
   const ci = await runPlan(resolvePlan(view, 'ci', { env }), baseDeps(env, { view }));
   assert.equal(
@@ -79,7 +79,7 @@ test('rolehop answers a web identity profile as the SDK provider does (same role
     roleSessionName: 'rolehop-runner',
     clientConfig: { region: 'us-east-1', endpoint: moto.url },
   })();
-  const sts = { endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }) };
+  const sts = { client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: moto.url }) };
   assert.equal(
     (await getCallerIdentity(ours, 'us-east-1', sts)).arn,
     (await getCallerIdentity(theirs, 'us-east-1', sts)).arn,
@@ -110,7 +110,7 @@ test('with nothing named, AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN are the sou
 
   // The library takes the same road.
   const library = await fromRolehop({ env, assume: [deployRole], sessionName: 'lib' })();
-  const sts = { endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }) };
+  const sts = { client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: moto.url }) };
   assert.equal(
     (await getCallerIdentity(library, 'us-east-1', sts)).arn,
     'arn:aws:sts::123456789012:assumed-role/Deploy/lib',

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ListAccountsCommand, SSOClient } from '@aws-sdk/client-sso';
 import { RegisterClientCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { clientEndpoint } from '../../src/config/endpoints.ts';
+import { clientSettings } from '../../src/config/endpoints.ts';
 import { loadConfigView } from '../../src/config/load.ts';
 import { oidcClientConfig } from '../../src/sso/oidc.ts';
 import { portalClientConfig } from '../../src/sso/portal.ts';
@@ -84,7 +84,7 @@ for (const setting of settings) {
       const session = { startUrl: 'https://x.awsapps.com/start', region };
       const ours = {
         sts: await urlOf(
-          new STSClient(stsClientConfig(keys, region, { endpoint: clientEndpoint('STS', env, view, 'p') })),
+          new STSClient(stsClientConfig(keys, region, { client: clientSettings('STS', env, view, 'p') })),
           new GetCallerIdentityCommand({}),
         ),
         sso: await urlOf(
@@ -105,7 +105,7 @@ test('FIPS reaches sts-fips in the commercial partition; GovCloud STS is FIPS on
   const env = { AWS_USE_FIPS_ENDPOINT: 'true' };
   const reach = (region: string) =>
     urlOf(
-      new STSClient(stsClientConfig(keys, region, { endpoint: clientEndpoint('STS', env) })),
+      new STSClient(stsClientConfig(keys, region, { client: clientSettings('STS', env) })),
       new GetCallerIdentityCommand({}),
     );
   assert.equal(await reach('us-east-1'), 'https://sts-fips.us-east-1.amazonaws.com/');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { clientEndpoint } from '../../src/config/endpoints.ts';
+import { clientSettings } from '../../src/config/endpoints.ts';
 import { assumeRole, getCallerIdentity } from '../../src/sts/assume-role.ts';
 import { SourceCredentialsError } from '../../src/sts/sts-errors.ts';
 import { AccessDeniedError, exitCodeOf } from '../../src/util/errors.ts';
@@ -25,9 +25,9 @@ test('AssumeRole against moto with authorization: options, a 2-hop chain, caller
   // endpoint wins, as in botocore.
   process.env.AWS_USE_FIPS_ENDPOINT = 'true';
   process.env.AWS_USE_DUALSTACK_ENDPOINT = 'true';
-  const endpoint = clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url, AWS_USE_FIPS_ENDPOINT: 'true' });
+  const client = clientSettings('STS', { AWS_ENDPOINT_URL_STS: moto.url, AWS_USE_FIPS_ENDPOINT: 'true' });
 
-  const me = await getCallerIdentity(seeded.admin, 'us-east-1', { endpoint });
+  const me = await getCallerIdentity(seeded.admin, 'us-east-1', { client });
   assert.equal(me.arn, 'arn:aws:iam::123456789012:user/admin');
 
   const before = Date.now();
@@ -43,7 +43,7 @@ test('AssumeRole against moto with authorization: options, a 2-hop chain, caller
       sessionName: 'first-hop',
       durationSeconds: 1800,
     },
-    { endpoint },
+    { client },
   );
   assert.match(first.accessKeyId, /^ASIA/);
   assert.ok(first.sessionToken);
@@ -52,9 +52,9 @@ test('AssumeRole against moto with authorization: options, a 2-hop chain, caller
 
   const second = await assumeRole(
     { source: first, hop: { roleArn: seeded.roleArn('Audit') }, sessionName: 'second-hop' },
-    { endpoint },
+    { client },
   );
-  const last = await getCallerIdentity(second, 'us-east-1', { endpoint });
+  const last = await getCallerIdentity(second, 'us-east-1', { client });
   assert.equal(last.arn, 'arn:aws:sts::123456789012:assumed-role/Audit/second-hop');
   assert.equal(last.account, '123456789012');
 });
@@ -65,7 +65,7 @@ test('AccessDenied maps to exit 4 naming the role; unknown keys say the source c
   await assert.rejects(
     assumeRole(
       { source: seeded.nobody, hop: { roleArn, profile: 'prod' }, sessionName: 'denied' },
-      { endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }) },
+      { client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: moto.url }) },
     ),
     (error: unknown) => {
       assert.ok(error instanceof AccessDeniedError);
@@ -86,7 +86,7 @@ test('AccessDenied maps to exit 4 naming the role; unknown keys say the source c
         hop: { roleArn },
         sessionName: 's1',
       },
-      { endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: moto.url }) },
+      { client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: moto.url }) },
     ),
     (error: unknown) => {
       assert.ok(error instanceof SourceCredentialsError);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { type TestContext, test } from 'node:test';
-import { clientEndpoint } from '../../src/config/endpoints.ts';
+import { clientSettings } from '../../src/config/endpoints.ts';
 import { assumeRole } from '../../src/sts/assume-role.ts';
 import { exitCodeOf, NetworkError } from '../../src/util/errors.ts';
 
@@ -52,7 +52,7 @@ for (const [mode, message] of cases) {
     const server = await faultyServer(t, mode);
     await assert.rejects(
       assumeRole(params, {
-        endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: server.url }),
+        client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: server.url }),
         maxAttempts: 3,
         requestTimeoutMs: 300,
       }),
@@ -77,7 +77,7 @@ test('a closed port fails with NetworkError after retries', async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await assert.rejects(
     assumeRole(params, {
-      endpoint: clientEndpoint('STS', { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` }),
+      client: clientSettings('STS', { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` }),
       maxAttempts: 2,
       requestTimeoutMs: 300,
     }),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { test } from 'node:test';
-import { clientEndpoint } from '../../src/config/endpoints.ts';
+import { clientSettings } from '../../src/config/endpoints.ts';
 import { assumeRole } from '../../src/sts/assume-role.ts';
 import { defaultRegionFor, parseRoleArn } from '../../src/sts/role-arn.ts';
 import {
@@ -94,7 +94,7 @@ test('invalid hop input is refused before any request reaches STS', async (t) =>
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => server.close());
-  const endpoint = clientEndpoint('STS', {
+  const client = clientSettings('STS', {
     AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
   });
   const source = { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 'secret-for-validation-test' };
@@ -120,7 +120,7 @@ test('invalid hop input is refused before any request reaches STS', async (t) =>
     ],
   ];
   for (const [params, why] of attempts) {
-    await assert.rejects(assumeRole(params, { endpoint }), (error: unknown) => {
+    await assert.rejects(assumeRole(params, { client }), (error: unknown) => {
       assert.ok(error instanceof UsageError);
       assert.match(error.message, why);
       return true;

@@ -1,4 +1,4 @@
-import { clientEndpoint } from '../../config/endpoints.ts';
+import { clientSettings } from '../../config/endpoints.ts';
 import { describePlan } from '../../creds/selection.ts';
 import { isoSeconds } from '../../emit/index.ts';
 import { getCallerIdentity } from '../../sts/assume-role.ts';
@@ -32,7 +32,7 @@ export async function whoami(input: WhoamiInput, deps: Deps): Promise<number> {
   const creds = await credentialsOf(target, input.credentials, deps, { allowLogin });
   const region = target.plan.region ?? 'us-east-1';
   const identity = await getCallerIdentity(creds, region, {
-    endpoint: clientEndpoint('STS', deps.env, target.view, target.plan.profile),
+    client: clientSettings('STS', deps.env, target.view, target.plan.profile),
     signal: deps.signal,
   });
   if (input.json) {

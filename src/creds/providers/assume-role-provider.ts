@@ -1,4 +1,4 @@
-import type { ClientEndpoint } from '../../config/endpoints.ts';
+import type { ClientSettings } from '../../config/endpoints.ts';
 import { assumeRole } from '../../sts/assume-role.ts';
 import { resolveMfaCode } from '../mfa.ts';
 import type { HopSpec } from '../step-key.ts';
@@ -8,7 +8,7 @@ import type { CredentialProvider } from './provider.ts';
 /** An AssumeRole hop on top of its source's credentials; `label` names the hop in errors. */
 export function assumeRoleProvider(
   spec: HopSpec,
-  target: { region: string; endpoint: ClientEndpoint; label?: string },
+  target: { region: string; client: ClientSettings; label?: string },
   deps: RunPlanDeps,
 ): CredentialProvider {
   return async (source) => {
@@ -30,7 +30,7 @@ export function assumeRoleProvider(
         ...(target.label !== undefined ? { label: target.label } : {}),
       },
       {
-        endpoint: target.endpoint,
+        client: target.client,
         signal: deps.signal,
         requestTimeoutMs: deps.sts?.requestTimeoutMs,
         maxAttempts: deps.sts?.maxAttempts,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { clientEndpoint } from '../../config/endpoints.ts';
+import { clientSettings } from '../../config/endpoints.ts';
 import { configPaths, loginCacheDir } from '../../config/paths.ts';
 import type { Source } from '../../config/plan.ts';
 import { ConfigError, NetworkError, SignInRequiredError } from '../../util/errors.ts';
@@ -50,7 +50,7 @@ export function loginProvider(
             profile: source.profile,
             configFilepath: files.configFile,
             filepath: files.credentialsFile,
-            clientConfig: { ...clientEndpoint('SIGNIN', deps.env, deps.view, source.profile) },
+            clientConfig: { ...clientSettings('SIGNIN', deps.env, deps.view, source.profile) },
             logger: {
               debug: () => {},
               info: () => {},

@@ -1,4 +1,4 @@
-import { clientEndpoint } from '../../config/endpoints.ts';
+import { clientSettings } from '../../config/endpoints.ts';
 import type { Source } from '../../config/plan.ts';
 import { defaultRegionFor, parseRoleArn } from '../../sts/role-arn.ts';
 import { assumeRoleWithWebIdentity } from '../../sts/web-identity.ts';
@@ -22,7 +22,7 @@ export function webIdentityProvider(
         region: plan.region || defaultRegionFor(parseRoleArn(source.roleArn).partition),
       },
       {
-        endpoint: clientEndpoint('STS', deps.env, deps.view, source.profile ?? plan.profile),
+        client: clientSettings('STS', deps.env, deps.view, source.profile ?? plan.profile),
         ...(deps.sts?.requestTimeoutMs !== undefined ? { requestTimeoutMs: deps.sts.requestTimeoutMs } : {}),
         ...(deps.sts?.maxAttempts !== undefined ? { maxAttempts: deps.sts.maxAttempts } : {}),
       },
