@@ -57,7 +57,7 @@ export function startSandboxProcess(flags = []) {
 export const PROD = '111111111111';
 export const STAGING = '222222222222';
 
-/** A throwaway HOME with an sso-session, an SSO profile and a profile chained onto it. */
+/** A throwaway HOME with an sso-session, an SSO profile and a profile chained onto it; `targets` names their roles. */
 export function benchHome(
   sandbox,
   {
@@ -101,7 +101,12 @@ region = ${sandbox.region}
     AWS_EC2_METADATA_DISABLED: 'true',
     ...sandbox.env,
   };
-  return { home, env, cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };
+  return {
+    home,
+    env,
+    targets: { account, role, chainedRoleArn },
+    cleanup: () => fs.rmSync(home, { recursive: true, force: true }),
+  };
 }
 
 export function rolehop(args, env) {
