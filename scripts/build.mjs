@@ -120,6 +120,9 @@ for (const file of ['dist/cli.cjs', 'dist/warm.cjs', ...Object.values(chunks).ma
     .replace(/\b(\w+) = __toESM\((require\("node:[\w/]+"\)|require_node_\w+\(\)), 1\)/g, (line, name, req) =>
       new RegExp(`\\b${name}\\.default\\b`).test(text) ? line : `${name} = ${req}`,
     );
+  // esbuild escapes non-ASCII (its default charset); bin/rolehop.cjs relies on it, reading bundles as latin1.
+  const nonAscii = /[^\x00-\x7f]/.exec(rewritten);
+  if (nonAscii) throw new Error(`${file}: non-ASCII character at ${nonAscii.index}`);
   const hash = createHash('sha256').update(rewritten).digest('hex').slice(0, 16);
   writeFileSync(file, `${rewritten}//# rolehop-build ${hash}\n`);
 }
