@@ -53,7 +53,7 @@ for (const latencyMs of [0, 50]) {
           h.targets.role,
           ...(profile === 'chained' ? [h.targets.chainedRoleArn] : []),
         ],
-        env: { ...h.env, BENCH_FLOOR_CACHE: h.home },
+        env: h.env,
       };
       // As on a machine where rolehop has run before: V8's code of a cold and of a warm call is cached.
       rolehop(['credential-process', profile], h.env);

@@ -1,36 +1,17 @@
 'use strict';
-// The cold path's floor: the SDK calls a cold credential-process makes and nothing else. It runs
-// dist/sdk.cjs as bin/rolehop.cjs runs it (vm.Script with V8's code cache of a whole earlier run, in
-// BENCH_FLOOR_CACHE), reads the SSO token from the AWS CLI cache, calls GetRoleCredentials and, for a
-// chain, AssumeRole, and prints the keys. No config is read, nothing is checked, locked or cached:
-// what rolehop adds to a cold call is the distance from this row (bench/cold-credentials.bench.mjs).
+// The cold path's floor: the SDK calls a cold credential-process makes and nothing else. It loads
+// dist/sdk.cjs with bin/rolehop.cjs's own loader (V8's code cache of a whole earlier run), reads the
+// SSO token from the AWS CLI cache, calls GetRoleCredentials and, for a chain, AssumeRole, and
+// prints the keys. No config is read, nothing is checked, locked or cached: what rolehop adds to a
+// cold call is the distance from this row (bench/cold-credentials.bench.mjs).
 // usage: node sdk-floor.cjs ACCOUNT ROLE [ROLE_ARN]   (endpoints from AWS_ENDPOINT_URL_SSO / _STS)
 const fs = require('node:fs');
 const path = require('node:path');
 
 const [account, roleName, roleArn] = process.argv.slice(2);
-const dist = path.join(__dirname, '..', 'dist');
-
-function loadChunk(name) {
-  const file = path.join(dist, name);
-  const source = fs.readFileSync(file, 'utf8');
-  const cacheFile = path.join(process.env.BENCH_FLOOR_CACHE, `${name}+${source.length}.bin`);
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {}
-  const vm = require('node:vm');
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: file,
-    cachedData,
-  });
-  const chunk = { exports: {} };
-  script.runInThisContext().call(chunk.exports, chunk.exports, require, chunk, file, dist);
-  if (!cachedData || script.cachedDataRejected) {
-    process.once('exit', () => fs.writeFileSync(cacheFile, script.createCachedData()));
-  }
-  return chunk.exports;
-}
+// The launcher's own loader: one buffer for the chunk and its code cache, in the bench home's
+// rolehop cache folder (named for no command: the floor's code is its own).
+const { loadBundle } = require('../bin/rolehop.cjs');
 
 function cachedAccessToken() {
   const folder = path.join(process.env.HOME, '.aws', 'sso', 'cache');
@@ -43,7 +24,7 @@ function cachedAccessToken() {
 
 async function main() {
   const accessToken = cachedAccessToken();
-  const sdk = loadChunk('sdk.cjs');
+  const sdk = loadBundle('sdk.cjs');
   const sso = new sdk.SSOClient({
     region: 'us-east-1',
     endpoint: process.env.AWS_ENDPOINT_URL_SSO,

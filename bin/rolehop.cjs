@@ -61,8 +61,14 @@ function compileCacheDir(env) {
 const compileCache = compileCacheDir(process.env);
 
 const dist = path.join(__dirname, '..', 'dist');
-/** Bundles run without usable code in the cache: [script, cache file, name], saved at exit. */
-const unsaved = [];
+/** Bundles run this time: {script, cacheFile, stem, roads}, roads undefined when no usable cache was found. */
+const loaded = [];
+// The SDK packages a run initialised (the SDK chunk adds them as it first uses each,
+// scripts/lazy-packages.mjs): the roads it took. A code cache holds the code of its run's roads, so a
+// run that took a new one (a chain after SSO profiles only) saves the bundles' code again.
+const ROADS = Symbol.for('rolehop.initialisedPackages');
+// A cache file starts with a line naming the roads of the run that wrote it; then V8's data.
+const CACHE_HEADER = 'rolehop-code-cache 1 ';
 
 // Every bundle and code cache is read into one buffer, reused, with the module wrapper around the
 // source, so V8 gets the wrapped source in one copy. On a cold call they are ~2 MB, and memory touched
@@ -99,7 +105,7 @@ function readInto(file, at, room) {
  * top level): every run then compiled each function it called again, ~14 M instructions on a warm
  * hit and ~200 M on a cold call. A cache file is named by the bundle, the command, the bundle's build
  * hash (V8 checks only the source's length) and V8's version, and written at exit when there was
- * none or V8 rejected it.
+ * none, V8 rejected it, or the run took a road the cache's run had not (ROADS).
  */
 function loadBundle(name) {
   const file = path.join(dist, name);
@@ -120,9 +126,15 @@ function loadBundle(name) {
     build &&
     path.join(compileCache, stem + build[1] + '+' + process.versions.v8 + '+' + process.arch + '.bin');
   let cachedData;
+  let roads;
   try {
     // V8 reads it while it compiles and keeps no reference: the buffer is free again afterwards.
-    if (cacheFile) cachedData = scratch.subarray(0, readInto(cacheFile, 0, 0));
+    const cacheEnd = cacheFile ? readInto(cacheFile, 0, 0) : 0;
+    const lineEnd = scratch.subarray(0, Math.min(cacheEnd, 4096)).indexOf(10);
+    if (lineEnd > 0 && scratch.toString('latin1', 0, CACHE_HEADER.length) === CACHE_HEADER) {
+      roads = scratch.toString('latin1', CACHE_HEADER.length, lineEnd).split(',').filter(Boolean);
+      cachedData = scratch.subarray(lineEnd + 1, cacheEnd);
+    }
   } catch (_missing) {}
   const vm = require('node:vm');
   const script = new vm.Script(wrapped, {
@@ -137,9 +149,14 @@ function loadBundle(name) {
   const own = Module.createRequire(file);
   // The bundles' require("./sdk.cjs") and the like come here too, to run from the cache as well.
   const bundleRequire = (id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? loadBundle(id.slice(2)) : own(id));
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
-    if (unsaved.length === 0) process.once('exit', saveCodeCaches);
-    unsaved.push([script, cacheFile, stem]);
+  if (cacheFile) {
+    if (loaded.length === 0) process.once('exit', saveCodeCaches);
+    loaded.push({
+      script,
+      cacheFile,
+      stem,
+      roads: cachedData && !script.cachedDataRejected ? roads : undefined,
+    });
   }
   script.runInThisContext().call(bundle.exports, bundle.exports, bundleRequire, bundle, file, dist);
   bundle.loaded = true;
@@ -148,14 +165,26 @@ function loadBundle(name) {
 
 /**
  * After a run that succeeded (a usage error runs too little to be worth keeping), writes V8's code
- * for each bundle run uncached, 0600 and whole (rename), and drops older builds' files.
+ * for each bundle run uncached, or whose cache lacks a road this run took, 0600 and whole (rename),
+ * and drops older builds' files.
  */
 function saveCodeCaches(code) {
   if (code !== 0) return;
-  for (const [script, cacheFile, stem] of unsaved) {
+  const taken = Array.from(globalThis[ROADS] || []);
+  for (const { script, cacheFile, stem, roads } of loaded) {
+    if (roads && taken.every((road) => roads.indexOf(road) >= 0)) continue;
     try {
+      const union = (roads || []).concat(taken.filter((road) => (roads || []).indexOf(road) < 0));
       const temp = cacheFile + '.' + process.pid + '.tmp';
-      fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+      const data = script.createCachedData();
+      fs.writeFileSync(
+        temp,
+        Buffer.concat([Buffer.from(CACHE_HEADER + union.join(',') + '\n', 'latin1'), data]),
+        {
+          mode: 0o600,
+          flag: 'wx',
+        },
+      );
       fs.renameSync(temp, cacheFile);
       for (const name of fs.readdirSync(compileCache)) {
         const other = path.join(compileCache, name);
@@ -169,8 +198,8 @@ function saveCodeCaches(code) {
 function serveWarm(argv) {
   const served = loadBundle('warm.cjs').serveWarm(argv);
   if (!served) {
-    const at = unsaved.findIndex((entry) => entry[2].startsWith('warm+'));
-    if (at >= 0) unsaved.splice(at, 1);
+    const at = loaded.findIndex((entry) => entry.stem.startsWith('warm+'));
+    if (at >= 0) loaded.splice(at, 1);
   }
   return served;
 }
@@ -178,7 +207,13 @@ function serveWarm(argv) {
 // populate parses and rewrites files of thousands of profiles; with V8's default young generation
 // its peak RSS passes 200 MB, with a 2 MB one it stays near 140 MB at the same speed (measured with
 // 2,000 accounts x 3 roles). The flag only works at start-up, so that one command runs in a child.
-if (process.argv[2] === 'populate' && !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+if (require.main !== module) {
+  // Required rather than run (bench/sdk-floor.cjs): the loader alone, to load a bundle as rolehop does.
+  module.exports = { loadBundle: loadBundle };
+} else if (
+  process.argv[2] === 'populate' &&
+  !process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))
+) {
   const { spawn } = require('node:child_process');
   // Handlers first: a signal arriving during the spawn is held, then passed on. Ctrl-C reaches the
   // child from the terminal already; a second SIGINT would cut its clean-up short.

@@ -24,11 +24,21 @@ export function lazyReExports(source, file) {
   });
 }
 
-/** CommonJS source of the stand-in: a getter per name that requires the package on first read. */
+/**
+ * CommonJS source of the stand-in: a getter per name that requires the package on first read, and
+ * adds it to the run's initialised packages (bin/rolehop.cjs saves its code caches again when a run
+ * initialised one the cache's run had not).
+ */
 export function lazyPackageSource(pkg, names) {
   return `"use strict";
 let loaded;
-const load = () => (loaded ??= require(${JSON.stringify(pkg)}));
+const load = () => {
+  if (loaded === undefined) {
+    loaded = require(${JSON.stringify(pkg)});
+    (globalThis[Symbol.for("rolehop.initialisedPackages")] ??= new Set()).add(${JSON.stringify(pkg)});
+  }
+  return loaded;
+};
 for (const name of ${JSON.stringify(names)}) {
   Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { rolehopCacheDir } from '../../src/config/paths.ts';
 import { runCli } from '../harness/cli.ts';
+import { signedInWorld } from '../harness/signed-in-world.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
 // bin/rolehop.cjs keeps V8's compiled code in rolehop's own cache folder, never in the shared
@@ -84,4 +85,47 @@ test('a damaged code cache file is rejected by V8 and written again; the command
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout, first.stdout);
   for (const f of files) assert.notEqual(fs.statSync(path.join(dir, f)).size, 5000, `${f} was written again`);
+});
+
+test('a run that takes a road the code cache lacks (a chain after SSO profiles) saves it again, once', async (t) => {
+  const w = await signedInWorld(t);
+  fs.appendFileSync(
+    w.home.configFile,
+    '\n[profile admin]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n' +
+      '\n[profile chain]\nrole_arn = arn:aws:iam::222222222222:role/ReadOnlyAccess\nsource_profile = admin\n',
+  );
+  // The compile cache is made beside a rolehop cache folder that exists when a run starts.
+  fs.mkdirSync(rolehopCacheDir(w.env), { recursive: true, mode: 0o700 });
+  const dir = path.join(rolehopCacheDir(w.env), 'compile-cache');
+  /** The first line of each code cache of a cold credential-process, by bundle, with its file's identity. */
+  const caches = () =>
+    Object.fromEntries(
+      fs
+        .readdirSync(dir)
+        .filter((name) => /^(cli|sdk)\+credential-process\+/.test(name))
+        .map((name) => {
+          const bytes = fs.readFileSync(path.join(dir, name));
+          const st = fs.statSync(path.join(dir, name));
+          return [name.split('+')[0], `${bytes.subarray(0, bytes.indexOf(10)).toString()} @${st.ino}`];
+        }),
+    );
+  const cold = async (profile: string) => {
+    const cacheDir = rolehopCacheDir(w.env);
+    for (const name of fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir) : []) {
+      if (name.startsWith('creds-')) fs.rmSync(path.join(cacheDir, name));
+    }
+    const r = await runCli(['credential-process', profile], { env: w.env });
+    assert.equal(r.code, 0, r.stderr);
+    return caches();
+  };
+  const sso = await cold('admin');
+  assert.match(sso.sdk!, /^rolehop-code-cache 1 @aws-sdk\/client-sso @/);
+  assert.deepEqual(await cold('admin'), sso, 'the same road: nothing written');
+  const chain = await cold('chain');
+  for (const bundle of ['cli', 'sdk']) {
+    assert.match(chain[bundle]!, /^rolehop-code-cache 1 @aws-sdk\/client-sso,@aws-sdk\/client-sts @/);
+    assert.notEqual(chain[bundle], sso[bundle], `${bundle}'s cache was saved again`);
+  }
+  assert.deepEqual(await cold('chain'), chain, 'the chain again: nothing written');
+  assert.deepEqual(await cold('admin'), chain, 'SSO after the chain: its cache already holds the road');
 });

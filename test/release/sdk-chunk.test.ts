@@ -134,4 +134,10 @@ test('the lazy re-export rewrite: a getter per name, the package required once, 
   assert.equal(exports.B, 'b');
   assert.equal(exports.A, 'a');
   assert.equal(required, 1);
+  // The launcher's record of the run's roads (bin/rolehop.cjs saves code caches again on a new one).
+  const roads = (globalThis as Record<symbol, Set<string> | undefined>)[
+    Symbol.for('rolehop.initialisedPackages')
+  ];
+  assert.ok(roads?.has('@scope/pkg'));
+  roads?.delete('@scope/pkg');
 });
