@@ -264,7 +264,9 @@ export function peakMemoryMiB({ cmd, args, env, before }) {
 
 /** One goal line: the measured ratio against its limit, and whether it holds. */
 export function goal(what, ratio, limit) {
-  return `- ${what}: ${ratio.toFixed(2)}× (goal ≤ ${limit.toFixed(2)}×) — ${ratio <= limit ? 'holds' : 'MISSED'}`;
+  // A third decimal where two would print the limit itself (1.104 missing 1.10 is not "1.10×").
+  const shown = ratio.toFixed(2) === limit.toFixed(2) ? ratio.toFixed(3) : ratio.toFixed(2);
+  return `- ${what}: ${shown}× (goal ≤ ${limit.toFixed(2)}×) — ${ratio <= limit ? 'holds' : 'MISSED'}`;
 }
 
 export const PY_BOTOCORE =
