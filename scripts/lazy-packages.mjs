@@ -2,8 +2,8 @@
 // loading the chunk initialises all seven, though a call needs one or two (an SSO profile: the SSO
 // client alone; a chain: SSO and STS). In the chunk, each `export { … } from 'package'` of the entry
 // becomes getters that initialise the package when a name is first read. Measured on a cold SSO
-// credential-process: ~7% of the whole call (bench/RESULTS.md). The TypeScript source, which the tests
-// run, keeps plain re-exports.
+// credential-process: 4-7% of the whole call (bench/RESULTS.md, fourth round). The TypeScript source,
+// which the tests run, keeps plain re-exports.
 
 const NAMESPACE = 'lazy-package';
 const RE_EXPORT = /^export \{([^}]*)\} from '([^']+)';$/gm;
