@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { STSClient } from '@aws-sdk/client-sts';
 import { clientSettings } from '../../src/config/endpoints.ts';
 import { loadConfigView } from '../../src/config/load.ts';
+import { stsClientConfig } from '../../src/sts/assume-role.ts';
 import { repoRoot, runProcess } from '../harness/cli.ts';
 import { tempHome } from '../harness/temp-home.ts';
 
@@ -44,6 +46,8 @@ const cases: { name: string; env: Record<string, string>; profile: string }[] = 
     profile: 'disable_clock_skew_correction = true\n',
   },
 ];
+
+const keys = { accessKeyId: 'AKID', secretAccessKey: 's' };
 
 /** What a plain STS client resolves for profile p: each setting's provider, called. */
 const PLAIN_CLIENT = `import { STSClient } from '@aws-sdk/client-sts';
@@ -87,5 +91,14 @@ for (const c of cases) {
     assert.deepEqual(ours.authSchemePreference, sdk.authSchemePreference);
     assert.deepEqual(ours.sigv4aSigningRegionSet, sdk.sigv4aSigningRegionSet);
     assert.equal(ours.disableClockSkewCorrection, sdk.disableClockSkewCorrection);
+    // And the client rolehop builds holds them under the names the SDK reads (a misspelt one would
+    // make it read the files itself).
+    const { config } = new STSClient(stsClientConfig(keys, 'us-east-1', { client: ours }));
+    const holds = async (provider: unknown) =>
+      typeof provider === 'function' ? await (provider as () => Promise<unknown>)() : provider;
+    assert.equal((await holds(config.userAgentAppId)) ?? '', sdk.userAgentAppId ?? '');
+    assert.deepEqual(await holds(config.authSchemePreference), sdk.authSchemePreference);
+    assert.deepEqual(await holds(config.sigv4aSigningRegionSet), sdk.sigv4aSigningRegionSet);
+    assert.equal(await holds(config.disableClockSkewCorrection), sdk.disableClockSkewCorrection);
   });
 }
