@@ -1,6 +1,7 @@
 // Shared pieces for the benchmarks: a sandbox + temp HOME with a chained profile, and a timer that
 // runs candidates interleaved so machine noise hits them alike.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -179,18 +180,29 @@ export function table(rows, baseline) {
 
 /**
  * The AWS CLI v2 (Debian's /usr/bin/aws) as a peer, or none when it is not installed. It predates
- * AWS_ENDPOINT_URL_*, so AWS_DATA_PATH replaces its endpoint rules (test/harness/awscli-v2.ts).
+ * AWS_ENDPOINT_URL_*, so AWS_DATA_PATH replaces its endpoint rules (test/harness/awscli-v2.ts). Unlike
+ * the other peers it keeps role credentials across processes (~/.aws/cli/cache, SSO and assumed
+ * roles alike): a warm run is served from there, and a `cold` one starts with that folder emptied.
  */
-async function awsCliV2Peer(env, profile) {
+async function awsCliV2Peer(env, profile, { cold }) {
   const { AWS_CLI_V2, awsCliV2Version, awsDataPath } = await import('../test/harness/awscli-v2.ts');
   if (!awsCliV2Version) return [];
   const dataPath = awsDataPath(env.HOME, { sso: env.AWS_ENDPOINT_URL_SSO, sts: env.AWS_ENDPOINT_URL_STS });
+  const cliCache = path.join(env.HOME, '.aws', 'cli', 'cache');
   const peer = {
     name: `AWS CLI v${awsCliV2Version} export-credentials`,
     cmd: AWS_CLI_V2,
     args: ['configure', 'export-credentials', '--profile', profile],
     env: { ...env, AWS_DATA_PATH: dataPath, AWS_PAGER: '' },
+    ...(cold ? { before: () => fs.rmSync(cliCache, { recursive: true, force: true }) } : {}),
   };
+  // 2.9 finds no SSO token for a role chained onto an sso-session profile (aws/aws-cli#7496, fixed
+  // in later releases): for such a chain it reads the same profiles with the SSO one in the legacy
+  // form, and the same token under the legacy cache key.
+  if (chainsOntoSsoSession(env.AWS_CONFIG_FILE, profile)) {
+    peer.name += ' (SSO source in the legacy form, aws-cli#7496)';
+    peer.env.AWS_CONFIG_FILE = legacySsoConfig(env);
+  }
   // One trial run: a profile this CLI cannot resolve is left out of the table, with its reason.
   const trial = spawnSync(peer.cmd, peer.args, { env: peer.env, encoding: 'utf8' });
   if (trial.status === 0) return [peer];
@@ -200,14 +212,50 @@ async function awsCliV2Peer(env, profile) {
   return [];
 }
 
+/** Whether `profile` in the config file has a source_profile whose SSO settings come from an sso-session. */
+function chainsOntoSsoSession(configFile, profile) {
+  const text = fs.readFileSync(configFile, 'utf8');
+  const source = /^source_profile = (\S+)/m.exec(sectionBody(text, `profile ${profile}`))?.[1];
+  return source !== undefined && /^sso_session = /m.test(sectionBody(text, `profile ${source}`));
+}
+
+/** The lines of config section `[header]` up to the next section ('' when there is none). */
+function sectionBody(text, header) {
+  return new RegExp(`^\\[${header}\\]\n((?:(?:[^[\n].*)?\n)*)`, 'm').exec(text)?.[1] ?? '';
+}
+
+/**
+ * A copy of the bench config with each `sso_session = NAME` line replaced by that session's start
+ * URL and region (the form before sso-session sections), and the session's cached token copied to
+ * the legacy cache key, the SHA-1 of the start URL. Returns the copy's path.
+ */
+function legacySsoConfig(env) {
+  const text = fs.readFileSync(env.AWS_CONFIG_FILE, 'utf8');
+  const tokenDir = path.join(env.HOME, '.aws', 'sso', 'cache');
+  const sha1 = (s) => createHash('sha1').update(s).digest('hex');
+  const legacy = text.replace(/^sso_session = (\S+)$/gm, (_, session) => {
+    const block = sectionBody(text, `sso-session ${session}`);
+    const startUrl = /^sso_start_url = (\S+)/m.exec(block)[1];
+    const region = /^sso_region = (\S+)/m.exec(block)[1];
+    fs.copyFileSync(
+      path.join(tokenDir, `${sha1(session)}.json`),
+      path.join(tokenDir, `${sha1(startUrl)}.json`),
+    );
+    return `sso_start_url = ${startUrl}\nsso_region = ${region}`;
+  });
+  const file = path.join(env.HOME, '.aws', 'config-aws-cli-legacy-sso');
+  fs.writeFileSync(file, legacy, { mode: 0o600 });
+  return file;
+}
+
 /** Why a peer is missing from a table: printed under it by the bench. */
 export const peerNotes = new Set();
 
 /**
  * The floor and the peers, resolving `profile` in the same HOME: `node -e 0`, botocore, the JS SDK
- * and the AWS CLI v2 when installed.
+ * and the AWS CLI v2 when installed. `cold`: no peer starts with role credentials it kept.
  */
-export async function baselineAndPeers(env, profile) {
+export async function baselineAndPeers(env, profile, { cold = false } = {}) {
   return [
     { name: 'node -e 0', cmd: node, args: ['-e', '0'], env },
     { name: 'botocore get_credentials', cmd: 'python3', args: ['-c', PY_BOTOCORE, profile], env },
@@ -217,7 +265,7 @@ export async function baselineAndPeers(env, profile) {
       args: ['--input-type=module', '-e', JS_FROM_INI, profile],
       env: { ...env, NODE_PATH: `${root}/node_modules` },
     },
-    ...(await awsCliV2Peer(env, profile)),
+    ...(await awsCliV2Peer(env, profile, { cold })),
   ];
 }
 

@@ -1,6 +1,6 @@
-// Scenario 1: warm cache, chained profile (SSO → one AssumeRole). rolehop answers from its own cache;
-// botocore, the JS SDK and the AWS CLI v2 have no cross-process cache for role credentials, so each
-// of their runs calls the sandbox (token cached, 0 ms latency). Goal (issue 14): credential-process,
+// Scenario 1: warm cache, chained profile (SSO → one AssumeRole). rolehop answers from its own cache,
+// the AWS CLI v2 from its own (~/.aws/cli/cache); botocore and the JS SDK have no cross-process cache
+// for role credentials, so each of their runs calls the sandbox (token cached, 0 ms latency). Goal (issue 14): credential-process,
 // env and exec (exec runs /bin/true, so its child is counted too) ≤ 1.10× `node -e 0`.
 import {
   baselineAndPeers,
@@ -36,7 +36,6 @@ try {
     return goal(`warm ${command}`, pairedRatio(rows, row.name, 'node -e 0'), 1.1);
   });
   const memory = peakMemoryMiB(ours[0]);
-  // The AWS CLI v2 (2.9) cannot resolve the chained profile: an SSO profile's table has it.
   rolehop(['credential-process', 'sso'], h.env);
   const ssoRows = timeCandidates(
     [
