@@ -13,6 +13,22 @@ const [account, roleName, roleArn] = process.argv.slice(2);
 // rolehop cache folder (named for no command: the floor's code is its own).
 const { loadBundle } = require('../bin/rolehop.cjs');
 
+// The settings rolehop gives the clients (src/sso/portal.ts, src/sts/assume-role.ts,
+// config/endpoints.ts): one left out, the SDK reads the shared files for it, as rolehop's calls never do.
+const requestHandler = (timeoutMs) => ({
+  requestTimeout: timeoutMs,
+  connectionTimeout: timeoutMs,
+  throwOnRequestTimeout: true,
+});
+const settings = {
+  useFipsEndpoint: false,
+  useDualstackEndpoint: false,
+  ignoreConfiguredEndpointUrls: true,
+  userAgentAppId: '',
+  authSchemePreference: [],
+  disableClockSkewCorrection: false,
+};
+
 function cachedAccessToken() {
   const folder = path.join(process.env.HOME, '.aws', 'sso', 'cache');
   for (const name of fs.readdirSync(folder)) {
@@ -30,8 +46,8 @@ async function main() {
     endpoint: process.env.AWS_ENDPOINT_URL_SSO,
     maxAttempts: 1,
     retryMode: 'standard',
-    userAgentAppId: '',
-    authSchemePreference: [],
+    requestHandler: requestHandler(30_000),
+    ...settings,
   });
   const { roleCredentials: r } = await sso.send(
     new sdk.GetRoleCredentialsCommand({ accessToken, accountId: account, roleName }),
@@ -46,10 +62,10 @@ async function main() {
         secretAccessKey: r.secretAccessKey,
         sessionToken: r.sessionToken,
       },
+      maxAttempts: 4,
       retryMode: 'standard',
-      userAgentAppId: '',
-      authSchemePreference: [],
-      disableClockSkewCorrection: false,
+      requestHandler: requestHandler(10_000),
+      ...settings,
     });
     const { Credentials: c } = await sts.send(
       new sdk.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'floor' }),

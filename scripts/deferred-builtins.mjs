@@ -1,7 +1,9 @@
 // Built-in modules a bundle requires when it loads but most runs never use. The AWS SDK requires
 // node:http2, node:zlib and node:child_process, for an HTTP/2 handler, CRC32 checksums and
 // credential_process, none of which rolehop's requests use: loading the three (and the `assert`
-// http2 pulls in) cost 17-21 ms of every cold call (measured in the cold-credentials bench).
+// http2 pulls in) cost 17-21 ms of every cold call (measured in the cold-credentials bench). It also
+// requires node:fs/promises (with readline, watchers and os) to read the shared files for settings,
+// which rolehop passes it (config/endpoints.ts): ~2.5 ms.
 // rolehop's own modules require node:os, which a warm call needs only when HOME or USER is unset
 // (the rest is lock files, the core count, signal numbers): ~0.5 ms of a warm call. In a bundle they become
 // objects with the real module's exports as getters that load it on first use: a function is a
@@ -10,7 +12,7 @@
 import { createRequire } from 'node:module';
 
 /** What the SDK chunk defers, where a package in node_modules requires it. */
-export const SDK_DEFERRED_BUILTINS = ['node:http2', 'node:zlib', 'node:child_process'];
+export const SDK_DEFERRED_BUILTINS = ['node:http2', 'node:zlib', 'node:child_process', 'node:fs/promises'];
 /** What the CLI bundle and the warm entry defer, wherever it is required. */
 export const OWN_DEFERRED_BUILTINS = ['node:os'];
 
