@@ -1,5 +1,6 @@
 // The one form every output prints a time in: ISO 8601, UTC, whole seconds (2026-01-02T03:04:05Z),
-// as the AWS CLI and SDKs print credential expirations.
+// as the AWS CLI and SDKs print credential expirations; and toISOString's form, with milliseconds,
+// for rolehop's credential cache files.
 //
 // Written from the UTC fields rather than Date#toISOString: V8's first toISOString in a process
 // costs ~1 ms (measured: 1.0-1.2 ms, then microseconds), a tenth of a warm credential-process call
@@ -19,9 +20,20 @@ const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
 export function formatIsoSeconds(epochMs: number): string {
   const date = new Date(epochMs);
   if (!fourDigitYear(epochMs)) return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${upToSeconds(date)}Z`;
+}
+
+/** `epochMs` exactly as Date#toISOString prints it (`YYYY-MM-DDTHH:MM:SS.mmmZ`), for files that keep milliseconds. */
+export function formatIsoMillis(epochMs: number): string {
+  const date = new Date(epochMs);
+  if (!fourDigitYear(epochMs)) return date.toISOString();
+  return `${upToSeconds(date)}.${String(date.getUTCMilliseconds()).padStart(3, '0')}Z`;
+}
+
+function upToSeconds(date: Date): string {
   return (
     `${String(date.getUTCFullYear()).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}` +
-    `T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}Z`
+    `T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`
   );
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatIsoSeconds, fourDigitYear } from '../../src/util/iso-time.ts';
+import { formatIsoMillis, formatIsoSeconds, fourDigitYear } from '../../src/util/iso-time.ts';
 
 /** What the formatter replaces: toISOString cut at the dot. */
 const viaToIsoString = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -20,14 +20,17 @@ const edges = [
   8.64e15, // the latest Date
 ];
 
-test('formatIsoSeconds prints what toISOString prints without its milliseconds, for any Date', () => {
+test('formatIsoSeconds prints what toISOString prints without its milliseconds, formatIsoMillis all of it, for any Date', () => {
   let seed = 20261202;
   const random = () => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return seed / 2 ** 32;
   };
   const samples = [...edges, ...Array.from({ length: 5000 }, () => Math.floor((random() * 2 - 1) * 8.64e15))];
-  for (const ms of samples) assert.equal(formatIsoSeconds(ms), viaToIsoString(ms), String(ms));
+  for (const ms of samples) {
+    assert.equal(formatIsoSeconds(ms), viaToIsoString(ms), String(ms));
+    assert.equal(formatIsoMillis(ms), new Date(ms).toISOString(), String(ms));
+  }
 });
 
 test('fourDigitYear holds exactly where the short form has a four-digit year', () => {
@@ -36,4 +39,5 @@ test('fourDigitYear holds exactly where the short form has a four-digit year', (
   }
   assert.equal(fourDigitYear(Number.NaN), false);
   assert.throws(() => formatIsoSeconds(Number.NaN), RangeError);
+  assert.throws(() => formatIsoMillis(Number.NaN), RangeError);
 });
