@@ -24,6 +24,17 @@ if (Number(process.versions.node.split('.')[0]) < minimumNodeMajor) {
 const fs = require('node:fs');
 const path = require('node:path');
 
+// path.join without Node's normaliser where the result is normal as it is: a few hundred characters
+// of it made V8 compile the normaliser with Maglev (config/paths.ts posixJoin says more; this is its
+// copy, and a test checks they agree).
+const NOT_NORMAL_POSIX = /\/\/|(?:^|\/)\.\.?(?:\/|$)|\/$/;
+function joinPath(base, ...names) {
+  const joined = base + '/' + names.join('/');
+  return path.sep === '/' && base !== '' && !NOT_NORMAL_POSIX.test(joined)
+    ? joined
+    : path.join(base, ...names);
+}
+
 /**
  * <cache>/rolehop/compile-cache when it is ours and private (made when missing, once rolehop's cache
  * folder exists), else undefined.
@@ -33,8 +44,8 @@ function compileCacheDir(env) {
     let home = env.HOME || env.USERPROFILE;
     if (!home)
       home = env.HOMEDRIVE && env.HOMEPATH ? env.HOMEDRIVE + env.HOMEPATH : require('node:os').homedir();
-    const cacheDir = path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'rolehop');
-    const dir = path.join(cacheDir, 'compile-cache');
+    const cacheDir = joinPath(env.XDG_CACHE_HOME || joinPath(home, '.cache'), 'rolehop');
+    const dir = joinPath(cacheDir, 'compile-cache');
     let folder = fs.lstatSync(dir, { throwIfNoEntry: false });
     if (!folder) {
       // Only beside caches rolehop already keeps: a command that caches nothing leaves no folder.
@@ -60,7 +71,7 @@ function compileCacheDir(env) {
 
 const compileCache = compileCacheDir(process.env);
 
-const dist = path.join(__dirname, '..', 'dist');
+const dist = joinPath(path.dirname(__dirname), 'dist');
 /** Bundles run this time: {script, cacheFile, stem, roads}, roads undefined when no usable cache was found. */
 const loaded = [];
 // The SDK packages a run initialised (the SDK chunk adds them as it first uses each,
@@ -108,7 +119,7 @@ function readInto(file, at, room) {
  * none, V8 rejected it, or the run took a road the cache's run had not (ROADS).
  */
 function loadBundle(name) {
-  const file = path.join(dist, name);
+  const file = joinPath(dist, name);
   if (require.cache[file]) return require.cache[file].exports;
   scratch.write(WRAPPER_HEAD, 0, 'latin1');
   let end = readInto(file, WRAPPER_HEAD.length, WRAPPER_TAIL.length);
@@ -124,7 +135,7 @@ function loadBundle(name) {
   const cacheFile =
     compileCache &&
     build &&
-    path.join(compileCache, stem + build[1] + '+' + process.versions.v8 + '+' + process.arch + '.bin');
+    joinPath(compileCache, stem + build[1] + '+' + process.versions.v8 + '+' + process.arch + '.bin');
   let cachedData;
   let roads;
   try {
@@ -146,9 +157,16 @@ function loadBundle(name) {
   const bundle = new Module(file, module);
   bundle.filename = file;
   require.cache[file] = bundle;
-  const own = Module.createRequire(file);
   // The bundles' require("./sdk.cjs") and the like come here too, to run from the cache as well.
-  const bundleRequire = (id) => (/^\.\/[\w-]+\.cjs$/.test(id) ? loadBundle(id.slice(2)) : own(id));
+  // Built-ins come from this file's require; a require of the bundle's own is made only for anything
+  // else (making one normalises its folder's path, which warms the normaliser: see joinPath).
+  let own;
+  const bundleRequire = (id) => {
+    if (/^\.\/[\w-]+\.cjs$/.test(id)) return loadBundle(id.slice(2));
+    if (Module.isBuiltin(id)) return require(id);
+    own = own || Module.createRequire(file);
+    return own(id);
+  };
   if (cacheFile) {
     if (loaded.length === 0) process.once('exit', saveCodeCaches);
     loaded.push({
@@ -187,7 +205,7 @@ function saveCodeCaches(code) {
       );
       fs.renameSync(temp, cacheFile);
       for (const name of fs.readdirSync(compileCache)) {
-        const other = path.join(compileCache, name);
+        const other = joinPath(compileCache, name);
         if (name.startsWith(stem) && other !== cacheFile) fs.rmSync(other, { force: true });
       }
     } catch (_unwritable) {}
@@ -206,7 +224,7 @@ function serveWarm(argv) {
 
 if (require.main !== module) {
   // Required rather than run (bench/sdk-floor.cjs): the loader alone, to load a bundle as rolehop does.
-  module.exports = { loadBundle };
+  module.exports = { loadBundle, joinPath };
 } else if (
   // populate parses and rewrites files of thousands of profiles; with V8's default young generation
   // its peak RSS passes 200 MB, with a 2 MB one it stays near 140 MB at the same speed (measured with

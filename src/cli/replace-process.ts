@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { joinPath } from '../config/paths.ts';
 
 // `exec` becomes its command (execve), as aws-vault's exec does on Unix: no Node process waits
 // beside a long-running command, signals reach it directly, and its exit status, a death by signal
@@ -30,13 +31,8 @@ type Resolved = { file: string } | { notFound: true } | { denied: true } | { spa
  * script without `#!`, a binfmt_misc format, a typo in the `#!` line).
  */
 export function resolveCommand(command: string, env: Record<string, string>, cwd: string): Resolved {
-  const candidates = command.includes('/')
-    ? [path.resolve(cwd, command)]
-    : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
-        .split(':')
-        .map((dir) => path.resolve(cwd, dir || '.', command));
   let denied = false;
-  for (const candidate of candidates) {
+  for (const candidate of candidatesFor(command, env, cwd)) {
     const access = fileAccess(candidate);
     // As execvp: past a file we may not run, keep looking; "permission denied" if nothing else runs.
     if (access === 'denied') denied = true;
@@ -44,6 +40,18 @@ export function resolveCommand(command: string, env: Record<string, string>, cwd
     return runnableByExecve(candidate) ? { file: candidate } : { spawn: true };
   }
   return denied ? { denied: true } : { notFound: true };
+}
+
+/** Where execvp(3) looks for `command`, in order; each PATH entry joined only when reached. */
+function* candidatesFor(command: string, env: Record<string, string>, cwd: string): Generator<string> {
+  if (command.includes('/')) {
+    yield path.resolve(cwd, command);
+    return;
+  }
+  for (const dir of (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+    // An absolute entry without Node's normaliser (config/paths.ts joinPath says why).
+    yield dir.startsWith('/') ? joinPath(dir, command) : path.resolve(cwd, dir || '.', command);
+  }
 }
 
 /** 'runnable' for a file this user may execute, 'denied' for one they may not, else undefined. */

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { homeDir, rolehopCacheDir } from '../config/paths.ts';
+import { homeDir, joinPath, rolehopCacheDir } from '../config/paths.ts';
 import { readPrivateFile } from '../util/private-file.ts';
 import { registerSecret } from '../util/redact.ts';
 import type { Credentials, Env, RunPlanDeps } from './types.ts';
@@ -51,7 +50,7 @@ export function fnv1a64(text: string): string {
 }
 
 export function cacheFileFor(env: Env, key: string): string {
-  return path.join(rolehopCacheDir(env), `creds-${fnv1a64(key)}.json`);
+  return joinPath(rolehopCacheDir(env), `creds-${fnv1a64(key)}.json`);
 }
 
 /** A string rolehop could have written: no NUL byte (nothing downstream expects one). */

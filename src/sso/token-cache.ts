@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { homeDir, ssoCacheDir } from '../config/paths.ts';
+import { homeDir, joinPath, ssoCacheDir } from '../config/paths.ts';
 import type { Env } from '../util/env.ts';
 import { SignInRequiredError } from '../util/errors.ts';
 import { readPrivateFile } from '../util/private-file.ts';
@@ -47,7 +46,7 @@ export function tokenCacheKey(session: Pick<SsoSessionRef, 'name' | 'startUrl'>)
 }
 
 export function tokenCachePath(env: Env, session: Pick<SsoSessionRef, 'name' | 'startUrl'>): string {
-  return path.join(ssoCacheDir(env), `${sha1Hex(tokenCacheKey(session))}.json`);
+  return joinPath(ssoCacheDir(env), `${sha1Hex(tokenCacheKey(session))}.json`);
 }
 
 /** A token file that exists but cannot be used: reported clearly, never overwritten silently. */

@@ -55,6 +55,43 @@ process.on('exit', () => {
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm call made no portal call');
 });
 
+test("a warm hit runs no path of its own through Node's normaliser, which V8 would compile with Maglev", async (t) => {
+  const w = await signedInWorld(t);
+  // The files where they are by default, so the warm entry works out their paths itself.
+  const { AWS_CONFIG_FILE: _config, AWS_SHARED_CREDENTIALS_FILE: _credentials, ...rest } = w.env;
+  const env = { ...rest, USER: w.env.USER || 'rolehop-user' };
+  const probe = path.join(w.env.HOME!, 'normalised.cjs');
+  const record = path.join(w.env.HOME!, 'normalised.json');
+  // Every join, resolve and normalize called with a frame of bin/ or dist/ on the stack (Node's own
+  // loading of the main module has none).
+  fs.writeFileSync(
+    probe,
+    `const path = require('node:path');
+const ours = [];
+for (const name of ['join', 'resolve', 'normalize', 'relative']) {
+  const real = path[name];
+  path[name] = function (...args) {
+    const stack = new Error().stack;
+    if (/[\\/](bin|dist)[\\/][\\w.-]+\\.cjs:/.test(stack)) ours.push(name + ' ' + JSON.stringify(args));
+    return real.apply(this, args);
+  };
+}
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(ours)));`,
+  );
+  for (const args of [
+    ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'],
+    ['env', '--account', '111111111111', '--role', 'AdministratorAccess', '--format', 'bash'],
+    ['exec', '--account', '111111111111', '--role', 'AdministratorAccess', '--', 'true'],
+  ]) {
+    const first = await runCli(args, { env });
+    assert.equal(first.code, 0, first.stderr);
+    const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env });
+    assert.equal(warm.code, 0, warm.stderr);
+    assert.deepEqual(JSON.parse(fs.readFileSync(record, 'utf8')), [], args[0]);
+  }
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the later calls were warm');
+});
+
 test('a warm env is answered by the warm entry alone, with the same text the full CLI prints', async (t) => {
   const w = await signedInWorld(t);
   const args = ['env', '--account', '111111111111', '--role', 'AdministratorAccess', '--format', 'bash'];
