@@ -219,6 +219,9 @@ function serveWarm(argv) {
     const at = loaded.findIndex((entry) => entry.stem.startsWith('warm+'));
     if (at >= 0) loaded.splice(at, 1);
   }
+  // An answer written in full ends the process here ('exit' handlers, the code caches', still run):
+  // the teardown of a natural exit (Node's environment, V8's heap) cost ~2.5 ms, a quarter of a hit.
+  if (served === 'answered') process.exit();
   return served;
 }
 

@@ -6,9 +6,16 @@ import type { TextSink } from '../util/log.ts';
  * net and tty modules (~15 ms), more than the whole warm credential path, so the stream is created
  * only when asked for (isTTY) or when the descriptor would block.
  */
-export function fdSink(fd: 1 | 2, stream: () => NodeJS.WriteStream): TextSink {
+export function fdSink(
+  fd: 1 | 2,
+  stream: () => NodeJS.WriteStream,
+): TextSink & { readonly streamed: boolean } {
   let fallback: NodeJS.WriteStream | undefined;
   return {
+    /** Whether text went to the stream, which may still hold some: the process must not end at once. */
+    get streamed() {
+      return fallback !== undefined;
+    },
     write(text: string) {
       if (fallback) return fallback.write(text);
       let rest = Buffer.from(text, 'utf8');

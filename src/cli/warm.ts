@@ -61,9 +61,11 @@ function plainSelection(
 
 /**
  * Serves `credential-process`, `env` or `exec` from the cache; false when the full CLI must run
- * instead. exec's command then replaces the process (or runs as a child that sets the exit code).
+ * instead. 'answered': all of it is written, nothing runs on, so the process may end at once;
+ * 'running': exec's command is about to replace the process (or run as a child that sets the exit
+ * code), or output is still flowing through a stream.
  */
-export function serveWarm(argv: readonly string[], env: Env = process.env): boolean {
+export function serveWarm(argv: readonly string[], env: Env = process.env): false | 'answered' | 'running' {
   const command = argv[0];
   if (command !== 'credential-process' && command !== 'env' && command !== 'exec') return false;
   let text: string | undefined;
@@ -108,6 +110,9 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): bool
   if (child) {
     const { command: run, env: childVariables } = child;
     void import('./warm-exec.ts').then(({ execWarm }) => execWarm(run, childVariables));
-  } else if (text !== undefined) fdSink(1, () => process.stdout).write(text);
-  return true;
+    return 'running';
+  }
+  const stdout = fdSink(1, () => process.stdout);
+  stdout.write(text!);
+  return stdout.streamed ? 'running' : 'answered';
 }

@@ -170,9 +170,15 @@ test('output through writeSync survives a non-blocking pipe and a slow reader, i
     import { fdSink } from ${JSON.stringify(fdSink)};
     process.stdout;
     const out = fdSink(1, () => process.stdout);
-    for (let i = 0; i < 2000; i++) out.write(String(i).padStart(8, '0') + '.'.repeat(1000) + '\\n');`;
+    for (let i = 0; i < 2000; i++) out.write(String(i).padStart(8, '0') + '.'.repeat(1000) + '\\n');
+    // The warm entry ends the process at once only when nothing went through the stream.
+    process.stderr.write('streamed ' + out.streamed);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
   });
   t.after(() => child.kill());
   const chunks: Buffer[] = [];
@@ -187,7 +193,8 @@ test('output through writeSync survives a non-blocking pipe and a slow reader, i
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(timer);
   drain();
-  assert.equal(code, 0);
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, 'streamed true');
   const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
   assert.equal(lines.length, 2000);
   for (const [i, line] of lines.entries()) assert.equal(line.slice(0, 8), String(i).padStart(8, '0'));
