@@ -60,7 +60,7 @@ for (const latencyMs of [0, 50]) {
       rolehop(['credential-process', profile], h.env);
       for (let i = 0; i < 2; i++) execFileSync(floor.cmd, floor.args, { env: floor.env, stdio: 'ignore' });
       const rows = timeCandidates(
-        [...(await baselineAndPeers(h.env, profile, { cold: true })), floor, ours],
+        [...(await baselineAndPeers(h, profile, { cold: true })), floor, ours],
         runs,
       );
       const label = `${profile === 'sso' ? 'SSO profile' : 'two-hop chain'}, sandbox latency ${latencyMs} ms`;

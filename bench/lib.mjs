@@ -1,7 +1,6 @@
 // Shared pieces for the benchmarks: a sandbox + temp HOME with a chained profile, and a timer that
 // runs candidates interleaved so machine noise hits them alike.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -69,15 +68,13 @@ export function benchHome(
 ) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rolehop-bench-'));
   fs.mkdirSync(path.join(home, '.aws'), { mode: 0o700 });
-  fs.writeFileSync(
-    path.join(home, '.aws', 'config'),
-    `[sso-session bench]
+  const config = (ssoSource) => `[sso-session bench]
 sso_start_url = ${sandbox.startUrl}
 sso_region = ${sandbox.region}
 sso_registration_scopes = sso:account:access
 
 [profile sso]
-sso_session = bench
+${ssoSource}
 sso_account_id = ${account}
 sso_role_name = ${role}
 region = ${sandbox.region}
@@ -86,7 +83,15 @@ region = ${sandbox.region}
 role_arn = ${chainedRoleArn}
 source_profile = sso
 region = ${sandbox.region}
-`,
+`;
+  fs.writeFileSync(path.join(home, '.aws', 'config'), config('sso_session = bench'), { mode: 0o600 });
+  // The AWS CLI 2.9 finds no SSO token for a role chained onto an sso-session profile
+  // (aws/aws-cli#7496, fixed in later releases): for the chain it reads the same profiles with the
+  // SSO one in the form before sso-session sections (awsCliV2Peer).
+  const legacyConfig = path.join(home, '.aws', 'config-aws-cli-legacy-sso');
+  fs.writeFileSync(
+    legacyConfig,
+    config(`sso_start_url = ${sandbox.startUrl}\nsso_region = ${sandbox.region}`),
     { mode: 0o600 },
   );
   // USER and LOGNAME as a login shell sets them: without either, rolehop looks the user name up in
@@ -106,6 +111,7 @@ region = ${sandbox.region}
     home,
     env,
     targets: { account, role, chainedRoleArn },
+    legacySso: { config: legacyConfig, session: 'bench', startUrl: sandbox.startUrl },
     cleanup: () => fs.rmSync(home, { recursive: true, force: true }),
   };
 }
@@ -184,9 +190,10 @@ export function table(rows, baseline) {
  * the other peers it keeps role credentials across processes (~/.aws/cli/cache, SSO and assumed
  * roles alike): a warm run is served from there, and a `cold` one starts with that folder emptied.
  */
-async function awsCliV2Peer(env, profile, { cold }) {
+async function awsCliV2Peer(h, profile, { cold }) {
   const { AWS_CLI_V2, awsCliV2Version, awsDataPath } = await import('../test/harness/awscli-v2.ts');
   if (!awsCliV2Version) return [];
+  const { env } = h;
   const dataPath = awsDataPath(env.HOME, { sso: env.AWS_ENDPOINT_URL_SSO, sts: env.AWS_ENDPOINT_URL_STS });
   const cliCache = path.join(env.HOME, '.aws', 'cli', 'cache');
   const peer = {
@@ -196,12 +203,13 @@ async function awsCliV2Peer(env, profile, { cold }) {
     env: { ...env, AWS_DATA_PATH: dataPath, AWS_PAGER: '' },
     ...(cold ? { before: () => fs.rmSync(cliCache, { recursive: true, force: true }) } : {}),
   };
-  // 2.9 finds no SSO token for a role chained onto an sso-session profile (aws/aws-cli#7496, fixed
-  // in later releases): for such a chain it reads the same profiles with the SSO one in the legacy
-  // form, and the same token under the legacy cache key.
-  if (chainsOntoSsoSession(env.AWS_CONFIG_FILE, profile)) {
+  if (profile === 'chained') {
+    // benchHome's legacy-form config (aws/aws-cli#7496), with the signed-in token under its key.
+    const { tokenCachePath } = await import('../src/sso/token-cache.ts');
+    const { config, session, startUrl } = h.legacySso;
+    fs.copyFileSync(tokenCachePath(env, { name: session, startUrl }), tokenCachePath(env, { startUrl }));
     peer.name += ' (SSO source in the legacy form, aws-cli#7496)';
-    peer.env.AWS_CONFIG_FILE = legacySsoConfig(env);
+    peer.env.AWS_CONFIG_FILE = config;
   }
   // One trial run: a profile this CLI cannot resolve is left out of the table, with its reason.
   const trial = spawnSync(peer.cmd, peer.args, { env: peer.env, encoding: 'utf8' });
@@ -212,50 +220,15 @@ async function awsCliV2Peer(env, profile, { cold }) {
   return [];
 }
 
-/** Whether `profile` in the config file has a source_profile whose SSO settings come from an sso-session. */
-function chainsOntoSsoSession(configFile, profile) {
-  const text = fs.readFileSync(configFile, 'utf8');
-  const source = /^source_profile = (\S+)/m.exec(sectionBody(text, `profile ${profile}`))?.[1];
-  return source !== undefined && /^sso_session = /m.test(sectionBody(text, `profile ${source}`));
-}
-
-/** The lines of config section `[header]` up to the next section ('' when there is none). */
-function sectionBody(text, header) {
-  return new RegExp(`^\\[${header}\\]\n((?:(?:[^[\n].*)?\n)*)`, 'm').exec(text)?.[1] ?? '';
-}
-
-/**
- * A copy of the bench config with each `sso_session = NAME` line replaced by that session's start
- * URL and region (the form before sso-session sections), and the session's cached token copied to
- * the legacy cache key, the SHA-1 of the start URL. Returns the copy's path.
- */
-function legacySsoConfig(env) {
-  const text = fs.readFileSync(env.AWS_CONFIG_FILE, 'utf8');
-  const tokenDir = path.join(env.HOME, '.aws', 'sso', 'cache');
-  const sha1 = (s) => createHash('sha1').update(s).digest('hex');
-  const legacy = text.replace(/^sso_session = (\S+)$/gm, (_, session) => {
-    const block = sectionBody(text, `sso-session ${session}`);
-    const startUrl = /^sso_start_url = (\S+)/m.exec(block)[1];
-    const region = /^sso_region = (\S+)/m.exec(block)[1];
-    fs.copyFileSync(
-      path.join(tokenDir, `${sha1(session)}.json`),
-      path.join(tokenDir, `${sha1(startUrl)}.json`),
-    );
-    return `sso_start_url = ${startUrl}\nsso_region = ${region}`;
-  });
-  const file = path.join(env.HOME, '.aws', 'config-aws-cli-legacy-sso');
-  fs.writeFileSync(file, legacy, { mode: 0o600 });
-  return file;
-}
-
 /** Why a peer is missing from a table: printed under it by the bench. */
 export const peerNotes = new Set();
 
 /**
- * The floor and the peers, resolving `profile` in the same HOME: `node -e 0`, botocore, the JS SDK
+ * The floor and the peers, resolving `profile` in benchHome `h`: `node -e 0`, botocore, the JS SDK
  * and the AWS CLI v2 when installed. `cold`: no peer starts with role credentials it kept.
  */
-export async function baselineAndPeers(env, profile, { cold = false } = {}) {
+export async function baselineAndPeers(h, profile, { cold = false } = {}) {
+  const { env } = h;
   return [
     { name: 'node -e 0', cmd: node, args: ['-e', '0'], env },
     { name: 'botocore get_credentials', cmd: 'python3', args: ['-c', PY_BOTOCORE, profile], env },
@@ -265,7 +238,7 @@ export async function baselineAndPeers(env, profile, { cold = false } = {}) {
       args: ['--input-type=module', '-e', JS_FROM_INI, profile],
       env: { ...env, NODE_PATH: `${root}/node_modules` },
     },
-    ...(await awsCliV2Peer(env, profile, { cold })),
+    ...(await awsCliV2Peer(h, profile, { cold })),
   ];
 }
 

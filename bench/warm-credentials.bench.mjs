@@ -40,7 +40,7 @@ try {
     args: ['-e', "process.execve('/bin/true', ['/bin/true'], process.env)"],
     env: h.env,
   };
-  const rows = timeCandidates([...(await baselineAndPeers(h.env, 'chained')), ...ours, becomeChild], runs);
+  const rows = timeCandidates([...(await baselineAndPeers(h, 'chained')), ...ours, becomeChild], runs);
   const samples = (name) => rows.find((r) => r.name === name).samples;
   const nodeMs = samples('node -e 0');
   const becomeMs = samples(becomeChild.name);
@@ -56,7 +56,7 @@ try {
   rolehop(['credential-process', 'sso'], h.env);
   const ssoRows = timeCandidates(
     [
-      ...(await baselineAndPeers(h.env, 'sso')),
+      ...(await baselineAndPeers(h, 'sso')),
       {
         name: 'rolehop credential-process (warm)',
         cmd: node,
