@@ -91,7 +91,7 @@ function profileSdkSettings(env: Env, profile: Record<string, unknown> | undefin
   return {
     userAgentAppId: appId ?? '',
     authSchemePreference: preference === undefined ? [] : commaList(preference),
-    ...(regionSet ? { sigv4aSigningRegionSet: regionSet.split(',').map((region) => region.trim()) } : {}),
+    ...(regionSet ? { sigv4aSigningRegionSet: commaList(regionSet) } : {}),
     disableClockSkewCorrection: flag(
       env,
       'AWS_DISABLE_CLOCK_SKEW_CORRECTION',
