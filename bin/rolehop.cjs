@@ -212,10 +212,13 @@ function saveCodeCaches(code) {
   }
 }
 
-/** The warm entry's answer; its code is saved only after a hit, when all of it has run. */
+/**
+ * The warm entry's answer (false: the full CLI's to give); its code is saved only after a hit, when
+ * all of it has run ('fetching': a miss, which dist/warm-miss.cjs answers).
+ */
 function serveWarm(argv) {
   const served = loadBundle('warm.cjs').serveWarm(argv);
-  if (!served) {
+  if (!served || served === 'fetching') {
     const at = loaded.findIndex((entry) => entry.stem.startsWith('warm+'));
     if (at >= 0) loaded.splice(at, 1);
   }
@@ -255,6 +258,7 @@ if (require.main !== module) {
 } else if (
   !(['credential-process', 'env', 'exec'].includes(process.argv[2]) && serveWarm(process.argv.slice(2)))
 ) {
-  // A cache hit is answered by the small warm entry alone; anything else runs the whole CLI.
+  // A cache hit is answered by the small warm entry alone, credential-process's miss by it and
+  // warm-miss.cjs; anything else runs the whole CLI.
   loadBundle('cli.cjs');
 }

@@ -10,11 +10,15 @@ import { lazyPackages } from './lazy-packages.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-/** source file (relative to src/) → bundle beside dist/cli.cjs */
+/**
+ * source file (relative to src/) → bundle beside dist/cli.cjs, split off at a dynamic import of it:
+ * the SDK and the sandbox, and the warm entry's credential-process miss (docs/architecture.md).
+ */
 const chunks = Object.fromEntries(
   Object.entries({
     'sdk/clients.ts': 'sdk.cjs',
     'sandbox/index.ts': 'sandbox.cjs',
+    'cli/warm-miss.ts': 'warm-miss.cjs',
   }).filter(([source]) => existsSync(new URL(`../src/${source}`, import.meta.url))),
 );
 
@@ -72,7 +76,7 @@ await Promise.all([
     entryPoints: ['src/cli/warm.ts'],
     outfile: 'dist/warm.cjs',
     format: 'cjs',
-    plugins: [ownDeferred],
+    plugins: [splitChunks, ownDeferred],
   }),
   ...Object.entries(chunks).map(([source, out]) =>
     esbuild.build({
@@ -80,7 +84,7 @@ await Promise.all([
       entryPoints: [`src/${source}`],
       outfile: `dist/${out}`,
       format: 'cjs',
-      plugins: [splitChunks],
+      plugins: out === 'warm-miss.cjs' ? [splitChunks, ownDeferred] : [splitChunks],
       ...(out === 'sdk.cjs' ? sdkChunk : {}),
     }),
   ),

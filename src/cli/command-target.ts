@@ -235,7 +235,7 @@ export function runPlanDeps(
 
 /** Credentials for a target: runs its plan through the shared cache and single-flight locks. */
 export async function credentialsOf(
-  target: Target,
+  target: Pick<Target, 'plan' | 'view'>,
   input: FetchInput,
   deps: Deps,
   options: CredentialOptions = {},

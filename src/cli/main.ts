@@ -1,16 +1,12 @@
 import { parseArgs } from 'node:util';
 import { closeMatches } from '../config/resolve.ts';
-import { exitCodeOf, RolehopError, UsageError } from '../util/errors.ts';
-import { createLogger } from '../util/log.ts';
-import { redactText } from '../util/redact.ts';
-import { terminalSafe } from '../util/terminal-text.ts';
-import { colorOn } from './color.ts';
+import { UsageError } from '../util/errors.ts';
 import { commands, findCommand } from './commands.ts';
-import type { Deps, GlobalOptions } from './deps.ts';
-import { fdSink } from './fd-sink.ts';
+import type { GlobalOptions } from './deps.ts';
 import { commandHelp, globalOptions, mainHelp } from './help.ts';
+import { defaultDeps } from './process-deps.ts';
 import { parseRegion } from './region.ts';
-import { replaceProcess } from './replace-process.ts';
+import { reportError } from './report-error.ts';
 import type { CommandInput, CommandSpec } from './spec.ts';
 
 declare const ROLEHOP_VERSION: string | undefined;
@@ -67,42 +63,6 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): CommandInpu
   return { values, positionals: parsed.positionals, rest, globals };
 }
 
-export function defaultDeps(debug: boolean, noColor: boolean): Deps {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  const stderr = fdSink(2, () => process.stderr);
-  return {
-    env: process.env,
-    stdout: fdSink(1, () => process.stdout),
-    stderr,
-    // A getter: touching process.stdin loads the tty/net/stream machinery, which the warm path never needs.
-    get stdin() {
-      return process.stdin;
-    },
-    log: createLogger(stderr, { debug }),
-    now: () => Date.now(),
-    cwd: process.cwd(),
-    get color() {
-      return colorOn(stderr, process.env, noColor);
-    },
-    signal: controller.signal,
-    replaceProcess: (command, env) => replaceProcess(command, env, stderr),
-  };
-}
-
-/** Error text often quotes servers, files or argv: redacted, and stripped of terminal controls. */
-function printError(deps: Pick<Deps, 'stderr'>, error: unknown, debug: boolean): void {
-  const shown = (text: string) => terminalSafe(redactText(text));
-  if (error instanceof RolehopError) {
-    deps.stderr.write(`rolehop: ${shown(error.message)}\n`);
-    if (error.hint) deps.stderr.write(`  hint: ${shown(error.hint)}\n`);
-  } else {
-    const e = error as Error;
-    deps.stderr.write(`rolehop: unexpected error: ${shown(e?.message ?? String(error))}\n`);
-  }
-  if (debug && error instanceof Error && error.stack) deps.stderr.write(`${shown(error.stack)}\n`);
-}
-
 /** Runs one command line; returns the exit code. */
 export async function main(argv: string[], makeDeps = defaultDeps): Promise<number> {
   const [name, ...args] = argv;
@@ -143,7 +103,6 @@ export async function main(argv: string[], makeDeps = defaultDeps): Promise<numb
     const { run } = await spec.load();
     return (await run(input, deps)) ?? 0;
   } catch (error) {
-    printError(deps, error, debug);
-    return exitCodeOf(error);
+    return reportError(deps, error, debug);
   }
 }

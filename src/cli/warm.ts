@@ -11,9 +11,11 @@ import { fdSink } from './fd-sink.ts';
 import { encodeTargetWords, targetWords } from './target-words.ts';
 
 // The warm entry (dist/warm.cjs): `credential-process`, `env` and `exec` on a cache hit, answered without loading the
-// CLI bundle. It understands only the plain selectors; anything else, a miss or any error returns
-// false and bin/rolehop.cjs runs the full CLI, which parses, validates and reports as always. So
-// every decision stays in one place: this module only reuses the pieces the full path uses.
+// CLI bundle; credential-process's miss is fetched by cli/warm-miss.ts with the plan resolved here.
+// It understands only the plain selectors; anything else, an env or exec miss (which may sign in)
+// or any error returns false and bin/rolehop.cjs runs the full CLI, which parses, validates and
+// reports as always. So every decision stays in one place: this module only reuses the pieces the
+// full path uses.
 
 const SELECTORS: Record<string, keyof Selection> = {
   '--profile': 'profile',
@@ -63,9 +65,13 @@ function plainSelection(
  * Serves `credential-process`, `env` or `exec` from the cache; false when the full CLI must run
  * instead. 'answered': all of it is written, nothing runs on, so the process may end at once;
  * 'running': exec's command is about to replace the process (or run as a child that sets the exit
- * code), or output is still flowing through a stream.
+ * code), or output is still flowing through a stream; 'fetching': a credential-process miss, which
+ * cli/warm-miss.ts answers and ends.
  */
-export function serveWarm(argv: readonly string[], env: Env = process.env): false | 'answered' | 'running' {
+export function serveWarm(
+  argv: readonly string[],
+  env: Env = process.env,
+): false | 'answered' | 'running' | 'fetching' {
   const command = argv[0];
   if (command !== 'credential-process' && command !== 'env' && command !== 'exec') return false;
   let text: string | undefined;
@@ -92,7 +98,13 @@ export function serveWarm(argv: readonly string[], env: Env = process.env): fals
       plan = planForAccount({ session, accountId: sel.account, roleName: sel.role }, sel, view, env);
     } else return false;
     const { hit } = lookUpCache(plan, { env, view, now: Date.now });
-    if (!hit) return false;
+    if (!hit) {
+      if (command !== 'credential-process') return false;
+      // `await import` of a chunk becomes the launcher's require (scripts/build.mjs), with its code cache.
+      const fetchMiss = async () => (await import('./warm-miss.ts')).credentialProcessMiss({ plan, view });
+      void fetchMiss();
+      return 'fetching';
+    }
     if (command === 'credential-process') text = `${credentialProcessJson(hit)}\n`;
     else if (child) {
       // The label cmd/exec.ts puts in ROLEHOP_EXEC (creds/target.ts): the profile, or account/role.

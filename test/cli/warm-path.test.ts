@@ -144,6 +144,37 @@ test('a warm exec is answered by the warm entry alone: the child gets what the f
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm calls made no portal call');
 });
 
+test("a cold credential-process is fetched from the warm entry's plan without the CLI bundle, and fails as the full CLI does", async (t) => {
+  const w = await signedInWorld(t);
+  const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
+  const cold = await runRecordingLoads(args, w.env);
+  assert.equal(cold.code, 0, cold.stderr);
+  assert.equal(cold.stderr, '');
+  assert.ok(JSON.parse(cold.stdout).AccessKeyId);
+  const bundles = cold.files.filter((f) => f.endsWith('.cjs') && f.includes('/dist/')).map((f) => path.basename(f));
+  assert.deepEqual(bundles.sort(), ['sdk.cjs', 'warm-miss.cjs', 'warm.cjs']);
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1);
+  // Failures: the same words, hint and exit code as the full CLI's (--min-ttl takes that road).
+  const failures = [
+    { args: ['credential-process', '--account', '111111111111', '--role', 'NotAssigned'], code: 4 },
+    {
+      args: ['credential-process', '--account', '111111111111', '--role', 'ReadOnlyAccess'],
+      code: 3,
+      signedOut: true,
+    },
+  ];
+  for (const failure of failures) {
+    if (failure.signedOut) fs.rmSync(w.tokenFile);
+    const viaMiss = await runCli(failure.args, { env: w.env });
+    const viaCli = await runCli([...failure.args, '--min-ttl', '15m'], { env: w.env });
+    assert.equal(viaMiss.code, failure.code, viaMiss.stderr);
+    assert.equal(viaMiss.stdout, '');
+    assert.match(viaMiss.stderr, /^rolehop: .+\n {2}hint: .+\n$/);
+    assert.deepEqual(viaMiss, viaCli);
+    if (failure.signedOut) assert.match(viaMiss.stderr, /never signs in by itself/);
+  }
+});
+
 test('the warm entry hands anything beyond a plain hit to the full CLI, which answers as before', async (t) => {
   const w = await signedInWorld(t);
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];

@@ -97,12 +97,12 @@ test('a run that takes a road the code cache lacks (a chain after SSO profiles) 
   // The compile cache is made beside a rolehop cache folder that exists when a run starts.
   fs.mkdirSync(rolehopCacheDir(w.env), { recursive: true, mode: 0o700 });
   const dir = path.join(rolehopCacheDir(w.env), 'compile-cache');
-  /** The first line of each code cache of a cold credential-process, by bundle, with its file's identity. */
+  /** The first line of each code cache of a cold credential-process (served by warm-miss.cjs), by bundle, with its file's identity. */
   const caches = () =>
     Object.fromEntries(
       fs
         .readdirSync(dir)
-        .filter((name) => /^(cli|sdk)\+credential-process\+/.test(name))
+        .filter((name) => /^(warm-miss|sdk)\+credential-process\+/.test(name))
         .map((name) => {
           const bytes = fs.readFileSync(path.join(dir, name));
           const st = fs.statSync(path.join(dir, name));
@@ -122,7 +122,7 @@ test('a run that takes a road the code cache lacks (a chain after SSO profiles) 
   assert.match(sso.sdk!, /^rolehop-code-cache 1 @aws-sdk\/client-sso @/);
   assert.deepEqual(await cold('admin'), sso, 'the same road: nothing written');
   const chain = await cold('chain');
-  for (const bundle of ['cli', 'sdk']) {
+  for (const bundle of ['warm-miss', 'sdk']) {
     assert.match(chain[bundle]!, /^rolehop-code-cache 1 @aws-sdk\/client-sso,@aws-sdk\/client-sts @/);
     assert.notEqual(chain[bundle], sso[bundle], `${bundle}'s cache was saved again`);
   }

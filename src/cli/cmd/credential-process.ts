@@ -1,6 +1,13 @@
 import { credentialProcessJson } from '../../emit/index.ts';
 import { SignInRequiredError } from '../../util/errors.ts';
-import { type CredentialInput, credentialsOf, parseCredentialInput, targetOf } from '../command-target.ts';
+import {
+  type CredentialInput,
+  credentialsOf,
+  type FetchInput,
+  parseCredentialInput,
+  type Target,
+  targetOf,
+} from '../command-target.ts';
 import type { Deps } from '../deps.ts';
 import type { CommandInput, CommandRun } from '../spec.ts';
 
@@ -16,8 +23,20 @@ export function parseCredentialProcessInput(raw: CommandInput): CredentialProces
 
 export async function credentialProcess(input: CredentialProcessInput, deps: Deps): Promise<number> {
   const target = await targetOf(input, deps, 'credential-process', { picker: false });
+  return answerCredentialProcess(target, input, deps);
+}
+
+/**
+ * Fetches a target's credentials and prints them: the command's work once its plan is known. The
+ * warm entry's miss (cli/warm-miss.ts) runs this too, with the plan it resolved.
+ */
+export async function answerCredentialProcess(
+  target: Pick<Target, 'plan' | 'view'>,
+  fetch: FetchInput,
+  deps: Deps,
+): Promise<number> {
   try {
-    const creds = await credentialsOf(target, input, deps, { allowLogin: false });
+    const creds = await credentialsOf(target, fetch, deps, { allowLogin: false });
     deps.stdout.write(`${credentialProcessJson(creds)}\n`);
     return 0;
   } catch (error) {
