@@ -7,7 +7,7 @@ import { reportError } from './report-error.ts';
 // The warm entry's miss for `credential-process` (dist/warm-miss.cjs): the warm entry has read the
 // config and resolved the plan through the one road (cli/warm.ts), so the command's own work runs
 // from there, with the full CLI's deps, fetching and messages, without loading dist/cli.cjs (its
-// commands, parser and help: ~10 ms of a cold call) or reading the config again.
+// commands, parser and help: ~8 ms of a cold call) or reading the config again.
 
 /** Fetches and prints a plain command line's credentials, then ends the run as cli/entry.ts does. */
 export async function credentialProcessMiss(target: { plan: Plan; view: ConfigView }): Promise<void> {

@@ -180,7 +180,8 @@ test('the warm entry hands anything beyond a plain hit to the full CLI, which an
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
   const cold = await runCli(args, { env: w.env });
   assert.equal(cold.code, 0, cold.stderr);
-  // An option the warm entry does not parse, a usage error and a miss all reach the full CLI.
+  // An option the warm entry does not parse and a usage error reach the full CLI; a miss is
+  // fetched from the warm entry's plan (warm-miss.cjs), and answered once.
   const withTtl = await runCli([...args, '--min-ttl', '5m'], { env: w.env });
   assert.equal(withTtl.code, 0, withTtl.stderr);
   assert.equal(JSON.parse(withTtl.stdout).AccessKeyId, JSON.parse(cold.stdout).AccessKeyId);
