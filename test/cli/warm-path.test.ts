@@ -151,7 +151,9 @@ test("a cold credential-process is fetched from the warm entry's plan without th
   assert.equal(cold.code, 0, cold.stderr);
   assert.equal(cold.stderr, '');
   assert.ok(JSON.parse(cold.stdout).AccessKeyId);
-  const bundles = cold.files.filter((f) => f.endsWith('.cjs') && f.includes('/dist/')).map((f) => path.basename(f));
+  const bundles = cold.files
+    .filter((f) => f.endsWith('.cjs') && f.includes('/dist/'))
+    .map((f) => path.basename(f));
   assert.deepEqual(bundles.sort(), ['sdk.cjs', 'warm-miss.cjs', 'warm.cjs']);
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1);
   // Failures: the same words, hint and exit code as the full CLI's (--min-ttl takes that road).
