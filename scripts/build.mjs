@@ -67,7 +67,10 @@ const sdkChunk = {
     lazyPackages('src/sdk/clients.ts'),
   ],
 };
-const ownDeferred = deferBuiltins(OWN_DEFERRED_BUILTINS);
+// rolehop's own bundles (the CLI, the warm entry and its miss): node:os deferred.
+const ownCode = { plugins: [splitChunks, deferBuiltins(OWN_DEFERRED_BUILTINS)] };
+/** A chunk's options beyond splitting; each other chunk (the sandbox) only splits. */
+const chunkOptions = { 'sdk.cjs': sdkChunk, 'warm-miss.cjs': ownCode };
 
 await Promise.all([
   esbuild.build({
@@ -75,7 +78,7 @@ await Promise.all([
     entryPoints: ['src/cli/entry.ts'],
     outfile: 'dist/cli.cjs',
     format: 'cjs',
-    plugins: [splitChunks, ownDeferred],
+    ...ownCode,
   }),
   // The warm entry: a credential-process cache hit, without the CLI bundle (docs/architecture.md).
   esbuild.build({
@@ -83,7 +86,7 @@ await Promise.all([
     entryPoints: ['src/cli/warm.ts'],
     outfile: 'dist/warm.cjs',
     format: 'cjs',
-    plugins: [splitChunks, ownDeferred],
+    ...ownCode,
   }),
   ...Object.entries(chunks).map(([source, out]) =>
     esbuild
@@ -92,8 +95,7 @@ await Promise.all([
         entryPoints: [`src/${source}`],
         outfile: `dist/${out}`,
         format: 'cjs',
-        plugins: out === 'warm-miss.cjs' ? [splitChunks, ownDeferred] : [splitChunks],
-        ...(out === 'sdk.cjs' ? sdkChunk : {}),
+        ...(chunkOptions[out] ?? { plugins: [splitChunks] }),
       })
       .then((result) => {
         // The reason for `conditions: []` above, kept: an ES build back in the chunk fails the build.
