@@ -16,6 +16,8 @@ export interface SsoDeps {
   stderr?: TextSink;
   /** Opens a URL in a browser; resolves false when none could be started. */
   openBrowser?: (url: string) => Promise<boolean>;
+  /** Called once the role credentials request is sent (RunPlanDeps.whileWaiting). */
+  whileWaiting?: () => void;
 }
 
 /** Prompts quote the OIDC service (verification URL, user code): no terminal controls get through. */

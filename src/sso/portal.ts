@@ -7,6 +7,7 @@ import { registerSecret } from '../util/redact.ts';
 import { type GetAccessTokenOptions, getAccessToken, refreshRejectedToken } from './access-token.ts';
 import type { SsoDeps } from './deps.ts';
 import { type AttemptOutcome, createLimiter } from './limiter.ts';
+import { directPortalUrl, type PortalAnswer, plainSuccess, requestRoleCredentials } from './portal-direct.ts';
 import { recordRejectedToken } from './rejected-token.ts';
 import { isNetworkFailure, networkError, sdkErrorInfo } from './sdk-errors.ts';
 import { loginCommandFor, type SsoSessionRef } from './session.ts';
@@ -82,6 +83,8 @@ function classify(error: unknown): AttemptOutcome {
   return 'fail';
 }
 
+type Sdk = typeof import('../sdk/clients.ts');
+
 /** The portal client settings; exported so a test can compare the URL they reach with the plain SDK's. */
 export function portalClientConfig(session: SsoSessionRef, deps: SsoDeps) {
   return {
@@ -102,12 +105,24 @@ export async function createPortalClient(
   deps: SsoDeps,
   options: PortalOptions = {},
 ): Promise<PortalClient> {
-  const sdk = await import('../sdk/clients.ts');
   const config = portalClientConfig(session, deps);
-  const client = new sdk.SSOClient(config);
-  const endpoint = clientEndpointUrl(client, 'SSO', session.region, () =>
-    sdk.endpointUrlOf(client, session.region, config),
-  );
+  // ROLEHOP_PORTAL_SDK=1: every call through the SDK client (the bench's side by side; a way out).
+  const direct = deps.env.ROLEHOP_PORTAL_SDK ? undefined : directPortalUrl(session.region, config);
+  // The SDK client, made on first use: a cold SSO call whose first attempt succeeds never loads it.
+  let made: { sdk: Sdk; client: InstanceType<Sdk['SSOClient']> } | undefined;
+  let endpoint: string;
+  const sdkClient = async () => {
+    if (made) return made;
+    const sdk = await import('../sdk/clients.ts');
+    const client = new sdk.SSOClient(config);
+    endpoint = clientEndpointUrl(client, 'SSO', session.region, () =>
+      sdk.endpointUrlOf(client, session.region, config),
+    );
+    made = { sdk, client };
+    return made;
+  };
+  if (direct !== undefined) endpoint = direct;
+  else await sdkClient();
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
   const limiter = createLimiter({
     concurrency: options.concurrency ?? 8,
@@ -174,11 +189,29 @@ export async function createPortalClient(
     }
   };
 
+  /** The SDK client's reading of an answer rolehop did not take as a plain success: its output or its error. */
+  const sdkReading = async (
+    answer: PortalAnswer,
+    input: { accessToken: string; accountId: string; roleName: string },
+  ) => {
+    const { sdk } = await sdkClient();
+    const replay = new sdk.SSOClient({
+      ...config,
+      requestHandler: { handle: async () => ({ response: answer }) },
+    });
+    try {
+      return await replay.send(new sdk.GetRoleCredentialsCommand(input));
+    } finally {
+      replay.destroy();
+    }
+  };
+
   const listAccountRoles = async (accountId: string): Promise<PortalRole[]> => {
     const roles: PortalRole[] = [];
     const seen = new Set<string>();
     let nextToken: string | undefined;
     do {
+      const { sdk, client } = await sdkClient();
       const page = await call(
         () =>
           client.send(
@@ -205,6 +238,7 @@ export async function createPortalClient(
       const seen = new Set<string>();
       let nextToken: string | undefined;
       do {
+        const { sdk, client } = await sdkClient();
         const page = await call(() =>
           client.send(
             new sdk.ListAccountsCommand({
@@ -239,10 +273,23 @@ export async function createPortalClient(
       return new Map(entries);
     },
     async getRoleCredentials(accountId, roleName) {
-      const r = await call(
-        () => client.send(new sdk.GetRoleCredentialsCommand({ accessToken, accountId, roleName })),
-        { accountId, roleName },
-      );
+      const input = { accessToken, accountId, roleName };
+      let directFirst = direct !== undefined;
+      const r = await call(async () => {
+        if (!directFirst) {
+          const { sdk, client } = await sdkClient();
+          return client.send(new sdk.GetRoleCredentialsCommand(input));
+        }
+        directFirst = false;
+        const answer = await requestRoleCredentials(direct!, input, {
+          connectionTimeout: config.requestHandler.connectionTimeout,
+          requestTimeout: config.requestHandler.requestTimeout,
+          userAgentAppId: config.userAgentAppId,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(deps.whileWaiting ? { onSent: deps.whileWaiting } : {}),
+        });
+        return plainSuccess(answer) ?? (await sdkReading(answer, input));
+      }, input);
       const c = r.roleCredentials;
       if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) {
         throw new NetworkError(
@@ -272,9 +319,10 @@ export async function createPortalClient(
       };
     },
     async logout() {
+      const { sdk, client } = await sdkClient();
       await call(() => client.send(new sdk.LogoutCommand({ accessToken })));
     },
-    destroy: () => client.destroy(),
+    destroy: () => made?.client.destroy(),
   };
 }
 

@@ -154,9 +154,11 @@ test("a cold credential-process is fetched from the warm entry's plan without th
   const bundles = cold.files
     .filter((f) => f.endsWith('.cjs') && f.includes('/dist/'))
     .map((f) => path.basename(f));
-  assert.deepEqual(bundles.sort(), ['sdk.cjs', 'warm-miss.cjs', 'warm.cjs']);
+  // Nor the SDK: the portal call's first attempt is rolehop's own (sso/portal-direct.ts).
+  assert.deepEqual(bundles.sort(), ['warm-miss.cjs', 'warm.cjs']);
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1);
-  // Failures: the same words, hint and exit code as the full CLI's (--min-ttl takes that road).
+  // Failures: the same words, hint and exit code as the full CLI's (--min-ttl takes that road), and
+  // as with every portal call made through the SDK client.
   const failures = [
     { args: ['credential-process', '--account', '111111111111', '--role', 'NotAssigned'], code: 4 },
     {
@@ -173,6 +175,8 @@ test("a cold credential-process is fetched from the warm entry's plan without th
     assert.equal(viaMiss.stdout, '');
     assert.match(viaMiss.stderr, /^rolehop: .+\n {2}hint: .+\n$/);
     assert.deepEqual(viaMiss, viaCli);
+    const viaSdk = await runCli(failure.args, { env: { ...w.env, ROLEHOP_PORTAL_SDK: '1' } });
+    assert.deepEqual(viaSdk, viaMiss);
     if (failure.signedOut) assert.match(viaMiss.stderr, /never signs in by itself/);
   }
 });

@@ -114,7 +114,8 @@ test('a run that takes a road the code cache lacks (a chain after SSO profiles) 
     for (const name of fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir) : []) {
       if (name.startsWith('creds-')) fs.rmSync(path.join(cacheDir, name));
     }
-    const r = await runCli(['credential-process', profile], { env: w.env });
+    // Every portal call through the SDK: a cold SSO call's first attempt is otherwise made without it.
+    const r = await runCli(['credential-process', profile], { env: { ...w.env, ROLEHOP_PORTAL_SDK: '1' } });
     assert.equal(r.code, 0, r.stderr);
     return caches();
   };

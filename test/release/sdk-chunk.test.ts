@@ -24,7 +24,9 @@ test('a cold credential-process loads neither http2, zlib, child_process nor fs/
     `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(process.moduleLoadList)));`,
   );
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
-  const cold = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env: w.env });
+  // Every portal call through the SDK client: otherwise a cold SSO call loads no SDK at all.
+  const env = { ...w.env, ROLEHOP_PORTAL_SDK: '1' };
+  const cold = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env });
   assert.equal(cold.code, 0, cold.stderr);
   assert.ok(JSON.parse(cold.stdout).AccessKeyId);
   const modules: string[] = JSON.parse(fs.readFileSync(loadedFile, 'utf8'));
