@@ -56,4 +56,9 @@ export interface RunPlanDeps {
   sts?: { requestTimeoutMs?: number; maxAttempts?: number };
   /** How long to wait for another process fetching the same step (default 60 s). */
   lockTimeoutMs?: number;
+  /**
+   * Work for the time a source's request is on the network (run-steps.ts: loading the SDK for the
+   * hops after it). Called when the request has been sent.
+   */
+  whileWaiting?: () => void;
 }

@@ -35,6 +35,7 @@ async function fromPortal(
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(signIn.stderr ? { stderr: signIn.stderr } : {}),
     ...(signIn.openBrowser ? { openBrowser: signIn.openBrowser } : {}),
+    ...(deps.whileWaiting ? { whileWaiting: deps.whileWaiting } : {}),
   };
   return getRoleCredentials(source, ssoDeps, signIn.token ?? {});
 }
