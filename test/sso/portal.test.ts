@@ -61,6 +61,20 @@ test('5xx answers are retried until the call succeeds', async (t) => {
   assert.ok((counts.ListAccountRoles ?? 0) >= 5 + 4, 'each failed roles call was retried');
 });
 
+test("GetRoleCredentials' first attempt, made without the SDK, is retried through it after a 5xx", async (t) => {
+  const { w, client } = await portal(t);
+  await w.sandbox.admin.setFaults({
+    forceError: { operation: 'GetRoleCredentials', error: 'InternalServerException', status: 500, times: 2 },
+  });
+  const c = await client.getRoleCredentials('111111111111', 'AdministratorAccess');
+  assert.ok(c.accessKeyId && c.expiration instanceof Date);
+  assert.equal(
+    (await w.sandbox.admin.counts()).GetRoleCredentials,
+    3,
+    'two failed attempts, then one that answered',
+  );
+});
+
 test('throttling that never ends becomes a NetworkError (exit 5) once retries run out', async (t) => {
   const { w, client } = await portal(t, {}, { maxAttempts: 3 });
   await w.sandbox.admin.setFaults({
