@@ -281,6 +281,7 @@ export async function createPortalClient(
           return client.send(new sdk.GetRoleCredentialsCommand(input));
         }
         directFirst = false;
+        deps.log.debug(`GetRoleCredentials at ${direct}, first attempt without the SDK client`);
         const answer = await requestRoleCredentials(direct!, input, {
           connectionTimeout: config.requestHandler.connectionTimeout,
           requestTimeout: config.requestHandler.requestTimeout,
