@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { rolehopCacheDir } from '../../src/config/paths.ts';
 import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 
@@ -178,6 +179,52 @@ test("a cold credential-process is fetched from the warm entry's plan without th
     const viaSdk = await runCli(failure.args, { env: { ...w.env, ROLEHOP_PORTAL_SDK: '1' } });
     assert.deepEqual(viaSdk, viaMiss);
     if (failure.signedOut) assert.match(viaMiss.stderr, /never signs in by itself/);
+  }
+});
+
+test("a cold env and exec are fetched from the warm entry's plan without the CLI bundle, and answer and fail as the full CLI does", async (t) => {
+  const w = await signedInWorld(t);
+  const selection = ['--account', '111111111111', '--role', 'AdministratorAccess'];
+  const forget = () => {
+    const dir = rolehopCacheDir(w.env);
+    for (const name of fs.readdirSync(dir)) if (name.startsWith('creds-')) fs.rmSync(path.join(dir, name));
+  };
+  const bundlesOf = (files: string[]) =>
+    files
+      .filter((f) => f.endsWith('.cjs') && f.includes('/dist/'))
+      .map((f) => path.basename(f))
+      .sort();
+  const env = await runRecordingLoads(['env', ...selection, '--format', 'bash'], w.env);
+  assert.equal(env.code, 0, env.stderr);
+  assert.equal(env.stderr, '');
+  assert.deepEqual(bundlesOf(env.files), ['warm-miss.cjs', 'warm.cjs']);
+  // The full CLI (--no-color is not the warm entry's) answers the same from the cache it filled.
+  const viaCli = await runCli(['env', ...selection, '--format', 'bash', '--no-color'], { env: w.env });
+  assert.deepEqual([viaCli.code, viaCli.stdout, viaCli.stderr], [0, env.stdout, '']);
+  forget();
+  const show =
+    'process.stdout.write(process.env.AWS_ACCESS_KEY_ID + " " + process.env.ROLEHOP_EXEC); process.exit(7)';
+  const exec = await runRecordingLoads(['exec', ...selection, '--', process.execPath, '-e', show], w.env);
+  assert.equal(exec.code, 7, exec.stderr);
+  assert.match(exec.stdout, /^ASIA\w+ 111111111111\/AdministratorAccess$/);
+  assert.notEqual(
+    exec.stdout.split(' ')[0],
+    /AWS_ACCESS_KEY_ID='(\w+)'/.exec(env.stdout)?.[1],
+    'fetched again',
+  );
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 2);
+  // Signed out, off a terminal: the full CLI's words, hint and exit code, and nothing on stdout.
+  forget();
+  fs.rmSync(w.tokenFile);
+  for (const args of [
+    ['env', ...selection],
+    ['exec', ...selection, '--', 'true'],
+  ]) {
+    const viaMiss = await runCli(args, { env: w.env });
+    const viaFull = await runCli([...args.slice(0, 5), '--no-color', ...args.slice(5)], { env: w.env });
+    assert.equal(viaMiss.code, 3, viaMiss.stderr);
+    assert.match(viaMiss.stderr, /^rolehop: .+\n {2}hint: .+\n$/);
+    assert.deepEqual(viaMiss, viaFull);
   }
 });
 
