@@ -108,19 +108,21 @@ export async function createPortalClient(
   const config = portalClientConfig(session, deps);
   // ROLEHOP_PORTAL_SDK=1: every call through the SDK client (the bench's side by side; a way out).
   const direct = deps.env.ROLEHOP_PORTAL_SDK ? undefined : directPortalUrl(session.region, config);
-  // The SDK client, made on first use: a cold SSO call whose first attempt succeeds never loads it.
+  // The SDK client, made once on first use (concurrent listings share it): a cold SSO call whose
+  // first attempt succeeds never loads it.
   let made: { sdk: Sdk; client: InstanceType<Sdk['SSOClient']> } | undefined;
+  let making: Promise<NonNullable<typeof made>> | undefined;
   let endpoint: string;
-  const sdkClient = async () => {
-    if (made) return made;
-    const sdk = await import('../sdk/clients.ts');
-    const client = new sdk.SSOClient(config);
-    endpoint = clientEndpointUrl(client, 'SSO', session.region, () =>
-      sdk.endpointUrlOf(client, session.region, config),
-    );
-    made = { sdk, client };
-    return made;
-  };
+  const sdkClient = () =>
+    (making ??= (async () => {
+      const sdk = await import('../sdk/clients.ts');
+      const client = new sdk.SSOClient(config);
+      endpoint = clientEndpointUrl(client, 'SSO', session.region, () =>
+        sdk.endpointUrlOf(client, session.region, config),
+      );
+      made = { sdk, client };
+      return made;
+    })());
   if (direct !== undefined) endpoint = direct;
   else await sdkClient();
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
@@ -275,22 +277,25 @@ export async function createPortalClient(
     async getRoleCredentials(accountId, roleName) {
       const input = { accessToken, accountId, roleName };
       let directFirst = direct !== undefined;
-      const r = await call(async () => {
-        if (!directFirst) {
-          const { sdk, client } = await sdkClient();
-          return client.send(new sdk.GetRoleCredentialsCommand(input));
-        }
-        directFirst = false;
-        deps.log.debug(`GetRoleCredentials at ${direct}, first attempt without the SDK client`);
-        const answer = await requestRoleCredentials(direct!, input, {
-          connectionTimeout: config.requestHandler.connectionTimeout,
-          requestTimeout: config.requestHandler.requestTimeout,
-          userAgentAppId: config.userAgentAppId,
-          ...(deps.signal ? { signal: deps.signal } : {}),
-          ...(deps.whileWaiting ? { onSent: deps.whileWaiting } : {}),
-        });
-        return plainSuccess(answer) ?? (await sdkReading(answer, input));
-      }, input);
+      const r = await call(
+        async () => {
+          if (!directFirst) {
+            const { sdk, client } = await sdkClient();
+            return client.send(new sdk.GetRoleCredentialsCommand(input));
+          }
+          directFirst = false;
+          deps.log.debug(`GetRoleCredentials at ${direct}, first attempt without the SDK client`);
+          const answer = await requestRoleCredentials(direct!, input, {
+            connectionTimeout: config.requestHandler.connectionTimeout,
+            requestTimeout: config.requestHandler.requestTimeout,
+            userAgentAppId: config.userAgentAppId,
+            ...(deps.signal ? { signal: deps.signal } : {}),
+            ...(deps.whileWaiting ? { onSent: deps.whileWaiting } : {}),
+          });
+          return plainSuccess(answer) ?? (await sdkReading(answer, input));
+        },
+        { accountId, roleName },
+      );
       const c = r.roleCredentials;
       if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) {
         throw new NetworkError(
