@@ -86,8 +86,14 @@ function runnableByExecve(file: string): boolean {
 /** Linux refuses (E2BIG) one argument or variable of 128 KiB or more, or all of them past ARG_MAX. */
 function fitsExecve(argv: string[], env: Record<string, string>): boolean {
   const strings = [...argv, ...Object.entries(env).map(([key, value]) => `${key}=${value}`)];
-  const sizes = strings.map((text) => Buffer.byteLength(text) + 1);
-  return sizes.every((size) => size < 128 * 1024) && sizes.reduce((a, b) => a + b, 0) < 1024 * 1024;
+  const fits = (sizes: number[]) =>
+    sizes.every((size) => size < 128 * 1024) && sizes.reduce((a, b) => a + b, 0) < 1024 * 1024;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: when that bound fits, counting bytes is not needed
+  // (Buffer.byteLength for each string was ~0.5 ms of a warm exec).
+  return (
+    fits(strings.map((text) => text.length * 3 + 1)) ||
+    fits(strings.map((text) => Buffer.byteLength(text) + 1))
+  );
 }
 
 /**

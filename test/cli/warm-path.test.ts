@@ -228,6 +228,22 @@ test("a cold env and exec are fetched from the warm entry's plan without the CLI
   }
 });
 
+test('a warm exec becomes a command whose arguments are long, counted in bytes only when a bound says they may not fit', async (t) => {
+  const w = await signedInWorld(t);
+  const selection = ['--account', '111111111111', '--role', 'AdministratorAccess'];
+  assert.equal((await runCli(['credential-process', ...selection], { env: w.env })).code, 0);
+  const show = 'process.stdout.write(String(Buffer.byteLength(process.argv[1])))';
+  // 120,000 bytes in 40,000 UTF-16 units (the bound says it fits); 50,000 ASCII bytes, whose bound
+  // (150,001) does not, so the bytes are counted. Both stay under Linux's 128 KiB per string.
+  for (const [arg, bytes] of [
+    ['\u20ac'.repeat(40_000), 120_000],
+    ['a'.repeat(50_000), 50_000],
+  ] as const) {
+    const r = await runCli(['exec', ...selection, '--', process.execPath, '-e', show, arg], { env: w.env });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, String(bytes), '']);
+  }
+});
+
 test('the warm entry hands anything beyond a plain hit to the full CLI, which answers as before', async (t) => {
   const w = await signedInWorld(t);
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
