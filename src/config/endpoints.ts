@@ -150,6 +150,14 @@ export function clientSettings(
 }
 
 /**
+ * The SDK HTTP handler's time-outs for one attempt: until connected, and until the answer starts.
+ * Without throwOnRequestTimeout the SDK only logs a warning, and a silent server hangs us for ever.
+ */
+export function requestHandlerSettings(requestTimeout: number, connectionTimeout: number) {
+  return { requestTimeout, connectionTimeout, throwOnRequestTimeout: true };
+}
+
+/**
  * The URL a new client will call (`resolve` asks the SDK's endpoint rules). When the rules refuse,
  * the client is destroyed and the error says which settings to check.
  */

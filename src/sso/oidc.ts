@@ -1,4 +1,4 @@
-import { clientEndpointUrl, clientSettings } from '../config/endpoints.ts';
+import { clientEndpointUrl, clientSettings, requestHandlerSettings } from '../config/endpoints.ts';
 import { NetworkError, RolehopError } from '../util/errors.ts';
 import { registerSecret } from '../util/redact.ts';
 import type { SsoDeps } from './deps.ts';
@@ -71,8 +71,7 @@ export function oidcClientConfig(session: SsoSessionRef, deps: SsoDeps) {
     maxAttempts: 3,
     // As STS's (sts/assume-role.ts); with a mode set, the SDK does not read retry_mode from the files.
     retryMode: 'standard',
-    // Without throwOnRequestTimeout the SDK only logs a warning and a silent server hangs us for ever.
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
+    requestHandler: requestHandlerSettings(30_000, 10_000),
   };
 }
 

@@ -1,4 +1,4 @@
-import { clientEndpointUrl, clientSettings } from '../config/endpoints.ts';
+import { clientEndpointUrl, clientSettings, requestHandlerSettings } from '../config/endpoints.ts';
 import type { Source } from '../config/plan.ts';
 import { closeMatches } from '../config/resolve.ts';
 import type { Credentials } from '../util/credentials.ts';
@@ -94,8 +94,7 @@ export function portalClientConfig(session: SsoSessionRef, deps: SsoDeps) {
     // the SDK does not read retry_mode or defaults_mode from the files.
     maxAttempts: 1,
     retryMode: 'standard',
-    // Without throwOnRequestTimeout the SDK only logs a warning and a silent portal hangs us for ever.
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
+    requestHandler: requestHandlerSettings(30_000, 10_000),
   };
 }
 

@@ -1,4 +1,9 @@
-import { type ClientSettings, clientEndpointUrl, clientSettings } from '../config/endpoints.ts';
+import {
+  type ClientSettings,
+  clientEndpointUrl,
+  clientSettings,
+  requestHandlerSettings,
+} from '../config/endpoints.ts';
 import type { AssumeRoleHop } from '../config/plan.ts';
 import type { Credentials } from '../util/credentials.ts';
 import { registerSecret } from '../util/redact.ts';
@@ -64,11 +69,10 @@ export function stsRequestSettings(options: Pick<StsCallOptions, 'maxAttempts' |
   return {
     maxAttempts: options.maxAttempts ?? 4,
     retryMode: 'standard',
-    requestHandler: {
-      requestTimeout: options.requestTimeoutMs ?? 10_000,
-      connectionTimeout: options.requestTimeoutMs ?? 10_000,
-      throwOnRequestTimeout: true,
-    },
+    requestHandler: requestHandlerSettings(
+      options.requestTimeoutMs ?? 10_000,
+      options.requestTimeoutMs ?? 10_000,
+    ),
   };
 }
 
