@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { rolehopCacheDir } from '../../src/config/paths.ts';
 import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
+import { forgetCachedCredentials } from '../harness/temp-home.ts';
 
 // The warm path's budget is Node's own start-up (design.md); these guard what it may load.
 
@@ -21,6 +21,13 @@ async function runRecordingLoads(args: string[], env: Record<string, string>) {
   const files: string[] = result.code === 0 ? JSON.parse(fs.readFileSync(loadedFile, 'utf8')) : [];
   return { ...result, files };
 }
+
+/** The bundles of dist/ among the files a run required, by name, sorted. */
+const bundlesOf = (files: string[]) =>
+  files
+    .filter((f) => f.endsWith('.cjs') && f.includes('/dist/'))
+    .map((f) => path.basename(f))
+    .sort();
 
 test('a warm credential-process loads no SDK and none of the stream, net, tty, os or child_process modules', async (t) => {
   const w = await signedInWorld(t);
@@ -152,11 +159,8 @@ test("a cold credential-process is fetched from the warm entry's plan without th
   assert.equal(cold.code, 0, cold.stderr);
   assert.equal(cold.stderr, '');
   assert.ok(JSON.parse(cold.stdout).AccessKeyId);
-  const bundles = cold.files
-    .filter((f) => f.endsWith('.cjs') && f.includes('/dist/'))
-    .map((f) => path.basename(f));
   // Nor the SDK: the portal call's first attempt is rolehop's own (sso/portal-direct.ts).
-  assert.deepEqual(bundles.sort(), ['warm-miss.cjs', 'warm.cjs']);
+  assert.deepEqual(bundlesOf(cold.files), ['warm-miss.cjs', 'warm.cjs']);
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1);
   // Failures: the same words, hint and exit code as the full CLI's (--min-ttl takes that road), and
   // as with every portal call made through the SDK client.
@@ -185,15 +189,6 @@ test("a cold credential-process is fetched from the warm entry's plan without th
 test("a cold env and exec are fetched from the warm entry's plan without the CLI bundle, and answer and fail as the full CLI does", async (t) => {
   const w = await signedInWorld(t);
   const selection = ['--account', '111111111111', '--role', 'AdministratorAccess'];
-  const forget = () => {
-    const dir = rolehopCacheDir(w.env);
-    for (const name of fs.readdirSync(dir)) if (name.startsWith('creds-')) fs.rmSync(path.join(dir, name));
-  };
-  const bundlesOf = (files: string[]) =>
-    files
-      .filter((f) => f.endsWith('.cjs') && f.includes('/dist/'))
-      .map((f) => path.basename(f))
-      .sort();
   const env = await runRecordingLoads(['env', ...selection, '--format', 'bash'], w.env);
   assert.equal(env.code, 0, env.stderr);
   assert.equal(env.stderr, '');
@@ -201,7 +196,7 @@ test("a cold env and exec are fetched from the warm entry's plan without the CLI
   // The full CLI (--no-color is not the warm entry's) answers the same from the cache it filled.
   const viaCli = await runCli(['env', ...selection, '--format', 'bash', '--no-color'], { env: w.env });
   assert.deepEqual([viaCli.code, viaCli.stdout, viaCli.stderr], [0, env.stdout, '']);
-  forget();
+  forgetCachedCredentials(w.env);
   const show =
     'process.stdout.write(process.env.AWS_ACCESS_KEY_ID + " " + process.env.ROLEHOP_EXEC); process.exit(7)';
   const exec = await runRecordingLoads(['exec', ...selection, '--', process.execPath, '-e', show], w.env);
@@ -214,7 +209,7 @@ test("a cold env and exec are fetched from the warm entry's plan without the CLI
   );
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 2);
   // Signed out, off a terminal: the full CLI's words, hint and exit code, and nothing on stdout.
-  forget();
+  forgetCachedCredentials(w.env);
   fs.rmSync(w.tokenFile);
   for (const args of [
     ['env', ...selection],

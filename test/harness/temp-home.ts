@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
+import { rolehopCacheDir } from '../../src/config/paths.ts';
 
 export interface TempHome {
   home: string;
@@ -42,4 +43,12 @@ export function tempHome(t?: TestContext, extraEnv: Record<string, string> = {})
 export function writeFile(file: string, content: string, mode = 0o600): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.writeFileSync(file, content, { mode });
+}
+
+/** Empties rolehop's credential cache, the compile cache beside it kept: the next call is cold. */
+export function forgetCachedCredentials(env: Record<string, string>): void {
+  const dir = rolehopCacheDir(env);
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (name.startsWith('creds-')) fs.rmSync(path.join(dir, name));
+  }
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { rolehopCacheDir } from '../../src/config/paths.ts';
 import { runCli } from '../harness/cli.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
-import { tempHome } from '../harness/temp-home.ts';
+import { forgetCachedCredentials, tempHome } from '../harness/temp-home.ts';
 
 // bin/rolehop.cjs keeps V8's compiled code in rolehop's own cache folder, never in the shared
 // /tmp/node-compile-cache, where another local user could plant code that would run as us.
@@ -110,10 +110,7 @@ test('a run that takes a road the code cache lacks (a chain after SSO profiles) 
         }),
     );
   const cold = async (profile: string) => {
-    const cacheDir = rolehopCacheDir(w.env);
-    for (const name of fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir) : []) {
-      if (name.startsWith('creds-')) fs.rmSync(path.join(cacheDir, name));
-    }
+    forgetCachedCredentials(w.env);
     // Every portal call through the SDK: a cold SSO call's first attempt is otherwise made without it.
     const r = await runCli(['credential-process', profile], { env: { ...w.env, ROLEHOP_PORTAL_SDK: '1' } });
     assert.equal(r.code, 0, r.stderr);
