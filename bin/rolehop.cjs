@@ -227,7 +227,7 @@ function saveCodeCaches(code) {
 
 /**
  * The warm entry's answer (false: the full CLI's to give); its code is saved only after a hit, when
- * all of it has run ('fetching': a miss, which dist/warm-miss.cjs answers).
+ * all of it has run ('fetching': a miss, which dist/warm-miss.cjs fetches).
  */
 function serveWarm(argv) {
   const served = loadBundle('warm.cjs').serveWarm(argv);
@@ -271,7 +271,7 @@ if (require.main !== module) {
 } else if (
   !(['credential-process', 'env', 'exec'].includes(process.argv[2]) && serveWarm(process.argv.slice(2)))
 ) {
-  // A cache hit is answered by the small warm entry alone, credential-process's miss by it and
-  // warm-miss.cjs; anything else runs the whole CLI.
+  // A cache hit is answered by the small warm entry alone, a miss by it and warm-miss.cjs; anything
+  // else runs the whole CLI.
   loadBundle('cli.cjs');
 }

@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 /**
  * source file (relative to src/) → bundle beside dist/cli.cjs, split off at a dynamic import of it:
- * the SDK and the sandbox, and the warm entry's credential-process miss (docs/architecture.md).
+ * the SDK and the sandbox, and the warm entry's miss (docs/architecture.md).
  */
 const chunks = Object.fromEntries(
   Object.entries({
