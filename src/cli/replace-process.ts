@@ -85,15 +85,21 @@ function runnableByExecve(file: string): boolean {
 
 /** Linux refuses (E2BIG) one argument or variable of 128 KiB or more, or all of them past ARG_MAX. */
 function fitsExecve(argv: string[], env: Record<string, string>): boolean {
-  const strings = [...argv, ...Object.entries(env).map(([key, value]) => `${key}=${value}`)];
-  const fits = (sizes: number[]) =>
-    sizes.every((size) => size < 128 * 1024) && sizes.reduce((a, b) => a + b, 0) < 1024 * 1024;
   // UTF-8 takes at most 3 bytes per UTF-16 unit: when that bound fits, counting bytes is not needed
-  // (Buffer.byteLength for each string was ~0.5 ms of a warm exec).
-  return (
-    fits(strings.map((text) => text.length * 3 + 1)) ||
-    fits(strings.map((text) => Buffer.byteLength(text) + 1))
-  );
+  // (Buffer.byteLength for each string was ~0.5 ms of a warm exec). Plain loops: the closures and
+  // arrays of map, every and reduce were ~0.15 ms more.
+  const fits = (size: (text: string) => number) => {
+    let total = 0;
+    const add = (text: string) => {
+      const bytes = size(text) + 1; // and its NUL
+      total += bytes;
+      return bytes < 128 * 1024;
+    };
+    for (const arg of argv) if (!add(arg)) return false;
+    for (const key in env) if (!add(`${key}=${env[key]}`)) return false;
+    return total < 1024 * 1024;
+  };
+  return fits((text) => text.length * 3) || fits((text) => Buffer.byteLength(text));
 }
 
 /**
