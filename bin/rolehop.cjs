@@ -24,15 +24,29 @@ if (Number(process.versions.node.split('.')[0]) < minimumNodeMajor) {
 const fs = require('node:fs');
 const path = require('node:path');
 
+// This file runs no regular expression on a warm call: V8 compiles one when it first runs and again,
+// to machine code, when it runs a second time (~0.06 ms each; src/util/ascii.ts says more).
+
 // path.join without Node's normaliser where the result is normal as it is: a few hundred characters
 // of it made V8 compile the normaliser with Maglev (config/paths.ts posixJoin says more; this is its
 // copy, and a test checks they agree).
-const NOT_NORMAL_POSIX = /\/\/|(?:^|\/)\.\.?(?:\/|$)|\/$/;
+function isNormalPosix(joined) {
+  return !(
+    joined.includes('//') ||
+    joined.endsWith('/') ||
+    joined.includes('/./') ||
+    joined.includes('/../') ||
+    joined.endsWith('/.') ||
+    joined.endsWith('/..') ||
+    joined.startsWith('./') ||
+    joined.startsWith('../') ||
+    joined === '.' ||
+    joined === '..'
+  );
+}
 function joinPath(base, ...names) {
   const joined = base + '/' + names.join('/');
-  return path.sep === '/' && base !== '' && !NOT_NORMAL_POSIX.test(joined)
-    ? joined
-    : path.join(base, ...names);
+  return path.sep === '/' && base !== '' && isNormalPosix(joined) ? joined : path.join(base, ...names);
 }
 
 /**
@@ -117,6 +131,23 @@ function readInto(file, at, room) {
   }
 }
 
+/** The hash a bundle ends with (`//# rolehop-build <hex>`), as /rolehop-build ([0-9a-f]+)\s*$/ finds it. */
+function buildHash(tail) {
+  const text = tail.trimEnd();
+  const at = text.lastIndexOf('rolehop-build ');
+  const hash = at < 0 ? '' : text.slice(at + 'rolehop-build '.length);
+  for (let i = 0; i < hash.length; i++) if ('0123456789abcdef'.indexOf(hash[i]) < 0) return undefined;
+  return hash || undefined;
+}
+
+/** The command code caches are kept for: argv[2] where it reads as one (/^[a-z][a-z-]{0,23}$/), else '-'. */
+function commandOf(arg) {
+  if (typeof arg !== 'string' || arg.length === 0 || arg.length > 24 || arg[0] === '-') return '-';
+  for (let i = 0; i < arg.length; i++) if ('abcdefghijklmnopqrstuvwxyz-'.indexOf(arg[i]) < 0) return '-';
+  return arg;
+}
+const cacheCommand = commandOf(process.argv[2]);
+
 /**
  * Runs a bundle of dist/ (warm.cjs, cli.cjs and the chunks it requires) from V8's code cache of a
  * whole earlier run. Node's own compile cache keeps only what is compiled before a module runs (its
@@ -130,19 +161,16 @@ function loadBundle(name) {
   if (require.cache[file]) return require.cache[file].exports;
   scratch.write(WRAPPER_HEAD, 0, 'latin1');
   let end = readInto(file, WRAPPER_HEAD.length, WRAPPER_TAIL.length);
-  const build = /rolehop-build ([0-9a-f]+)\s*$/.exec(
-    scratch.toString('latin1', Math.max(WRAPPER_HEAD.length, end - 64), end),
-  );
+  const build = buildHash(scratch.toString('latin1', Math.max(WRAPPER_HEAD.length, end - 64), end));
   end += scratch.write(WRAPPER_TAIL, end, 'latin1');
   // The bundles are ASCII (scripts/build.mjs checks), so latin1 reads them as UTF-8 would.
   const wrapped = scratch.toString('latin1', 0, end);
   // One file per bundle and command: each command runs different functions of the same bundle.
-  const command = /^[a-z][a-z-]{0,23}$/.test(process.argv[2]) ? process.argv[2] : '-';
-  const stem = name.replace(/\.cjs$/, '') + '+' + command + '+';
+  const stem = name.slice(0, -'.cjs'.length) + '+' + cacheCommand + '+';
   const cacheFile =
     compileCache &&
     build &&
-    joinPath(compileCache, stem + build[1] + '+' + process.versions.v8 + '+' + process.arch + '.bin');
+    joinPath(compileCache, stem + build + '+' + process.versions.v8 + '+' + process.arch + '.bin');
   let cachedData;
   let roads;
   try {
@@ -169,9 +197,9 @@ function loadBundle(name) {
   // else (making one normalises its folder's path, which warms the normaliser: see joinPath).
   let own;
   const bundleRequire = (id) => {
-    if (/^\.\/[\w-]+\.cjs$/.test(id)) return loadBundle(id.slice(2));
     const known = builtins.get(id);
     if (known) return known;
+    if (/^\.\/[\w-]+\.cjs$/.test(id)) return loadBundle(id.slice(2));
     if (Module.isBuiltin(id)) {
       const builtin = require(id);
       builtins.set(id, builtin);
@@ -242,8 +270,9 @@ function serveWarm(argv) {
 }
 
 if (require.main !== module) {
-  // Required rather than run (bench/sdk-floor.cjs): the loader alone, to load a bundle as rolehop does.
-  module.exports = { loadBundle, joinPath };
+  // Required rather than run: the loader alone, to load a bundle as rolehop does (bench/sdk-floor.cjs),
+  // and the helpers tests check.
+  module.exports = { loadBundle, joinPath, buildHash, commandOf };
 } else if (
   // populate parses and rewrites files of thousands of profiles; with V8's default young generation
   // its peak RSS passes 200 MB, with a 2 MB one it stays near 140 MB at the same speed (measured with

@@ -1,17 +1,19 @@
 // ROLEHOP_TARGET: what `rolehop env` exported, as the words of an `env` command line, so the prompt
 // hook can run the same export again and `rolehop prompt` can name it. Every word is percent-encoded
 // down to characters no shell treats specially, and words are joined by single spaces: the value
-// needs no quoting in any shell and splits back exactly. No imports but types: `rolehop prompt` loads this.
+// needs no quoting in any shell and splits back exactly. Imports only types and util/ascii.ts:
+// `rolehop prompt` loads this.
 
 import type { Selection } from '../creds/selection.ts';
+import { WORD } from '../util/ascii.ts';
 
 /** Characters left as they are; everything else becomes %XX of its UTF-8 bytes. */
-const PLAIN = /^[A-Za-z0-9_.:/=@+,-]$/;
+const PLAIN = `${WORD}.:/=@+,-`;
 
 function encodeWord(word: string): string {
   let out = '';
   for (const ch of word) {
-    if (PLAIN.test(ch)) out += ch;
+    if (PLAIN.includes(ch)) out += ch;
     else
       for (const byte of new TextEncoder().encode(ch))
         out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;

@@ -1,8 +1,9 @@
+import { isAccountId } from '../config/hop-rules.ts';
 import { loadConfigView } from '../config/load.ts';
 import type { ConfigView } from '../config/model.ts';
 import type { Plan } from '../config/plan.ts';
 import { lookUpCache } from '../creds/cache-hit.ts';
-import { ACCOUNT_ID, type Selection } from '../creds/selection.ts';
+import type { Selection } from '../creds/selection.ts';
 import { accountRoleLabel, envProfileName, planForAccount, planForProfile } from '../creds/target.ts';
 import type { Credentials } from '../creds/types.ts';
 import { defaultShellFormat, formatEnv, parseEnvFormat } from '../emit/env-format.ts';
@@ -105,7 +106,7 @@ export function serveWarm(
     const view = loadConfigView(env);
     let plan: ReturnType<typeof planForAccount>;
     if (sel.profile !== undefined) plan = planForProfile(view, { ...sel, profile: sel.profile }, env);
-    else if (sel.account !== undefined && sel.role !== undefined && ACCOUNT_ID.test(sel.account)) {
+    else if (sel.account !== undefined && sel.role !== undefined && isAccountId(sel.account)) {
       const session = pickSession(view, sel.ssoSession);
       plan = planForAccount({ session, accountId: sel.account, roleName: sel.role }, sel, view, env);
     } else return false;

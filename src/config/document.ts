@@ -9,11 +9,13 @@ import {
   type BotocoreLine,
   type BotocoreState,
   botocoreStep,
+  hasOneSidedSpace,
   indentOf,
+  isJsSpace,
   isSpace,
   type JsState,
   jsStep,
-  ONE_SIDED_WS,
+  nextCommentMark,
   trimBoth,
 } from './readers.ts';
 
@@ -65,12 +67,6 @@ export interface SectionBlock {
   info: Extract<LineInfo, { type: 'section' }> | undefined;
 }
 
-function nextCommentMark(text: string, from: number): number {
-  const hash = text.indexOf('#', from);
-  const semicolon = text.indexOf(';', from);
-  return hash < 0 ? semicolon : semicolon < 0 ? hash : Math.min(hash, semicolon);
-}
-
 /**
  * Drops a comment from a line (the spec's `prepare_line`): `#` or `;` starts a comment anywhere in a
  * section header, but after a property value only when whitespace comes before it (`v#c` keeps it).
@@ -99,9 +95,10 @@ function splitProperty(line: string): { key: string; value: string } | { error: 
 /** The section name rules of the spec: a prefix word, then the name, both trimmed. */
 export function parseHeader(inner: string): { prefix: string | undefined; name: string } {
   const text = trimBoth(inner);
-  const m = /\s/.exec(text);
-  if (!m) return { prefix: undefined, name: text };
-  return { prefix: text.slice(0, m.index), name: trimBoth(text.slice(m.index + 1)) };
+  let space = 0; // the first of JavaScript's \s, as the spec's /\s/ (readers.ts says why no regex)
+  while (space < text.length && !isJsSpace(text.charCodeAt(space))) space++;
+  if (space === text.length) return { prefix: undefined, name: text };
+  return { prefix: text.slice(0, space), name: trimBoth(text.slice(space + 1)) };
 }
 
 /** Splits text into lines on `\n`, keeping `\r\n` or `\n` (a lone `\r` stays inside the line). */
@@ -215,7 +212,7 @@ function classifyOne(text: string, state: ParserState): [LineInfo, ParserState] 
         js: j.type === 'header' ? j.inner : undefined,
       });
     }
-    if (ONE_SIDED_WS.test(text)) {
+    if (hasOneSidedSpace(text)) {
       return disputed(
         'holds a character only one of botocore and the JS SDK reads as a space (U+FEFF, U+0085 or a control)',
         trimBoth(text).startsWith('['),

@@ -12,6 +12,7 @@
 // [\w+=,.@-] and a path of 1-512 printable ASCII characters, "/" or "/…/". (RoleArn's own 20-2048
 // follows from those.) STS's \w is ASCII, as JavaScript's is without the u flag.
 
+import { DIGITS, isPrintableAscii, onlyOf, WORD } from '../util/ascii.ts';
 import type { Partition } from './endpoints.ts';
 
 /** A rule on one value, and how messages say what it expects ("expected …", "it must be …"). */
@@ -20,29 +21,44 @@ export interface ValueRule<T = string> {
   accepts(value: T): boolean;
 }
 
-function patternRule(pattern: RegExp, expected: string): ValueRule {
-  return { expected, accepts: (value) => pattern.test(value) };
+/** A rule of /^[chars]{min,max}$/ (util/ascii.ts: these are checked on every warm call). */
+function charsRule(chars: string, min: number, max: number, expected: string): ValueRule {
+  return { expected, accepts: (value) => onlyOf(value, chars, min, max) };
 }
 
-export const SESSION_NAME = patternRule(
-  /^[\w+=,.@-]{2,64}$/,
+/** [\w+=,.@-]: what IAM allows in a role name, and STS in a session name or source identity. */
+export const IAM_NAME_CHARACTERS = `${WORD}+=,.@-`;
+
+export const SESSION_NAME = charsRule(
+  IAM_NAME_CHARACTERS,
+  2,
+  64,
   '2-64 characters of letters, digits and +=,.@_-',
 );
-/** Every character a session name may not hold, for deriving one from a user name. */
-export const NOT_IN_SESSION_NAME = /[^\w+=,.@-]/g;
-export const SOURCE_IDENTITY = patternRule(
-  /^[\w+=,.@-]{2,64}$/,
+export const SOURCE_IDENTITY = charsRule(
+  IAM_NAME_CHARACTERS,
+  2,
+  64,
   '2-64 characters of letters, digits and +=,.@_-',
 );
-export const EXTERNAL_ID = patternRule(
-  /^[\w+=,.@:/-]{2,1224}$/,
+export const EXTERNAL_ID = charsRule(
+  `${WORD}+=,.@:/-`,
+  2,
+  1224,
   '2-1224 characters of letters, digits and +=,.@:/_-',
 );
-export const MFA_SERIAL = patternRule(
-  /^[\w+=/:,.@-]{9,256}$/,
+export const MFA_SERIAL = charsRule(
+  `${WORD}+=/:,.@-`,
+  9,
+  256,
   '9-256 characters of letters, digits and +=/:,.@_- (the MFA device ARN or serial number)',
 );
-export const MFA_CODE = patternRule(/^\d{6}$/, 'the 6 digits the MFA device shows');
+export const MFA_CODE = charsRule(DIGITS, 6, 6, 'the 6 digits the MFA device shows');
+
+/** An AWS account id: 12 digits. */
+export function isAccountId(text: string): boolean {
+  return onlyOf(text, DIGITS, 12, 12);
+}
 
 export const MIN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 43_200;
@@ -86,42 +102,49 @@ export interface RoleArn {
 /** What a role ARN looks like, for hints. */
 export const ROLE_ARN_EXAMPLE = 'arn:aws:iam::123456789012:role/Name';
 
-const ARN = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/s;
-const ROLE_NAME_CHARACTERS = /^[\w+=,.@-]*$/;
-const ROLE_PATH_CHARACTERS = /^[\x21-\x7e]*$/;
+/**
+ * An ARN's fields after "arn:" (partition, service, region, account, resource: the last may hold
+ * ":"), as /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/s reads them; undefined when it is no ARN.
+ */
+function arnFields(arn: string): [string, string, string, string, string] | undefined {
+  if (!arn.startsWith('arn:')) return undefined;
+  const fields: string[] = [];
+  let from = 'arn:'.length;
+  for (let i = 0; i < 4; i++) {
+    const colon = arn.indexOf(':', from);
+    if (colon < 0) return undefined;
+    fields.push(arn.slice(from, colon));
+    from = colon + 1;
+  }
+  fields.push(arn.slice(from));
+  return fields as [string, string, string, string, string];
+}
 
 /** The parts of a role ARN, or what is wrong with it (a role name longer than 64 characters, …). */
 export function readRoleArn(arn: string): RoleArn | { problem: string } {
-  const m = ARN.exec(arn);
-  if (!m) return { problem: 'not an ARN (six ":"-separated fields)' };
-  const [, partition, service, region, accountId, resource] = m as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const fields = arnFields(arn);
+  if (!fields) return { problem: 'not an ARN (six ":"-separated fields)' };
+  const [partition, service, region, accountId, resource] = fields;
   if (!(PARTITIONS as readonly string[]).includes(partition)) {
     return { problem: `unknown partition "${partition}" (${PARTITIONS.join(', ')})` };
   }
   if (service !== 'iam') return { problem: `service is "${service}", a role ARN has "iam"` };
   if (region !== '') return { problem: 'IAM ARNs have no region (note the "::")' };
-  if (!/^\d{12}$/.test(accountId)) return { problem: `account "${accountId}" is not 12 digits` };
+  if (!isAccountId(accountId)) return { problem: `account "${accountId}" is not 12 digits` };
   if (!resource.startsWith('role/')) return { problem: `resource "${resource}" is not "role/<name>"` };
   const rest = resource.slice('role/'.length);
   const slash = rest.lastIndexOf('/');
   const roleName = rest.slice(slash + 1);
   const path = slash < 0 ? '/' : `/${rest.slice(0, slash + 1)}`;
   if (roleName === '') return { problem: 'role name "" is empty' };
-  if (!ROLE_NAME_CHARACTERS.test(roleName)) {
+  if (!onlyOf(roleName, IAM_NAME_CHARACTERS, 0)) {
     return { problem: `role name "${roleName}" may hold only letters, digits and +=,.@_-` };
   }
   if (roleName.length > 64) {
     return { problem: `role name longer than 64 characters (${roleName.length}: "${roleName}")` };
   }
   if (path.includes('//')) return { problem: `role path "${path}" has an empty segment` };
-  if (!ROLE_PATH_CHARACTERS.test(path)) {
+  if (!isPrintableAscii(path)) {
     return { problem: `role path "${path}" may hold only printable ASCII characters` };
   }
   if (path.length > 512) return { problem: `role path longer than 512 characters (${path.length})` };

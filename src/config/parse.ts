@@ -3,6 +3,7 @@
 // would fail the whole file, we ignore the line and record an issue instead, so one bad line does
 // not hide every profile; `issues` keeps what the spec calls errors apart from mere warnings.
 
+import { onlyOf, WORD } from '../util/ascii.ts';
 import { ConfigDocument, type DisputedHeaders, type DocLine, type LineInfo } from './document.ts';
 import { type ConfigView, type Properties, type SectionKind, sectionsOfKind } from './model.ts';
 import { botocoreSection, type FileKind, jsSection, type SectionId } from './readers.ts';
@@ -38,11 +39,12 @@ export function put<R extends Record<string, unknown>>(record: R, key: string, v
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-const IDENTIFIER = /^[A-Za-z0-9_\-/.%@:+]+$/;
+/** [A-Za-z0-9_\-/.%@:+]: what a profile, session or property name may hold. */
+const IDENTIFIER_CHARACTERS = `${WORD}-/.%@:+`;
 
 /** Profile, session and property names the SDKs accept. */
 export function isValidIdentifier(name: string): boolean {
-  return IDENTIFIER.test(name);
+  return onlyOf(name, IDENTIFIER_CHARACTERS);
 }
 
 /** Sections the AWS CLI itself keeps in the config file: not profiles, but not mistakes either. */

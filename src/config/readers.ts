@@ -4,6 +4,8 @@
 // document.ts can tell where they agree (rolehop reads the line that way) and where they do not
 // (rolehop refuses to edit near it). Only structure is modelled, not values: those follow the spec.
 
+import { WORD } from '../util/ascii.ts';
+
 /** Whitespace to both readers: Python's str.isspace() and JS's \s share these (a UTF-16 code unit). */
 export const isSpace = (c: number): boolean =>
   c === 32 ||
@@ -16,8 +18,28 @@ export const isSpace = (c: number): boolean =>
   c === 0x202f ||
   c === 0x205f ||
   c === 0x3000;
-/** Characters only one reader takes as whitespace (Python: \x1c-\x1f \x85; JS: U+FEFF). */
-export const ONE_SIDED_WS = /[\x1c-\x1f\x85\ufeff]/;
+/** JavaScript's \s: the shared whitespace and U+FEFF. */
+export const isJsSpace = (c: number): boolean => isSpace(c) || c === 0xfeff;
+
+// The line readers below use no regular expression: they run on every line of every warm call, and
+// V8 compiles a regular expression twice in its first runs (util/ascii.ts). Each names the one it
+// replaces; test/util/ascii.test.ts checks each against it.
+
+/** /[\x1c-\x1f\x85\ufeff]/: a character only one reader takes as whitespace (Python: \x1c-\x1f \x85; JS: U+FEFF). */
+export function hasOneSidedSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x1c && c <= 0x1f) || c === 0x85 || c === 0xfeff) return true;
+  }
+  return false;
+}
+
+/** Index of the first `#` or `;` at or after `from`, or -1. */
+export function nextCommentMark(text: string, from: number): number {
+  const hash = text.indexOf('#', from);
+  const semicolon = text.indexOf(';', from);
+  return hash < 0 ? semicolon : semicolon < 0 ? hash : Math.min(hash, semicolon);
+}
 
 /** Index of the first non-whitespace character (configparser's indent level), or the length. */
 function firstNonSpace(s: string): number {
@@ -109,20 +131,38 @@ export function botocoreSection(header: string, kind: FileKind): SectionId {
   return { kind: 'other' };
 }
 
-const JS_PREFIXED = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
+const JS_PREFIX_CHARACTERS = `${WORD}-`;
+const JS_NAME_CHARACTERS = `${WORD}-@+.%:/`;
+
+/**
+ * parseIni's `prefix name` header, /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/: the prefix and the
+ * name (quoted or not), or undefined.
+ */
+export function jsPrefixed(inner: string): [prefix: string, name: string] | undefined {
+  let at = 0;
+  while (at < inner.length && JS_PREFIX_CHARACTERS.includes(inner[at]!)) at++;
+  if (at === 0 || at === inner.length || !isJsSpace(inner.charCodeAt(at))) return undefined;
+  const prefix = inner.slice(0, at++);
+  // No quote is in the name's characters: one here opens the name, and the same one must close it.
+  const quote = inner[at] === '"' || inner[at] === "'" ? inner[at++]! : '';
+  const start = at;
+  while (at < inner.length && JS_NAME_CHARACTERS.includes(inner[at]!)) at++;
+  if (at === start || inner.slice(at) !== quote) return undefined;
+  return [prefix, inner.slice(start, at)];
+}
 
 /** parseIni's section key, then getConfigData / getSsoSessionData (config) or the key (credentials). */
 export function jsSection(inner: string, kind: FileKind): SectionId | undefined {
-  const m = JS_PREFIXED.exec(inner);
+  const prefixed = jsPrefixed(inner);
   let key: string;
-  if (m) {
-    if (!(SECTION_KINDS as readonly string[]).includes(m[1]!)) return undefined; // lines ignored
-    key = `${m[1]}.${m[3]}`;
+  if (prefixed) {
+    if (!(SECTION_KINDS as readonly string[]).includes(prefixed[0])) return undefined; // lines ignored
+    key = `${prefixed[0]}.${prefixed[1]}`;
   } else {
     key = inner;
   }
   // `[profile x]` in the credentials file is keyed "profile.x": no profile anyone means to name.
-  if (kind === 'credentials') return m ? { kind: 'other' } : { kind: 'profile', name: key };
+  if (kind === 'credentials') return prefixed ? { kind: 'other' } : { kind: 'profile', name: key };
   if (key === 'default') return { kind: 'profile', name: 'default' };
   const dot = key.indexOf('.');
   const prefix = key.slice(0, dot);
@@ -151,7 +191,12 @@ export type BotocoreLine =
   | { type: 'continuation'; of: string; nested: boolean }
   | { type: 'error' };
 
-const PY_SECTION = /^\[(.+)\]/s;
+/** configparser's SECTCRE, /^\[(.+)\]/s: from the `[` to the last `]`, not empty; else undefined. */
+export function pySectionHeader(value: string): string | undefined {
+  if (!value.startsWith('[')) return undefined;
+  const close = value.lastIndexOf(']');
+  return close >= 2 ? value.slice(1, close) : undefined;
+}
 
 /** One line as configparser's _read sees it (no inline comments; `;`/`#` full-line comments). */
 export function botocoreStep(text: string, state: BotocoreState): [BotocoreLine, BotocoreState] {
@@ -161,10 +206,10 @@ export function botocoreStep(text: string, state: BotocoreState): [BotocoreLine,
   if (state.section && state.option !== undefined && indent > state.indent) {
     return [{ type: 'continuation', of: state.option, nested: state.nested }, state];
   }
-  const header = PY_SECTION.exec(value);
-  if (header) {
+  const header = pySectionHeader(value);
+  if (header !== undefined) {
     return [
-      { type: 'header', header: header[1]! },
+      { type: 'header', header },
       { section: true, option: undefined, nested: false, indent },
     ];
   }
@@ -198,11 +243,18 @@ export type JsLine =
   | { type: 'parent'; key: string }
   | { type: 'key'; key: string; sub: string | undefined };
 
-const JS_COMMENT = /(^|\s)[;#]/;
+/** Where parseIni's comment starts, /(^|\s)[;#]/: a `#` or `;` first or after whitespace (there); -1 when none. */
+export function jsCommentStart(text: string): number {
+  for (let at = nextCommentMark(text, 0); at >= 0; at = nextCommentMark(text, at + 1)) {
+    if (at === 0) return 0;
+    if (isJsSpace(text.charCodeAt(at - 1))) return at - 1;
+  }
+  return -1;
+}
 
 export function jsStep(text: string, state: JsState): [JsLine, JsState] {
-  const comment = JS_COMMENT.exec(text);
-  const trimmed = (comment ? text.slice(0, comment.index) : text).trim();
+  const comment = jsCommentStart(text);
+  const trimmed = (comment >= 0 ? text.slice(0, comment) : text).trim();
   if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
     const inner = trimmed.slice(1, -1);
     return [

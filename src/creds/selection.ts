@@ -111,8 +111,6 @@ export function applyHops(plan: Plan, options: HopOptions): Plan {
   return { ...plan, hops };
 }
 
-export const ACCOUNT_ID = /^\d{12}$/;
-
 /** `profile p: sso 111122223333/Admin (sso-session org) -> assume arn:…` for messages. */
 export function describePlan(plan: Plan): string {
   const s = plan.source;

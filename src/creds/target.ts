@@ -1,4 +1,5 @@
 import { envProfileName } from '../config/env-profile.ts';
+import { isAccountId } from '../config/hop-rules.ts';
 import type { ConfigView } from '../config/model.ts';
 import type { Plan, Source } from '../config/plan.ts';
 import { chooseRegion } from '../config/region.ts';
@@ -7,7 +8,7 @@ import { pickSession, type SsoSessionRef } from '../config/sso-session.ts';
 import { webIdentityFromEnv } from '../config/web-identity-env.ts';
 import type { Env } from '../util/env.ts';
 import { ConfigError, UsageError } from '../util/errors.ts';
-import { ACCOUNT_ID, applyHops, parseHopOptions, type Selection } from './selection.ts';
+import { applyHops, parseHopOptions, type Selection } from './selection.ts';
 
 // The one road from what a user named to a Plan: a profile, selectors in an sso-session, or (CLI on
 // a terminal only) the picker. Every command and fromRolehop call planForSelection, so which profile
@@ -50,7 +51,7 @@ export { envProfileName };
 /** A malformed account id or an empty role name is a config error here, not a portal 404 or 400. */
 export function checkSsoSource(source: Source, profile: string): void {
   if (source.kind !== 'sso') return;
-  if (!ACCOUNT_ID.test(source.accountId)) {
+  if (!isAccountId(source.accountId)) {
     throw new ConfigError(
       `profile "${profile}" uses sso_account_id "${source.accountId}", which is not a 12-digit AWS account id`,
       { hint: "fix sso_account_id in the profile; 'rolehop ls' shows your account ids" },
@@ -114,7 +115,7 @@ export async function accountInSession(
   resolveAccount: TargetDeps['resolveAccount'],
 ): Promise<ResolvedAccount> {
   const session = pickSession(view, sel.ssoSession);
-  if (ACCOUNT_ID.test(sel.account)) return { session, accountId: sel.account, roleName: sel.role };
+  if (isAccountId(sel.account)) return { session, accountId: sel.account, roleName: sel.role };
   const { accountId, accountName } = await resolveAccount(session, sel.account);
   return { session, accountId, roleName: sel.role, ...(accountName ? { accountName } : {}) };
 }

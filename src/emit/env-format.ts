@@ -37,11 +37,11 @@ export function parseEnvFormat(name: string): EnvFormat {
 
 /** The shell named by $SHELL, when rolehop can write for it; else `sh`. */
 export function defaultShellFormat(env: Record<string, string | undefined>): EnvFormat {
-  const base = (env.SHELL ?? '')
-    .split(/[\\/]/)
-    .pop()!
-    .replace(/\.exe$/i, '')
-    .toLowerCase();
+  // The last name of the path, lower case, less any ".exe" (no regular expression on a warm env:
+  // util/ascii.ts says why).
+  const shell = env.SHELL ?? '';
+  const name = shell.slice(Math.max(shell.lastIndexOf('/'), shell.lastIndexOf('\\')) + 1).toLowerCase();
+  const base = name.endsWith('.exe') ? name.slice(0, -'.exe'.length) : name;
   if (base === 'bash' || base === 'zsh' || base === 'fish' || base === 'pwsh') return base;
   if (base === 'powershell') return 'pwsh';
   return 'sh';

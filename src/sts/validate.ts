@@ -2,15 +2,16 @@ import {
   DEFAULT_DURATION_SECONDS,
   DURATION_SECONDS,
   EXTERNAL_ID,
+  IAM_NAME_CHARACTERS,
   MAX_CHAINED_DURATION_SECONDS,
   MFA_CODE,
   MFA_SERIAL,
-  NOT_IN_SESSION_NAME,
   SESSION_NAME,
   SOURCE_IDENTITY,
   tagsProblem,
 } from '../config/hop-rules.ts';
 import type { AssumeRoleHop } from '../config/plan.ts';
+import { keepOnly } from '../util/ascii.ts';
 import { UsageError } from '../util/errors.ts';
 import { parseRoleArn } from './role-arn.ts';
 
@@ -127,7 +128,7 @@ export function effectiveDuration(requested: number | undefined, chained: boolea
 
 /** A valid session name from a user name: `rolehop-<user>` with invalid characters dropped. */
 export function defaultSessionName(user: string | undefined): string {
-  const cleaned = (user ?? '').replace(NOT_IN_SESSION_NAME, '');
+  const cleaned = keepOnly(user ?? '', IAM_NAME_CHARACTERS);
   const name = cleaned ? `rolehop-${cleaned}` : 'rolehop';
   return name.slice(0, 64);
 }
