@@ -306,10 +306,15 @@ function classifyOne(text: string, state: ParserState): [LineInfo, ParserState] 
   return [info, after];
 }
 
-function classifiedLine(text: string, eol: LineEnding, state: ParserState): [DocLine, ParserState] {
+function classifiedLine(
+  text: string,
+  eol: LineEnding,
+  state: ParserState,
+  keepStates = true,
+): [DocLine, ParserState] {
   const [info, after] = classifyOne(text, state);
   const line: DocLine = { text, eol, info };
-  lineStates.set(line, statePair(state, after));
+  if (keepStates) lineStates.set(line, statePair(state, after));
   return [line, after];
 }
 
@@ -332,10 +337,10 @@ function rereadUntilSettled(lines: DocLine[], from: number, state: ParserState):
  * Classifies lines in order: whether an indented line continues a value, lists sub-properties or is
  * a setting of its own depends on what came before, for each reader.
  */
-export function classifyLines(lines: { text: string; eol: LineEnding }[]): DocLine[] {
+export function classifyLines(lines: { text: string; eol: LineEnding }[], keepStates = true): DocLine[] {
   let state = INITIAL;
   return lines.map(({ text, eol }) => {
-    const [line, after] = classifiedLine(text, eol, state);
+    const [line, after] = classifiedLine(text, eol, state, keepStates);
     state = after;
     return line;
   });
@@ -355,9 +360,19 @@ export class ConfigDocument {
     this.lines = lines;
   }
 
-  static parse(text: string): ConfigDocument {
+  /** The document of `text`, to edit: each line keeps the states it was read in (lineStates). */
+  static parse(text: string, keepStates = true): ConfigDocument {
     const bom = text.startsWith('\uFEFF');
-    return new ConfigDocument(bom, classifyLines(splitLines(bom ? text.slice(1) : text)));
+    return new ConfigDocument(bom, classifyLines(splitLines(bom ? text.slice(1) : text), keepStates));
+  }
+
+  /**
+   * The document of `text`, only to read (the view every command reads): no line states, which were
+   * a quarter of reading a big file (a 6,000-profile config: 36,000 WeakMap entries, and the
+   * collector's work on them). Edited after all, it re-reads every line once first (splice).
+   */
+  static read(text: string): ConfigDocument {
+    return ConfigDocument.parse(text, false);
   }
 
   /**
@@ -414,25 +429,25 @@ export class ConfigDocument {
     }
     const prior = start === 0 ? INITIAL : lineStates.get(this.lines[start - 1]!)?.[1];
     if (prior === undefined) {
-      // Lines were changed from outside: read everything again.
+      // A document only read (ConfigDocument.read), or lines changed from outside: read everything again.
       this.lines.splice(
         start,
         end - start,
         ...fresh.map((f) => ({ ...f, info: { type: 'blank' as const } })),
       );
       this.reclassify();
-      return;
+    } else {
+      // Re-read from the edit on, and stop once a following line is read in the same state as
+      // before: from there on nothing can change. Appends and local edits stay cheap in big files.
+      let state = prior;
+      const added = fresh.map((f) => {
+        const [line, after] = classifiedLine(f.text, f.eol, state);
+        state = after;
+        return line;
+      });
+      this.lines.splice(start, end - start, ...added);
+      rereadUntilSettled(this.lines, start + added.length, state);
     }
-    // Re-read from the edit on, and stop once a following line is read in the same state as before:
-    // from there on nothing can change. Appends and local edits stay cheap in big files.
-    let state = prior;
-    const added = fresh.map((f) => {
-      const [line, after] = classifiedLine(f.text, f.eol, state);
-      state = after;
-      return line;
-    });
-    this.lines.splice(start, end - start, ...added);
-    rereadUntilSettled(this.lines, start + added.length, state);
     const last = this.lines[this.lines.length - 1];
     if (last && last.text === '' && last.eol === '') this.lines.pop(); // holds no byte
   }

@@ -79,8 +79,8 @@ export function loadConfigFiles(env: Env): LoadedConfig {
   const paths = configPaths(env);
   const config = readConfigFile(paths.configFile, 'config');
   const credentials = readConfigFile(paths.credentialsFile, 'credentials');
-  const c = viewOfDocument(ConfigDocument.parse(config.text), 'config', config.path);
-  const k = viewOfDocument(ConfigDocument.parse(credentials.text), 'credentials', credentials.path);
+  const c = viewOfDocument(ConfigDocument.read(config.text), 'config', config.path);
+  const k = viewOfDocument(ConfigDocument.read(credentials.text), 'credentials', credentials.path);
   const { issues: _issues, ...view } = mergeViews(c, k);
   return { view, config, credentials };
 }

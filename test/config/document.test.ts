@@ -165,8 +165,13 @@ test('after any splice, every line reads as in a fresh parse of the result (incr
     fc.property(
       fc.array(piece, { maxLength: 20 }),
       fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.array(piece, { maxLength: 4 })), { maxLength: 6 }),
-      (initial, edits) => {
-        const doc = ConfigDocument.parse(initial.join('\n'));
+      fc.boolean(),
+      (initial, edits, readOnly) => {
+        // A document only read keeps no line states: it reads as a parse does, and an edit re-reads it.
+        const doc = readOnly
+          ? ConfigDocument.read(initial.join('\n'))
+          : ConfigDocument.parse(initial.join('\n'));
+        assert.deepEqual(doc.lines, ConfigDocument.parse(initial.join('\n')).lines);
         for (const [at, count, texts] of edits) {
           const start = doc.lines.length === 0 ? 0 : at % (doc.lines.length + 1);
           doc.splice(start, Math.min(doc.lines.length, start + count), texts);
