@@ -15,6 +15,7 @@ import {
   duplicateSections,
   type FileKind,
   headerMeaning,
+  IDENTIFIER_CHARACTERS,
   isValidIdentifier,
   own,
   put,
@@ -95,13 +96,11 @@ function mayName(info: LineInfo, name: string): boolean {
   return holdsName(info.headers.botocore ?? '', name) || holdsName(info.headers.js ?? '', name);
 }
 
-const NAME_CHAR = /[A-Za-z0-9_\-/.%@:+]/;
-
 function holdsName(text: string, name: string): boolean {
   if (/["'\\]/.test(text)) return true; // botocore's shlex joins quoted and escaped parts
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     const after = text[at + name.length];
-    if (after === undefined || !NAME_CHAR.test(after)) return true;
+    if (after === undefined || !IDENTIFIER_CHARACTERS.includes(after)) return true;
   }
   return false;
 }

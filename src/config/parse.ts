@@ -44,7 +44,7 @@ export function put<R extends Record<string, unknown>>(record: R, key: string, v
 }
 
 /** [A-Za-z0-9_\-/.%@:+]: what a profile, session or property name may hold. */
-const IDENTIFIER_CHARACTERS = `${WORD}-/.%@:+`;
+export const IDENTIFIER_CHARACTERS = `${WORD}-/.%@:+`;
 
 /** Profile, session and property names the SDKs accept. */
 export function isValidIdentifier(name: string): boolean {

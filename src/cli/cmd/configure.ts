@@ -3,6 +3,7 @@ import type { RolehopInvocation } from '../../config/credential-process-line.ts'
 import { credentialProcessLine } from '../../config/credential-process-line.ts';
 import { checkKeysWritable, removeKeys, writeKeys } from '../../config/credentials-block.ts';
 import type { ConfigDocument } from '../../config/document.ts';
+import { IAM_NAME_CHARACTERS } from '../../config/hop-rules.ts';
 import { loadConfigView, readConfigFile } from '../../config/load.ts';
 import { type BlockContent, profileNamesOutside, type SectionSpec } from '../../config/managed-blocks.ts';
 import { mergeViews, own, parseConfigText, viewOfDocument } from '../../config/parse.ts';
@@ -22,6 +23,7 @@ import type { Credentials } from '../../creds/index.ts';
 import { applyHops, parseHopOptions, type Selection } from '../../creds/selection.ts';
 import { accountInSession } from '../../creds/target.ts';
 import { resolveAccountId } from '../../sso/account-list.ts';
+import { onlyOf } from '../../util/ascii.ts';
 import { ConfigError, UsageError } from '../../util/errors.ts';
 import { assumesFromSsoSession, oldAwsCliFinding } from '../aws-cli-version.ts';
 import { hopSelectionOf } from '../command-target.ts';
@@ -85,7 +87,7 @@ export function parseConfigureInput(raw: CommandInput): ConfigureInput {
       hint: 'rolehop configure NAME --account ACCOUNT --role ROLE (or --profile-from PROFILE --assume ARN)',
     });
   }
-  if (role !== undefined && !/^[\w+=,.@-]{1,64}$/.test(role)) {
+  if (role !== undefined && !onlyOf(role, IAM_NAME_CHARACTERS, 1, 64)) {
     throw new UsageError(`"${role}" is not a role (permission set) name`, {
       hint: "'rolehop ls' lists your roles",
     });
