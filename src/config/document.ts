@@ -13,10 +13,12 @@ import {
   indentOf,
   isJsSpace,
   isSpace,
+  type JsLine,
   type JsState,
   jsStep,
   nextCommentMark,
   trimBoth,
+  trimmedSlice,
 } from './readers.ts';
 
 export type LineEnding = '\n' | '\r\n' | '';
@@ -77,7 +79,7 @@ export function stripComment(line: string, needsWhitespace: boolean): string {
   // config files with code the JIT has not seen, where the loop per character was the reader's
   // largest cost.
   for (let at = nextCommentMark(text, 0); at >= 0; at = nextCommentMark(text, at + 1)) {
-    if (!needsWhitespace || (at > 0 && isSpace(text.charCodeAt(at - 1)))) return trimBoth(text.slice(0, at));
+    if (!needsWhitespace || (at > 0 && isSpace(text.charCodeAt(at - 1)))) return trimmedSlice(text, 0, at);
   }
   return text;
 }
@@ -87,9 +89,9 @@ function splitProperty(line: string): { key: string; value: string } | { error: 
   const text = stripComment(line, true);
   const eq = text.indexOf('=');
   if (eq < 0) return { error: 'no-equals' };
-  const key = trimBoth(text.slice(0, eq));
+  const key = trimmedSlice(text, 0, eq);
   if (key === '') return { error: 'no-name' };
-  return { key, value: trimBoth(text.slice(eq + 1)) };
+  return { key, value: trimmedSlice(text, eq + 1, text.length) };
 }
 
 /** The section name rules of the spec: a prefix word, then the name, both trimmed. */
@@ -98,35 +100,44 @@ export function parseHeader(inner: string): { prefix: string | undefined; name: 
   let space = 0; // the first of JavaScript's \s, as the spec's /\s/ (readers.ts says why no regex)
   while (space < text.length && !isJsSpace(text.charCodeAt(space))) space++;
   if (space === text.length) return { prefix: undefined, name: text };
-  return { prefix: text.slice(0, space), name: trimBoth(text.slice(space + 1)) };
+  return { prefix: text.slice(0, space), name: trimmedSlice(text, space + 1, text.length) };
 }
 
-/** Splits text into lines on `\n`, keeping `\r\n` or `\n` (a lone `\r` stays inside the line). */
-export function splitLines(text: string): { text: string; eol: LineEnding }[] {
-  const lines: { text: string; eol: LineEnding }[] = [];
+/**
+ * Calls `visit` with each line of `text` and its ending: lines end at `\n`, keeping `\r\n` or
+ * `\n` (a lone `\r` stays inside the line). A visitor, not an array: a big file's lines are read
+ * as they are found, with no list of them to collect.
+ */
+export function eachLine(text: string, visit: (text: string, eol: LineEnding) => void): void {
   let start = 0;
   while (start < text.length) {
     const nl = text.indexOf('\n', start);
     if (nl < 0) {
-      lines.push({ text: text.slice(start), eol: '' });
-      break;
+      visit(text.slice(start), '');
+      return;
     }
-    if (nl > start && text[nl - 1] === '\r') lines.push({ text: text.slice(start, nl - 1), eol: '\r\n' });
-    else lines.push({ text: text.slice(start, nl), eol: '\n' });
+    if (nl > start && text.charCodeAt(nl - 1) === 13) visit(text.slice(start, nl - 1), '\r\n');
+    else visit(text.slice(start, nl), '\n');
     start = nl + 1;
   }
-  return lines;
 }
 
-/** Both readers' states between lines: what an indented line continues, which section we are in. */
+/**
+ * Both readers' states between lines: what an indented line continues, which section we are in.
+ * Reading advances one in place (readers.ts says why); lineStates keeps copies, never mutated.
+ */
 interface ParserState {
   botocore: BotocoreState;
   js: JsState;
 }
-const INITIAL: ParserState = {
+const initialState = (): ParserState => ({
   botocore: { section: false, option: undefined, nested: false, indent: 0 },
   js: { section: false, sub: undefined },
-};
+});
+const copyState = ({ botocore, js }: ParserState): ParserState => ({
+  botocore: { ...botocore },
+  js: { ...js },
+});
 const sameState = (a: ParserState, b: ParserState): boolean =>
   a.botocore.section === b.botocore.section &&
   a.botocore.option === b.botocore.option &&
@@ -173,26 +184,26 @@ const disputed = (message: string, header: boolean, headers: DisputedHeaders = {
 });
 
 /** configparser splits lines at a lone CR too (universal newlines); parseIni does not. */
-function botocoreSteps(text: string, state: BotocoreState): [BotocoreLine, BotocoreState] {
+function botocoreSteps(text: string, state: BotocoreState): BotocoreLine {
   if (!text.includes('\r')) return botocoreStep(text, state);
   const pieces = text.replace(/\r+$/, '').split('\r');
-  let step: [BotocoreLine, BotocoreState] = [{ type: 'skip' }, state];
+  let line: BotocoreLine = { type: 'skip' };
   let header: string | undefined;
   for (const piece of pieces) {
-    step = botocoreStep(piece, step[1]);
-    if (step[0].type === 'header') header ??= step[0].header;
+    line = botocoreStep(piece, state);
+    if (line.type === 'header') header ??= line.header;
   }
-  if (pieces.length > 1 && header !== undefined) return [{ type: 'header', header }, step[1]];
-  return step;
+  if (pieces.length > 1 && header !== undefined) return { type: 'header', header };
+  return line;
 }
 
 /** A line botocore cannot parse (it then refuses the whole file), with the spec's message. */
-function invalidFor(text: string, b: BotocoreState): LineInfo {
+function invalidFor(text: string, b: Before): LineInfo {
   if (trimBoth(text).startsWith('[')) {
     return { type: 'invalid', message: "Profile definition must end with ']'", header: true };
   }
-  if (!b.section) return { type: 'invalid', message: 'Expected a profile definition' };
-  if (indentOf(text) > 0 && b.option === undefined) {
+  if (!b.botocoreSection) return { type: 'invalid', message: 'Expected a profile definition' };
+  if (indentOf(text) > 0 && b.botocoreOption === undefined) {
     return { type: 'invalid', message: 'Expected a property definition, found continuation' };
   }
   const prop = splitProperty(text);
@@ -201,135 +212,146 @@ function invalidFor(text: string, b: BotocoreState): LineInfo {
   return { type: 'invalid', message: "Expected an '=' sign defining a property" };
 }
 
-function classifyOne(text: string, state: ParserState): [LineInfo, ParserState] {
-  const [b, botocore] = botocoreSteps(text, state.botocore);
-  const [j, js] = jsStep(text, state.js);
-  const after = { botocore, js };
-  const info = ((): LineInfo => {
-    if (text.includes('\r') && /\r[^\r]/.test(text)) {
-      return disputed('a lone carriage return (CR) ends the line for botocore but not for the JS SDK', true, {
-        botocore: b.type === 'header' ? b.header : undefined,
-        js: j.type === 'header' ? j.inner : undefined,
-      });
-    }
-    if (hasOneSidedSpace(text)) {
-      return disputed(
-        'holds a character only one of botocore and the JS SDK reads as a space (U+FEFF, U+0085 or a control)',
-        trimBoth(text).startsWith('['),
-      );
-    }
-    if (b.type === 'skip') return trimBoth(text) === '' ? { type: 'blank' } : { type: 'comment' };
-    if (b.type === 'header' && j.type === 'header') {
-      return { type: 'section', header: b.header, js: j.inner, ...parseHeader(b.header) };
-    }
-    if (b.type === 'header') {
-      return disputed(
-        'botocore reads a section header here, the JS SDK does not (text after the "]"?)',
-        true,
-        {
-          botocore: b.header,
-        },
-      );
-    }
-    if (j.type === 'header') {
-      return disputed(
-        b.type === 'continuation'
-          ? 'the JS SDK reads a section header here, botocore reads the indented line as part of the value above'
-          : 'the JS SDK reads a section header here, botocore does not',
-        true,
-        { js: j.inner },
-      );
-    }
-    if (b.type === 'error') return invalidFor(text, state.botocore);
-    const prop = splitProperty(text);
-    if (b.type === 'option') {
-      if (b.delimiter === ':') {
-        return disputed(
-          "botocore reads ':' as the separator of a setting here, the JS SDK only reads '='",
-          false,
-        );
-      }
-      if (j.type === 'skip' && !state.js.section && 'key' in prop) return { type: 'property', ...prop };
-      if (j.type === 'skip' || !('key' in prop)) {
-        return disputed(
-          'botocore reads a setting here, the JS SDK does not (a " #" or " ;" before the "="?)',
-          false,
-        );
-      }
-      if (j.key.toLowerCase() !== b.key) {
-        return disputed('botocore and the JS SDK read a different key name on this line', false);
-      }
-      if (j.type === 'key' && j.sub !== undefined) {
-        return disputed(
-          `the JS SDK reads this indented line as a sub-setting of "${j.sub}", botocore as a setting of its own`,
-          false,
-        );
-      }
-      if (j.key !== b.key) {
-        // botocore lower-cases keys, the JS SDK keeps them: read as botocore and the spec do, but an
-        // edit would change which setting the JS SDK sees.
-        return {
-          type: 'property',
-          ...prop,
-          disputed:
-            'botocore reads this key in lower case, the JS SDK as written: they name different settings',
-        };
-      }
-      return { type: 'property', ...prop };
-    }
-    // b.type === 'continuation'
-    if (j.type === 'skip') {
-      if (!b.nested) return { type: 'continuation', value: trimBoth(text) };
-      const sub = splitProperty(text);
-      if ('error' in sub) {
-        const message =
-          sub.error === 'no-name'
-            ? 'Sub-property did not have a name'
-            : "Expected an '=' sign defining a sub-property";
-        return { type: 'invalid', message };
-      }
-      if (!state.js.section) return { type: 'sub-property', ...sub };
-      return disputed('botocore reads a sub-setting here, the JS SDK does not', false);
-    }
-    const underParent = b.nested && state.js.sub?.toLowerCase() === b.of && 'key' in prop;
-    if (j.type === 'key' && j.sub !== undefined && j.sub.toLowerCase() === b.of && underParent) {
-      return { type: 'sub-property', ...prop };
-    }
-    // `  name =`: botocore stores an empty sub-property, the JS SDK nothing; both agree on the rest
-    // only while no line follows at that depth, which the next line's own reading checks.
-    if (j.type === 'parent' && underParent) return { type: 'sub-property', ...prop };
-    return disputed(
-      `botocore reads this indented line as part of "${b.of}" above, the JS SDK as a ${j.type === 'parent' ? 'new parent' : 'setting'} of its own`,
-      false,
-    );
-  })();
-  return [info, after];
+// Lines without data share one meaning: every object a big file's lines keep is copied by each
+// collection while it is read.
+const BLANK: LineInfo = Object.freeze({ type: 'blank' });
+const COMMENT: LineInfo = Object.freeze({ type: 'comment' });
+
+/** What the meaning of a line needs from the states it was read in. */
+interface Before {
+  botocoreSection: boolean;
+  botocoreOption: string | undefined;
+  jsSection: boolean;
+  jsSub: string | undefined;
 }
 
-function classifiedLine(
-  text: string,
-  eol: LineEnding,
-  state: ParserState,
-  keepStates = true,
-): [DocLine, ParserState] {
-  const [info, after] = classifyOne(text, state);
-  const line: DocLine = { text, eol, info };
-  if (keepStates) lineStates.set(line, statePair(state, after));
-  return [line, after];
+/** What `text` means, read in `state`; advances `state` past it. */
+function classifyOne(text: string, state: ParserState): LineInfo {
+  const before: Before = {
+    botocoreSection: state.botocore.section,
+    botocoreOption: state.botocore.option,
+    jsSection: state.js.section,
+    jsSub: state.js.sub,
+  };
+  return meaningOf(text, botocoreSteps(text, state.botocore), jsStep(text, state.js), before);
+}
+
+/** The line both readers read as `b` and `j`, as one meaning (or the dispute between them). */
+function meaningOf(text: string, b: BotocoreLine, j: JsLine, before: Before): LineInfo {
+  if (text.includes('\r') && /\r[^\r]/.test(text)) {
+    return disputed('a lone carriage return (CR) ends the line for botocore but not for the JS SDK', true, {
+      botocore: b.type === 'header' ? b.header : undefined,
+      js: j.type === 'header' ? j.inner : undefined,
+    });
+  }
+  if (hasOneSidedSpace(text)) {
+    return disputed(
+      'holds a character only one of botocore and the JS SDK reads as a space (U+FEFF, U+0085 or a control)',
+      trimBoth(text).startsWith('['),
+    );
+  }
+  if (b.type === 'skip') return trimBoth(text) === '' ? BLANK : COMMENT;
+  if (b.type === 'header' && j.type === 'header') {
+    const { prefix, name } = parseHeader(b.header);
+    return { type: 'section', header: b.header, js: j.inner, prefix, name };
+  }
+  if (b.type === 'header') {
+    return disputed('botocore reads a section header here, the JS SDK does not (text after the "]"?)', true, {
+      botocore: b.header,
+    });
+  }
+  if (j.type === 'header') {
+    return disputed(
+      b.type === 'continuation'
+        ? 'the JS SDK reads a section header here, botocore reads the indented line as part of the value above'
+        : 'the JS SDK reads a section header here, botocore does not',
+      true,
+      { js: j.inner },
+    );
+  }
+  if (b.type === 'error') return invalidFor(text, before);
+  const prop = splitProperty(text);
+  if (b.type === 'option') {
+    if (b.delimiter === ':') {
+      return disputed(
+        "botocore reads ':' as the separator of a setting here, the JS SDK only reads '='",
+        false,
+      );
+    }
+    if (j.type === 'skip' && !before.jsSection && 'key' in prop)
+      return { type: 'property', key: prop.key, value: prop.value };
+    if (j.type === 'skip' || !('key' in prop)) {
+      return disputed(
+        'botocore reads a setting here, the JS SDK does not (a " #" or " ;" before the "="?)',
+        false,
+      );
+    }
+    if (j.key.toLowerCase() !== b.key) {
+      return disputed('botocore and the JS SDK read a different key name on this line', false);
+    }
+    if (j.type === 'key' && j.sub !== undefined) {
+      return disputed(
+        `the JS SDK reads this indented line as a sub-setting of "${j.sub}", botocore as a setting of its own`,
+        false,
+      );
+    }
+    if (j.key !== b.key) {
+      // botocore lower-cases keys, the JS SDK keeps them: read as botocore and the spec do, but an
+      // edit would change which setting the JS SDK sees.
+      return {
+        type: 'property',
+        key: prop.key,
+        value: prop.value,
+        disputed:
+          'botocore reads this key in lower case, the JS SDK as written: they name different settings',
+      };
+    }
+    return { type: 'property', key: prop.key, value: prop.value };
+  }
+  // b.type === 'continuation'
+  if (j.type === 'skip') {
+    if (!b.nested) return { type: 'continuation', value: trimBoth(text) };
+    const sub = splitProperty(text);
+    if ('error' in sub) {
+      const message =
+        sub.error === 'no-name'
+          ? 'Sub-property did not have a name'
+          : "Expected an '=' sign defining a sub-property";
+      return { type: 'invalid', message };
+    }
+    if (!before.jsSection) return { type: 'sub-property', key: sub.key, value: sub.value };
+    return disputed('botocore reads a sub-setting here, the JS SDK does not', false);
+  }
+  const underParent = b.nested && before.jsSub?.toLowerCase() === b.of && 'key' in prop;
+  if (j.type === 'key' && j.sub !== undefined && j.sub.toLowerCase() === b.of && underParent) {
+    return { type: 'sub-property', key: prop.key, value: prop.value };
+  }
+  // `  name =`: botocore stores an empty sub-property, the JS SDK nothing; both agree on the rest
+  // only while no line follows at that depth, which the next line's own reading checks.
+  if (j.type === 'parent' && underParent) return { type: 'sub-property', key: prop.key, value: prop.value };
+  return disputed(
+    `botocore reads this indented line as part of "${b.of}" above, the JS SDK as a ${j.type === 'parent' ? 'new parent' : 'setting'} of its own`,
+    false,
+  );
+}
+
+function classifiedLine(text: string, eol: LineEnding, state: ParserState, keepStates = true): DocLine {
+  const before = keepStates ? copyState(state) : undefined;
+  const line: DocLine = { text, eol, info: classifyOne(text, state) };
+  if (before) lineStates.set(line, statePair(before, copyState(state)));
+  return line;
 }
 
 /**
- * Reads `lines` again in place from `from` on, starting in `state`, and stops at the first line
- * that was read in that same state before: from there on nothing can change.
+ * Reads `lines` again in place from `from` on, starting in `state` (advanced as it goes), and
+ * stops at the first line that was read in that same state before: from there on nothing can change.
  */
 function rereadUntilSettled(lines: DocLine[], from: number, state: ParserState): void {
   for (let i = from; i < lines.length; i++) {
     const old = lines[i]!;
     const known = lineStates.get(old);
     if (known && sameState(known[0], state)) return;
-    const [line, after] = classifiedLine(old.text, old.eol, state);
-    lines[i] = line;
-    state = after;
+    lines[i] = classifiedLine(old.text, old.eol, state);
   }
 }
 
@@ -337,13 +359,9 @@ function rereadUntilSettled(lines: DocLine[], from: number, state: ParserState):
  * Classifies lines in order: whether an indented line continues a value, lists sub-properties or is
  * a setting of its own depends on what came before, for each reader.
  */
-export function classifyLines(lines: { text: string; eol: LineEnding }[], keepStates = true): DocLine[] {
-  let state = INITIAL;
-  return lines.map(({ text, eol }) => {
-    const [line, after] = classifiedLine(text, eol, state, keepStates);
-    state = after;
-    return line;
-  });
+export function classifyLines(lines: { text: string; eol: LineEnding }[]): DocLine[] {
+  const state = initialState();
+  return lines.map(({ text, eol }) => classifiedLine(text, eol, state));
 }
 
 /** A header, or a broken or disputed one: each ends the section above. */
@@ -363,7 +381,12 @@ export class ConfigDocument {
   /** The document of `text`, to edit: each line keeps the states it was read in (lineStates). */
   static parse(text: string, keepStates = true): ConfigDocument {
     const bom = text.startsWith('\uFEFF');
-    return new ConfigDocument(bom, classifyLines(splitLines(bom ? text.slice(1) : text), keepStates));
+    const state = initialState();
+    const lines: DocLine[] = [];
+    eachLine(bom ? text.slice(1) : text, (line, eol) =>
+      lines.push(classifiedLine(line, eol, state, keepStates)),
+    );
+    return new ConfigDocument(bom, lines);
   }
 
   /**
@@ -389,7 +412,7 @@ export class ConfigDocument {
       lines.some((line, i) => i < lines.length - 1 && line.text.endsWith('\r'));
     if (joinMatters) return ConfigDocument.parse(lines.map((l) => l.text).join('\n'));
     if (lines.length > 0 && lines[lines.length - 1]!.text === '') lines.pop(); // the join ends in no byte
-    rereadUntilSettled(lines, 0, INITIAL);
+    rereadUntilSettled(lines, 0, initialState());
     return new ConfigDocument(false, lines);
   }
 
@@ -427,7 +450,7 @@ export class ConfigDocument {
       // Removing the tail: the new last line takes the removed last line's ending.
       this.lines[start - 1]!.eol = this.lines[end - 1]!.eol;
     }
-    const prior = start === 0 ? INITIAL : lineStates.get(this.lines[start - 1]!)?.[1];
+    const prior = start === 0 ? initialState() : lineStates.get(this.lines[start - 1]!)?.[1];
     if (prior === undefined) {
       // A document only read (ConfigDocument.read), or lines changed from outside: read everything again.
       this.lines.splice(
@@ -439,12 +462,8 @@ export class ConfigDocument {
     } else {
       // Re-read from the edit on, and stop once a following line is read in the same state as
       // before: from there on nothing can change. Appends and local edits stay cheap in big files.
-      let state = prior;
-      const added = fresh.map((f) => {
-        const [line, after] = classifiedLine(f.text, f.eol, state);
-        state = after;
-        return line;
-      });
+      const state = copyState(prior); // a kept state is shared: never advance it
+      const added = fresh.map((f) => classifiedLine(f.text, f.eol, state));
       this.lines.splice(start, end - start, ...added);
       rereadUntilSettled(this.lines, start + added.length, state);
     }

@@ -85,8 +85,11 @@ export function disputedRefs(headers: DisputedHeaders, kind: FileKind): SectionR
  * there, or why rolehop ignores it (neither reads a section rolehop can name), or that they disagree.
  */
 export function headerMeaning(info: SectionInfo, kind: FileKind): HeaderMeaning {
-  const cached = meanings.get(info) ?? {};
-  meanings.set(info, cached);
+  let cached = meanings.get(info);
+  if (!cached) {
+    cached = {};
+    meanings.set(info, cached);
+  }
   cached[kind] ??= readHeader(info, kind);
   return cached[kind];
 }
@@ -147,13 +150,14 @@ export function hasPrefixedDefault(lines: DocLine[], kind: FileKind): boolean {
 function prefixedDefaultLines(lines: DocLine[], kind: FileKind): number[] {
   if (kind !== 'config') return [];
   const out: number[] = [];
-  lines.forEach((l, i) => {
-    if (l.info.type !== 'section') return;
-    const meaning = headerMeaning(l.info, kind);
+  for (let i = 0; i < lines.length; i++) {
+    const info = lines[i]!.info;
+    if (info.type !== 'section') continue;
+    const meaning = headerMeaning(info, kind);
     if ('section' in meaning && meaning.section.name === 'default' && meaning.section.kind === 'profile') {
       if (!meaning.unprefixedDefault) out.push(i);
     }
-  });
+  }
   return out;
 }
 
@@ -161,8 +165,11 @@ function prefixedDefaultLines(lines: DocLine[], kind: FileKind): number[] {
  * `[default]` after `[profile default]`: botocore takes the later section, the JS SDK (and the spec)
  * `[profile default]`. Returns the 1-based lines of both headers, or undefined when they agree.
  */
-export function defaultOrderDispute(lines: DocLine[], kind: FileKind): [number, number] | undefined {
-  const prefixed = prefixedDefaultLines(lines, kind);
+export function defaultOrderDispute(
+  lines: DocLine[],
+  kind: FileKind,
+  prefixed = prefixedDefaultLines(lines, kind),
+): [number, number] | undefined {
   if (prefixed.length === 0) return undefined;
   const first = prefixed[0]!;
   for (let i = lines.length - 1; i > first; i--) {
@@ -177,8 +184,9 @@ export function defaultOrderDispute(lines: DocLine[], kind: FileKind): [number, 
 /** Builds the semantic view of one parsed document. `label` prefixes warnings (a file name). */
 export function viewOfDocument(doc: ConfigDocument, kind: FileKind, label: string = kind): ParsedFile {
   const out = emptyFile(kind);
-  const skipUnprefixedDefault = hasPrefixedDefault(doc.lines, kind);
-  const defaultDispute = defaultOrderDispute(doc.lines, kind);
+  const prefixedDefaults = prefixedDefaultLines(doc.lines, kind);
+  const skipUnprefixedDefault = prefixedDefaults.length > 0;
+  const defaultDispute = defaultOrderDispute(doc.lines, kind, prefixedDefaults);
   let target: Properties | undefined;
   let targetRef: SectionRef | undefined;
   let key: string | undefined;

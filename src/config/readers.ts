@@ -4,7 +4,7 @@
 // document.ts can tell where they agree (rolehop reads the line that way) and where they do not
 // (rolehop refuses to edit near it). Only structure is modelled, not values: those follow the spec.
 
-import { WORD } from '../util/ascii.ts';
+import { spanOf, WORD } from '../util/ascii.ts';
 
 /** Whitespace to both readers: Python's str.isspace() and JS's \s share these (a UTF-16 code unit). */
 export const isSpace = (c: number): boolean =>
@@ -55,10 +55,20 @@ export function trimBoth(s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
-export function rtrimBoth(s: string): string {
-  let end = s.length;
-  while (end > 0 && isSpace(s.charCodeAt(end - 1))) end--;
-  return end === s.length ? s : s.slice(0, end);
+/**
+ * `s.slice(start, end)` without the whitespace (`space`) at either end, in one slice: slicing and
+ * trimming made two or three new strings per key and value, which was most of reading a big file.
+ */
+export function trimmedSlice(s: string, start: number, end: number, space = isSpace): string {
+  while (start < end && space(s.charCodeAt(start))) start++;
+  while (end > start && space(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
+}
+
+/** Whether `s` holds nothing but whitespace (`space`) from `from` on. */
+export function blankFrom(s: string, from: number, space = isSpace): boolean {
+  for (let i = from; i < s.length; i++) if (!space(s.charCodeAt(i))) return false;
+  return true;
 }
 
 /** configparser's indent level: where the first non-whitespace character is (0 on a blank line). */
@@ -71,6 +81,9 @@ export type FileKind = 'config' | 'credentials';
 
 /** What a header names, to one reader: a profile, session or services block, or nothing we edit. */
 export type SectionId = { kind: 'profile' | 'sso-session' | 'services'; name: string } | { kind: 'other' };
+
+/** What shlex treats apart from other characters: whitespace, quotes and the escape. */
+const SHLEX_SPECIAL = ` \t\r\n'"\\`;
 
 /** Python's shlex.split (posix, no comments): undefined where it raises (unclosed quote). */
 export function shlexSplit(s: string): string[] | undefined {
@@ -109,8 +122,11 @@ export function shlexSplit(s: string): string[] | undefined {
       cur += s[i + 1]!;
       i += 2;
     } else {
-      cur += ch;
-      i++;
+      // A run of plain characters in one slice, not a string per character (a big file's headers).
+      let end = i + 1;
+      while (end < s.length && !SHLEX_SPECIAL.includes(s[end]!)) end++;
+      cur += s.slice(i, end);
+      i = end;
     }
   }
   if (inToken) out.push(cur);
@@ -139,14 +155,13 @@ const JS_NAME_CHARACTERS = `${WORD}-@+.%:/`;
  * name (quoted or not), or undefined.
  */
 export function jsPrefixed(inner: string): [prefix: string, name: string] | undefined {
-  let at = 0;
-  while (at < inner.length && JS_PREFIX_CHARACTERS.includes(inner[at]!)) at++;
+  let at = spanOf(inner, JS_PREFIX_CHARACTERS);
   if (at === 0 || at === inner.length || !isJsSpace(inner.charCodeAt(at))) return undefined;
   const prefix = inner.slice(0, at++);
   // No quote is in the name's characters: one here opens the name, and the same one must close it.
   const quote = inner[at] === '"' || inner[at] === "'" ? inner[at++]! : '';
   const start = at;
-  while (at < inner.length && JS_NAME_CHARACTERS.includes(inner[at]!)) at++;
+  at = spanOf(inner, JS_NAME_CHARACTERS, at);
   if (at === start || inner.slice(at) !== quote) return undefined;
   return [prefix, inner.slice(start, at)];
 }
@@ -154,21 +169,18 @@ export function jsPrefixed(inner: string): [prefix: string, name: string] | unde
 /** parseIni's section key, then getConfigData / getSsoSessionData (config) or the key (credentials). */
 export function jsSection(inner: string, kind: FileKind): SectionId | undefined {
   const prefixed = jsPrefixed(inner);
-  let key: string;
-  if (prefixed) {
-    if (!(SECTION_KINDS as readonly string[]).includes(prefixed[0])) return undefined; // lines ignored
-    key = `${prefixed[0]}.${prefixed[1]}`;
-  } else {
-    key = inner;
-  }
+  const prefixKind = prefixed && SECTION_KINDS.find((k) => k === prefixed[0]);
+  if (prefixed && !prefixKind) return undefined; // lines ignored
   // `[profile x]` in the credentials file is keyed "profile.x": no profile anyone means to name.
-  if (kind === 'credentials') return prefixed ? { kind: 'other' } : { kind: 'profile', name: key };
-  if (key === 'default') return { kind: 'profile', name: 'default' };
-  const dot = key.indexOf('.');
-  const prefix = key.slice(0, dot);
+  if (kind === 'credentials') return prefixed ? { kind: 'other' } : { kind: 'profile', name: inner };
+  // Keyed `prefix.name`, then split at the first dot, which is the one after the prefix ([\w-]+).
+  if (prefixKind) return { kind: prefixKind, name: prefixed[1] };
+  if (inner === 'default') return { kind: 'profile', name: 'default' };
+  const dot = inner.indexOf('.');
+  const prefix = inner.slice(0, dot);
   const kindOf = SECTION_KINDS.find((k) => k === prefix);
   if (dot < 0 || kindOf === undefined) return { kind: 'other' };
-  return { kind: kindOf, name: key.slice(dot + 1) };
+  return { kind: kindOf, name: inner.slice(dot + 1) };
 }
 
 // ---- botocore (configparser) ----
@@ -198,33 +210,40 @@ export function pySectionHeader(value: string): string | undefined {
   return close >= 2 ? value.slice(1, close) : undefined;
 }
 
-/** One line as configparser's _read sees it (no inline comments; `;`/`#` full-line comments). */
-export function botocoreStep(text: string, state: BotocoreState): [BotocoreLine, BotocoreState] {
+// Both readers' states advance in place and results without data are shared: a populated config
+// has tens of thousands of lines, and a new state and result pair per line per reader was most of
+// what the collector had to do on a warm call.
+const SKIP = Object.freeze({ type: 'skip' as const });
+const ERROR = Object.freeze({ type: 'error' as const });
+
+/** One line as configparser's _read sees it (no inline comments; `;`/`#` full-line comments); advances `state`. */
+export function botocoreStep(text: string, state: BotocoreState): BotocoreLine {
   const value = trimBoth(text);
-  if (value === '' || value.startsWith('#') || value.startsWith(';')) return [{ type: 'skip' }, state];
+  if (value === '' || value.startsWith('#') || value.startsWith(';')) return SKIP;
   const indent = indentOf(text);
   if (state.section && state.option !== undefined && indent > state.indent) {
-    return [{ type: 'continuation', of: state.option, nested: state.nested }, state];
+    return { type: 'continuation', of: state.option, nested: state.nested };
   }
   const header = pySectionHeader(value);
   if (header !== undefined) {
-    return [
-      { type: 'header', header },
-      { section: true, option: undefined, nested: false, indent },
-    ];
+    state.section = true;
+    state.option = undefined;
+    state.nested = false;
+    state.indent = indent;
+    return { type: 'header', header };
   }
-  if (!state.section) return [{ type: 'error' }, state];
+  if (!state.section) return ERROR;
+  state.indent = indent;
   const eq = value.indexOf('=');
   const colon = value.indexOf(':');
   const at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
-  if (at < 0) return [{ type: 'error' }, { ...state, indent }];
-  const key = rtrimBoth(value.slice(0, at)).toLowerCase();
-  if (key === '') return [{ type: 'error' }, { ...state, indent }];
-  const empty = trimBoth(value.slice(at + 1)) === '';
-  return [
-    { type: 'option', key, delimiter: value[at] as '=' | ':', empty },
-    { section: true, option: key, nested: empty, indent },
-  ];
+  if (at < 0) return ERROR;
+  const key = trimmedSlice(value, 0, at).toLowerCase();
+  if (key === '') return ERROR;
+  const empty = blankFrom(value, at + 1);
+  state.option = key;
+  state.nested = empty;
+  return { type: 'option', key, delimiter: value[at] as '=' | ':', empty };
 }
 
 // ---- the JS SDK (parseIni) ----
@@ -252,29 +271,26 @@ export function jsCommentStart(text: string): number {
   return -1;
 }
 
-export function jsStep(text: string, state: JsState): [JsLine, JsState] {
+/** One line as parseIni reads it; advances `state`. */
+export function jsStep(text: string, state: JsState): JsLine {
   const comment = jsCommentStart(text);
-  const trimmed = (comment >= 0 ? text.slice(0, comment) : text).trim();
+  const trimmed = trimmedSlice(text, 0, comment >= 0 ? comment : text.length, isJsSpace);
   if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
     const inner = trimmed.slice(1, -1);
-    return [
-      { type: 'header', inner },
-      { section: inner !== '' && jsSection(inner, 'config') !== undefined, sub: undefined },
-    ];
+    state.section = inner !== '' && jsSection(inner, 'config') !== undefined;
+    state.sub = undefined;
+    return { type: 'header', inner };
   }
-  if (!state.section) return [{ type: 'skip' }, state];
+  if (!state.section) return SKIP;
   const eq = trimmed.indexOf('=');
-  if (eq <= 0) return [{ type: 'skip' }, state];
-  const key = trimmed.slice(0, eq).trim();
-  if (trimmed.slice(eq + 1).trim() === '')
-    return [
-      { type: 'parent', key },
-      { section: true, sub: key },
-    ];
-  const indented = text.trimStart() !== text;
+  if (eq <= 0) return SKIP;
+  const key = trimmedSlice(trimmed, 0, eq, isJsSpace);
+  if (blankFrom(trimmed, eq + 1, isJsSpace)) {
+    state.sub = key;
+    return { type: 'parent', key };
+  }
+  const indented = isJsSpace(text.charCodeAt(0)); // NaN past the end: not a space
   const sub = state.sub !== undefined && indented ? state.sub : undefined;
-  return [
-    { type: 'key', key, sub },
-    { section: true, sub },
-  ];
+  state.sub = sub;
+  return { type: 'key', key, sub };
 }

@@ -12,17 +12,39 @@ export const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 /** JavaScript's `\w` (without the u flag): ASCII letters, digits and `_`. */
 export const WORD = `${UPPER}${LOWER}${DIGITS}_`;
 
+/** Each set as a table of the 128 ASCII codes: a check is one read per character, not a search of the set. */
+const tables = new Map<string, Uint8Array>();
+function tableOf(chars: string): Uint8Array {
+  let table = tables.get(chars);
+  if (!table) {
+    table = new Uint8Array(128);
+    for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+    tables.set(chars, table);
+  }
+  return table;
+}
+
+/** Whether the UTF-16 unit `code` is one of `table`'s characters. */
+const inTable = (table: Uint8Array, code: number): boolean => code < 128 && table[code] === 1;
+
+/** Where the run of `chars` that starts at `from` ends: the index of the first other character, or the length. */
+export function spanOf(text: string, chars: string, from = 0): number {
+  const table = tableOf(chars);
+  let at = from;
+  while (at < text.length && inTable(table, text.charCodeAt(at))) at++;
+  return at;
+}
+
 /** /^[chars]{min,max}$/.test(text): `text` is `min` to `max` characters, each one of `chars`. */
 export function onlyOf(text: string, chars: string, min = 1, max = Number.POSITIVE_INFINITY): boolean {
-  if (text.length < min || text.length > max) return false;
-  for (let i = 0; i < text.length; i++) if (!chars.includes(text[i]!)) return false;
-  return true;
+  return text.length >= min && text.length <= max && spanOf(text, chars) === text.length;
 }
 
 /** text.replace(/[^chars]/g, ''): `text` without the characters that are not one of `chars`. */
 export function keepOnly(text: string, chars: string): string {
+  const table = tableOf(chars);
   let kept = '';
-  for (let i = 0; i < text.length; i++) if (chars.includes(text[i]!)) kept += text[i];
+  for (let i = 0; i < text.length; i++) if (inTable(table, text.charCodeAt(i))) kept += text[i];
   return kept;
 }
 
