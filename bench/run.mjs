@@ -16,6 +16,7 @@ if (short) {
   Object.assign(process.env, {
     BENCH_SHORT: '1',
     BENCH_RUNS: '3',
+    BENCH_POPULATED_RUNS: '2',
     BENCH_CALLERS: '20',
     BENCH_POPULATE_ACCOUNTS: '100',
   });
