@@ -109,6 +109,7 @@ const CACHE_HEADER = 'rolehop-code-cache 1 ';
 // 535 fewer page faults, a cold call 7% faster). Pages of the buffer never written are never touched.
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 const WRAPPER_TAIL = '\n})';
+const DATA_ALIGNMENT = 8; // V8's pointer alignment on 64-bit machines
 let scratch = Buffer.allocUnsafeSlow(2 * 1024 * 1024);
 
 /** Reads `file` into the buffer at `at`, growing it (and keeping what is before `at`) to leave `room` after; returns the end. */
@@ -175,11 +176,18 @@ function loadBundle(name) {
   let roads;
   try {
     // V8 reads it while it compiles and keeps no reference: the buffer is free again afterwards.
-    const cacheEnd = cacheFile ? readInto(cacheFile, 0, 0) : 0;
+    const cacheEnd = cacheFile ? readInto(cacheFile, 0, DATA_ALIGNMENT) : 0;
     const lineEnd = scratch.subarray(0, Math.min(cacheEnd, 4096)).indexOf(10);
     if (lineEnd > 0 && scratch.toString('latin1', 0, CACHE_HEADER.length) === CACHE_HEADER) {
       roads = scratch.toString('latin1', CACHE_HEADER.length, lineEnd).split(',').filter(Boolean);
-      cachedData = scratch.subarray(lineEnd + 1, cacheEnd);
+      // V8 copies code-cache data that does not start on an 8-byte boundary (AlignedCachedData)
+      // into fresh memory, a page fault per 4 KB of it: a cold chained call, whose SDK code cache
+      // is 0.6 MB, took ~180 more faults and ~6 ms. Moved within the buffer, it is read in place.
+      const start = lineEnd + 1;
+      const offset = (scratch.byteOffset + start) % DATA_ALIGNMENT;
+      const at = offset === 0 ? start : start + DATA_ALIGNMENT - offset;
+      if (at !== start) scratch.copyWithin(at, start, cacheEnd);
+      cachedData = scratch.subarray(at, at + cacheEnd - start);
     }
   } catch (_missing) {}
   const vm = require('node:vm');
