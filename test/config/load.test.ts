@@ -87,6 +87,16 @@ test('a FIFO or a device at the path reads as absent, as botocore (os.path.isfil
   );
 });
 
+test('a path through a file, or a link to nothing, reads as absent, as both SDKs read it; a config beside it still reads', (t) => {
+  const home = tempHome(t);
+  writeFile(home.configFile, '[profile dev]\nregion = eu-west-1\n');
+  for (const credentials of [`${home.configFile}/credentials`, `${home.awsDir}/dangling`]) {
+    if (credentials.endsWith('dangling')) fs.symlinkSync(`${home.awsDir}/nothing`, credentials);
+    const view = loadConfigView({ ...home.env, AWS_SHARED_CREDENTIALS_FILE: credentials });
+    assert.deepEqual(plain(view.profiles), { dev: { region: 'eu-west-1' } });
+  }
+});
+
 test('duplicate sections are listed, with whether botocore rejects the file', () => {
   const doc = ConfigDocument.parse(
     '[profile a]\n[profile "a"]\n[profile b]\n[profile b]\n[default]\n[profile default]\n',
