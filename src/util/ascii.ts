@@ -18,7 +18,11 @@ function tableOf(chars: string): Uint8Array {
   let table = tables.get(chars);
   if (!table) {
     table = new Uint8Array(128);
-    for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+    for (let i = 0; i < chars.length; i++) {
+      const code = chars.charCodeAt(i);
+      if (code >= 128) throw new RangeError(`a character set of util/ascii.ts holds U+${code.toString(16)}`);
+      table[code] = 1;
+    }
     tables.set(chars, table);
   }
   return table;
