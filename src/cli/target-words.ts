@@ -5,7 +5,7 @@
 // `rolehop prompt` loads this.
 
 import type { Selection } from '../creds/selection.ts';
-import { WORD } from '../util/ascii.ts';
+import { onlyOf, WORD } from '../util/ascii.ts';
 
 /** Characters left as they are; everything else becomes %XX of its UTF-8 bytes. */
 const PLAIN = `${WORD}.:/=@+,-`;
@@ -13,7 +13,7 @@ const PLAIN = `${WORD}.:/=@+,-`;
 function encodeWord(word: string): string {
   let out = '';
   for (const ch of word) {
-    if (PLAIN.includes(ch)) out += ch;
+    if (onlyOf(ch, PLAIN)) out += ch;
     else
       for (const byte of new TextEncoder().encode(ch))
         out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;

@@ -108,7 +108,7 @@ export function parseHeader(inner: string): { prefix: string | undefined; name: 
  * `\n` (a lone `\r` stays inside the line). A visitor, not an array: a big file's lines are read
  * as they are found, with no list of them to collect.
  */
-export function eachLine(text: string, visit: (text: string, eol: LineEnding) => void): void {
+function eachLine(text: string, visit: (text: string, eol: LineEnding) => void): void {
   let start = 0;
   while (start < text.length) {
     const nl = text.indexOf('\n', start);

@@ -15,7 +15,6 @@ import {
   duplicateSections,
   type FileKind,
   headerMeaning,
-  IDENTIFIER_CHARACTERS,
   isValidIdentifier,
   own,
   put,
@@ -100,7 +99,7 @@ function holdsName(text: string, name: string): boolean {
   if (/["'\\]/.test(text)) return true; // botocore's shlex joins quoted and escaped parts
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     const after = text[at + name.length];
-    if (after === undefined || !IDENTIFIER_CHARACTERS.includes(after)) return true;
+    if (after === undefined || !isValidIdentifier(after)) return true;
   }
   return false;
 }

@@ -142,11 +142,7 @@ function emptyFile(kind: FileKind): ParsedFile {
   return { kind, profiles: {}, ssoSessions: {}, services: {}, warnings: [], issues: [], disputes: [] };
 }
 
-/** True when the file has a valid `[profile default]`, which hides every `[default]` (spec, JS SDK). */
-export function hasPrefixedDefault(lines: DocLine[], kind: FileKind): boolean {
-  return prefixedDefaultLines(lines, kind).length > 0;
-}
-
+/** Lines of valid `[profile default]` headers: any one hides every `[default]` (spec, JS SDK). */
 function prefixedDefaultLines(lines: DocLine[], kind: FileKind): number[] {
   if (kind !== 'config') return [];
   const out: number[] = [];

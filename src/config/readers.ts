@@ -48,13 +48,6 @@ function firstNonSpace(s: string): number {
   return i;
 }
 
-export function trimBoth(s: string): string {
-  const start = firstNonSpace(s);
-  let end = s.length;
-  while (end > start && isSpace(s.charCodeAt(end - 1))) end--;
-  return start === 0 && end === s.length ? s : s.slice(start, end);
-}
-
 /**
  * `s.slice(start, end)` without the whitespace (`space`) at either end, in one slice: slicing and
  * trimming made two or three new strings per key and value, which was most of reading a big file.
@@ -64,6 +57,9 @@ export function trimmedSlice(s: string, start: number, end: number, space = isSp
   while (end > start && space(s.charCodeAt(end - 1))) end--;
   return s.slice(start, end);
 }
+
+/** `s` without the shared whitespace at either end (`s` itself when there is none). */
+export const trimBoth = (s: string): string => trimmedSlice(s, 0, s.length);
 
 /** Whether `s` holds nothing but whitespace (`space`) from `from` on. */
 export function blankFrom(s: string, from: number, space = isSpace): boolean {
