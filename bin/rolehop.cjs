@@ -262,18 +262,29 @@ function saveCodeCaches(code) {
 }
 
 /**
- * The warm entry's answer (false: the full CLI's to give); its code is saved only after a hit, when
- * all of it has run ('fetching': a miss, which dist/warm-miss.cjs fetches).
+ * The warm entries' answer (false: the full CLI's to give). warm-hit.cjs answers a hit whose
+ * resolution the warm memo holds; anything else it leaves to warm.cjs, which resolves (and keeps the
+ * memo). A bundle's code is saved only after it answered a hit, when all of it has run ('fetching':
+ * a miss, which dist/warm-miss.cjs fetches).
  */
 function serveWarm(argv) {
-  const served = loadBundle('warm.cjs').serveWarm(argv);
-  if (!served || served === 'fetching') {
-    const at = loaded.findIndex((entry) => entry.stem.startsWith('warm+'));
-    if (at >= 0) loaded.splice(at, 1);
+  let served = serveBy('warm-hit.cjs', (bundle) => bundle.serveFromMemo(argv));
+  if (!served) {
+    served = serveBy('warm.cjs', (bundle) => bundle.serveWarm(argv));
   }
   // An answer written in full ends the process here ('exit' handlers, the code caches', still run):
   // the teardown of a natural exit (Node's environment, V8's heap) cost ~2.5 ms, a quarter of a hit.
   if (served === 'answered') process.exit();
+  return served;
+}
+
+function serveBy(name, serve) {
+  const served = serve(loadBundle(name));
+  if (!served || served === 'fetching') {
+    const stem = name.slice(0, -'.cjs'.length) + '+' + cacheCommand + '+';
+    const at = loaded.findIndex((entry) => entry.stem === stem);
+    if (at >= 0) loaded.splice(at, 1);
+  }
   return served;
 }
 

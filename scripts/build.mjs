@@ -8,6 +8,10 @@ import * as esbuild from 'esbuild';
 import { deferBuiltins, OWN_DEFERRED_BUILTINS, SDK_DEFERRED_BUILTINS } from './deferred-builtins.mjs';
 import { lazyPackages } from './lazy-packages.mjs';
 
+// Which build resolved a warm memo (src/cli/warm-memo.ts): the hash of dist/warm.cjs, the resolving
+// entry, written into it and dist/warm-hit.cjs in place of this once both are built.
+const RESOLVER_PLACEHOLDER = 'rolehop-resolver-build-placeholder';
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 /**
@@ -44,7 +48,10 @@ const common = {
   target: 'node22',
   sourcemap: false,
   legalComments: 'none',
-  define: { ROLEHOP_VERSION: JSON.stringify(pkg.version) },
+  define: {
+    ROLEHOP_VERSION: JSON.stringify(pkg.version),
+    ROLEHOP_RESOLVER: JSON.stringify(RESOLVER_PLACEHOLDER),
+  },
   logLevel: 'warning',
 };
 
@@ -80,14 +87,17 @@ await Promise.all([
     format: 'cjs',
     ...ownCode,
   }),
-  // The warm entry: a credential-process cache hit, without the CLI bundle (docs/architecture.md).
-  esbuild.build({
-    ...common,
-    entryPoints: ['src/cli/warm.ts'],
-    outfile: 'dist/warm.cjs',
-    format: 'cjs',
-    ...ownCode,
-  }),
+  // The warm entries: a cache hit without the CLI bundle, from the warm memo (warm-hit) or resolved
+  // (warm), docs/architecture.md.
+  ...['warm-hit', 'warm'].map((entry) =>
+    esbuild.build({
+      ...common,
+      entryPoints: [`src/cli/${entry}.ts`],
+      outfile: `dist/${entry}.cjs`,
+      format: 'cjs',
+      ...ownCode,
+    }),
+  ),
   ...Object.entries(chunks).map(([source, out]) =>
     esbuild
       .build({
@@ -135,8 +145,14 @@ await Promise.all([
 // same for a deferred built-in's stand-in, `require_node_os()`).
 // Last, the bundle's hash: bin/rolehop.cjs names its V8 code cache of each bundle by it, since V8
 // itself checks only that the source's length matches (an upgrade that kept it would run stale code).
-for (const file of ['dist/cli.cjs', 'dist/warm.cjs', ...Object.values(chunks).map((out) => `dist/${out}`)]) {
-  const text = readFileSync(file, 'utf8');
+const resolverBuild = createHash('sha256').update(readFileSync('dist/warm.cjs')).digest('hex').slice(0, 16);
+for (const file of [
+  'dist/cli.cjs',
+  'dist/warm-hit.cjs',
+  'dist/warm.cjs',
+  ...Object.values(chunks).map((out) => `dist/${out}`),
+]) {
+  const text = readFileSync(file, 'utf8').replaceAll(RESOLVER_PLACEHOLDER, resolverBuild);
   const rewritten = text
     .replace(/await import\(("(?:\.\/[\w-]+\.cjs|node:[\w/]+)")\)/g, 'require($1)')
     .replace(/\b(\w+) = __toESM\((require\("node:[\w/]+"\)|require_node_\w+\(\)), 1\)/g, (line, name, req) =>

@@ -1,7 +1,6 @@
 // Reads ~/.aws/config and ~/.aws/credentials (locations from configPaths) into the semantic view,
 // and reports what `doctor` needs from the raw files.
 
-import * as fs from 'node:fs';
 import type { Env } from '../util/env.ts';
 import { ConfigError } from '../util/errors.ts';
 import { ConfigDocument } from './document.ts';
@@ -15,6 +14,7 @@ import {
   viewOfDocument,
 } from './parse.ts';
 import { configPaths } from './paths.ts';
+import { readIfRegular } from './regular-file.ts';
 
 export interface RawConfigFile {
   path: string;
@@ -26,24 +26,8 @@ export interface RawConfigFile {
   utf8: boolean;
   /** Permission bits, when the file exists. */
   mode: number | undefined;
-}
-
-/** Opened without blocking (a FIFO would wait for a writer for ever), read only when a regular file. */
-function readIfRegular(path: string): { bytes: Buffer; mode: number } | undefined {
-  // Most users signed in through SSO have no credentials file: a look that cannot throw first, as
-  // Node's ENOENT error cost ~0.3 ms of every warm call. Created or removed just after, the open
-  // below reads it or reports it missing all the same.
-  if (!fs.statSync(path, { throwIfNoEntry: false })) return undefined;
-  const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  try {
-    const st = fs.fstatSync(fd);
-    // A folder stays an error (a mistyped AWS_CONFIG_FILE is worth saying); other non-files read as absent.
-    if (st.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
-    if (!st.isFile()) return undefined;
-    return { bytes: fs.readFileSync(fd), mode: st.mode & 0o7777 };
-  } finally {
-    fs.closeSync(fd);
-  }
+  /** The bytes as read, when the file exists (the warm memo's digest is of these: cli/warm-memo.ts). */
+  bytes?: Buffer;
 }
 
 /**
@@ -70,7 +54,7 @@ export function readConfigFile(path: string, kind: FileKind): RawConfigFile {
     });
   }
   const text = bytes.toString('utf8');
-  return { path, kind, exists: true, text, utf8: Buffer.from(text, 'utf8').equals(bytes), mode };
+  return { path, kind, exists: true, text, utf8: Buffer.from(text, 'utf8').equals(bytes), mode, bytes };
 }
 
 export interface LoadedConfig {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { rolehopCacheDir } from '../../src/config/paths.ts';
 import { repoRoot, rolehopBin, runCli, runProcess } from '../harness/cli.ts';
 import { signedInWorld } from '../harness/signed-in-world.ts';
 import { forgetCachedCredentials } from '../harness/temp-home.ts';
@@ -36,6 +37,8 @@ test('a warm credential-process loads no SDK and none of the stream, net, tty, o
   const args = ['credential-process', '--account', '111111111111', '--role', 'AdministratorAccess'];
   const cold = await runCli(args, { env });
   assert.equal(cold.code, 0, cold.stderr);
+  // The first hit resolves and keeps the warm memo; the next is answered from it.
+  assert.equal((await runCli(args, { env })).code, 0);
   const probe = path.join(w.env.HOME!, 'probe.cjs');
   fs.writeFileSync(
     probe,
@@ -54,12 +57,9 @@ process.on('exit', () => {
     assert.ok(!loaded.includes(heavy), `${heavy} was loaded: ${loaded.join(' ')}`);
   }
   assert.ok(!files.some((f: string) => f.endsWith('sdk.cjs')), 'the AWS SDK bundle was loaded');
-  // The hit is the warm entry's alone: the CLI bundle is not even compiled.
-  assert.ok(
-    files.some((f: string) => f.endsWith('warm.cjs')),
-    'the warm entry answered',
-  );
-  assert.ok(!files.some((f: string) => f.endsWith('cli.cjs')), 'the CLI bundle was loaded on a hit');
+  // The hit is the first warm entry's alone, from the memo the cold call kept: neither the resolving
+  // entry nor the CLI bundle is even compiled.
+  assert.deepEqual(bundlesOf(files), ['warm-hit.cjs'], 'the memo answered the hit');
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'the warm call made no portal call');
 });
 
@@ -93,6 +93,8 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(recor
   ]) {
     const first = await runCli(args, { env });
     assert.equal(first.code, 0, first.stderr);
+    // The first hit resolves and keeps the warm memo (its write joins a temporary name); the rest are answered from it.
+    assert.equal((await runCli(args, { env })).code, 0);
     const warm = await runProcess(process.execPath, ['-r', probe, rolehopBin, ...args], { env });
     assert.equal(warm.code, 0, warm.stderr);
     assert.deepEqual(JSON.parse(fs.readFileSync(record, 'utf8')), [], args[0]);
@@ -160,7 +162,7 @@ test("a cold credential-process is fetched from the warm entry's plan without th
   assert.equal(cold.stderr, '');
   assert.ok(JSON.parse(cold.stdout).AccessKeyId);
   // Nor the SDK: the portal call's first attempt is rolehop's own (sso/portal-direct.ts).
-  assert.deepEqual(bundlesOf(cold.files), ['warm-miss.cjs', 'warm.cjs']);
+  assert.deepEqual(bundlesOf(cold.files), ['warm-hit.cjs', 'warm-miss.cjs', 'warm.cjs']);
   assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1);
   // Failures: the same words, hint and exit code as the full CLI's (--min-ttl takes that road), and
   // as with every portal call made through the SDK client.
@@ -192,7 +194,7 @@ test("a cold env and exec are fetched from the warm entry's plan without the CLI
   const env = await runRecordingLoads(['env', ...selection, '--format', 'bash'], w.env);
   assert.equal(env.code, 0, env.stderr);
   assert.equal(env.stderr, '');
-  assert.deepEqual(bundlesOf(env.files), ['warm-miss.cjs', 'warm.cjs']);
+  assert.deepEqual(bundlesOf(env.files), ['warm-hit.cjs', 'warm-miss.cjs', 'warm.cjs']);
   // The full CLI (--no-color is not the warm entry's) answers the same from the cache it filled.
   const viaCli = await runCli(['env', ...selection, '--format', 'bash', '--no-color'], { env: w.env });
   assert.deepEqual([viaCli.code, viaCli.stdout, viaCli.stderr], [0, env.stdout, '']);
@@ -257,6 +259,65 @@ test('the warm entry hands anything beyond a plain hit to the full CLI, which an
     env: w.env,
   });
   assert.notEqual(miss.stdout.split('\n').filter(Boolean).length, 2, 'answered once, not twice');
+});
+
+test('the warm memo answers a hit without resolving, until the config, a variable it read or the credentials file changes', async (t) => {
+  const w = await signedInWorld(t);
+  const profile = (region: string) =>
+    `\n[profile app]\nsso_session = dev\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\nregion = ${region}\n`;
+  const config = fs.readFileSync(w.env.AWS_CONFIG_FILE!, 'utf8');
+  fs.writeFileSync(w.env.AWS_CONFIG_FILE!, config + profile('us-east-1'));
+  const args = ['env', 'app', '--format', 'bash'];
+  const cold = await runRecordingLoads(args, w.env);
+  assert.equal(cold.code, 0, cold.stderr);
+  // A miss keeps no memo (a call that fails must change no file); the first hit does.
+  const resolved = await runRecordingLoads(args, w.env);
+  assert.deepEqual(bundlesOf(resolved.files), ['warm-hit.cjs', 'warm.cjs']);
+  const byMemo = await runRecordingLoads(args, w.env);
+  assert.deepEqual(bundlesOf(byMemo.files), ['warm-hit.cjs']);
+  assert.equal(byMemo.stdout, cold.stdout);
+  // The same size, another region: resolved again (warm.cjs), answered as the full CLI answers.
+  fs.writeFileSync(w.env.AWS_CONFIG_FILE!, config + profile('eu-west-1'));
+  const edited = await runRecordingLoads(args, w.env);
+  assert.deepEqual(bundlesOf(edited.files), ['warm-hit.cjs', 'warm.cjs']);
+  assert.match(edited.stdout, /AWS_REGION=.?eu-west-1/);
+  const full = await runCli([...args, '--debug'], { env: w.env });
+  assert.equal(edited.stdout, full.stdout);
+  // …and kept again.
+  const again = await runRecordingLoads(args, w.env);
+  assert.deepEqual(bundlesOf(again.files), ['warm-hit.cjs']);
+  assert.equal(again.stdout, edited.stdout);
+  // A credentials file where there was none: resolved again, the same answer.
+  fs.writeFileSync(w.env.AWS_SHARED_CREDENTIALS_FILE!, '[unrelated]\nregion = us-west-2\n', { mode: 0o600 });
+  const withCredentials = await runRecordingLoads(args, w.env);
+  assert.deepEqual(bundlesOf(withCredentials.files), ['warm-hit.cjs', 'warm.cjs']);
+  assert.equal(withCredentials.stdout, edited.stdout);
+  // Selected by account and role, no profile region: AWS_REGION is read, so a new value resolves again.
+  const sel = ['env', '--account', '111111111111', '--role', 'AdministratorAccess', '--format', 'bash'];
+  const east = { ...w.env, AWS_REGION: 'us-east-2' };
+  assert.equal((await runCli(sel, { env: east })).code, 0);
+  assert.equal((await runCli(sel, { env: east })).code, 0);
+  const eastByMemo = await runRecordingLoads(sel, east);
+  assert.deepEqual(bundlesOf(eastByMemo.files), ['warm-hit.cjs']);
+  assert.match(eastByMemo.stdout, /AWS_REGION=.?us-east-2/);
+  const south = await runRecordingLoads(sel, { ...w.env, AWS_REGION: 'ap-south-1' });
+  assert.deepEqual(bundlesOf(south.files), ['warm-hit.cjs', 'warm.cjs']);
+  assert.match(south.stdout, /AWS_REGION=.?ap-south-1/);
+  assert.equal((await w.sandbox.admin.counts()).GetRoleCredentials, 1, 'every later call was a hit');
+  // What it keeps is no secret: no key, no token, no file's text; private like every cache file.
+  const dir = rolehopCacheDir(w.env);
+  const memos = fs.readdirSync(dir).filter((name) => name.startsWith('warm-'));
+  assert.equal(memos.length, 2, memos.join(' '));
+  const secrets = [...cold.stdout.matchAll(/AWS_(?:SECRET_ACCESS_KEY|SESSION_TOKEN)=(\S+)/g)].map((m) =>
+    m[1]!.replace(/^'|'$/g, ''),
+  );
+  assert.equal(secrets.length, 2);
+  for (const name of memos) {
+    const text = fs.readFileSync(path.join(dir, name), 'utf8');
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${name} holds a secret`);
+    assert.ok(!text.includes('sso_account_id'), `${name} holds the config's text`);
+    assert.equal(fs.statSync(path.join(dir, name)).mode & 0o777, 0o600);
+  }
 });
 
 test('output through writeSync survives a non-blocking pipe and a slow reader, in order', async (t) => {

@@ -59,6 +59,9 @@ test('the tarball holds the launcher, the bundles, the types and the legal files
     'dist/cli.cjs',
     'dist/sdk.cjs',
     'dist/sandbox.cjs',
+    'dist/warm-hit.cjs',
+    'dist/warm.cjs',
+    'dist/warm-miss.cjs',
     'dist/index.js',
   ]) {
     assert.ok(packedFiles.includes(file), `${file} is packed`);
