@@ -16,8 +16,8 @@ import { memoOf, recordingEnv } from './warm-memo.ts';
 // The second warm entry (dist/warm.cjs): `credential-process`, `env` and `exec` on a cache hit whose
 // resolution the warm memo did not hold (cli/warm-hit.ts tried first), answered without loading the
 // CLI bundle; a miss is fetched by cli/warm-miss.ts with the plan resolved here (env and exec signing
-// in on a terminal, as the full commands do) and answered here as a hit is. Either way the memo is
-// kept for the next call.
+// in on a terminal, as the full commands do) and answered here as a hit is. A hit answered here keeps
+// the warm memo (cli/warm-memo.ts) for the next call.
 // It understands only the plain selectors (cli/warm-args.ts); anything else or any error returns
 // false and bin/rolehop.cjs runs the full CLI, which parses, validates and reports as always. So every
 // decision stays in one place: this module only reuses the pieces the full path uses.

@@ -101,36 +101,14 @@ test("a memo that is damaged, another build's or user's, or a link is not truste
     return readMemo(h.env, { profile: 'app' });
   };
   assert.ok(edited(() => {}));
-  assert.equal(
-    edited((m) => {
-      m.resolver = 'another-build';
-    }),
-    undefined,
-  );
-  assert.equal(
-    edited((m) => {
-      m.uid = Number(m.uid) + 1;
-    }),
-    undefined,
-  );
-  assert.equal(
-    edited((m) => {
-      m.selection = '["other",null,null,null]';
-    }),
-    undefined,
-  );
-  assert.equal(
-    edited((m) => {
-      m.env = [['AWS_REGION', 5]];
-    }),
-    undefined,
-  );
-  assert.equal(
-    edited((m) => {
-      delete m.key;
-    }),
-    undefined,
-  );
+  const edits: Array<[string, (memo: Record<string, unknown>) => void]> = [
+    ['another build', (m) => Object.assign(m, { resolver: 'another-build' })],
+    ["another user's", (m) => Object.assign(m, { uid: Number(m.uid) + 1 })],
+    ['another selection', (m) => Object.assign(m, { selection: '["other",null,null,null]' })],
+    ['a value not a string', (m) => Object.assign(m, { env: [['AWS_REGION', 5]] })],
+    ['no key', (m) => delete m.key],
+  ];
+  for (const [what, edit] of edits) assert.equal(edited(edit), undefined, what);
   fs.writeFileSync(h.memoFile, `${text.slice(0, 40)}`);
   assert.equal(readMemo(h.env, { profile: 'app' }), undefined, 'cut short');
   const real = `${h.memoFile}.real`;
