@@ -4,7 +4,6 @@
 // for an SSO profile and a two-hop chain (SSO → AssumeRole). The floor row (bench/sdk-floor.cjs) makes
 // the same SDK calls and nothing else. rolehop makes GetRoleCredentials' first attempt itself; the row
 // with ROLEHOP_PORTAL_SDK set makes it through the SDK client, for the two side by side.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -15,6 +14,7 @@ import {
   pairedRatio,
   peakMemoryMiB,
   peerNotes,
+  primed,
   rolehop,
   rolehopBin,
   startSandboxProcess,
@@ -67,9 +67,8 @@ for (const latencyMs of [0, 50]) {
       rolehop(['credential-process', profile], h.env);
       rolehop(['credential-process', profile], h.env);
       rolehop(['credential-process', profile], viaSdk.env);
-      for (let i = 0; i < 2; i++) execFileSync(floor.cmd, floor.args, { env: floor.env, stdio: 'ignore' });
       const rows = timeCandidates(
-        [...(await baselineAndPeers(h, profile, { cold: true })), floor, viaSdk, ours],
+        [...(await baselineAndPeers(h, profile, { cold: true })), primed(floor), viaSdk, ours],
         runs,
       );
       const label = `${profile === 'sso' ? 'SSO profile' : 'two-hop chain'}, sandbox latency ${latencyMs} ms`;

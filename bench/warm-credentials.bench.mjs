@@ -6,7 +6,6 @@
 // that (process.execve) less `node -e 0`, in the same round. Then the SSO profile, and the chained
 // profile in a config `populate` filled with 2,000 accounts × 3 roles (36,000 lines): every call of
 // such a user reads it whole, and so does each peer.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import {
   baselineAndPeers,
@@ -17,6 +16,7 @@ import {
   pairedRatio,
   peakMemoryMiB,
   peerNotes,
+  primed,
   rolehop,
   rolehopBin,
   startSandboxProcess,
@@ -49,22 +49,6 @@ function populated(text, accounts) {
   }
   lines.push('# rolehop:end populate bench');
   return `${text.trimEnd()}\n\n${lines.join('\n')}\n`;
-}
-
-/**
- * Runs a candidate of ours twice before it is timed, as on a machine where rolehop has run before: the
- * first hit resolves and keeps the warm memo (cli/warm-memo.ts), the second is the first answered from
- * it, and each run that took a road for the first time saved its bundle's code cache.
- */
-function primed(candidate) {
-  for (let i = 0; i < 2; i++) {
-    const r = spawnSync(candidate.cmd, candidate.args, {
-      env: candidate.env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    if (r.status !== 0) throw new Error(`${candidate.name} failed (${r.status}): ${r.stderr}`);
-  }
-  return candidate;
 }
 
 const sandbox = await startSandboxProcess();

@@ -149,6 +149,11 @@ function commandOf(arg) {
 }
 const cacheCommand = commandOf(process.argv[2]);
 
+/** How a bundle's code cache files begin: one per bundle and command, as each command runs different functions of it. */
+function cacheStem(name) {
+  return name.slice(0, -'.cjs'.length) + '+' + cacheCommand + '+';
+}
+
 /**
  * Runs a bundle of dist/ (warm.cjs, cli.cjs and the chunks it requires) from V8's code cache of a
  * whole earlier run. Node's own compile cache keeps only what is compiled before a module runs (its
@@ -166,8 +171,7 @@ function loadBundle(name) {
   end += scratch.write(WRAPPER_TAIL, end, 'latin1');
   // The bundles are ASCII (scripts/build.mjs checks), so latin1 reads them as UTF-8 would.
   const wrapped = scratch.toString('latin1', 0, end);
-  // One file per bundle and command: each command runs different functions of the same bundle.
-  const stem = name.slice(0, -'.cjs'.length) + '+' + cacheCommand + '+';
+  const stem = cacheStem(name);
   const cacheFile =
     compileCache &&
     build &&
@@ -281,7 +285,7 @@ function serveWarm(argv) {
 function serveBy(name, serve) {
   const served = serve(loadBundle(name));
   if (!served || served === 'fetching') {
-    const stem = name.slice(0, -'.cjs'.length) + '+' + cacheCommand + '+';
+    const stem = cacheStem(name);
     const at = loaded.findIndex((entry) => entry.stem === stem);
     if (at >= 0) loaded.splice(at, 1);
   }
